@@ -1,0 +1,258 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CallStream.Pipeline;
+
+/// <summary>
+/// Puts a bounded queue in front of an <see cref="IBatchedSink{T}"/>: items are written in batches when a batch
+/// is full, when the oldest item has waited <see cref="BatchingOptions.FlushInterval"/>, on
+/// <see cref="FlushAsync"/> and on dispose; writers wait when the queue is full (backpressure); failed batches
+/// are retried with exponential backoff. Each item may carry a <see cref="RecordTicket"/> that is released once
+/// the item is durable, which is how the checkpoint learns what it may commit.
+/// </summary>
+/// <typeparam name="T">The item type.</typeparam>
+public sealed class BatchingSink<T> : IAsyncDisposable
+{
+    private readonly IBatchedSink<T> _sink;
+    private readonly BatchingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<Entry> _channel;
+    private readonly Task _loop;
+    private readonly Lock _flushLock = new();
+    private readonly List<(long Target, TaskCompletionSource Done)> _flushWaiters = [];
+    private TaskCompletionSource _wake = NewSignal();
+    private long _enqueued;
+    private long _written;
+    private volatile bool _completing;
+    private volatile Exception? _fault;
+
+    /// <summary>Creates the batching sink and starts its writer loop.</summary>
+    /// <param name="sink">The sink that writes batches.</param>
+    /// <param name="name">A name for messages, logs and metrics, for example <c>mongo:alerts</c>.</param>
+    /// <param name="options">The batching options, or <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock for flush intervals and retry delays, or <see langword="null"/> for the system clock.</param>
+    /// <param name="logger">The logger, or <see langword="null"/>.</param>
+    public BatchingSink(IBatchedSink<T> sink, string name, BatchingOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _sink = sink;
+        Name = name;
+        _options = options ?? new BatchingOptions();
+        _options.Validate();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _channel = System.Threading.Channels.Channel.CreateBounded<Entry>(new BoundedChannelOptions(_options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Gets the sink's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets how many items were accepted so far.</summary>
+    public long Enqueued => Interlocked.Read(ref _enqueued);
+
+    /// <summary>Gets how many items the sink has durably written so far.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Gets a task that completes when the writer loop ends: after dispose, or faulted when the sink failed for good.</summary>
+    public Task Completion => _loop;
+
+    /// <summary>Queues an item; waits while the queue is full.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="ticket">The ticket to release once the item is durable, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait for queue space.</param>
+    /// <returns>A task that completes when the item is queued (not yet written).</returns>
+    /// <exception cref="SinkWriteException">The sink has failed for good.</exception>
+    /// <exception cref="ObjectDisposedException">The sink is disposed.</exception>
+    public ValueTask EnqueueAsync(T item, RecordTicket? ticket = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+        ticket?.AddPending();
+        Interlocked.Increment(ref _enqueued);
+        var entry = new Entry(item, ticket);
+        return _channel.Writer.TryWrite(entry) ? ValueTask.CompletedTask : SlowEnqueueAsync(entry, cancellationToken);
+    }
+
+    /// <summary>Writes every item queued so far and waits until they are durable.</summary>
+    /// <param name="cancellationToken">Cancels the wait (not the writes).</param>
+    /// <returns>A task that completes when everything queued before the call is durable.</returns>
+    /// <exception cref="SinkWriteException">The sink failed for good.</exception>
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        long target = Enqueued;
+        TaskCompletionSource done;
+        lock (_flushLock)
+        {
+            if (_fault is { } fault)
+                return Task.FromException(fault);
+            if (Written >= target)
+                return Task.CompletedTask;
+            done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _flushWaiters.Add((target, done));
+            WakeLocked();
+        }
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Writes everything still queued, then stops the writer loop.</summary>
+    /// <returns>A task that completes when the loop has ended.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        _completing = true;
+        _channel.Writer.TryComplete();
+        lock (_flushLock)
+            WakeLocked();
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (SinkWriteException)
+        {
+            // Already reported through Completion, FlushAsync and the log.
+        }
+    }
+
+    private async ValueTask SlowEnqueueAsync(Entry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _channel.Writer.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            ThrowIfUnusable();
+            throw new ObjectDisposedException(Name);
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (_fault is { } fault)
+            throw new SinkWriteException(Name, 0, 0, fault);
+        ObjectDisposedException.ThrowIf(_completing, this);
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _channel.Reader;
+        var batch = new List<Entry>(Math.Min(_options.BatchSize, 4096));
+        var items = new List<T>(batch.Capacity);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            long start = _time.GetTimestamp();
+            while (true)
+            {
+                while (batch.Count < _options.BatchSize && reader.TryRead(out var entry))
+                    batch.Add(entry);
+                if (batch.Count >= _options.BatchSize || _completing)
+                    break;
+                Task wake;
+                lock (_flushLock)
+                {
+                    if (_flushWaiters.Count > 0)
+                        break;
+                    wake = _wake.Task;
+                }
+                TimeSpan remaining = _options.FlushInterval - _time.GetElapsedTime(start);
+                if (remaining <= TimeSpan.Zero)
+                    break;
+                using var cancelWait = new CancellationTokenSource();
+                var more = reader.WaitToReadAsync(cancelWait.Token).AsTask();
+                var delay = Task.Delay(remaining, _time, cancelWait.Token);
+                await Task.WhenAny(more, delay, wake).ConfigureAwait(false);
+                await cancelWait.CancelAsync().ConfigureAwait(false);
+                if (more.IsCompletedSuccessfully && !more.Result)
+                    break; // the channel is completed and empty
+            }
+            if (batch.Count == 0)
+                continue;
+            items.Clear();
+            foreach (var e in batch)
+                items.Add(e.Item);
+            await WriteWithRetryAsync(items).ConfigureAwait(false);
+            foreach (var e in batch)
+                e.Ticket?.Release();
+            Interlocked.Add(ref _written, batch.Count);
+            batch.Clear();
+            CompleteFlushWaiters();
+        }
+        CompleteFlushWaiters();
+    }
+
+    private async Task WriteWithRetryAsync(List<T> items)
+    {
+        TimeSpan delay = _options.FirstRetryDelay;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _sink.WriteBatchAsync(items, CancellationToken.None).ConfigureAwait(false);
+                if (attempt > 1)
+                    Log.BatchRecovered(_logger, Name, items.Count, attempt);
+                return;
+            }
+#pragma warning disable CA1031 // a sink may throw anything; it is retried, then reported
+            catch (Exception ex) when (attempt < _options.MaxAttempts)
+#pragma warning restore CA1031
+            {
+                Log.BatchFailed(_logger, ex, Name, items.Count, attempt, _options.MaxAttempts, delay);
+                if (delay > TimeSpan.Zero)
+                    await Task.Delay(delay, _time).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+            }
+            catch (Exception ex)
+            {
+                var fault = new SinkWriteException(Name, items.Count, attempt, ex);
+                Log.SinkFailed(_logger, ex, Name, items.Count, attempt);
+                _fault = fault;
+                _channel.Writer.TryComplete(fault);
+                FailFlushWaiters(fault);
+                throw fault;
+            }
+        }
+    }
+
+    private void CompleteFlushWaiters()
+    {
+        long written = Written;
+        lock (_flushLock)
+        {
+            for (int i = _flushWaiters.Count - 1; i >= 0; i--)
+            {
+                if (_flushWaiters[i].Target <= written || _completing && _channel.Reader.Completion.IsCompleted)
+                {
+                    _flushWaiters[i].Done.TrySetResult();
+                    _flushWaiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    private void FailFlushWaiters(Exception fault)
+    {
+        lock (_flushLock)
+        {
+            foreach (var waiter in _flushWaiters)
+                waiter.Done.TrySetException(fault);
+            _flushWaiters.Clear();
+            WakeLocked();
+        }
+    }
+
+    private void WakeLocked()
+    {
+        _wake.TrySetResult();
+        _wake = NewSignal();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private readonly record struct Entry(T Item, RecordTicket? Ticket);
+}
