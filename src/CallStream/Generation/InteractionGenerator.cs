@@ -210,10 +210,10 @@ public sealed class InteractionGenerator
     private void CheckCount(long count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        long days = (count + _options.InteractionsPerDay - 1) / _options.InteractionsPerDay;
+        long days = (count / _options.InteractionsPerDay) + (count % _options.InteractionsPerDay == 0 ? 0 : 1);
         // Five weekdays take seven calendar days.
-        long lastDayNumber = _firstDay.DayNumber + ((days / 5 * 7) + 7);
-        if (lastDayNumber > DateOnly.MaxValue.DayNumber)
+        long maxDays = (DateOnly.MaxValue.DayNumber - _firstDay.DayNumber - 7L) / 7 * 5;
+        if (days > maxDays)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"{count} interactions at {_options.InteractionsPerDay} a day would run past the year 9999.");
     }
 

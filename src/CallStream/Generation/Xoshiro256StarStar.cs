@@ -28,6 +28,23 @@ internal struct Xoshiro256StarStar
         _hasSpareNormal = false;
     }
 
+    /// <summary>Creates a generator with the given state (not all zero), for checking against the reference vectors.</summary>
+    /// <param name="s0">The first state word.</param>
+    /// <param name="s1">The second state word.</param>
+    /// <param name="s2">The third state word.</param>
+    /// <param name="s3">The fourth state word.</param>
+    internal Xoshiro256StarStar(ulong s0, ulong s1, ulong s2, ulong s3)
+    {
+        if ((s0 | s1 | s2 | s3) == 0)
+            throw new ArgumentException("The state must not be all zero.");
+        _s0 = s0;
+        _s1 = s1;
+        _s2 = s2;
+        _s3 = s3;
+        _spareNormal = 0;
+        _hasSpareNormal = false;
+    }
+
     /// <summary>Returns the next 64 random bits.</summary>
     /// <returns>The bits.</returns>
     public ulong NextUInt64()
