@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using CallStream.Cli.Commands;
+
+namespace CallStream.Cli;
+
+/// <summary>
+/// The <c>callstream</c> tool: its root command with every working command registered, and the run that parses the
+/// arguments, reports invalid ones with exit code 2, and invokes the chosen command.
+/// </summary>
+internal static class CliApplication
+{
+    /// <summary>Builds the root command with its subcommands.</summary>
+    /// <param name="context">The surroundings the commands run in.</param>
+    /// <returns>The root command.</returns>
+    /// <remarks>
+    /// A plain command named <c>callstream</c> rather than a <see cref="RootCommand"/>, whose name would be the
+    /// executable's file name (<c>CallStream.Cli</c> when run as a tool or with <c>dotnet run</c>).
+    /// </remarks>
+    public static Command CreateRootCommand(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var root = new Command(
+            "callstream",
+            "Real-time analytics of customer-service interactions: generate sample logs in the CallStream CSV format. "
+            + "Exit codes: 0 success, 1 failure at run time, 2 invalid input.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
+        root.Add(GenerateCommand.Create(context));
+        return root;
+    }
+
+    /// <summary>Parses the arguments and runs the chosen command.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="context">The surroundings: output, error, clock, environment.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        var root = CreateRootCommand(context);
+        var parseResult = root.Parse(args);
+        if (parseResult.Action is ParseErrorAction)
+        {
+            string command = CommandPath(parseResult);
+            foreach (var error in parseResult.Errors)
+                await context.Error.WriteLineAsync($"{command}: {error.Message}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"Run '{command} --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = context.Out,
+            Error = context.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = context.HandlesProcessTermination ? TimeSpan.FromSeconds(2) : null,
+        };
+        return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string CommandPath(ParseResult parseResult)
+    {
+        var names = new List<string>();
+        for (var result = parseResult.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(result.Command.Name);
+        }
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+}

@@ -1,0 +1,608 @@
+namespace CallStream.Generation;
+
+/// <summary>
+/// Generates a realistic, deterministic synthetic log of a contact centre in the data contract's shape: agents
+/// <c>A0001</c>…, customers with 6-hex-digit ids, the four channels with their own duration profiles, failures,
+/// satisfaction scores and a <c>region</c> attribute, on consecutive weekdays during working hours, with anomalies
+/// planted for the default alert rules to find (<see cref="GetAnomalies"/>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Interactions come in start-time order (ties in id order) with ids <c>I0000001</c>, <c>I0000002</c>, …. Durations
+/// are whole seconds: chat is shortest (median about 3 minutes), then email, then voice (typically 3 to 15 minutes),
+/// and video longest (median 18 minutes). Failed contacts run shorter and problematic ones longer. Durations of
+/// ordinary contacts stay at or below <see cref="MaxNaturalDurationSeconds"/>; every longer one is planted.
+/// About 5 % of contacts fail and 10 % are problematic; satisfaction (1 to 5) follows the outcome and is blank for
+/// about a quarter of the contacts.
+/// </para>
+/// <para>
+/// Planted each working day of at least 200 rows: <see cref="InteractionGeneratorOptions.FailureBurstsPerDay"/>
+/// customers with 5 to 7 failed contacts within 50 minutes; <see cref="InteractionGeneratorOptions.FailingAgentCount"/>
+/// agents (the same ones every day, and only they) failing two of every three contacts; voice calls of 3,001 to
+/// 3,600 s; video calls of 2,701 to 3,600 s. Ordinary contacts are kept from imitating these patterns: an agent's
+/// failure rate stays at or below 50 % from the tenth contact of a day on, and no customer outside a planted burst
+/// has 5 failed contacts within an hour.
+/// </para>
+/// <para>
+/// The same options and row count give the same interactions on every machine: the generator uses its own
+/// xoshiro256** generator, derives an independent stream per day, and never reads the clock.
+/// </para>
+/// </remarks>
+public sealed class InteractionGenerator
+{
+    /// <summary>The longest duration, in seconds, of a contact that was not planted as an anomaly (45 minutes).</summary>
+    public const int MaxNaturalDurationSeconds = 2700;
+
+    /// <summary>The name of the extra attribute column: the customer's region (<c>north</c>, <c>south</c>, <c>east</c>, <c>west</c>).</summary>
+    public const string RegionAttribute = "region";
+
+    /// <summary>The fewest rows a day needs for anomalies to be planted in it.</summary>
+    internal const int MinRowsForAnomalies = 200;
+
+    /// <summary>The most failed contacts in a planted burst.</summary>
+    internal const int MaxBurstLength = 7;
+
+    private const int MinBurstLength = 5;
+    private const int MaxBurstSpanSeconds = 3000;
+    private const int MinFailingAgentContacts = 12;
+    private const int MaxFailingAgentContacts = 18;
+    private const int MinLongCallSeconds = 3001;
+    private const int MaxPlantedSeconds = 3600;
+    private const int InteractionIdDigits = 7;
+
+    private const ulong SetupStream = 1;
+    private const ulong PlanStream = 2;
+    private const ulong RowStream = 3;
+    private const ulong SlotStream = 4;
+
+    private static readonly string[] RegionNames = ["north", "south", "east", "west"];
+    private static readonly double[] RegionCumulative = [0.30, 0.55, 0.80, 1.0];
+
+    // Channel mix (email, chat, voice, video) and, per channel, duration median (s), log-normal sigma, failure and
+    // problematic rates. Indexed by (int)Channel.
+    private static readonly double[] ChannelCumulative = [0.20, 0.45, 0.90, 1.0];
+    private static readonly double[] DurationMedian = [330, 200, 400, 1080];
+    private static readonly double[] DurationSigma = [0.60, 0.55, 0.45, 0.40];
+    private static readonly double[] FailedRate = [0.04, 0.05, 0.05, 0.07];
+    private static readonly double[] ProblematicRate = [0.08, 0.10, 0.10, 0.14];
+
+    // Satisfaction: chance of a blank, and the cumulative distribution of 1..5, indexed by (int)Outcome.
+    private static readonly double[] BlankRate = [0.20, 0.40, 0.30];
+    private static readonly double[][] ScoreCumulative =
+    [
+        [0.02, 0.07, 0.22, 0.62, 1.0],
+        [0.45, 0.75, 0.90, 0.97, 1.0],
+        [0.15, 0.45, 0.77, 0.94, 1.0],
+    ];
+
+    private static readonly Channel[] Channels = [Channel.Email, Channel.Chat, Channel.Voice, Channel.Video];
+
+    private readonly InteractionGeneratorOptions _options;
+    private readonly ulong _seed;
+    private readonly string[] _agentIds;
+    private readonly int[] _normalAgents;
+    private readonly int[] _failingAgents;
+    private readonly string[] _customerIds;
+    private readonly AttributeMap[] _customerAttributes;
+    private readonly WorkdayProfile _profile;
+    private readonly long _workdayStartTicks;
+    private readonly int _workdaySeconds;
+    private readonly DateOnly _firstDay;
+
+    /// <summary>Creates a generator.</summary>
+    /// <param name="options">The settings, or <see langword="null"/> for the defaults; copied, so later changes don't apply.</param>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
+    public InteractionGenerator(InteractionGeneratorOptions? options = null)
+    {
+        _options = (options ?? new InteractionGeneratorOptions()).Clone();
+        _options.Validate();
+        _seed = unchecked((ulong)_options.Seed);
+        _workdayStartTicks = _options.WorkdayStart.Ticks;
+        _workdaySeconds = (int)(_options.WorkdayEnd - _options.WorkdayStart).TotalSeconds;
+        _profile = new WorkdayProfile(_workdaySeconds);
+        _firstDay = _options.StartDate.DayOfWeek switch
+        {
+            DayOfWeek.Saturday => _options.StartDate.AddDays(2),
+            DayOfWeek.Sunday => _options.StartDate.AddDays(1),
+            _ => _options.StartDate,
+        };
+
+        var rng = new Xoshiro256StarStar(SplitMix64.Derive(_seed, SetupStream, 0));
+        int agentDigits = Math.Max(4, CountDigits(_options.AgentCount));
+        _agentIds = new string[_options.AgentCount];
+        for (int a = 0; a < _agentIds.Length; a++)
+            _agentIds[a] = FormatId('A', a + 1, agentDigits);
+        var failing = new HashSet<int>();
+        while (failing.Count < _options.FailingAgentCount)
+            failing.Add(rng.NextInt(_options.AgentCount));
+        _failingAgents = [.. failing.Order()];
+        _normalAgents = [.. Enumerable.Range(0, _options.AgentCount).Where(a => !failing.Contains(a))];
+
+        var regionMaps = RegionNames.Select(r => AttributeMap.Create([new KeyValuePair<string, string>(RegionAttribute, r)])).ToArray();
+        var seen = new HashSet<int>();
+        _customerIds = new string[_options.CustomerCount];
+        _customerAttributes = new AttributeMap[_options.CustomerCount];
+        for (int c = 0; c < _customerIds.Length; c++)
+        {
+            int value;
+            do
+            {
+                value = (int)(rng.NextUInt64() >> 40);
+            }
+            while (!seen.Add(value));
+            _customerIds[c] = value.ToString("x6", System.Globalization.CultureInfo.InvariantCulture);
+            _customerAttributes[c] = regionMaps[Pick(ref rng, RegionCumulative)];
+        }
+    }
+
+    /// <summary>Gets a copy of the settings in use.</summary>
+    public InteractionGeneratorOptions Options => _options.Clone();
+
+    /// <summary>Gets the attribute columns of the generated interactions, for a CSV writer: <c>region</c>.</summary>
+    public IReadOnlyList<string> AttributeColumns { get; } = [RegionAttribute];
+
+    /// <summary>Gets the ids of all agents (<c>A0001</c>…), including the failing ones.</summary>
+    public IReadOnlyList<string> AgentIds => _agentIds;
+
+    /// <summary>Gets the ids of all customers.</summary>
+    public IReadOnlyList<string> CustomerIds => _customerIds;
+
+    /// <summary>Generates a log lazily: nothing is computed before enumeration, and each enumeration starts afresh.</summary>
+    /// <param name="count">The number of interactions; 0 or more.</param>
+    /// <returns>The interactions in start-time order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The count is negative, or so large that the calendar would pass the year 9999.</exception>
+    public IEnumerable<Interaction> Generate(long count)
+    {
+        CheckCount(count);
+        return GenerateCore(count);
+    }
+
+    /// <summary>Gets what <see cref="Generate"/> plants in a log of the given size, without generating it.</summary>
+    /// <param name="count">The number of interactions; 0 or more.</param>
+    /// <returns>The planted anomalies.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The count is negative, or so large that the calendar would pass the year 9999.</exception>
+    public GeneratedAnomalies GetAnomalies(long count)
+    {
+        CheckCount(count);
+        var bursts = new List<PlantedFailureBurst>();
+        var agentDays = new List<PlantedAgentFailureDay>();
+        var longCalls = new List<PlantedLongInteraction>();
+        var longVideoCalls = new List<PlantedLongInteraction>();
+        foreach (var day in Days(count))
+        {
+            var plan = PlanDay(day);
+            foreach (var (customer, slots) in plan.Bursts)
+            {
+                bursts.Add(new PlantedFailureBurst(
+                    _customerIds[customer],
+                    [.. slots.Select(s => InteractionId(day, s))],
+                    StartTime(day, slots[0]),
+                    StartTime(day, slots[^1])));
+            }
+            foreach (var (agent, slots, failed) in plan.AgentDays)
+                agentDays.Add(new PlantedAgentFailureDay(_agentIds[agent], day.Date, [.. slots.Select(s => InteractionId(day, s))], failed));
+            foreach (var row in plan.Rows)
+            {
+                if (row.Kind is PlannedKind.LongCall or PlannedKind.LongVideoCall)
+                {
+                    var planted = new PlantedLongInteraction(
+                        InteractionId(day, row.Slot), _agentIds[row.Agent], _customerIds[row.Customer], row.Channel, StartTime(day, row.Slot), row.DurationSeconds);
+                    (row.Kind == PlannedKind.LongCall ? longCalls : longVideoCalls).Add(planted);
+                }
+            }
+        }
+        bursts.Sort((x, y) => x.FirstStartTime.CompareTo(y.FirstStartTime));
+        return new GeneratedAnomalies(bursts, [.. _failingAgents.Select(a => _agentIds[a])], agentDays, longCalls, longVideoCalls);
+    }
+
+    private IEnumerable<Interaction> GenerateCore(long count)
+    {
+        var run = new Run(this);
+        foreach (var day in Days(count))
+        {
+            run.StartDay(day, PlanDay(day));
+            for (int i = 0; i < day.Count; i++)
+                yield return run.Next(i);
+            run.EndDay();
+        }
+    }
+
+    private void CheckCount(long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        long days = (count / _options.InteractionsPerDay) + (count % _options.InteractionsPerDay == 0 ? 0 : 1);
+        // Five weekdays take seven calendar days.
+        long maxDays = (DateOnly.MaxValue.DayNumber - _firstDay.DayNumber - 7L) / 7 * 5;
+        if (days > maxDays)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"{count} interactions at {_options.InteractionsPerDay} a day would run past the year 9999.");
+    }
+
+    private IEnumerable<Day> Days(long count)
+    {
+        var date = _firstDay;
+        long offset = 0;
+        for (int index = 0; offset < count; index++)
+        {
+            int rows = (int)Math.Min(_options.InteractionsPerDay, count - offset);
+            long startTicks = date.ToDateTime(TimeOnly.MinValue).Ticks + _workdayStartTicks;
+            yield return new Day(index, date, startTicks, offset, rows, SplitMix64.Derive(_seed, SlotStream, (ulong)index));
+            offset += rows;
+            date = date.AddDays(date.DayOfWeek == DayOfWeek.Friday ? 3 : 1);
+        }
+    }
+
+    /// <summary>Gets the second of the working day at which a day's slot (row) starts; never smaller for a later slot.</summary>
+    private int SlotSecond(in Day day, int slot)
+    {
+        double jitter = (SplitMix64.Mix(day.SlotKey + (ulong)slot) >> 11) * (1.0 / (1UL << 53));
+        return _profile.SecondAt((slot + jitter) / day.Count);
+    }
+
+    private DateTimeOffset StartTime(in Day day, int slot) =>
+        new(day.StartTicks + (SlotSecond(day, slot) * TimeSpan.TicksPerSecond), TimeSpan.Zero);
+
+    private static string InteractionId(in Day day, int slot) => FormatId('I', day.Offset + slot + 1, InteractionIdDigits);
+
+    private DayPlan PlanDay(in Day day)
+    {
+        int maxPlanted = (_options.FailingAgentCount * MaxFailingAgentContacts) + (_options.FailureBurstsPerDay * MaxBurstLength)
+            + _options.LongCallsPerDay + _options.LongVideoCallsPerDay;
+        if (day.Count < MinRowsForAnomalies || maxPlanted == 0 || maxPlanted > day.Count / 2)
+            return DayPlan.Empty;
+
+        var rng = new Xoshiro256StarStar(SplitMix64.Derive(_seed, PlanStream, (ulong)day.Index));
+        var used = new HashSet<int>();
+        var rows = new List<PlannedRow>();
+        var plan = new DayPlan();
+
+        foreach (int agent in _failingAgents)
+        {
+            var slots = new int[rng.NextInt(MinFailingAgentContacts, MaxFailingAgentContacts)];
+            for (int j = 0; j < slots.Length; j++)
+                slots[j] = FreeSlot(ref rng, used, day.Count);
+            Array.Sort(slots);
+            int failed = 0;
+            for (int j = 0; j < slots.Length; j++)
+            {
+                // Two of every three fail: 2/2, 2/3, 3/4, … 7/10, and never 50 % or less after that.
+                bool fails = j % 3 != 2;
+                failed += fails ? 1 : 0;
+                rows.Add(new PlannedRow(slots[j], PlannedKind.FailingAgent, agent, -1, default, 0, fails ? Outcome.Failed : Outcome.Resolved));
+            }
+            plan.AgentDays.Add((agent, slots, failed));
+        }
+
+        var burstAgents = new HashSet<int>();
+        for (int b = 0; b < _options.FailureBurstsPerDay; b++)
+        {
+            int customer;
+            do
+            {
+                customer = rng.NextInt(_customerIds.Length);
+            }
+            while (plan.BurstCustomers.Contains(customer));
+            int length = rng.NextInt(MinBurstLength, MaxBurstLength);
+            int[]? slots = null;
+            for (int attempt = 0; attempt < 100 && slots is null; attempt++)
+                slots = TryPlaceBurst(ref rng, day, used, length);
+            if (slots is null)
+                continue;
+            plan.BurstCustomers.Add(customer);
+            plan.Bursts.Add((customer, slots));
+            foreach (int slot in slots)
+            {
+                used.Add(slot);
+                int agent;
+                do
+                {
+                    agent = _normalAgents[rng.NextInt(_normalAgents.Length)];
+                }
+                while (!burstAgents.Add(agent));
+                rows.Add(new PlannedRow(slot, PlannedKind.Burst, agent, customer, default, 0, Outcome.Failed));
+            }
+        }
+
+        for (int k = 0; k < _options.LongCallsPerDay + _options.LongVideoCallsPerDay; k++)
+        {
+            bool video = k >= _options.LongCallsPerDay;
+            int slot = FreeSlot(ref rng, used, day.Count);
+            int agent = _normalAgents[rng.NextInt(_normalAgents.Length)];
+            int customer = rng.NextInt(_customerIds.Length);
+            int duration = rng.NextInt(video ? MaxNaturalDurationSeconds + 1 : MinLongCallSeconds, MaxPlantedSeconds);
+            rows.Add(new PlannedRow(
+                slot, video ? PlannedKind.LongVideoCall : PlannedKind.LongCall, agent, customer, video ? Channel.Video : Channel.Voice, duration, null));
+        }
+
+        rows.Sort((x, y) => x.Slot.CompareTo(y.Slot));
+        plan.Rows = [.. rows];
+        return plan;
+    }
+
+    private static int FreeSlot(ref Xoshiro256StarStar rng, HashSet<int> used, int count)
+    {
+        int slot;
+        do
+        {
+            slot = rng.NextInt(count);
+        }
+        while (!used.Add(slot));
+        return slot;
+    }
+
+    /// <summary>Tries to place a burst of failed contacts 2 to 8 minutes apart, spanning less than 50 minutes.</summary>
+    private int[]? TryPlaceBurst(ref Xoshiro256StarStar rng, in Day day, HashSet<int> used, int length)
+    {
+        int start = rng.NextInt(day.Count);
+        int first = SlotSecond(day, start);
+        if (used.Contains(start) || first + MaxBurstSpanSeconds > _workdaySeconds)
+            return null;
+        var slots = new int[length];
+        slots[0] = start;
+        int previous = first;
+        for (int j = 1; j < length; j++)
+        {
+            int target = previous + rng.NextInt(120, 480);
+            int slot = LowerBound(day, target, slots[j - 1] + 1);
+            while (slot < day.Count && used.Contains(slot))
+                slot++;
+            if (slot >= day.Count)
+                return null;
+            int second = SlotSecond(day, slot);
+            if (second - first >= MaxBurstSpanSeconds)
+                return null;
+            slots[j] = slot;
+            previous = second;
+        }
+        return slots;
+    }
+
+    /// <summary>Finds the first slot at or after <paramref name="from"/> that starts at or after a second of the day.</summary>
+    private int LowerBound(in Day day, int second, int from)
+    {
+        int lo = from;
+        int hi = day.Count;
+        while (lo < hi)
+        {
+            int mid = lo + ((hi - lo) / 2);
+            if (SlotSecond(day, mid) < second)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
+
+    private static int Pick(ref Xoshiro256StarStar rng, double[] cumulative)
+    {
+        double u = rng.NextDouble();
+        int last = cumulative.Length - 1;
+        for (int i = 0; i < last; i++)
+        {
+            if (u < cumulative[i])
+                return i;
+        }
+        return last;
+    }
+
+    private static int CountDigits(long value)
+    {
+        int digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+        return digits;
+    }
+
+    private static string FormatId(char prefix, long value, int width) =>
+        string.Create(Math.Max(width, CountDigits(value)) + 1, (prefix, value), static (span, state) =>
+        {
+            span[0] = state.prefix;
+            long v = state.value;
+            for (int i = span.Length - 1; i >= 1; i--)
+            {
+                span[i] = (char)('0' + (v % 10));
+                v /= 10;
+            }
+        });
+
+    private readonly record struct Day(int Index, DateOnly Date, long StartTicks, long Offset, int Count, ulong SlotKey);
+
+    private enum PlannedKind : byte
+    {
+        FailingAgent,
+        Burst,
+        LongCall,
+        LongVideoCall,
+    }
+
+    /// <summary>A planted row; <see cref="Customer"/> -1 and <see cref="DurationSeconds"/> 0 mean "draw as usual".</summary>
+    private readonly record struct PlannedRow(int Slot, PlannedKind Kind, int Agent, int Customer, Channel Channel, double DurationSeconds, Outcome? Outcome);
+
+    private sealed class DayPlan
+    {
+        public static readonly DayPlan Empty = new();
+
+        public PlannedRow[] Rows { get; set; } = [];
+
+        public List<(int Customer, int[] Slots)> Bursts { get; } = [];
+
+        public List<(int Agent, int[] Slots, int Failed)> AgentDays { get; } = [];
+
+        public HashSet<int> BurstCustomers { get; } = [];
+    }
+
+    /// <summary>The state of one enumeration: the day's random stream and the guards that keep ordinary rows ordinary.</summary>
+    private sealed class Run
+    {
+        private const long NoFailure = long.MinValue / 2;
+
+        private readonly InteractionGenerator _g;
+        private readonly int[] _agentContacts;
+        private readonly int[] _agentFailures;
+        private readonly bool[] _isFailingAgent;
+        private readonly bool[] _burstToday;
+        private readonly long[] _recentFailures;
+        private readonly byte[] _recentHead;
+        private Xoshiro256StarStar _rng;
+        private Day _day;
+        private DayPlan _plan = DayPlan.Empty;
+        private int _nextPlanned;
+
+        public Run(InteractionGenerator generator)
+        {
+            _g = generator;
+            int agents = generator._agentIds.Length;
+            int customers = generator._customerIds.Length;
+            _agentContacts = new int[agents];
+            _agentFailures = new int[agents];
+            _isFailingAgent = new bool[agents];
+            foreach (int a in generator._failingAgents)
+                _isFailingAgent[a] = true;
+            _burstToday = new bool[customers];
+            _recentFailures = new long[customers * 4];
+            _recentFailures.AsSpan().Fill(NoFailure);
+            _recentHead = new byte[customers];
+        }
+
+        public void StartDay(in Day day, DayPlan plan)
+        {
+            _day = day;
+            _plan = plan;
+            _nextPlanned = 0;
+            _rng = new Xoshiro256StarStar(SplitMix64.Derive(_g._seed, RowStream, (ulong)day.Index));
+            Array.Clear(_agentContacts);
+            Array.Clear(_agentFailures);
+            foreach (int c in plan.BurstCustomers)
+                _burstToday[c] = true;
+        }
+
+        public void EndDay()
+        {
+            foreach (int c in _plan.BurstCustomers)
+                _burstToday[c] = false;
+        }
+
+        public Interaction Next(int slot)
+        {
+            long ticks = _day.StartTicks + (_g.SlotSecond(_day, slot) * TimeSpan.TicksPerSecond);
+            long second = ticks / TimeSpan.TicksPerSecond;
+            Channel channel;
+            int customer;
+            int agent;
+            Outcome outcome;
+            double duration;
+
+            var rows = _plan.Rows;
+            if (_nextPlanned < rows.Length && rows[_nextPlanned].Slot == slot)
+            {
+                var row = rows[_nextPlanned++];
+                agent = row.Agent;
+                if (row.Kind is PlannedKind.LongCall or PlannedKind.LongVideoCall)
+                {
+                    channel = row.Channel;
+                    customer = row.Customer;
+                    duration = row.DurationSeconds;
+                    outcome = NaturalOutcome(channel, agent, customer, second);
+                }
+                else
+                {
+                    channel = Channels[Pick(ref _rng, ChannelCumulative)];
+                    outcome = row.Outcome!.Value;
+                    customer = row.Customer >= 0 ? row.Customer : PlantedFailureCustomer(outcome, second);
+                    duration = NaturalDuration(channel, outcome);
+                }
+            }
+            else
+            {
+                channel = Channels[Pick(ref _rng, ChannelCumulative)];
+                customer = _rng.Chance(0.3) ? _rng.NextInt(Math.Max(1, _g._customerIds.Length / 10)) : _rng.NextInt(_g._customerIds.Length);
+                agent = _g._normalAgents[_rng.NextInt(_g._normalAgents.Length)];
+                outcome = NaturalOutcome(channel, agent, customer, second);
+                duration = NaturalDuration(channel, outcome);
+            }
+
+            _agentContacts[agent]++;
+            if (outcome == Outcome.Failed)
+            {
+                _agentFailures[agent]++;
+                int head = _recentHead[customer];
+                _recentFailures[(customer * 4) + head] = second;
+                _recentHead[customer] = (byte)((head + 1) & 3);
+            }
+
+            return new Interaction(
+                FormatId('I', _day.Offset + slot + 1, InteractionIdDigits),
+                _g._customerIds[customer],
+                _g._agentIds[agent],
+                channel,
+                new DateTimeOffset(ticks, TimeSpan.Zero),
+                duration,
+                outcome,
+                Satisfaction(channel, outcome),
+                _g._customerAttributes[customer]);
+        }
+
+        private Outcome NaturalOutcome(Channel channel, int agent, int customer, long second)
+        {
+            double u = _rng.NextDouble();
+            int ch = (int)channel;
+            if (u < FailedRate[ch])
+                return CustomerMayFail(customer, second) && AgentMayFail(agent) ? Outcome.Failed : Outcome.Problematic;
+            return u < FailedRate[ch] + ProblematicRate[ch] ? Outcome.Problematic : Outcome.Resolved;
+        }
+
+        /// <summary>Picks the customer of a failing agent's contact; a failure goes to a customer it can't put in a burst.</summary>
+        private int PlantedFailureCustomer(Outcome outcome, long second)
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                int customer = _rng.NextInt(_g._customerIds.Length);
+                if (outcome != Outcome.Failed || CustomerMayFail(customer, second) || attempt > 10_000)
+                    return customer;
+            }
+        }
+
+        /// <summary>No fifth failure within an hour, and none at all on a customer's planted burst day.</summary>
+        private bool CustomerMayFail(int customer, long second) =>
+            !_burstToday[customer] && _recentFailures[(customer * 4) + _recentHead[customer]] + 3600 <= second;
+
+        /// <summary>
+        /// An ordinary agent's failures stay within 4, or within 40 % of the day's contacts: with at most one planted
+        /// burst failure on top, the day's rate stays at or below 50 % from the tenth contact on.
+        /// </summary>
+        private bool AgentMayFail(int agent)
+        {
+            if (_isFailingAgent[agent])
+                return true;
+            int failures = _agentFailures[agent] + 1;
+            return failures <= 4 || failures * 5 <= (_agentContacts[agent] + 1) * 2;
+        }
+
+        private double NaturalDuration(Channel channel, Outcome outcome)
+        {
+            int ch = (int)channel;
+            double median = DurationMedian[ch] * outcome switch
+            {
+                Outcome.Failed => 0.6,
+                Outcome.Problematic => 1.3,
+                _ => 1.0,
+            };
+            while (true)
+            {
+                double seconds = Math.Round(median * Math.Exp(DurationSigma[ch] * _rng.NextNormal()));
+                if (seconds is >= 5 and <= MaxNaturalDurationSeconds)
+                    return seconds;
+            }
+        }
+
+        private int? Satisfaction(Channel channel, Outcome outcome)
+        {
+            double blank = BlankRate[(int)outcome] + (channel == Channel.Email ? 0.10 : 0);
+            if (_rng.Chance(blank))
+                return null;
+            return Pick(ref _rng, ScoreCumulative[(int)outcome]) + 1;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+namespace CallStream.Cli.Tests;
+
+public class CliApplicationTests
+{
+    [Fact]
+    public async Task Help_ExitsWithZeroAndListsOnlyWorkingCommands()
+    {
+        var result = await CliRunner.RunAsync(["--help"]);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains("callstream [command] [options]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("generate", result.Out, StringComparison.Ordinal);
+        foreach (string placeholder in new[] { "demo", "replay", "check", "produce", "consume", "report" })
+            Assert.DoesNotMatch($@"(?m)^\s+{placeholder}\s", result.Out);
+    }
+
+    [Fact]
+    public void RootCommand_HasGenerateAndHelpAndVersion()
+    {
+        var root = CliApplication.CreateRootCommand(new CliContext(TextWriter.Null, TextWriter.Null, TimeProvider.System));
+        Assert.Equal("callstream", root.Name);
+        Assert.Equal(["generate"], root.Subcommands.Select(c => c.Name));
+        Assert.Contains(root.Options, o => o.Name == "--help");
+        Assert.Contains(root.Options, o => o.Name == "--version");
+    }
+
+    [Fact]
+    public async Task Version_ExitsWithZeroAndPrintsTheVersion()
+    {
+        var result = await CliRunner.RunAsync(["--version"]);
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", result.Out);
+    }
+
+    [Fact]
+    public async Task NoCommand_ExitsWithTwoAndPointsToHelp()
+    {
+        var result = await CliRunner.RunAsync([]);
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains("callstream: Required command was not provided.", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Run 'callstream --help' for usage.", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownCommand_ExitsWithTwo()
+    {
+        var result = await CliRunner.RunAsync(["replay", "--input", "x.csv"]);
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains("'replay'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ChecksArguments()
+    {
+        var context = new CliContext(TextWriter.Null, TextWriter.Null, TimeProvider.System);
+        await Assert.ThrowsAsync<ArgumentNullException>(() => CliApplication.RunAsync(null!, context, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => CliApplication.RunAsync([], null!, TestContext.Current.CancellationToken));
+        Assert.Throws<ArgumentNullException>(() => CliApplication.CreateRootCommand(null!));
+    }
+}
