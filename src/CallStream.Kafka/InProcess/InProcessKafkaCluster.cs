@@ -34,11 +34,16 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
 {
     private const int MaxTopicNameLength = 249;
 
+    private const int FastBackoffMs = 10;
+    private const int FastBackoffMaxMs = 250;
+
     private readonly MockClusterHandle _handle;
+    private readonly MockThreadWaker _waker;
 
     private InProcessKafkaCluster(MockClusterHandle handle, int brokerCount, string bootstrapServers)
     {
         _handle = handle;
+        _waker = new MockThreadWaker(bootstrapServers);
         BrokerCount = brokerCount;
         BootstrapServers = bootstrapServers;
     }
@@ -124,6 +129,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         }
 
         ThrowIfDisposed();
+        using var watch = _waker.Start();
         Check(LibrdkafkaMock.rd_kafka_mock_topic_create(_handle, name, partitions, replicationFactor), $"create topic '{name}'");
     }
 
@@ -137,6 +143,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     {
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
+        using var watch = _waker.Start();
         Check(LibrdkafkaMock.rd_kafka_mock_broker_set_down(_handle, brokerId), $"take broker {brokerId} down");
     }
 
@@ -148,6 +155,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     {
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
+        using var watch = _waker.Start();
         Check(LibrdkafkaMock.rd_kafka_mock_broker_set_up(_handle, brokerId), $"bring broker {brokerId} up");
     }
 
@@ -156,6 +164,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     public void SetAllBrokersDown()
     {
         ThrowIfDisposed();
+        using var watch = _waker.Start();
         Check(LibrdkafkaMock.rd_kafka_mock_broker_set_down(_handle, LibrdkafkaMock.AllBrokers), "take all brokers down");
     }
 
@@ -164,6 +173,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     public void SetAllBrokersUp()
     {
         ThrowIfDisposed();
+        using var watch = _waker.Start();
         Check(LibrdkafkaMock.rd_kafka_mock_broker_set_up(_handle, LibrdkafkaMock.AllBrokers), "bring all brokers up");
     }
 
@@ -177,6 +187,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         ValidateBrokerId(brokerId);
         var ms = ToMilliseconds(roundTripTime);
         ThrowIfDisposed();
+        using var watch = _waker.Start();
         Check(LibrdkafkaMock.rd_kafka_mock_broker_set_rtt(_handle, brokerId, ms), $"set the round-trip time of broker {brokerId}");
     }
 
@@ -188,6 +199,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     {
         var ms = ToMilliseconds(roundTripTime);
         ThrowIfDisposed();
+        using var watch = _waker.Start();
         Check(LibrdkafkaMock.rd_kafka_mock_broker_set_rtt(_handle, LibrdkafkaMock.AllBrokers, ms), "set the round-trip time of all brokers");
     }
 
@@ -242,6 +254,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
+        using var watch = _waker.Start();
         Check(
             LibrdkafkaMock.rd_kafka_mock_partition_set_leader(_handle, topic, partition, brokerId),
             $"move the leader of {topic} [{partition}] to broker {brokerId}");
@@ -258,6 +271,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(groupId);
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
+        using var watch = _waker.Start();
         Check(LibrdkafkaMock.rd_kafka_mock_coordinator_set(_handle, "group", groupId, brokerId), $"move the coordinator of group '{groupId}'");
     }
 
@@ -272,6 +286,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(transactionalId);
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
+        using var watch = _waker.Start();
         Check(
             LibrdkafkaMock.rd_kafka_mock_coordinator_set(_handle, "transaction", transactionalId, brokerId),
             $"move the coordinator of transactional id '{transactionalId}'");
@@ -288,6 +303,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     {
         ValidateTopicName(topic);
         ThrowIfDisposed();
+        using var watch = _waker.Start();
         LibrdkafkaMock.rd_kafka_mock_topic_set_error(_handle, topic, (int)error);
     }
 
@@ -416,7 +432,11 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
 
     /// <summary>Stops the cluster: closes its brokers' sockets, stops its threads and frees its memory.</summary>
     /// <remarks>Idempotent. Waits for fault-injection calls in flight on other threads.</remarks>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        using var watch = _waker.Start();
+        _handle.Dispose();
+    }
 
     /// <summary>Stops the cluster (see <see cref="Dispose"/>); librdkafka's teardown is synchronous and quick.</summary>
     /// <returns>A completed task.</returns>
@@ -425,9 +445,6 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         Dispose();
         return ValueTask.CompletedTask;
     }
-
-    private const int FastBackoffMs = 10;
-    private const int FastBackoffMaxMs = 250;
 
     private static int ToMilliseconds(TimeSpan value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null)
     {
