@@ -117,12 +117,12 @@ public sealed class InProcessKafkaClusterFaultTests
         var warmUp = KafkaClients.ProduceNumbered(producer, Topic, 1);
         Assert.Equal(0, producer.Flush(Eventually.Generous));
 
-        cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.TopicAuthorizationFailed);
+        cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.MsgSizeTooLarge);
         var failed = new DeliveryReports();
         producer.Produce(Topic, new Message<string, string> { Key = "k", Value = "rejected" }, failed.Handler);
         Assert.Equal(0, producer.Flush(Eventually.Generous));
         var report = failed.All.Single();
-        Assert.Equal(ErrorCode.TopicAuthorizationFailed, report.Error.Code);
+        Assert.Equal(ErrorCode.MsgSizeTooLarge, report.Error.Code);
         Assert.Equal(PersistenceStatus.NotPersisted, report.Status);
 
         var accepted = new DeliveryReports();
