@@ -156,6 +156,34 @@ public sealed class InProcessKafkaClusterMessagingTests
         Assert.Equal(400, stays.Received.Count);
         Assert.Equal(partitions, stays.Received.Select(r => r.Partition.Value).Distinct().Count());
     }
+
+    [Fact]
+    public void Partition_KeepsOnlyAboutFiveMegabytes_OlderBatchesAreDroppedAndConsumersResetToTheEarliestKept()
+    {
+        const int count = 8_000;
+        const int valueBytes = 1_000;
+        using var cluster = InProcessKafkaCluster.Start(1);
+        cluster.CreateTopic(Topic, partitions: 1, replicationFactor: 1);
+        var log = new ClientLog();
+        using (var producer = KafkaClients.Producer(cluster.CreateProducerConfig(), log))
+        {
+            var value = new string('x', valueBytes);
+            for (var i = 0; i < count; i++)
+                producer.Produce(Topic, new Message<string, string> { Key = "k", Value = value });
+            Assert.Equal(0, producer.Flush(Eventually.Generous));
+        }
+
+        using var consumer = KafkaClients.Consumer(cluster.CreateConsumerConfig("late"), log);
+        var watermarks = consumer.QueryWatermarkOffsets(new TopicPartition(Topic, 0), Eventually.Generous);
+        Assert.Equal(count, watermarks.High.Value);
+        var keptBytes = (watermarks.High.Value - watermarks.Low.Value) * valueBytes;
+        Assert.InRange(keptBytes, 3_000_000, 5_300_000);
+
+        // Offset 0 is gone: the fetch fails with OffsetOutOfRange and auto.offset.reset=earliest moves to the oldest kept.
+        consumer.Assign(new TopicPartitionOffset(Topic, 0, new Offset(0)));
+        var first = KafkaClients.ConsumeAtLeast(consumer, 1, Eventually.Generous).Single();
+        Assert.Equal(watermarks.Low, first.Offset);
+    }
 }
 
 /// <summary>A consumer polled on its own thread (as an application would), recording what it receives and is assigned.</summary>
