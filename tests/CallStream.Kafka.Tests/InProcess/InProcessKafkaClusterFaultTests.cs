@@ -37,6 +37,7 @@ public sealed class InProcessKafkaClusterFaultTests
         Assert.Equal(count, reports.Count);
         Assert.All(reports.All, r => Assert.Equal(ErrorCode.NoError, r.Error.Code));
         Assert.DoesNotContain(log.Errors, e => e.IsFatal);
+        Assert.Contains(log.Errors, e => e.Code == ErrorCode.Local_AllBrokersDown);
 
         Assert.Equal(count + 10, ConsumeAll(cluster, count + 10, log).Select(r => r.Message.Value).Distinct().Count());
     }
