@@ -24,6 +24,9 @@ namespace CallStream.Kafka;
 /// Thread safety: every member may be called from any thread, concurrently. Each call is a synchronous command to the
 /// cluster (librdkafka hands it to the cluster's thread or takes the cluster's lock), and <see cref="Dispose"/> waits
 /// for calls in flight. Dispose clients before the cluster; a client still connected sees its brokers disappear.
+/// librdkafka's cluster thread sometimes misses the wake-up for a command and would serve it only when its one-second
+/// poll times out; the cluster then pokes a broker listener (a loopback connect, no Kafka request) after 15 ms, so
+/// commands return promptly, except while every broker is down (up to a second).
 /// </para>
 /// <para>
 /// The mock API is experimental and not ABI-stable, so this class is built against librdkafka 2.16.0 exactly
