@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Confluent.Kafka;
+
+namespace CallStream.Kafka.Tests.Support;
+
+/// <summary>Builds Confluent.Kafka clients for tests, capturing their logs and errors instead of printing them.</summary>
+internal static class KafkaClients
+{
+    public static IProducer<string, string> Producer(ProducerConfig config, ClientLog log) =>
+        new ProducerBuilder<string, string>(config)
+            .SetLogHandler((_, m) => log.Add($"LOG {m.Level} {m.Facility}: {m.Message}"))
+            .SetErrorHandler((_, e) => log.AddError(e))
+            .Build();
+
+    public static IConsumer<string, string> Consumer(ConsumerConfig config, ClientLog log, Action<IReadOnlyList<TopicPartition>>? assigned = null) =>
+        new ConsumerBuilder<string, string>(config)
+            .SetLogHandler((_, m) => log.Add($"LOG {m.Level} {m.Facility}: {m.Message}"))
+            .SetErrorHandler((_, e) => log.AddError(e))
+            .SetPartitionsAssignedHandler((_, partitions) => assigned?.Invoke(partitions))
+            .Build();
+
+    /// <summary>Produces <paramref name="count"/> messages keyed <c>k{i % keys}</c> with value <c>{i}</c>, then flushes.</summary>
+    public static DeliveryReports ProduceNumbered(IProducer<string, string> producer, string topic, int count, int keys = 50, int first = 0)
+    {
+        var reports = new DeliveryReports();
+        for (var i = first; i < first + count; i++)
+            producer.Produce(topic, new Message<string, string> { Key = "k" + (i % keys), Value = i.ToString(System.Globalization.CultureInfo.InvariantCulture) }, reports.Handler);
+        return reports;
+    }
+
+    /// <summary>Consumes until <paramref name="count"/> messages arrived or <paramref name="timeout"/> passed.</summary>
+    public static List<ConsumeResult<string, string>> ConsumeAtLeast(IConsumer<string, string> consumer, int count, TimeSpan timeout)
+    {
+        var results = new List<ConsumeResult<string, string>>(count);
+        var clock = Stopwatch.StartNew();
+        while (results.Count < count && clock.Elapsed < timeout)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            if (result is not null && !result.IsPartitionEOF)
+                results.Add(result);
+        }
+
+        return results;
+    }
+
+    /// <summary>Keeps consuming for a short quiet period to prove nothing more (no duplicate) arrives.</summary>
+    public static List<ConsumeResult<string, string>> DrainExtra(IConsumer<string, string> consumer, TimeSpan quiet)
+    {
+        var extra = new List<ConsumeResult<string, string>>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < quiet)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(50));
+            if (result is not null && !result.IsPartitionEOF)
+                extra.Add(result);
+        }
+
+        return extra;
+    }
+}
+
+/// <summary>Delivery reports of one batch of produce calls, collected thread-safely.</summary>
+internal sealed class DeliveryReports
+{
+    private readonly ConcurrentQueue<DeliveryReport<string, string>> _reports = new();
+
+    public Action<DeliveryReport<string, string>> Handler => _reports.Enqueue;
+
+    public int Count => _reports.Count;
+
+    public IReadOnlyList<DeliveryReport<string, string>> All => [.. _reports];
+
+    public void WaitFor(int count, TimeSpan timeout) =>
+        Eventually.Holds(() => _reports.Count >= count, timeout, $"{count} delivery reports (got {_reports.Count})");
+}
+
+/// <summary>A client's log lines and errors, for assertions and failure messages.</summary>
+internal sealed class ClientLog
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<Error> _errors = new();
+
+    public IReadOnlyList<Error> Errors => [.. _errors];
+
+    public void Add(string line) => _lines.Enqueue(line);
+
+    public void AddError(Error error)
+    {
+        _errors.Enqueue(error);
+        _lines.Enqueue($"ERROR {error.Code}: {error.Reason} (fatal={error.IsFatal})");
+    }
+
+    public override string ToString() => string.Join(Environment.NewLine, _lines);
+}
