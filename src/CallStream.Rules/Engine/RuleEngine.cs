@@ -214,7 +214,8 @@ public sealed class RuleEngine : IDisposable
                 }
             }
         }
-        _eventsCounter.Add(1);
+        if (_eventsCounter.Enabled)
+            _eventsCounter.Add(1);
         _onEvaluated?.Invoke(item);
     }
 }

@@ -38,5 +38,9 @@ internal sealed class SuppressionTable
             : base(key)
         {
         }
+
+        protected override void Clear()
+        {
+        }
     }
 }

@@ -33,6 +33,7 @@ public sealed class EventTimeOrderer
     private readonly TimeSpan _idleTimeout;
     private readonly long _lateness;
     private readonly Dictionary<int, PartitionState> _partitions = [];
+    private PartitionState[] _states = [];
     private readonly Queue<PartitionedInteraction> _run = new();
     private readonly PriorityQueue<PartitionedInteraction, EventKey> _heap = new();
     private EventKey _runTail;
@@ -166,6 +167,7 @@ public sealed class EventTimeOrderer
         EnsureOpen();
         if (!_partitions.Remove(partition, out var state))
             return;
+        _states = [.. _partitions.Values];
         if (state.CaughtUp && !state.Idle)
             _pendingIdle--;
         if (ReferenceEquals(state, _cachedPartition))
@@ -227,7 +229,7 @@ public sealed class EventTimeOrderer
             return null;
         long now = _time.GetTimestamp();
         var earliest = TimeSpan.MaxValue;
-        foreach (var state in _partitions.Values)
+        foreach (var state in _states)
         {
             if (state.CaughtUp && !state.Idle)
             {
@@ -273,10 +275,9 @@ public sealed class EventTimeOrderer
         if (!hasRun && !hasHeap)
             return false;
         PartitionedInteraction next;
-        EventKey key;
-        if (hasRun && (!hasHeap || EventKey.Of(fromRun.Interaction) <= heapKey))
+        EventKey key = hasRun ? EventKey.Of(fromRun.Interaction) : default;
+        if (hasRun && (!hasHeap || key <= heapKey))
         {
-            key = EventKey.Of(fromRun.Interaction);
             if (key.Ticks > upTo)
                 return false;
             next = _run.Dequeue();
@@ -326,7 +327,7 @@ public sealed class EventTimeOrderer
         long minActive = long.MaxValue;
         long maxAll = long.MinValue;
         int active = 0;
-        foreach (var state in _partitions.Values)
+        foreach (var state in _states)
         {
             if (state.Newest > maxAll)
                 maxAll = state.Newest;
@@ -347,7 +348,7 @@ public sealed class EventTimeOrderer
     private void CheckIdle()
     {
         long now = _time.GetTimestamp();
-        foreach (var state in _partitions.Values)
+        foreach (var state in _states)
         {
             if (state.CaughtUp && !state.Idle && _time.GetElapsedTime(state.CaughtUpSince, now) >= _idleTimeout)
             {
@@ -375,6 +376,7 @@ public sealed class EventTimeOrderer
         {
             state = new PartitionState();
             _partitions.Add(partition, state);
+            _states = [.. _partitions.Values];
             _watermarkStale = true;
         }
         _cachedPartitionId = partition;

@@ -41,14 +41,14 @@ internal sealed class SlidingGroup : ExpiringNode
         _keys = _keyWidth > 0 ? new DistinctKey[InitialCapacity * _keyWidth] : [];
         _acc = new double[plan.Width];
         plan.Reset(_acc);
-        _minima = new MonotonicDeque?[_numberWidth];
-        _maxima = new MonotonicDeque?[_numberWidth];
+        _minima = _numberWidth > 0 ? new MonotonicDeque?[_numberWidth] : [];
+        _maxima = _numberWidth > 0 ? new MonotonicDeque?[_numberWidth] : [];
         for (int n = 0; n < _numberWidth; n++)
         {
             _minima[n] = plan.NeedsMin[n] ? new MonotonicDeque(minimum: true) : null;
             _maxima[n] = plan.NeedsMax[n] ? new MonotonicDeque(minimum: false) : null;
         }
-        _distinct = new Dictionary<DistinctKey, int>[_keyWidth];
+        _distinct = _keyWidth > 0 ? new Dictionary<DistinctKey, int>[_keyWidth] : [];
         for (int d = 0; d < _keyWidth; d++)
             _distinct[d] = [];
     }
@@ -60,6 +60,24 @@ internal sealed class SlidingGroup : ExpiringNode
     public int Count => _count;
 
     private int Mask => _times.Length - 1;
+
+    /// <inheritdoc/>
+    protected override void Clear()
+    {
+        Newest = long.MinValue;
+        _head = 0;
+        _count = 0;
+        if (_times.Length > ShrinkAbove)
+            Resize(InitialCapacity);
+        _plan.Reset(_acc);
+        for (int n = 0; n < _numberWidth; n++)
+        {
+            _minima[n]?.Clear();
+            _maxima[n]?.Clear();
+        }
+        foreach (var map in _distinct)
+            map.Clear();
+    }
 
     /// <summary>Removes the entries at or before <paramref name="threshold"/> (the window is <c>(e.t - W, e.t]</c>).</summary>
     public void EvictUpTo(long threshold)

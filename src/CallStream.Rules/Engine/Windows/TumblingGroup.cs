@@ -14,13 +14,15 @@ internal sealed class TumblingGroup : ExpiringNode
     private readonly double[] _acc;
     private readonly HashSet<DistinctKey>[] _sets;
     private int _current;
+    private bool _alerted0;
+    private bool _alerted1;
 
     public TumblingGroup(string key, AggregatePlan plan)
         : base(key)
     {
         _plan = plan;
         _acc = new double[2 * plan.Width];
-        _sets = new HashSet<DistinctKey>[2 * plan.DistinctCount];
+        _sets = plan.DistinctCount > 0 ? new HashSet<DistinctKey>[2 * plan.DistinctCount] : [];
         for (int i = 0; i < _sets.Length; i++)
             _sets[i] = [];
     }
@@ -40,8 +42,28 @@ internal sealed class TumblingGroup : ExpiringNode
     /// <summary>Gets the accumulator half of the previous window.</summary>
     public int PreviousHalf => _current ^ 1;
 
-    /// <summary>Gets whether each half's window has emitted its alert (point 5: at most one per rule, key and window).</summary>
-    public bool[] Alerted { get; } = new bool[2];
+    /// <summary>Gets whether a half's window has emitted its alert (point 5: at most one per rule, key and window).</summary>
+    public bool IsAlerted(int half) => half == 0 ? _alerted0 : _alerted1;
+
+    /// <summary>Records that a half's window has emitted its alert.</summary>
+    public void SetAlerted(int half)
+    {
+        if (half == 0)
+            _alerted0 = true;
+        else
+            _alerted1 = true;
+    }
+
+    /// <inheritdoc/>
+    protected override void Clear()
+    {
+        Newest = long.MinValue;
+        CurrentWindow = None;
+        PreviousWindow = None;
+        _current = 0;
+        _alerted0 = false;
+        _alerted1 = false;
+    }
 
     /// <summary>Moves to a newer window k; the current window becomes the previous one when adjacent.</summary>
     public void Advance(long k)
@@ -88,7 +110,10 @@ internal sealed class TumblingGroup : ExpiringNode
     private void Reset(int half)
     {
         _plan.Reset(_acc.AsSpan(half * _plan.Width, _plan.Width));
-        Alerted[half] = false;
+        if (half == 0)
+            _alerted0 = false;
+        else
+            _alerted1 = false;
         int width = _plan.DistinctCount;
         foreach (var set in _sets.AsSpan(half * width, width))
             set.Clear();

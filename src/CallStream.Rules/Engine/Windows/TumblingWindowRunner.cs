@@ -79,11 +79,11 @@ internal sealed class TumblingWindowRunner : RuleRunner
             _groups.Touch(group);
         }
 
-        if (_having(e, _values) == Tri.True && (half < 0 || !group.Alerted[half]))
+        if (_having(e, _values) == Tri.True && (half < 0 || !group.IsAlerted(half)))
         {
             long start = EventTicks.WindowStart(k, _window);
             if (Candidate(e, ticks, key, output, _values, start, EventTicks.Add(start, _window)) && half >= 0)
-                group.Alerted[half] = true;
+                group.SetAlerted(half);
         }
     }
 
