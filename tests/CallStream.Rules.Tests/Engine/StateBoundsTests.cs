@@ -84,4 +84,33 @@ public class StateBoundsTests
         Assert.Empty(alerts);
         Assert.Equal(1, evaluator.GroupCount);
     }
+
+    [Fact]
+    public void ReusedSlidingGroup_CarriesNothingOfItsPreviousKey()
+    {
+        var having = Ge(CountAll, Num(1));
+        var rule = new Rule("Reuse", groupBy: Field.CustomerId, window: Sliding(TimeSpan.FromMinutes(1)),
+            having: And(having, Or(IsNull(Min(Satisfaction)), Or(Ge(Max(Duration), Num(0)), Or(Ge(Distinct(AgentId), Num(0)), Ge(Sum(Duration), Num(0)))))));
+        var alerts = Events.Evaluate(rule,
+            Events.At(0, customer: "x", agent: "a1", duration: 100, satisfaction: 1),
+            Events.At(1, customer: "x", agent: "a2", duration: 200, satisfaction: 2),
+            Events.At(120, customer: "y", agent: "a3", duration: 5, satisfaction: null),   // x dropped: y reuses its state
+            Events.At(121, customer: "z", agent: "a3", duration: 7, satisfaction: 4));
+        Assert.Equal(["x", "x", "y", "z"], alerts.Select(a => a.Key));
+        Assert.Equal([1.0, null, 5, 1, 5], alerts[2].Values.Select(v => v.Value));
+        Assert.Equal([1.0, 4, 7, 1, 7], alerts[3].Values.Select(v => v.Value));
+    }
+
+    [Fact]
+    public void ReusedTumblingGroup_StartsWithoutAlertOrCounts()
+    {
+        var rule = new Rule("Reuse", groupBy: Field.CustomerId, window: Tumbling(TimeSpan.FromHours(1)), having: Ge(CountAll, Num(2)));
+        var alerts = Events.Evaluate(rule,
+            Events.At(0, customer: "x"), Events.At(1, customer: "x", id: "x2"),
+            Events.At(7200, customer: "y"),                                        // x dropped after this event
+            Events.At(7201, customer: "z"), Events.At(7202, customer: "z", id: "z2"), // z reuses x's state
+            Events.At(7203, customer: "z", id: "z3"));
+        Assert.Equal(["x2", "z2"], alerts.Select(a => a.InteractionId));
+        Assert.Equal(2, alerts[1].Values[0].Value);
+    }
 }
