@@ -105,6 +105,15 @@ public class MessageRendererTests
         Assert.Equal("Low: a-1 with count(*) = 4, avg(satisfaction) = 1.3333", renderer.Render(rule.Name, Call, "a-1", [4, 4.0 / 3]));
     }
 
+    [Fact]
+    public void DefaultMessage_WindowedRuleWithoutAggregates_IsRuleAndKey()
+    {
+        var having = Gt(Duration, Num(10));
+        var rule = new Rule("Plain", window: Sliding(TimeSpan.FromHours(2)), having: having);
+        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule.Name, having));
+        Assert.Equal("Plain: *", renderer.Render(rule.Name, Call, "*", []));
+    }
+
     [Theory]
     [InlineData(5.0, "5")]
     [InlineData(-0.0, "0")]

@@ -11,7 +11,7 @@ namespace CallStream.Rules.Engine;
 /// Without a template the message is, for a per-event rule,
 /// <c>{rule}: interaction {interaction_id} (customer {customer_id}, agent {agent_id})</c>, and for a windowed rule
 /// <c>{rule}: {key} with count(*) = 5, rate(outcome = 'failed') = 0.6</c> listing every aggregate of the having
-/// clause in order. Aggregate values are rounded to 4 decimals in messages (see <see cref="NumberText"/>).
+/// clause in order (just <c>{rule}: {key}</c> when having uses no aggregate). Aggregate values are rounded to 4 decimals in messages (see <see cref="NumberText"/>).
 /// </remarks>
 internal sealed class MessageRenderer
 {
@@ -33,10 +33,10 @@ internal sealed class MessageRenderer
             return new MessageRenderer(Bind(rule.Name, template, aggregates));
         if (aggregates is null)
             return new MessageRenderer(Bind(rule.Name, DefaultPerEventTemplate, null));
-        var segments = new List<Segment> { Segment.Rule, Segment.Literal(": "), Segment.Key, Segment.Literal(" with ") };
+        var segments = new List<Segment> { Segment.Rule, Segment.Literal(": "), Segment.Key };
         for (int slot = 0; slot < aggregates.SlotCount; slot++)
         {
-            segments.Add(Segment.Literal((slot > 0 ? ", " : "") + aggregates.Texts[slot] + " = "));
+            segments.Add(Segment.Literal((slot > 0 ? ", " : " with ") + aggregates.Texts[slot] + " = "));
             segments.Add(Segment.Aggregate(slot));
         }
         return new MessageRenderer([.. segments]);
