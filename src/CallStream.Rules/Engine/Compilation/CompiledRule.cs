@@ -1,0 +1,78 @@
+namespace CallStream.Rules.Engine;
+
+/// <summary>
+/// A rule compiled once into closures: the where-predicate, the group-key selector, the aggregate plan, the
+/// having-predicate and the message. Immutable, so one compiled rule set serves any number of evaluators.
+/// </summary>
+internal sealed class CompiledRule
+{
+    private CompiledRule(Rule rule, BoolEval? where, Func<Interaction, string> key, AggregatePlan? aggregates, BoolEval? having, MessageRenderer message)
+    {
+        Rule = rule;
+        Where = where;
+        Key = key;
+        Aggregates = aggregates;
+        Having = having;
+        Message = message;
+        WindowTicks = rule.Window?.Length.Ticks ?? 0;
+        SuppressTicks = rule.Suppress?.Ticks ?? 0;
+    }
+
+    public Rule Rule { get; }
+
+    public string Name => Rule.Name;
+
+    /// <summary>Gets the filter, or null to take every event.</summary>
+    public BoolEval? Where { get; }
+
+    /// <summary>Gets the group key of an event (spec point 2).</summary>
+    public Func<Interaction, string> Key { get; }
+
+    /// <summary>Gets the aggregates of a windowed rule, or null.</summary>
+    public AggregatePlan? Aggregates { get; }
+
+    /// <summary>Gets the having-predicate of a windowed rule, or null.</summary>
+    public BoolEval? Having { get; }
+
+    public MessageRenderer Message { get; }
+
+    /// <summary>Gets the window length in ticks, or 0 for a per-event rule.</summary>
+    public long WindowTicks { get; }
+
+    /// <summary>Gets the suppression period in ticks, or 0 for none.</summary>
+    public long SuppressTicks { get; }
+
+    /// <summary>Compiles a rule.</summary>
+    /// <exception cref="RuleValidationException">The rule cannot be compiled (a type error, an unknown placeholder, ...).</exception>
+    public static CompiledRule Compile(Rule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        BoolEval? where = rule.Where is null ? null : new ExprCompiler(rule.Name, "where").CompileCondition(rule.Where);
+        Func<Interaction, string> key = rule.GroupBy is { } field
+            ? FieldText.Reader(field)
+            : rule.IsWindowed ? static _ => "*" : static e => e.InteractionId;
+        AggregatePlan? aggregates = null;
+        BoolEval? having = null;
+        if (rule.Window is not null)
+        {
+            if (rule.Having is null)
+                throw new RuleValidationException(rule.Name, ["'window' requires 'having'."]);
+            aggregates = AggregatePlan.Build(rule.Name, rule.Having);
+            var plan = aggregates;
+            having = new ExprCompiler(rule.Name, "having", plan.SlotOf).CompileCondition(rule.Having);
+        }
+        else if (rule.Having is not null)
+        {
+            throw new RuleValidationException(rule.Name, ["'having' requires 'window'."]);
+        }
+        return new CompiledRule(rule, where, key, aggregates, having, MessageRenderer.Compile(rule, aggregates));
+    }
+
+    /// <summary>Creates the mutable state that evaluates this rule.</summary>
+    public RuleRunner CreateRunner() => Rule.Window?.Kind switch
+    {
+        null => new PerEventRunner(this),
+        WindowKind.Sliding => new SlidingWindowRunner(this),
+        _ => new TumblingWindowRunner(this),
+    };
+}

@@ -1,0 +1,23 @@
+namespace CallStream.Rules.Engine;
+
+/// <summary>A rule set compiled once; immutable and shareable.</summary>
+internal sealed class CompiledRuleSet
+{
+    private CompiledRuleSet(RuleSet rules, CompiledRule[] compiled)
+    {
+        Rules = rules;
+        Compiled = compiled;
+    }
+
+    public RuleSet Rules { get; }
+
+    public IReadOnlyList<CompiledRule> Compiled { get; }
+
+    /// <summary>Compiles every rule, in order.</summary>
+    /// <exception cref="RuleValidationException">A rule cannot be compiled.</exception>
+    public static CompiledRuleSet Compile(RuleSet rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        return new CompiledRuleSet(rules, rules.Select(CompiledRule.Compile).ToArray());
+    }
+}

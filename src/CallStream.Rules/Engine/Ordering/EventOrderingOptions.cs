@@ -1,0 +1,33 @@
+namespace CallStream.Rules;
+
+/// <summary>Options of event-time ordering: how long to wait for stragglers, when a partition counts as idle, and where late events are reported.</summary>
+public class EventOrderingOptions
+{
+    /// <summary>Gets or sets how far behind the newest start time the watermark trails: events are held this long (in event time) for stragglers.</summary>
+    /// <value>The default value is 5 seconds. Zero releases each event as soon as it is the oldest held; negative values are rejected.</value>
+    public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets how long (wall time) a partition must be caught up before it stops holding the watermark back.</summary>
+    /// <value>The default value is 1 second. Negative values are rejected.</value>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the wall clock used for the idle timeout (event time never uses it).</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets a callback told of each late event, before it is released.</summary>
+    /// <value>The default value is <see langword="null"/>: late events are only counted.</value>
+    public Action<LateEvent>? OnLateEvent { get; set; }
+
+    /// <summary>Checks the options.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    internal void Validate()
+    {
+        if (AllowedLateness < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(AllowedLateness), AllowedLateness, $"{nameof(AllowedLateness)} must not be negative.");
+        if (IdleTimeout < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, $"{nameof(IdleTimeout)} must not be negative.");
+        if (TimeProvider is null)
+            throw new ArgumentException($"{nameof(TimeProvider)} must not be null.", nameof(TimeProvider));
+    }
+}

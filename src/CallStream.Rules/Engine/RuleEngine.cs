@@ -1,0 +1,221 @@
+using System.Diagnostics.Metrics;
+using CallStream.Rules.Engine;
+
+namespace CallStream.Rules;
+
+/// <summary>
+/// Runs a rule set over interactions in event time: orders arriving events (<see cref="EventTimeOrderer"/>),
+/// evaluates them with compiled rules and windowed state (<see cref="RuleEvaluator"/>), and delivers alerts to a
+/// callback. The synchronous core of replay, of the Rx operator <see cref="AlertDetection"/> and of consumers.
+/// </summary>
+/// <remarks>
+/// Alerts are delivered from within the call that released their event (<see cref="Offer(Interaction)"/>,
+/// <see cref="MarkCaughtUp"/>, <see cref="Poll"/>, <see cref="RemovePartition"/>, <see cref="Complete"/>), in
+/// event-time order and, per event, in rule-set order. Metrics go to the <c>CallStream</c> meter:
+/// <c>callstream.rules.events</c>, <c>callstream.rules.late_events</c> and <c>callstream.rules.alerts</c> (tag
+/// <c>rule</c>). Not thread-safe: call it from one thread at a time, and not from its own callbacks.
+/// </remarks>
+public sealed class RuleEngine : IDisposable
+{
+    private const string MeterName = "CallStream";
+
+    private readonly RuleEvaluator _evaluator;
+    private readonly EventTimeOrderer _orderer;
+    private readonly Action<Alert> _onAlert;
+    private readonly Action<PartitionedInteraction>? _onEvaluated;
+    private readonly List<Alert> _alerts = [];
+    private readonly Meter? _ownedMeter;
+    private readonly Counter<long> _eventsCounter;
+    private readonly Counter<long> _lateCounter;
+    private readonly Counter<long> _alertsCounter;
+    private bool _disposed;
+
+    /// <summary>Creates an engine.</summary>
+    /// <param name="rules">The rules, compiled once here.</param>
+    /// <param name="onAlert">Receives each alert (for example <c>list.Add</c>).</param>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="rules"/> or <paramref name="onAlert"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="RuleValidationException">A rule cannot be compiled.</exception>
+    public RuleEngine(RuleSet rules, Action<Alert> onAlert, RuleEngineOptions? options = null)
+        : this(CompiledRuleSet.Compile(rules ?? throw new ArgumentNullException(nameof(rules))), onAlert, options)
+    {
+    }
+
+    internal RuleEngine(CompiledRuleSet compiled, Action<Alert> onAlert, RuleEngineOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(onAlert);
+        options ??= new RuleEngineOptions();
+        options.Validate();
+        _onAlert = onAlert;
+        _onEvaluated = options.OnEventEvaluated;
+        _evaluator = new RuleEvaluator(compiled);
+
+        Meter meter;
+        if (options.MeterFactory is { } factory)
+        {
+            meter = factory.Create(MeterName);
+        }
+        else
+        {
+            meter = new Meter(MeterName);
+            _ownedMeter = meter;
+        }
+        _eventsCounter = meter.CreateCounter<long>("callstream.rules.events", "{event}", "Events evaluated by the rules, in event-time order.");
+        _lateCounter = meter.CreateCounter<long>("callstream.rules.late_events", "{event}", "Events that arrived after a later event had been released; evaluated out of order.");
+        _alertsCounter = meter.CreateCounter<long>("callstream.rules.alerts", "{alert}", "Alerts emitted, by rule.");
+
+        var userLate = options.OnLateEvent;
+        var ordering = new EventOrderingOptions
+        {
+            AllowedLateness = options.AllowedLateness,
+            IdleTimeout = options.IdleTimeout,
+            TimeProvider = options.TimeProvider,
+            OnLateEvent = late =>
+            {
+                _lateCounter.Add(1);
+                userLate?.Invoke(late);
+            },
+        };
+        _orderer = new EventTimeOrderer(Evaluate, ordering);
+    }
+
+    /// <summary>Gets the rules, in evaluation order.</summary>
+    public RuleSet Rules => _evaluator.Rules;
+
+    /// <summary>Gets the current watermark, or <see langword="null"/> while there is none.</summary>
+    public DateTimeOffset? Watermark => _orderer.Watermark;
+
+    /// <summary>Gets the number of late events so far.</summary>
+    public long LateEvents => _orderer.LateCount;
+
+    /// <summary>Gets the number of events held, waiting for the watermark.</summary>
+    public int HeldEvents => _orderer.HeldCount;
+
+    /// <summary>Offers an event of a single, unpartitioned source (partition 0).</summary>
+    /// <param name="interaction">The event.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="interaction"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The engine is completed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void Offer(Interaction interaction)
+    {
+        ArgumentNullException.ThrowIfNull(interaction);
+        Offer(new PartitionedInteraction(interaction));
+    }
+
+    /// <summary>Offers an event of a partitioned source; the events the watermark now passes are evaluated and their alerts delivered.</summary>
+    /// <param name="item">The event, its partition and offset, and whether it only warms up state.</param>
+    /// <exception cref="ArgumentException">The item has no interaction.</exception>
+    /// <exception cref="InvalidOperationException">The engine is completed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void Offer(in PartitionedInteraction item)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _orderer.Offer(item);
+    }
+
+    /// <summary>Registers a partition ahead of its first event (on assignment): it holds the watermark until it delivers or goes idle.</summary>
+    /// <param name="partition">The partition.</param>
+    /// <exception cref="InvalidOperationException">The engine is completed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void AddPartition(int partition)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _orderer.AddPartition(partition);
+    }
+
+    /// <summary>Forgets a partition (revoked by a rebalance); events it already delivered stay held until the watermark passes them.</summary>
+    /// <param name="partition">The partition.</param>
+    /// <exception cref="InvalidOperationException">The engine is completed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void RemovePartition(int partition)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _orderer.RemovePartition(partition);
+    }
+
+    /// <summary>Tells the engine a partition is caught up; after the idle timeout (wall time) it no longer holds the watermark back.</summary>
+    /// <param name="partition">The partition.</param>
+    /// <exception cref="InvalidOperationException">The engine is completed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void MarkCaughtUp(int partition)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _orderer.MarkCaughtUp(partition);
+    }
+
+    /// <summary>Tells the engine a partition has new data: it holds the watermark again.</summary>
+    /// <param name="partition">The partition.</param>
+    /// <exception cref="InvalidOperationException">The engine is completed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void MarkHasData(int partition)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _orderer.MarkHasData(partition);
+    }
+
+    /// <summary>Re-checks idle timeouts against the wall clock and evaluates what the watermark now passes; call it when <see cref="GetTimeUntilIdle"/> says.</summary>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void Poll()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _orderer.Poll();
+    }
+
+    /// <summary>Gets how long until a caught-up partition becomes idle, or <see langword="null"/> when none is waiting to.</summary>
+    /// <returns>The delay until <see cref="Poll"/> may release more, zero when due.</returns>
+    public TimeSpan? GetTimeUntilIdle() => _orderer.GetTimeUntilIdle();
+
+    /// <summary>Ends a finite input: every held event is evaluated, in order. The engine accepts no events afterwards.</summary>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void Complete()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _orderer.Complete();
+    }
+
+    /// <summary>Reads the engine's counters and state size.</summary>
+    /// <returns>A snapshot.</returns>
+    public RuleEngineStatistics GetStatistics() =>
+        new(_orderer.OfferedCount, _evaluator.EventsEvaluated, _orderer.LateCount, _orderer.HeldCount, _orderer.Watermark, _evaluator.GetStatistics());
+
+    /// <summary>Disposes the engine's own meter (when it created one). Held events are dropped.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        _ownedMeter?.Dispose();
+    }
+
+    private void Evaluate(PartitionedInteraction item)
+    {
+        if (item.WarmUp)
+        {
+            _evaluator.WarmUp(item.Interaction);
+        }
+        else
+        {
+            _evaluator.Evaluate(item.Interaction, _alerts);
+            if (_alerts.Count > 0)
+            {
+                try
+                {
+                    foreach (var alert in _alerts)
+                    {
+                        if (_alertsCounter.Enabled)
+                            _alertsCounter.Add(1, new KeyValuePair<string, object?>("rule", alert.Rule));
+                        _onAlert(alert);
+                    }
+                }
+                finally
+                {
+                    _alerts.Clear();
+                }
+            }
+        }
+        if (_eventsCounter.Enabled)
+            _eventsCounter.Add(1);
+        _onEvaluated?.Invoke(item);
+    }
+}
