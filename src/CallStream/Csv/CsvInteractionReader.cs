@@ -111,14 +111,14 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
     /// <summary>Gets the header's column names (trimmed), once the first read has taken the header; empty before.</summary>
     public IReadOnlyList<string> Columns => _mapper?.Headers ?? [];
 
-    /// <summary>Gets how many data rows have been read (blank lines are not rows).</summary>
-    public long RowsRead => _rows;
+    /// <summary>Gets how many data rows have been read, accepted or rejected (blank lines are not rows).</summary>
+    public long RecordsRead => _rows;
 
     /// <summary>Gets how many rows became interactions.</summary>
-    public long RowsAccepted => _accepted;
+    public long RecordsAccepted => _accepted;
 
     /// <summary>Gets how many rows were rejected.</summary>
-    public long RowsRejected => _reporter.Count;
+    public long RecordsRejected => _reporter.Count;
 
     /// <summary>Reads the next valid interaction, reporting and skipping rejected rows on the way.</summary>
     /// <returns>The interaction, or <see langword="null"/> at the end of the input.</returns>
