@@ -137,11 +137,11 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
             _csv ??= CsvDataReader.Create(_guard!, SylvanBuffer, _sylvanOptions);
             if (_csv.Read())
             {
-                var interaction = Take(out var rejection);
+                var interaction = Take(out var rejection, out string? lineEnding);
                 if (interaction is not null)
                     return interaction;
                 if (rejection is not null)
-                    _reporter.Reject(rejection);
+                    _reporter.Reject(rejection, lineEnding);
                 continue;
             }
             if (_guard!.Pending == CsvRecordProblem.None)
@@ -178,11 +178,11 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
             _csv ??= await CsvDataReader.CreateAsync(_guard!, SylvanBuffer, _sylvanOptions, cancellationToken).ConfigureAwait(false);
             if (await _csv.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var interaction = Take(out var rejection);
+                var interaction = Take(out var rejection, out string? lineEnding);
                 if (interaction is not null)
                     return interaction;
                 if (rejection is not null)
-                    await _reporter.RejectAsync(rejection, cancellationToken).ConfigureAwait(false);
+                    await _reporter.RejectAsync(rejection, lineEnding, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             if (_guard!.Pending == CsvRecordProblem.None)
@@ -327,13 +327,14 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Takes the row Sylvan is on: a blank line (skipped), an interaction, or a rejection.</summary>
-    private Interaction? Take(out InputRejection? rejection)
+    private Interaction? Take(out InputRejection? rejection, out string? lineEnding)
     {
         var csv = _csv!;
         var raw = csv.GetRawRecordSpan();
         long line = _line;
         _line += LineBreaks(raw);
         rejection = null;
+        lineEnding = null;
         if (raw.IndexOfAnyExcept('\r', '\n') < 0)
             return null;
         _rows++;
@@ -342,7 +343,9 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
             _accepted++;
             return interaction;
         }
-        rejection = new InputRejection(SourceName, line, error.Column, error.Field, error.Value, error.Reason, new string(WithoutLineEnding(raw)));
+        var text = WithoutLineEnding(raw);
+        lineEnding = raw.Length == text.Length ? null : raw[text.Length..] is "\r\n" ? "\r\n" : "\n";
+        rejection = new InputRejection(SourceName, line, error.Column, error.Field, error.Value, error.Reason, new string(text));
         return null;
     }
 

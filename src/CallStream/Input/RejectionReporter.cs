@@ -78,30 +78,32 @@ internal sealed class RejectionReporter
 
     /// <summary>Reports a rejection whose raw text is <see cref="InputRejection.RawText"/>, writing it to the rejects output.</summary>
     /// <param name="rejection">The rejection.</param>
+    /// <param name="lineEnding">The record's own line ending, or <see langword="null"/> when it had none (the header's is used).</param>
     /// <exception cref="InputRejectedException">In strict mode.</exception>
-    public void Reject(InputRejection rejection)
+    public void Reject(InputRejection rejection, string? lineEnding)
     {
         var rejects = BeginRecord();
         if (rejects is not null)
         {
             rejects.Write(rejection.RawText);
-            rejects.Write(_lineEnding);
+            rejects.Write(lineEnding ?? _lineEnding);
         }
         Report(rejection);
     }
 
     /// <summary>Reports a rejection whose raw text is <see cref="InputRejection.RawText"/>, writing it to the rejects output.</summary>
     /// <param name="rejection">The rejection.</param>
+    /// <param name="lineEnding">The record's own line ending, or <see langword="null"/> when it had none (the header's is used).</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The report.</returns>
     /// <exception cref="InputRejectedException">In strict mode.</exception>
-    public async ValueTask RejectAsync(InputRejection rejection, CancellationToken cancellationToken)
+    public async ValueTask RejectAsync(InputRejection rejection, string? lineEnding, CancellationToken cancellationToken)
     {
         var rejects = await BeginRecordAsync(cancellationToken).ConfigureAwait(false);
         if (rejects is not null)
         {
             await rejects.WriteAsync(rejection.RawText.AsMemory(), cancellationToken).ConfigureAwait(false);
-            await rejects.WriteAsync(_lineEnding.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await rejects.WriteAsync((lineEnding ?? _lineEnding).AsMemory(), cancellationToken).ConfigureAwait(false);
         }
         Report(rejection);
     }

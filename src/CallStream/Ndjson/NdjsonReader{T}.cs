@@ -90,11 +90,11 @@ public sealed class NdjsonReader<T> : IDisposable, IAsyncDisposable
             switch (Next(out int start, out int length))
             {
                 case Step.Line:
-                    var value = Take(start, length, out var rejection);
+                    var value = Take(start, length, out var rejection, out string lineEnding);
                     if (value is not null)
                         return value;
                     if (rejection is not null)
-                        _reporter.Reject(rejection);
+                        _reporter.Reject(rejection, lineEnding);
                     break;
                 case Step.NeedData:
                     MakeRoom();
@@ -122,11 +122,11 @@ public sealed class NdjsonReader<T> : IDisposable, IAsyncDisposable
             switch (Next(out int start, out int length))
             {
                 case Step.Line:
-                    var value = Take(start, length, out var rejection);
+                    var value = Take(start, length, out var rejection, out string lineEnding);
                     if (value is not null)
                         return value;
                     if (rejection is not null)
-                        await _reporter.RejectAsync(rejection, cancellationToken).ConfigureAwait(false);
+                        await _reporter.RejectAsync(rejection, lineEnding, cancellationToken).ConfigureAwait(false);
                     break;
                 case Step.NeedData:
                     MakeRoom();
@@ -220,13 +220,17 @@ public sealed class NdjsonReader<T> : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Takes one complete line: a blank (skipped), a value, or a rejection.</summary>
-    private T? Take(int start, int length, out InputRejection? rejection)
+    private T? Take(int start, int length, out InputRejection? rejection, out string lineEnding)
     {
         long line = _line++;
         rejection = null;
+        lineEnding = "\n";
         var text = _buffer.AsSpan(start, length);
         if (text.EndsWith("\r"u8))
+        {
             text = text[..^1];
+            lineEnding = "\r\n";
+        }
         if (text.IndexOfAnyExcept(" \t\r"u8) < 0)
             return null;
         _records++;
