@@ -42,6 +42,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
     private long _accepted;
     private bool _finished;
     private bool _disposed;
+    private CsvHeaderException? _headerError;
 
     /// <summary>Creates a reader of a CSV file (UTF-8, with or without a byte order mark); the file is opened on the first read.</summary>
     /// <param name="path">The file's path.</param>
@@ -130,6 +131,8 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_finished)
             return null;
+        if (_headerError is not null)
+            throw _headerError;
         if (_mapper is null)
             Start();
         while (true)
@@ -170,6 +173,8 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_finished)
             return null;
+        if (_headerError is not null)
+            throw _headerError;
         if (_mapper is null)
             await StartAsync(cancellationToken).ConfigureAwait(false);
         while (true)
@@ -261,7 +266,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         }
         catch (CsvMissingHeadersException)
         {
-            throw NoHeader();
+            throw _headerError = NoHeader();
         }
         BindHeader();
     }
@@ -275,7 +280,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         }
         catch (CsvMissingHeadersException)
         {
-            throw NoHeader();
+            throw _headerError = NoHeader();
         }
         BindHeader();
     }
@@ -300,7 +305,15 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         for (int i = 0; i < names.Length; i++)
             names[i] = _csv.GetName(i);
         long headerLine = _guard!.LeadingBlankLines + 1;
-        _mapper = CsvRowMapper.Bind(names, _columnMap, SourceName, headerLine);
+        try
+        {
+            _mapper = CsvRowMapper.Bind(names, _columnMap, SourceName, headerLine);
+        }
+        catch (CsvHeaderException ex)
+        {
+            _headerError = ex;
+            throw;
+        }
         _reporter.SetHeader(_guard.HeaderText);
         _line = headerLine + 1;
     }

@@ -119,6 +119,7 @@ public sealed class NdjsonReader<T> : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             switch (Next(out int start, out int length))
             {
                 case Step.Line:

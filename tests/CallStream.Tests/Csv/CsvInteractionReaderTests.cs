@@ -349,6 +349,25 @@ public class CsvInteractionReaderTests
         Assert.Equal(3, ex.Line);
     }
 
+    [Fact]
+    public async Task Read_AfterAHeaderError_ThrowsTheSameErrorAgain()
+    {
+        using var reader = new CsvInteractionReader(new StringReader(Lines("a,b", "1,2")));
+        var first = Assert.Throws<CsvHeaderException>(() => reader.Read());
+        Assert.Same(first, Assert.Throws<CsvHeaderException>(() => reader.Read()));
+        Assert.Same(first, await Assert.ThrowsAsync<CsvHeaderException>(async () => await reader.ReadAsync(TestContext.Current.CancellationToken)));
+        Assert.Equal((1L, 1, "input"), (first.Line, first.Column, first.SourceName));
+    }
+
+    [Fact]
+    public void CsvHeaderException_StandardConstructors_KeepTheMessage()
+    {
+        Assert.Equal("m", new CsvHeaderException("m").Reason);
+        Assert.Equal("m", new CsvHeaderException("m", new InvalidOperationException()).Message);
+        Assert.NotEmpty(new CsvHeaderException().Message);
+        Assert.Equal("f.csv:3:4: why", new CsvHeaderException("f.csv", 3, 4, "why").Message);
+    }
+
     // ---- row rejections ----------------------------------------------------------------------------------------
 
     public static TheoryData<string, int, string?, string?, string> BadRows => new()

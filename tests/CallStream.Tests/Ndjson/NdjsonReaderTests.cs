@@ -184,6 +184,15 @@ public class NdjsonReaderTests
     }
 
     [Fact]
+    public async Task ReadAsync_CancelledToken_Throws()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await using var reader = NdjsonReader.ForInteractions(Utf8(Valid));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await reader.ReadAsync(cts.Token));
+    }
+
+    [Fact]
     public void Read_AfterDispose_Throws()
     {
         var reader = NdjsonReader.ForAlerts(new MemoryStream());
