@@ -118,5 +118,6 @@ public class NdjsonWriterTests
         Assert.Throws<ArgumentException>(() => NdjsonWriter.ForAlerts(new MemoryStream([], writable: false)));
         using var writer = NdjsonWriter.ForInteractions(new MemoryStream());
         Assert.Throws<ArgumentNullException>(() => writer.Write(null!));
+        Assert.Throws<ArgumentNullException>(() => writer.WriteAsync(null!, TestContext.Current.CancellationToken));
     }
 }
