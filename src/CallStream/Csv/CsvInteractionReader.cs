@@ -1,0 +1,414 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using CallStream.Input;
+using Sylvan.Data.Csv;
+
+namespace CallStream.Csv;
+
+/// <summary>
+/// Reads interactions from a CSV log (spec/data.md) of any size in constant memory, row by row, synchronously or
+/// asynchronously. A row that cannot become a valid <see cref="Interaction"/> is rejected, never guessed: it is
+/// reported with its line, column, field, value and reason, counted, written to <see cref="CsvReaderOptions.Rejects"/>,
+/// and reading goes on with the next row (or, in <see cref="CsvReaderOptions.Strict"/> mode, stops with an
+/// <see cref="InputRejectedException"/>). An input that cannot be read at all (empty, bad header, a required column
+/// missing) throws <see cref="CsvHeaderException"/> on the first read.
+/// </summary>
+/// <remarks>
+/// Parsing is Sylvan.Data.Csv's; in front of it an internal guard frames the records so that a malformed or overlong
+/// row becomes one rejection instead of the end of the input. The reader opens nothing until the first read.
+/// </remarks>
+public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
+{
+    private const int SylvanBufferSize = 0x10000;
+    private const int InputBufferSize = 0x10000;
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    private readonly string? _path;
+    private readonly Stream? _stream;
+    private readonly TextReader? _textReader;
+    private readonly bool _leaveOpen;
+    private readonly char _delimiter;
+    private readonly int _maxRowLength;
+    private readonly Dictionary<string, string> _columnMap;
+    private readonly RejectionReporter _reporter;
+    private readonly CsvDataReaderOptions _sylvanOptions;
+
+    private CsvRecordGuard? _guard;
+    private CsvDataReader? _csv;
+    private CsvRowMapper? _mapper;
+    private char[]? _sylvanBuffer;
+    private long _line;
+    private long _rows;
+    private long _accepted;
+    private bool _finished;
+    private bool _disposed;
+    private CsvHeaderException? _headerError;
+
+    /// <summary>Creates a reader of a CSV file (UTF-8, with or without a byte order mark); the file is opened on the first read.</summary>
+    /// <param name="path">The file's path.</param>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or an option is out of range.</exception>
+    public CsvInteractionReader(string path, CsvReaderOptions? options = null)
+        : this(options, options?.SourceName ?? path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        _path = path;
+    }
+
+    /// <summary>Creates a reader of a CSV stream (UTF-8, with or without a byte order mark).</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    /// <param name="leaveOpen">Whether disposing the reader leaves <paramref name="stream"/> open.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public CsvInteractionReader(Stream stream, CsvReaderOptions? options = null, bool leaveOpen = false)
+        : this(options, options?.SourceName ?? "input")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+    }
+
+    /// <summary>Creates a reader of CSV text.</summary>
+    /// <param name="reader">The text.</param>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    /// <param name="leaveOpen">Whether disposing the reader leaves <paramref name="reader"/> open.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="reader"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public CsvInteractionReader(TextReader reader, CsvReaderOptions? options = null, bool leaveOpen = false)
+        : this(options, options?.SourceName ?? "input")
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        _textReader = reader;
+        _leaveOpen = leaveOpen;
+    }
+
+    private CsvInteractionReader(CsvReaderOptions? options, string sourceName)
+    {
+        options ??= new CsvReaderOptions();
+        options.Validate();
+        SourceName = sourceName;
+        _delimiter = options.Delimiter;
+        _maxRowLength = options.MaxRowLength;
+        _columnMap = new Dictionary<string, string>(options.ColumnMap, StringComparer.OrdinalIgnoreCase);
+        _reporter = new RejectionReporter(options.Rejects, options.OnRejected, options.Strict);
+        _sylvanOptions = new CsvDataReaderOptions
+        {
+            HasHeaders = true,
+            Delimiter = _delimiter,
+            Quote = '"',
+            Escape = '"',
+            Comment = '\0',
+            CsvStyle = CsvStyle.Standard,
+            BufferSize = SylvanBufferSize,
+            MaxBufferSize = Math.Max(SylvanBufferSize, _maxRowLength + 16),
+            OwnsReader = false,
+        };
+    }
+
+    /// <summary>Gets the name that locations start with: the file's path, <see cref="CsvReaderOptions.SourceName"/>, or <c>input</c>.</summary>
+    public string SourceName { get; }
+
+    /// <summary>Gets the header's column names (trimmed), once the first read has taken the header; empty before.</summary>
+    public IReadOnlyList<string> Columns => _mapper?.Headers ?? [];
+
+    /// <summary>Gets how many data rows have been read, accepted or rejected (blank lines are not rows).</summary>
+    public long RecordsRead => _rows;
+
+    /// <summary>Gets how many rows became interactions.</summary>
+    public long RecordsAccepted => _accepted;
+
+    /// <summary>Gets how many rows were rejected.</summary>
+    public long RecordsRejected => _reporter.Count;
+
+    /// <summary>Reads the next valid interaction, reporting and skipping rejected rows on the way.</summary>
+    /// <returns>The interaction, or <see langword="null"/> at the end of the input.</returns>
+    /// <exception cref="CsvHeaderException">The input is empty or its header cannot be used.</exception>
+    /// <exception cref="InputRejectedException">In strict mode, at the first rejected row.</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public Interaction? Read()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_finished)
+            return null;
+        if (_headerError is not null)
+            throw _headerError;
+        if (_mapper is null)
+            Start();
+        while (true)
+        {
+            _csv ??= CsvDataReader.Create(_guard!, SylvanBuffer, _sylvanOptions);
+            if (_csv.Read())
+            {
+                var interaction = Take(out var rejection, out string? lineEnding);
+                if (interaction is not null)
+                    return interaction;
+                if (rejection is not null)
+                    _reporter.Reject(rejection, lineEnding);
+                continue;
+            }
+            if (_guard!.Pending == CsvRecordProblem.None)
+            {
+                _finished = true;
+                return null;
+            }
+            var bad = DescribePending();
+            var writer = _reporter.BeginRecord();
+            var (lines, terminated) = _guard.SkipPending(writer);
+            if (writer is not null && !terminated)
+                _reporter.EndUnterminatedRecord();
+            SkippedBadRecord(lines);
+            _reporter.Report(bad);
+        }
+    }
+
+    /// <summary>Reads the next valid interaction, reporting and skipping rejected rows on the way.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The interaction, or <see langword="null"/> at the end of the input.</returns>
+    /// <exception cref="CsvHeaderException">The input is empty or its header cannot be used.</exception>
+    /// <exception cref="InputRejectedException">In strict mode, at the first rejected row.</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public async ValueTask<Interaction?> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_finished)
+            return null;
+        if (_headerError is not null)
+            throw _headerError;
+        if (_mapper is null)
+            await StartAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _csv ??= await CsvDataReader.CreateAsync(_guard!, SylvanBuffer, _sylvanOptions, cancellationToken).ConfigureAwait(false);
+            if (await _csv.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var interaction = Take(out var rejection, out string? lineEnding);
+                if (interaction is not null)
+                    return interaction;
+                if (rejection is not null)
+                    await _reporter.RejectAsync(rejection, lineEnding, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (_guard!.Pending == CsvRecordProblem.None)
+            {
+                _finished = true;
+                return null;
+            }
+            var bad = DescribePending();
+            var writer = await _reporter.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
+            var (lines, terminated) = await _guard.SkipPendingAsync(writer, cancellationToken).ConfigureAwait(false);
+            if (writer is not null && !terminated)
+                await _reporter.EndUnterminatedRecordAsync(cancellationToken).ConfigureAwait(false);
+            SkippedBadRecord(lines);
+            _reporter.Report(bad);
+        }
+    }
+
+    /// <summary>Reads every valid interaction to the end of the input, lazily.</summary>
+    /// <returns>The interactions, in input order.</returns>
+    /// <exception cref="CsvHeaderException">The input is empty or its header cannot be used (on enumeration).</exception>
+    /// <exception cref="InputRejectedException">In strict mode, at the first rejected row (on enumeration).</exception>
+    public IEnumerable<Interaction> ReadAll()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Enumerate();
+
+        IEnumerable<Interaction> Enumerate()
+        {
+            while (Read() is { } interaction)
+                yield return interaction;
+        }
+    }
+
+    /// <summary>Reads every valid interaction to the end of the input, asynchronously.</summary>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <returns>The interactions, in input order.</returns>
+    /// <exception cref="CsvHeaderException">The input is empty or its header cannot be used (on enumeration).</exception>
+    /// <exception cref="InputRejectedException">In strict mode, at the first rejected row (on enumeration).</exception>
+    public async IAsyncEnumerable<Interaction> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (await ReadAsync(cancellationToken).ConfigureAwait(false) is { } interaction)
+            yield return interaction;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        _csv?.Dispose();
+        if (_guard is not null)
+            _guard.Dispose();
+        else if (!_leaveOpen)
+        {
+            _stream?.Dispose();
+            _textReader?.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private char[] SylvanBuffer => _sylvanBuffer ??= new char[SylvanBufferSize];
+
+    private void Start()
+    {
+        _guard = new CsvRecordGuard(OpenInput(out bool leaveOpen), _delimiter, _maxRowLength, leaveOpen);
+        try
+        {
+            _csv = CsvDataReader.Create(_guard, SylvanBuffer, _sylvanOptions);
+        }
+        catch (CsvMissingHeadersException)
+        {
+            throw _headerError = NoHeader();
+        }
+        BindHeader();
+    }
+
+    private async ValueTask StartAsync(CancellationToken cancellationToken)
+    {
+        _guard = new CsvRecordGuard(OpenInput(out bool leaveOpen), _delimiter, _maxRowLength, leaveOpen);
+        try
+        {
+            _csv = await CsvDataReader.CreateAsync(_guard, SylvanBuffer, _sylvanOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CsvMissingHeadersException)
+        {
+            throw _headerError = NoHeader();
+        }
+        BindHeader();
+    }
+
+    private TextReader OpenInput(out bool leaveOpen)
+    {
+        if (_textReader is not null)
+        {
+            leaveOpen = _leaveOpen;
+            return _textReader;
+        }
+        leaveOpen = false;
+        if (_stream is not null)
+            return new StreamReader(_stream, Utf8, detectEncodingFromByteOrderMarks: true, InputBufferSize, _leaveOpen);
+        var file = new FileStream(_path!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        return new StreamReader(file, Utf8, detectEncodingFromByteOrderMarks: true, InputBufferSize, leaveOpen: false);
+    }
+
+    private void BindHeader()
+    {
+        var names = new string[_csv!.FieldCount];
+        for (int i = 0; i < names.Length; i++)
+            names[i] = _csv.GetName(i);
+        long headerLine = _guard!.LeadingBlankLines + 1;
+        try
+        {
+            _mapper = CsvRowMapper.Bind(names, _columnMap, SourceName, headerLine);
+        }
+        catch (CsvHeaderException ex)
+        {
+            _headerError = ex;
+            throw;
+        }
+        _reporter.SetHeader(_guard.HeaderText);
+        _line = headerLine + 1;
+    }
+
+    private CsvHeaderException NoHeader()
+    {
+        var guard = _guard!;
+        long line = guard.LeadingBlankLines + 1;
+        var text = guard.PendingText;
+        int column = CsvRecordGuard.FieldIndexAt(text, guard.PendingOffset, _delimiter) + 1;
+        return guard.Pending switch
+        {
+            CsvRecordProblem.TooLong => new(SourceName, line, 1,
+                $"the header row is longer than {_maxRowLength} characters (CsvReaderOptions.MaxRowLength)."),
+            CsvRecordProblem.TextAfterClosingQuote => new(SourceName, line, column,
+                "a quoted header name must end with its closing quote, followed by the delimiter or the end of the line."),
+            CsvRecordProblem.UnclosedQuote => new(SourceName, line, column,
+                "a quoted header name is never closed before the end of the input."),
+            CsvRecordProblem.StartsWithNul => new(SourceName, line, 1,
+                "the header row starts with a NUL character; is the input UTF-16, or not text?"),
+            _ => new(SourceName, line, 1,
+                $"the input is empty; a header row is required (for example {string.Join(_delimiter, CsvColumns.All)})."),
+        };
+    }
+
+    /// <summary>Takes the row Sylvan is on: a blank line (skipped), an interaction, or a rejection.</summary>
+    private Interaction? Take(out InputRejection? rejection, out string? lineEnding)
+    {
+        var csv = _csv!;
+        var raw = csv.GetRawRecordSpan();
+        long line = _line;
+        _line += LineBreaks(raw);
+        rejection = null;
+        lineEnding = null;
+        if (raw.IndexOfAnyExcept('\r', '\n') < 0)
+            return null;
+        _rows++;
+        if (_mapper!.TryMap(csv, out var interaction, out var error))
+        {
+            _accepted++;
+            return interaction;
+        }
+        var text = WithoutLineEnding(raw);
+        lineEnding = raw.Length == text.Length ? null : raw[text.Length..] is "\r\n" ? "\r\n" : "\n";
+        rejection = new InputRejection(SourceName, line, error.Column, error.Field, error.Value, error.Reason, new string(text));
+        return null;
+    }
+
+    private InputRejection DescribePending()
+    {
+        var guard = _guard!;
+        var text = guard.PendingText;
+        string raw = new(WithoutLineEnding(text));
+        int field = CsvRecordGuard.FieldIndexAt(text, guard.PendingOffset, _delimiter);
+        string? header = field < _mapper!.Headers.Count ? _mapper.Headers[field] : null;
+        string value = new(CsvRecordGuard.RawFieldText(text, field, _delimiter));
+        return guard.Pending switch
+        {
+            CsvRecordProblem.TextAfterClosingQuote => new(SourceName, _line, field + 1, header, value,
+                "a quoted field must end with its closing quote, followed by the delimiter or the end of the line; write a quote inside a quoted field as two quotes (\"\").",
+                raw),
+            CsvRecordProblem.UnclosedQuote => new(SourceName, _line, field + 1, header, value,
+                "the quoted field that starts here is never closed, so the rest of the input belongs to this row.",
+                raw),
+            CsvRecordProblem.StartsWithNul => new(SourceName, _line, 1, null, null,
+                "the row starts with a NUL character; is the input UTF-16, or not text?",
+                raw),
+            _ => new(SourceName, _line, 1, null, null,
+                $"the row is longer than {_maxRowLength} characters (CsvReaderOptions.MaxRowLength); a quote that is never closed makes the rest of the input one long row.",
+                raw),
+        };
+    }
+
+    private void SkippedBadRecord(long lines)
+    {
+        _line += lines;
+        _rows++;
+        _csv!.Dispose();
+        _csv = null;
+    }
+
+    /// <summary>Counts a record's physical line breaks: a record without quotes has only its line ending.</summary>
+    private static long LineBreaks(ReadOnlySpan<char> raw)
+    {
+        if (raw.IndexOf('"') < 0)
+            return raw.Length > 0 && raw[^1] is '\n' or '\r' ? 1 : 0;
+        var counter = default(CsvRecordGuard.LineBreakCounter);
+        counter.Add(raw);
+        return counter.Finish();
+    }
+
+    private static ReadOnlySpan<char> WithoutLineEnding(ReadOnlySpan<char> text)
+    {
+        if (text.EndsWith("\r\n"))
+            return text[..^2];
+        return text.Length > 0 && text[^1] is '\n' or '\r' ? text[..^1] : text;
+    }
+}

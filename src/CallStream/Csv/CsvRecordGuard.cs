@@ -1,0 +1,627 @@
+using System.Buffers;
+
+namespace CallStream.Csv;
+
+/// <summary>What is wrong with a CSV record that <see cref="CsvRecordGuard"/> holds back.</summary>
+internal enum CsvRecordProblem
+{
+    /// <summary>Nothing.</summary>
+    None,
+
+    /// <summary>A closing quote is followed by something other than a delimiter or a line break.</summary>
+    TextAfterClosingQuote,
+
+    /// <summary>A quoted field is still open at the end of the input.</summary>
+    UnclosedQuote,
+
+    /// <summary>The record is longer than the limit.</summary>
+    TooLong,
+
+    /// <summary>The record starts with a NUL character.</summary>
+    StartsWithNul,
+}
+
+/// <summary>
+/// Sits between the input and Sylvan's <c>CsvDataReader</c> and frames RFC 4180 records ahead of it: it hands out only
+/// complete, well-formed records no longer than the limit, and stops (reads as the end of the input) at a record that
+/// is malformed or too long, until the caller has reported and skipped it. Sylvan stops for good at such a record, and
+/// would buffer a long one without bound; with the guard in front it never sees one. The guard also drops a leading
+/// byte order mark and blank lines before the header, and turns a lone <c>\r</c> line ending into <c>\n</c> so that
+/// Sylvan always reads with standard line endings. A bad record is kept in the buffer only up to the limit: the rest
+/// of a long one is streamed to the caller's writer while it is skipped.
+/// </summary>
+internal sealed class CsvRecordGuard : TextReader
+{
+    private const int ChunkSize = 0x10000;
+    private static readonly SearchValues<char> QuoteOrLineBreak = SearchValues.Create("\"\n\r");
+
+    private readonly TextReader _inner;
+    private readonly bool _leaveOpen;
+    private readonly char _delimiter;
+    private readonly int _maxLength;
+    private char[] _buffer;
+
+    // [_pos, _released): complete records not yet handed out; _released is also where the record being framed
+    // starts; _scan: how far that record is framed; _end: end of the data read.
+    private int _pos;
+    private int _released;
+    private int _scan;
+    private int _end;
+    private bool _eof;
+    private bool _started;
+    private bool _bomChecked;
+    private bool _emitNewLine;
+
+    // State of the record being framed.
+    private bool _inQuotes;
+    private int _quoteAt;
+    private int _problemAt = -1;
+    private CsvRecordProblem _problem;
+
+    // The bad record being held back: its kind, where in it the problem is, and its end (-1 while not read to the end).
+    private CsvRecordProblem _pending;
+    private int _pendingAt;
+    private int _pendingEnd;
+
+    /// <summary>Creates a guard over an input.</summary>
+    /// <param name="inner">The input.</param>
+    /// <param name="delimiter">The field delimiter.</param>
+    /// <param name="maxLength">The longest record allowed, in characters, not counting its line ending.</param>
+    /// <param name="leaveOpen">Whether disposing the guard leaves <paramref name="inner"/> open.</param>
+    public CsvRecordGuard(TextReader inner, char delimiter, int maxLength, bool leaveOpen)
+    {
+        _inner = inner;
+        _delimiter = delimiter;
+        _maxLength = maxLength;
+        _leaveOpen = leaveOpen;
+        _buffer = new char[ChunkSize];
+    }
+
+    /// <summary>Gets how many blank lines came before the header.</summary>
+    public int LeadingBlankLines { get; private set; }
+
+    /// <summary>Gets the first record (the header) as read, with its line ending, once it has been framed.</summary>
+    public string? HeaderText { get; private set; }
+
+    /// <summary>Gets what is wrong with the record held back, or <see cref="CsvRecordProblem.None"/>.</summary>
+    public CsvRecordProblem Pending => _pending;
+
+    /// <summary>Gets the record held back as read so far (up to the limit for a long one), with its line ending if read.</summary>
+    public ReadOnlySpan<char> PendingText =>
+        _pending == CsvRecordProblem.None ? default
+        : _buffer.AsSpan(_released, Math.Min((_pendingEnd < 0 ? _end : _pendingEnd) - _released, _maxLength));
+
+    /// <summary>Gets where in <see cref="PendingText"/> the problem is.</summary>
+    public int PendingOffset => _pendingAt;
+
+    /// <summary>Gets the 0-based field in which <paramref name="offset"/> lies, reading quotes as the guard does.</summary>
+    /// <param name="record">The record's text.</param>
+    /// <param name="offset">A position in it.</param>
+    /// <param name="delimiter">The field delimiter.</param>
+    /// <returns>The field index.</returns>
+    public static int FieldIndexAt(ReadOnlySpan<char> record, int offset, char delimiter)
+    {
+        int field = 0;
+        bool inQuotes = false;
+        for (int i = 0; i < offset && i < record.Length; i++)
+        {
+            char c = record[i];
+            if (inQuotes)
+            {
+                if (c == '"')
+                {
+                    if (i + 1 < record.Length && record[i + 1] == '"')
+                        i++;
+                    else
+                        inQuotes = false;
+                }
+            }
+            else if (c == '"' && (i == 0 || record[i - 1] == delimiter))
+            {
+                inQuotes = true;
+            }
+            else if (c == delimiter)
+            {
+                field++;
+            }
+        }
+        return field;
+    }
+
+    /// <summary>Gets the raw text of field <paramref name="field"/>, up to its end or its first line break.</summary>
+    /// <param name="record">The record's text.</param>
+    /// <param name="field">The 0-based field.</param>
+    /// <param name="delimiter">The field delimiter.</param>
+    /// <returns>The field's text as written, quotes included.</returns>
+    public static ReadOnlySpan<char> RawFieldText(ReadOnlySpan<char> record, int field, char delimiter)
+    {
+        int current = 0, start = 0;
+        bool inQuotes = false;
+        for (int i = 0; i < record.Length; i++)
+        {
+            char c = record[i];
+            if (c is '\n' or '\r' && (!inQuotes || current == field))
+                return current == field ? record[start..i] : default;
+            if (inQuotes)
+            {
+                if (c == '"')
+                {
+                    if (i + 1 < record.Length && record[i + 1] == '"')
+                        i++;
+                    else
+                        inQuotes = false;
+                }
+            }
+            else if (c == '"' && (i == start || record[i - 1] == delimiter))
+            {
+                inQuotes = true;
+            }
+            else if (c == delimiter)
+            {
+                if (current == field)
+                    return record[start..i];
+                current++;
+                start = i + 1;
+            }
+        }
+        return current == field ? record[start..] : default;
+    }
+
+    /// <summary>Skips the record held back, copying all of it (as read) to <paramref name="copyTo"/>, and resumes.</summary>
+    /// <param name="copyTo">Where the record's text goes, or <see langword="null"/>.</param>
+    /// <returns>How many line breaks the record holds, its own line ending included, and whether it ends with one.</returns>
+    /// <remarks>After this the guard hands out one blank line first, for the new Sylvan reader to take as its header.</remarks>
+    public (long LineBreaks, bool Terminated) SkipPending(TextWriter? copyTo)
+    {
+        var counter = default(LineBreakCounter);
+        int segment = _released;
+        while (_pendingEnd < 0)
+        {
+            copyTo?.Write(_buffer, segment, _scan - segment);
+            counter.Add(_buffer.AsSpan(segment, _scan - segment));
+            segment = KeepForSkipping();
+            if (!_eof)
+                Fill(_inner.Read(_buffer, _end, _buffer.Length - _end));
+            ScanRestOfLongRecord();
+        }
+        copyTo?.Write(_buffer, segment, _pendingEnd - segment);
+        return Resume(ref counter, segment);
+    }
+
+    /// <summary>Skips the record held back, copying all of it (as read) to <paramref name="copyTo"/>, and resumes.</summary>
+    /// <param name="copyTo">Where the record's text goes, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the skipping.</param>
+    /// <returns>How many line breaks the record holds, its own line ending included, and whether it ends with one.</returns>
+    public async ValueTask<(long LineBreaks, bool Terminated)> SkipPendingAsync(TextWriter? copyTo, CancellationToken cancellationToken)
+    {
+        var counter = default(LineBreakCounter);
+        int segment = _released;
+        while (_pendingEnd < 0)
+        {
+            if (copyTo is not null)
+                await copyTo.WriteAsync(_buffer.AsMemory(segment, _scan - segment), cancellationToken).ConfigureAwait(false);
+            counter.Add(_buffer.AsSpan(segment, _scan - segment));
+            segment = KeepForSkipping();
+            if (!_eof)
+                Fill(await _inner.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+            ScanRestOfLongRecord();
+        }
+        if (copyTo is not null)
+            await copyTo.WriteAsync(_buffer.AsMemory(segment, _pendingEnd - segment), cancellationToken).ConfigureAwait(false);
+        return Resume(ref counter, segment);
+    }
+
+    /// <inheritdoc/>
+    public override int Read(Span<char> buffer)
+    {
+        if (buffer.IsEmpty)
+            return 0;
+        if (_emitNewLine)
+            return EmitNewLine(buffer);
+        while (_pos == _released)
+        {
+            if (_pending != CsvRecordProblem.None)
+                return 0;
+            if (FrameNeedsData())
+            {
+                if (_eof)
+                    return 0;
+                Fill(_inner.Read(_buffer, _end, _buffer.Length - _end));
+            }
+        }
+        return HandOut(buffer);
+    }
+
+    /// <inheritdoc/>
+    public override async ValueTask<int> ReadAsync(Memory<char> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+            return 0;
+        if (_emitNewLine)
+            return EmitNewLine(buffer.Span);
+        while (_pos == _released)
+        {
+            if (_pending != CsvRecordProblem.None)
+                return 0;
+            if (FrameNeedsData())
+            {
+                if (_eof)
+                    return 0;
+                Fill(await _inner.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+            }
+        }
+        return HandOut(buffer.Span);
+    }
+
+    /// <inheritdoc/>
+    public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+    /// <inheritdoc/>
+    public override int Read()
+    {
+        Span<char> one = stackalloc char[1];
+        return Read(one) == 0 ? -1 : one[0];
+    }
+
+    /// <inheritdoc/>
+    public override int Peek() => throw new NotSupportedException("The CSV record guard cannot peek.");
+
+    /// <inheritdoc/>
+    public override int ReadBlock(Span<char> buffer)
+    {
+        int total = 0, n;
+        while (total < buffer.Length && (n = Read(buffer[total..])) > 0)
+            total += n;
+        return total;
+    }
+
+    /// <inheritdoc/>
+    public override int ReadBlock(char[] buffer, int index, int count) => ReadBlock(buffer.AsSpan(index, count));
+
+    /// <inheritdoc/>
+    public override Task<int> ReadAsync(char[] buffer, int index, int count) => ReadAsync(buffer.AsMemory(index, count)).AsTask();
+
+    /// <inheritdoc/>
+    public override async ValueTask<int> ReadBlockAsync(Memory<char> buffer, CancellationToken cancellationToken = default)
+    {
+        int total = 0, n;
+        while (total < buffer.Length && (n = await ReadAsync(buffer[total..], cancellationToken).ConfigureAwait(false)) > 0)
+            total += n;
+        return total;
+    }
+
+    /// <inheritdoc/>
+    public override Task<int> ReadBlockAsync(char[] buffer, int index, int count) => ReadBlockAsync(buffer.AsMemory(index, count)).AsTask();
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_leaveOpen)
+            _inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    private int EmitNewLine(Span<char> buffer)
+    {
+        _emitNewLine = false;
+        buffer[0] = '\n';
+        return 1;
+    }
+
+    private int HandOut(Span<char> buffer)
+    {
+        int n = Math.Min(buffer.Length, _released - _pos);
+        _buffer.AsSpan(_pos, n).CopyTo(buffer);
+        _pos += n;
+        return n;
+    }
+
+    /// <summary>Frames what the buffer holds; returns <see langword="true"/> when nothing could be released and more data is needed.</summary>
+    private bool FrameNeedsData()
+    {
+        if (_started || SkipLeadingBlankLines())
+        {
+            Frame();
+            if (_pos != _released || _pending != CsvRecordProblem.None)
+                return false;
+        }
+        if (!_eof)
+            MakeRoom();
+        return true;
+    }
+
+    private bool SkipLeadingBlankLines()
+    {
+        int i = _scan;
+        if (!_bomChecked && i < _end)
+        {
+            _bomChecked = true;
+            if (_buffer[i] == '\uFEFF')
+                i++;
+        }
+        while (i < _end)
+        {
+            char c = _buffer[i];
+            if (c == '\n')
+            {
+                i++;
+            }
+            else if (c == '\r')
+            {
+                if (i + 1 == _end && !_eof)
+                    break;
+                i += i + 1 < _end && _buffer[i + 1] == '\n' ? 2 : 1;
+            }
+            else
+            {
+                break;
+            }
+            LeadingBlankLines++;
+        }
+        _pos = _released = _scan = i;
+        if (i == _end && !_eof)
+            return false;
+        if (i + 1 == _end && _buffer[i] == '\r' && !_eof)
+            return false;
+        _started = true;
+        return true;
+    }
+
+    /// <summary>Frames records from <see cref="_released"/> until the data runs out or a bad record is found.</summary>
+    private void Frame()
+    {
+        while (_pending == CsvRecordProblem.None)
+        {
+            int start = _released;
+            if (_scan == _end && (start == _end || !_eof))
+                return;
+            if (_scan == start && _buffer[start] == '\0')
+                NoteProblem(CsvRecordProblem.StartsWithNul, 0);
+            if (!ScanRecord(start, out int contentEnd, out int recordEnd))
+            {
+                if (_scan - start > _maxLength)
+                    HoldBack(CsvRecordProblem.TooLong, 0, -1);
+                return;
+            }
+            if (contentEnd - start > _maxLength)
+                HoldBack(CsvRecordProblem.TooLong, 0, recordEnd);
+            else if (_problem != CsvRecordProblem.None)
+                HoldBack(_problem, _problemAt, recordEnd);
+            else
+            {
+                HeaderText ??= new string(_buffer, start, recordEnd - start);
+                _released = recordEnd;
+            }
+            ResetRecordState();
+        }
+    }
+
+    /// <summary>
+    /// Scans the record that starts at <paramref name="start"/> from <see cref="_scan"/>; returns <see langword="true"/> with
+    /// its ends when it is complete, or <see langword="false"/> with <see cref="_scan"/> where scanning must resume once
+    /// more data is read.
+    /// </summary>
+    private bool ScanRecord(int start, out int contentEnd, out int recordEnd)
+    {
+        char[] buffer = _buffer;
+        int end = _end;
+        int i = _scan;
+        while (true)
+        {
+            if (_inQuotes)
+            {
+                int j = buffer.AsSpan(i, end - i).IndexOf('"');
+                if (j < 0)
+                {
+                    _scan = end;
+                    if (!_eof)
+                        break;
+                    NoteProblem(CsvRecordProblem.UnclosedQuote, _quoteAt);
+                    _inQuotes = false;
+                    contentEnd = recordEnd = end;
+                    return true;
+                }
+                int q = i + j;
+                if (q + 1 == end)
+                {
+                    _scan = q;
+                    if (!_eof)
+                        break;
+                    _inQuotes = false;
+                    _scan = contentEnd = recordEnd = end;
+                    return true;
+                }
+                char next = buffer[q + 1];
+                if (next == '"')
+                {
+                    i = q + 2;
+                    continue;
+                }
+                _inQuotes = false;
+                i = next == _delimiter ? q + 2 : q + 1;
+                if (next != _delimiter && next != '\n' && next != '\r')
+                    NoteProblem(CsvRecordProblem.TextAfterClosingQuote, q + 1 - start);
+                continue;
+            }
+
+            int k = buffer.AsSpan(i, end - i).IndexOfAny(QuoteOrLineBreak);
+            if (k < 0)
+            {
+                _scan = end;
+                if (!_eof)
+                    break;
+                contentEnd = recordEnd = end;
+                return true;
+            }
+            int p = i + k;
+            char c = buffer[p];
+            if (c == '"')
+            {
+                if (p == start || buffer[p - 1] == _delimiter)
+                {
+                    _inQuotes = true;
+                    _quoteAt = p - start;
+                }
+                i = p + 1;
+                continue;
+            }
+            contentEnd = p;
+            if (c == '\n')
+            {
+                recordEnd = p + 1;
+            }
+            else if (p + 1 < end && buffer[p + 1] == '\n')
+            {
+                recordEnd = p + 2;
+            }
+            else if (p + 1 == end && !_eof)
+            {
+                _scan = p;
+                break;
+            }
+            else
+            {
+                buffer[p] = '\n';
+                recordEnd = p + 1;
+            }
+            _scan = recordEnd;
+            return true;
+        }
+        contentEnd = recordEnd = -1;
+        return false;
+    }
+
+    private void NoteProblem(CsvRecordProblem problem, int at)
+    {
+        if (_problem == CsvRecordProblem.None)
+        {
+            _problem = problem;
+            _problemAt = at;
+        }
+    }
+
+    private void HoldBack(CsvRecordProblem problem, int at, int recordEnd)
+    {
+        _pending = problem;
+        _pendingAt = at;
+        _pendingEnd = recordEnd;
+    }
+
+    private void ResetRecordState()
+    {
+        _inQuotes = false;
+        _problem = CsvRecordProblem.None;
+        _problemAt = -1;
+        _scan = _pending == CsvRecordProblem.None ? _released : _scan;
+    }
+
+    /// <summary>Moves the record being framed to the front of the buffer, growing it (up to the limit) when it is full.</summary>
+    private void MakeRoom()
+    {
+        int keep = _released;
+        if (keep > 0)
+        {
+            Array.Copy(_buffer, keep, _buffer, 0, _end - keep);
+            _end -= keep;
+            _scan -= keep;
+            _pos -= keep;
+            _released = 0;
+        }
+        if (_end == _buffer.Length)
+        {
+            // A record of up to _maxLength characters plus two characters of look-ahead must fit.
+            int size = (int)Math.Min(Math.Max((long)_buffer.Length * 2, ChunkSize), (long)_maxLength + 3);
+            if (size <= _buffer.Length)
+                size = _buffer.Length + ChunkSize;
+            Array.Resize(ref _buffer, size);
+        }
+    }
+
+    private void Fill(int read)
+    {
+        if (read == 0)
+            _eof = true;
+        else
+            _end += read;
+    }
+
+    /// <summary>While skipping a long record: drops what has been copied, keeping one character for the quote rule.</summary>
+    /// <returns>Where the next segment to copy starts.</returns>
+    private int KeepForSkipping()
+    {
+        int keep = _scan - 1;
+        Array.Copy(_buffer, keep, _buffer, 0, _end - keep);
+        _end -= keep;
+        _scan -= keep;
+        _released = _pos = 0;
+        return _scan;
+    }
+
+    private void ScanRestOfLongRecord()
+    {
+        // Position 0 holds the last character already copied, so a quote at 1 opens a field only after a delimiter.
+        if (ScanRecord(-1, out _, out int recordEnd))
+            _pendingEnd = recordEnd;
+        else if (_eof)
+            _pendingEnd = _end;
+    }
+
+    private (long LineBreaks, bool Terminated) Resume(ref LineBreakCounter counter, int segment)
+    {
+        int end = _pendingEnd;
+        counter.Add(_buffer.AsSpan(segment, end - segment));
+        bool terminated = end > segment ? _buffer[end - 1] is '\n' or '\r' : counter.EndsWithLineBreak;
+        long lines = counter.Finish();
+        _pos = _released = _scan = end;
+        _pending = CsvRecordProblem.None;
+        _pendingEnd = -1;
+        ResetRecordState();
+        _emitNewLine = true;
+        return (lines, terminated);
+    }
+
+    /// <summary>Counts physical line breaks (<c>\n</c>, <c>\r\n</c>, a lone <c>\r</c>) over consecutive pieces of text.</summary>
+    internal struct LineBreakCounter
+    {
+        private long _count;
+        private bool _pendingCr;
+        private bool _endsWithLineBreak;
+
+        /// <summary>Gets whether the text seen so far ends with a line break.</summary>
+        public readonly bool EndsWithLineBreak => _endsWithLineBreak || _pendingCr;
+
+        /// <summary>Counts the line breaks of one piece.</summary>
+        /// <param name="text">The next piece of text.</param>
+        public void Add(ReadOnlySpan<char> text)
+        {
+            if (text.IsEmpty)
+                return;
+            if (_pendingCr && text[0] != '\n')
+                _count++;
+            _pendingCr = false;
+            _count += text.Count('\n');
+            if (text.Contains('\r'))
+            {
+                for (int i = 0; i < text.Length; i++)
+                {
+                    if (text[i] != '\r')
+                        continue;
+                    if (i + 1 < text.Length)
+                    {
+                        if (text[i + 1] != '\n')
+                            _count++;
+                    }
+                    else
+                    {
+                        _pendingCr = true;
+                    }
+                }
+            }
+            _endsWithLineBreak = text[^1] is '\n' or '\r';
+        }
+
+        /// <summary>Gets the total, counting a trailing <c>\r</c>.</summary>
+        /// <returns>The number of line breaks.</returns>
+        public long Finish() => _count + (_pendingCr ? 1 : 0);
+    }
+}

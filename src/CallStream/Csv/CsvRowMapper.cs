@@ -1,0 +1,330 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+using Sylvan.Data.Csv;
+
+namespace CallStream.Csv;
+
+/// <summary>Why one CSV row cannot become an interaction: the 1-based column, the header, the value and the reason.</summary>
+/// <param name="Column">The 1-based column to blame.</param>
+/// <param name="Field">The column's header as the input spells it, or <see langword="null"/>.</param>
+/// <param name="Value">The offending value, or <see langword="null"/>.</param>
+/// <param name="Reason">What is wrong.</param>
+internal readonly record struct CsvRowError(int Column, string? Field, string? Value, string Reason);
+
+/// <summary>
+/// Maps one CSV row to an <see cref="Interaction"/>, or says precisely which field is wrong and why. Built from the
+/// header by <see cref="Bind"/>, which finds the contract columns (through the column map) and rejects a header that
+/// cannot be read.
+/// </summary>
+internal sealed class CsvRowMapper
+{
+    private const int PoolCapacity = 16_384;
+
+    private readonly string[] _headers;
+    private readonly int _interactionId;
+    private readonly int _customerId;
+    private readonly int _agentId;
+    private readonly int _channel;
+    private readonly int _startTime;
+    private readonly int _duration;
+    private readonly int _outcome;
+    private readonly int _satisfaction;
+    private readonly (int Ordinal, string Name)[] _attributes;
+    private readonly KeyValuePair<string, string>[] _scratch;
+    private readonly CsvStringPool _pool = new(PoolCapacity);
+
+    private CsvRowMapper(string[] headers, int[] contract, (int, string)[] attributes)
+    {
+        _headers = headers;
+        _interactionId = contract[0];
+        _customerId = contract[1];
+        _agentId = contract[2];
+        _channel = contract[3];
+        _startTime = contract[4];
+        _duration = contract[5];
+        _outcome = contract[6];
+        _satisfaction = contract[7];
+        _attributes = attributes;
+        _scratch = new KeyValuePair<string, string>[attributes.Length];
+    }
+
+    /// <summary>Gets the header's names, trimmed, in the input's order.</summary>
+    public IReadOnlyList<string> Headers => _headers;
+
+    /// <summary>Binds a header row to the contract columns.</summary>
+    /// <param name="names">The header's names as read.</param>
+    /// <param name="columnMap">Source header to the column it is read as.</param>
+    /// <param name="source">The input's name, for messages.</param>
+    /// <param name="line">The header's 1-based line, for messages.</param>
+    /// <returns>The mapper for the rows below the header.</returns>
+    /// <exception cref="CsvHeaderException">A name is empty, repeated or has a line break, or a required column is missing.</exception>
+    public static CsvRowMapper Bind(IReadOnlyList<string> names, IDictionary<string, string> columnMap, string source, long line)
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (from, to) in columnMap)
+            map[from.Trim()] = to.Trim();
+
+        var headers = new string[names.Count];
+        int[] contract = new int[CsvColumns.All.Count];
+        Array.Fill(contract, -1);
+        var attributes = new List<(int, string)>();
+        var byName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var byTarget = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < headers.Length; i++)
+        {
+            string name = headers[i] = names[i].Trim();
+            if (name.Length == 0)
+                throw new CsvHeaderException(source, line, i + 1, $"column {i + 1} has no name in the header row; name it or remove the column.");
+            if (name.AsSpan().IndexOfAny('\r', '\n') >= 0)
+                throw new CsvHeaderException(source, line, i + 1, $"header name '{name.ReplaceLineEndings(" ")}' contains a line break.");
+            if (byName.TryGetValue(name, out int same))
+                throw new CsvHeaderException(source, line, i + 1, $"duplicate header '{name}': columns {same + 1} and {i + 1} have the same name (names are compared ignoring case).");
+            byName.Add(name, i);
+
+            bool mapped = map.TryGetValue(name, out string? target);
+            target ??= name;
+            if (byTarget.TryGetValue(target, out int other))
+            {
+                throw new CsvHeaderException(source, line, i + 1,
+                    $"column '{name}' is read as '{target}', which column {other + 1} ('{headers[other]}') already provides; remove one of them or change the column map.");
+            }
+            byTarget.Add(target, i);
+
+            int index = IndexOfContractColumn(target);
+            if (index >= 0)
+                contract[index] = i;
+            else
+                attributes.Add((i, mapped ? target : name));
+        }
+
+        var missing = new List<string>();
+        int blame = 0;
+        for (int c = 0; c < CsvColumns.Required.Count; c++)
+        {
+            if (contract[c] >= 0)
+                continue;
+            string wanted = CsvColumns.Required[c];
+            var (ordinal, suggestion) = Suggest(wanted, attributes);
+            if (suggestion is null)
+            {
+                missing.Add($"required column '{wanted}' is missing");
+            }
+            else
+            {
+                missing.Add($"required column '{wanted}' is missing; did you mean '{suggestion}' (column {ordinal + 1})? "
+                    + $"To read it as {wanted}, map it in the column map ({suggestion} -> {wanted})");
+                if (blame == 0)
+                    blame = ordinal + 1;
+            }
+        }
+        if (missing.Count > 0)
+        {
+            string found = string.Join(", ", headers);
+            throw new CsvHeaderException(source, line, blame == 0 ? 1 : blame,
+                string.Join("; ", missing) + $". The header has: {found}.");
+        }
+        return new CsvRowMapper(headers, contract, [.. attributes]);
+    }
+
+    /// <summary>Maps the current row of <paramref name="row"/>.</summary>
+    /// <param name="row">The reader, positioned on a row.</param>
+    /// <param name="interaction">The interaction, when the row is valid.</param>
+    /// <param name="error">What is wrong, when it is not.</param>
+    /// <returns><see langword="true"/> when the row is a valid interaction.</returns>
+    public bool TryMap(CsvDataReader row, [NotNullWhen(true)] out Interaction? interaction, out CsvRowError error)
+    {
+        interaction = null;
+        int count = row.RowFieldCount;
+        if (count != _headers.Length)
+        {
+            string reason = string.Create(CultureInfo.InvariantCulture, $"the row has {count} fields but the header has {_headers.Length}.");
+            error = count < _headers.Length ? new(count + 1, _headers[count], null, reason) : new(_headers.Length + 1, null, null, reason);
+            return false;
+        }
+
+        // Sylvan unescapes quoted fields into one shared scratch buffer: use each field's span before asking for the next.
+        if (!Required(row, _interactionId, out var text, out error))
+            return false;
+        string id = new(text);
+        if (!Required(row, _customerId, out text, out error))
+            return false;
+        string customer = new(text);
+        if (!Required(row, _agentId, out text, out error))
+            return false;
+        string agent = _pool.Get(text);
+        if (!Required(row, _channel, out text, out error))
+            return false;
+        if (!WireNames.TryParseChannel(text, out var channel))
+            return Fail(_channel, text, "unknown channel; allowed: " + WireNames.AllowedChannels + ".", out error);
+        if (!Required(row, _startTime, out text, out error))
+            return false;
+        if (!Iso8601.TryParse(text, out var start))
+            return Fail(_startTime, text, "not an ISO-8601 instant (for example 2024-03-01T09:15:00Z, 2024-03-01T10:15:00+01:00, or 2024-03-01 09:15:00 for UTC).", out error);
+        if (!Required(row, _duration, out text, out error))
+            return false;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double duration))
+            return Fail(_duration, text, "not a number of seconds (digits with an optional '.' and decimals).", out error);
+        if (!double.IsFinite(duration))
+            return Fail(_duration, text, "must be a finite number of seconds.", out error);
+        if (duration < 0)
+            return Fail(_duration, text, "must not be negative.", out error);
+        if (!Required(row, _outcome, out text, out error))
+            return false;
+        if (!WireNames.TryParseOutcome(text, out var outcome))
+            return Fail(_outcome, text, "unknown outcome; allowed: " + WireNames.AllowedOutcomes + ".", out error);
+
+        int? satisfaction = null;
+        if (_satisfaction >= 0)
+        {
+            text = row.GetFieldSpan(_satisfaction).Trim();
+            if (!text.IsEmpty)
+            {
+                if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int score) || score is < 1 or > 5)
+                    return Fail(_satisfaction, text, "must be an integer from 1 to 5, or empty.", out error);
+                satisfaction = score;
+            }
+        }
+
+        int attributeCount = 0;
+        foreach (var (ordinal, name) in _attributes)
+        {
+            var value = row.GetFieldSpan(ordinal);
+            if (!value.IsEmpty)
+                _scratch[attributeCount++] = new(name, _pool.Get(value));
+        }
+
+        interaction = new Interaction(
+            id,
+            customer,
+            agent,
+            channel,
+            start,
+            duration == 0 ? 0 : duration,
+            outcome,
+            satisfaction,
+            attributeCount == 0 ? null : (IEnumerable<KeyValuePair<string, string>>)new ArraySegment<KeyValuePair<string, string>>(_scratch, 0, attributeCount));
+        error = default;
+        return true;
+    }
+
+    private bool Required(CsvDataReader row, int ordinal, out ReadOnlySpan<char> text, out CsvRowError error)
+    {
+        text = row.GetFieldSpan(ordinal).Trim();
+        if (!text.IsEmpty)
+        {
+            error = default;
+            return true;
+        }
+        error = new(ordinal + 1, _headers[ordinal], null, "is required but empty.");
+        return false;
+    }
+
+    private bool Fail(int ordinal, ReadOnlySpan<char> value, string reason, out CsvRowError error)
+    {
+        error = new(ordinal + 1, _headers[ordinal], new string(value), reason);
+        return false;
+    }
+
+    private static int IndexOfContractColumn(string name)
+    {
+        for (int i = 0; i < CsvColumns.All.Count; i++)
+        {
+            if (string.Equals(CsvColumns.All[i], name, StringComparison.OrdinalIgnoreCase))
+                return i;
+        }
+        return -1;
+    }
+
+    /// <summary>Finds the unclaimed header most like a missing column: same letters, a small edit distance, or a shared word.</summary>
+    private static (int Ordinal, string? Name) Suggest(string wanted, List<(int Ordinal, string Name)> candidates)
+    {
+        string target = Letters(wanted);
+        string[] wantedWords = Words(wanted);
+        (int Ordinal, string? Name) best = (-1, null);
+        int bestScore = int.MaxValue;
+        foreach (var (ordinal, name) in candidates)
+        {
+            string letters = Letters(name);
+            int distance = Distance(target, letters);
+            int score;
+            if (distance <= Math.Max(1, target.Length / 3))
+                score = distance;
+            else if (SharesWord(wantedWords, Words(name)))
+                score = 1000 + distance;
+            else
+                continue;
+            if (score < bestScore)
+            {
+                bestScore = score;
+                best = (ordinal, name);
+            }
+        }
+        return best;
+    }
+
+    private static string Letters(string name)
+    {
+        var text = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            if (char.IsLetterOrDigit(c))
+                text.Append(char.ToLowerInvariant(c));
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Splits a name into lowercase words at non-letters and at lower-to-upper case changes.</summary>
+    private static string[] Words(string name)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            bool boundary = !char.IsLetterOrDigit(c) || (char.IsUpper(c) && i > 0 && char.IsLower(name[i - 1]));
+            if (boundary && word.Length > 0)
+            {
+                words.Add(word.ToString());
+                word.Clear();
+            }
+            if (char.IsLetterOrDigit(c))
+                word.Append(char.ToLowerInvariant(c));
+        }
+        if (word.Length > 0)
+            words.Add(word.ToString());
+        return [.. words];
+    }
+
+    private static bool SharesWord(string[] wanted, string[] found)
+    {
+        foreach (string w in wanted)
+        {
+            foreach (string f in found)
+            {
+                if (w.Length >= 3 && f.Length >= 3 && (w.StartsWith(f, StringComparison.Ordinal) || f.StartsWith(w, StringComparison.Ordinal)))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        int[] previous = new int[b.Length + 1];
+        int[] current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+            previous[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+}
