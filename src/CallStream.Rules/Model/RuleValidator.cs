@@ -353,6 +353,7 @@ internal sealed class RuleValidator
             return;
         }
         ExprType? listType = null;
+        bool mismatchReported = false;
         foreach (var value in e.Values)
         {
             if (value is null)
@@ -382,6 +383,13 @@ internal sealed class RuleValidator
             else if (type != listType)
             {
                 Report($"the 'in' list mixes {TypeName(listType.Value)} and {TypeName(type.Value)}", null, value);
+                continue;
+            }
+            if (operandType is { } ot && ot != ExprType.Null && ot != type && !(ot == ExprType.Instant && type == ExprType.Text))
+            {
+                if (!mismatchReported)
+                    Report($"cannot compare {TypeName(ot)} with {TypeName(type.Value)}", null, value);
+                mismatchReported = true;
                 continue;
             }
             CheckComparison(BinaryOp.Equal, e.Operand, operandType, value, type, value);

@@ -698,8 +698,8 @@ internal sealed class Parser
                 return inner;
             }
             case TokenKind.Error:
-                _index++;
-                return Poison(t.Position);
+                // Already reported by the lexer; give up the clause rather than report what follows it.
+                throw Fail(t, "");
             case TokenKind.Star:
                 throw Fail(t, "'*' is only allowed in count(*)");
             default:

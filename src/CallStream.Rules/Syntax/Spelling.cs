@@ -6,18 +6,32 @@ internal static class Spelling
     /// <summary>Gets the candidate nearest to a name by edit distance (ignoring case), or <see langword="null"/> when none is close.</summary>
     /// <param name="name">The name as written.</param>
     /// <param name="candidates">The known names.</param>
-    /// <returns>The nearest candidate within a third of its length (at least 2 edits), or <see langword="null"/>.</returns>
+    /// <returns>
+    /// The nearest candidate: within 1 edit for names of up to 4 characters, 2 up to 8, 3 beyond (comparing also with
+    /// the candidate's first word, so <c>agnt</c> finds <c>agent_id</c>), or one the name begins; otherwise <see langword="null"/>.
+    /// </returns>
     public static string? Nearest(string name, IEnumerable<string> candidates)
     {
+        int allowed = name.Length switch
+        {
+            <= 2 => 0,
+            <= 4 => 1,
+            <= 8 => 2,
+            _ => 3,
+        };
         string? best = null;
         int bestDistance = int.MaxValue;
         foreach (string candidate in candidates)
         {
             int distance = Distance(name, candidate);
-            int allowed = Math.Max(2, (Math.Max(name.Length, candidate.Length) + 2) / 3);
+            int underscore = candidate.IndexOf('_', StringComparison.Ordinal);
+            if (underscore >= 3)
+                distance = Math.Min(distance, Distance(name, candidate[..underscore]));
             bool prefix = candidate.Length > name.Length && name.Length >= 3
                 && candidate.StartsWith(name, StringComparison.OrdinalIgnoreCase);
-            if ((distance <= allowed || prefix) && distance < bestDistance)
+            if (prefix)
+                distance = Math.Min(distance, allowed);
+            if (distance <= allowed && distance < bestDistance)
             {
                 best = candidate;
                 bestDistance = distance;
