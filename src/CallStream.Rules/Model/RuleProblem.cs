@@ -23,7 +23,8 @@ internal enum RuleSite
 /// <param name="Hint">How to fix it, or <see langword="null"/>.</param>
 /// <param name="Node">The expression node at fault, or <see langword="null"/>.</param>
 /// <param name="MessageOffset">The offset in the message template, or -1.</param>
-internal sealed record RuleProblem(RuleSite Site, string Message, string? Hint = null, Expr? Node = null, int MessageOffset = -1)
+/// <param name="ShowNode">Whether <see cref="Describe"/> quotes the node's text (not for trees too deep to print).</param>
+internal sealed record RuleProblem(RuleSite Site, string Message, string? Hint = null, Expr? Node = null, int MessageOffset = -1, bool ShowNode = true)
 {
     /// <summary>Describes the problem for a rule built in C#, where there are no source positions.</summary>
     public string Describe()
@@ -39,7 +40,7 @@ internal sealed record RuleProblem(RuleSite Site, string Message, string? Hint =
             RuleSite.Suppress => "suppress",
             _ => "message",
         };
-        string context = Node is BinaryExpr or UnaryExpr or InExpr or IsNullExpr ? $" in '{RuleText.Print(Node)}'" : "";
+        string context = ShowNode && Node is BinaryExpr or UnaryExpr or InExpr or IsNullExpr ? $" in '{RuleText.Print(Node)}'" : "";
         string hint = Hint is null ? "" : $" ({Hint})";
         string offset = MessageOffset >= 0 ? $" at offset {MessageOffset}" : "";
         return $"{site}: {Message}{context}{offset}{hint}.";

@@ -126,7 +126,8 @@ internal sealed class RuleValidator
     {
         if (TooDeep(root, 1))
         {
-            Report($"the expression nests deeper than {MaxExpressionDepth} levels", "simplify it, or use 'in' for long lists of alternatives", root);
+            _problems.Add(new RuleProblem(_site, $"the expression nests deeper than {MaxExpressionDepth} levels",
+                "simplify it, or use 'in' for long lists of alternatives", root, ShowNode: false));
             return;
         }
         var type = TypeOf(root);
