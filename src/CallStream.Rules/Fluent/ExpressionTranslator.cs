@@ -366,9 +366,14 @@ internal sealed class ExpressionTranslator
 
     private Expr? TranslateContains(MethodCallExpression call)
     {
+        if (call.Object?.Type == typeof(string) || (call.Method.IsStatic && call.Arguments.Count > 0 && call.Arguments[0].Type == typeof(string)))
+            return Unsupported(call, "a substring test (string.Contains)", "compare whole values, or use new[] { \"a\", \"b\" }.Contains(i.Field)");
         Expression collection;
         Expression value;
-        if (call.Method.IsStatic && call.Arguments.Count == 2)
+        // MemoryExtensions.Contains(span, value, comparer = null) has an optional comparer: accept it when null.
+        bool defaultComparer = call.Arguments.Count == 3 && IsClosed(call.Arguments[2])
+            && TryEvaluate(call.Arguments[2], out object? comparer) && comparer is null;
+        if (call.Method.IsStatic && (call.Arguments.Count == 2 || defaultComparer))
         {
             collection = call.Arguments[0];
             value = call.Arguments[1];
@@ -382,8 +387,6 @@ internal sealed class ExpressionTranslator
         {
             return Unsupported(call, "this overload of Contains", "write values.Contains(i.Field)");
         }
-        if (collection.Type == typeof(string))
-            return Unsupported(call, "a substring test (string.Contains)", "compare whole values, or use new[] { \"a\", \"b\" }.Contains(i.Field)");
 
         // C# 14 binds array.Contains(x) to MemoryExtensions.Contains(ReadOnlySpan<T>, T) through an implicit conversion.
         collection = UnwrapSpan(collection);
