@@ -104,4 +104,25 @@ public class RuleTextLimitsTests
             Assert.All(result.Diagnostics, d => Assert.True(d.Line >= 1 && d.Column >= 1));
         }
     }
+
+    [Fact]
+    public void Parse_ThousandsOfDistinctAggregatesAndPlaceholders_StaysLinear()
+    {
+        const int groups = 20, perGroup = 200;
+        var terms = Enumerable.Range(0, groups)
+            .Select(g => "(" + string.Join(" or ", Enumerable.Range(0, perGroup).Select(i => $"count(agent_id = 'a{(g * perGroup) + i}') > 0")) + ")");
+        string having = string.Join(" or ", terms);
+        string message = string.Concat(Enumerable.Range(0, groups * perGroup).Select(i => $"{{count(agent_id = 'a{i}')}} "));
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var rule = Valid($"rule Wide window sliding 1h having {having} message \"{message}\"")[0];
+        Assert.Equal(groups * perGroup, rule.Aggregates.Count);
+        Assert.Equal(groups * perGroup * 2, rule.Template!.Segments.Count);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"took {stopwatch.Elapsed}");
+
+        var errors = Errors($"rule Wide window sliding 1h having {having} message \"{message.Replace("agent_id", "channel", StringComparison.Ordinal).Replace("'a", "'voice", StringComparison.Ordinal)}\"");
+        Assert.Equal(RuleText.MaxDiagnostics + 1, errors.Length);
+        Assert.EndsWith("(this rule's aggregates are {count(agent_id = 'a0')}, {count(agent_id = 'a1')}, {count(agent_id = 'a2')}, {count(agent_id = 'a3')}, "
+            + "{count(agent_id = 'a4')}, {count(agent_id = 'a5')}, {count(agent_id = 'a6')}, {count(agent_id = 'a7')}, {count(agent_id = 'a8')}, "
+            + "{count(agent_id = 'a9')} and 3990 more)", errors[0], StringComparison.Ordinal);
+    }
 }

@@ -50,10 +50,11 @@ public sealed class MessageTemplate
     /// <param name="errors">Receives the errors.</param>
     internal static MessageTemplate ParseCore(string template, IReadOnlyList<AggregateExpr>? aggregates, List<TemplateError> errors)
     {
+        var known = aggregates is null ? null : new Aggregates(aggregates);
         var segments = new List<MessageSegment>();
         var literal = new StringBuilder();
         int i = 0;
-        while (i < template.Length)
+        while (i < template.Length && errors.Count < RuleText.MaxDiagnostics)
         {
             char c = template[i];
             if (c == '{')
@@ -70,7 +71,7 @@ public sealed class MessageTemplate
                     errors.Add(new TemplateError(i, "unterminated placeholder in message", "close it with '}', or write '{{' for a literal brace"));
                     break;
                 }
-                var segment = Resolve(template[(i + 1)..close], i, aggregates, errors);
+                var segment = Resolve(template[(i + 1)..close], i, known, errors);
                 if (segment is not null)
                 {
                     if (literal.Length > 0)
@@ -134,7 +135,7 @@ public sealed class MessageTemplate
         return -1;
     }
 
-    private static MessageSegment? Resolve(string content, int offset, IReadOnlyList<AggregateExpr>? aggregates, List<TemplateError> errors)
+    private static MessageSegment? Resolve(string content, int offset, Aggregates? aggregates, List<TemplateError> errors)
     {
         string name = content.Trim();
         if (name.Length == 0)
@@ -153,14 +154,11 @@ public sealed class MessageTemplate
         {
             if (aggregates is null)
                 return new AggregateSegment(aggregate, RuleText.Print(aggregate));
-            foreach (var known in aggregates)
-            {
-                if (known.Equals(aggregate))
-                    return new AggregateSegment(known, RuleText.Print(known));
-            }
+            if (aggregates.Find(aggregate) is { } known)
+                return new AggregateSegment(known, RuleText.Print(known));
             errors.Add(new TemplateError(offset, $"placeholder '{{{content}}}' is not an aggregate of 'having'",
                 aggregates.Count > 0
-                    ? "this rule's aggregates are " + string.Join(", ", aggregates.Select(a => "{" + RuleText.Print(a) + "}"))
+                    ? "this rule's aggregates are " + aggregates.Describe()
                     : "only a windowed rule has aggregates, in its having clause"));
             return null;
         }
@@ -168,13 +166,40 @@ public sealed class MessageTemplate
         var candidates = new List<string> { "key", "rule" };
         candidates.AddRange(Field.Known.Select(f => f.Name));
         if (aggregates is not null)
-            candidates.AddRange(aggregates.Select(RuleText.Print));
+            candidates.AddRange(aggregates.Texts);
         string? nearest = Spelling.Nearest(name, candidates);
         errors.Add(new TemplateError(offset, $"unknown placeholder '{{{content}}}' in message",
             nearest is not null
                 ? $"did you mean '{{{nearest}}}'?"
                 : "a placeholder is a field such as {agent_id} or {attributes.region}, {key}, {rule}, or an aggregate of 'having' such as {count(*)}"));
         return null;
+    }
+
+    /// <summary>The aggregates a template may name, looked up by value; their texts are printed once, for hints.</summary>
+    private sealed class Aggregates
+    {
+        private const int MaxListed = 10;
+
+        private readonly IReadOnlyList<AggregateExpr> _list;
+        private readonly Dictionary<AggregateExpr, AggregateExpr> _byValue = [];
+        private List<string>? _texts;
+
+        public Aggregates(IReadOnlyList<AggregateExpr> list)
+        {
+            _list = list;
+            foreach (var aggregate in list)
+                _byValue.TryAdd(aggregate, aggregate);
+        }
+
+        public int Count => _list.Count;
+
+        /// <summary>Gets the texts of the first few aggregates (enough for "did you mean" and for listing them).</summary>
+        public List<string> Texts => _texts ??= [.. _list.Take(MaxListed).Select(RuleText.Print)];
+
+        public AggregateExpr? Find(AggregateExpr aggregate) => _byValue.GetValueOrDefault(aggregate);
+
+        public string Describe() =>
+            string.Join(", ", Texts.Select(t => "{" + t + "}")) + (_list.Count > MaxListed ? $" and {_list.Count - MaxListed} more" : "");
     }
 }
 

@@ -16,6 +16,7 @@ internal sealed class RuleValidator
     private readonly List<RuleProblem> _problems = [];
     private readonly IReadOnlySet<Expr>? _poisoned;
     private readonly List<AggregateExpr> _aggregates = [];
+    private readonly HashSet<AggregateExpr> _distinctAggregates = [];
     private RuleSite _site;
     private bool _inHaving;
     private bool _inAggregate;
@@ -426,7 +427,7 @@ internal sealed class RuleValidator
             Report($"aggregate '{RuleText.Print(a)}' is only allowed in 'having'", "a windowed rule tests aggregates in its having clause", a);
         else if (_inAggregate)
             Report($"aggregate '{RuleText.Print(a)}' cannot appear inside another aggregate", null, a);
-        else if (!_aggregates.Contains(a))
+        else if (_distinctAggregates.Add(a))
             _aggregates.Add(a);
 
         string name = FunctionName(a.Kind);
