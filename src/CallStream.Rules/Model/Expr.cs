@@ -5,7 +5,12 @@ namespace CallStream.Rules;
 /// compare by value; they hold no source positions, so a rule parsed from text and the same rule built in C#
 /// are equal.
 /// </summary>
-public abstract record Expr;
+public abstract record Expr
+{
+    /// <summary>Gets the expression's canonical text in the rule language, such as <c>count(*) &gt;= 5</c>.</summary>
+    /// <returns>The text, as <see cref="RuleText.Print(Expr)"/> writes it.</returns>
+    public sealed override string ToString() => RulePrinter.Print(this);
+}
 
 /// <summary>A number literal, such as <c>42</c> or <c>0.5</c>.</summary>
 /// <param name="Value">The value.</param>

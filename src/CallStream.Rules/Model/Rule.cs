@@ -4,7 +4,7 @@ namespace CallStream.Rules;
 /// One alert rule: an immutable model that compares by value. Built by the fluent builder or parsed from the
 /// text language (spec/rules.md); both produce equal models, and the printer writes any model back as text.
 /// </summary>
-public sealed class Rule : IEquatable<Rule>
+public sealed partial class Rule : IEquatable<Rule>
 {
     /// <summary>Creates a rule, checking that its clauses fit together.</summary>
     /// <param name="name">The rule's name: <c>[A-Za-z_][A-Za-z0-9_]*</c>.</param>
@@ -15,6 +15,7 @@ public sealed class Rule : IEquatable<Rule>
     /// <param name="severity">The alerts' severity.</param>
     /// <param name="suppress">How long after an alert the same rule and key stay quiet, or <see langword="null"/>.</param>
     /// <param name="message">The message template, or <see langword="null"/> for the default message.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     /// <exception cref="RuleValidationException">The rule is not valid; the exception lists every problem.</exception>
     public Rule(
         string name,
@@ -34,10 +35,15 @@ public sealed class Rule : IEquatable<Rule>
         Severity = severity;
         Suppress = suppress;
         Message = message;
-        var problems = RuleValidator.Validate(this);
-        if (problems.Count > 0)
-            throw new RuleValidationException(name, problems);
+        var check = RuleValidator.Check(new RuleParts(name, where, groupBy, window, having, severity, suppress, message));
+        if (check.Problems.Count > 0)
+            throw new RuleValidationException(name, [.. check.Problems.Select(p => p.Describe())]);
+        Template = check.Template;
+        Aggregates = check.Aggregates;
     }
+
+    /// <summary>Gets the deepest expression tree a rule's <c>where</c> or <c>having</c> may hold.</summary>
+    public const int MaxExpressionDepth = RuleValidator.MaxExpressionDepth;
 
     /// <summary>Gets the rule's name.</summary>
     public string Name { get; }
@@ -62,6 +68,15 @@ public sealed class Rule : IEquatable<Rule>
 
     /// <summary>Gets the message template, or <see langword="null"/> for the default message.</summary>
     public string? Message { get; }
+
+    /// <summary>Gets the parsed <see cref="Message"/>, or <see langword="null"/> when the rule has no message.</summary>
+    public MessageTemplate? Template { get; }
+
+    /// <summary>
+    /// Gets the distinct aggregates of <c>having</c> (compared by value), in order of first appearance; empty for a
+    /// per-event rule. An alert's <c>values</c> hold each one's value, keyed by its text (<see cref="RuleText.Print(Expr)"/>).
+    /// </summary>
+    public IReadOnlyList<AggregateExpr> Aggregates { get; }
 
     /// <summary>Gets whether the rule aggregates over a window.</summary>
     public bool IsWindowed => Window is not null;

@@ -1,7 +1,7 @@
 namespace CallStream.Rules;
 
 /// <summary>An ordered, immutable set of rules with unique names; rules are evaluated in this order.</summary>
-public sealed class RuleSet : IReadOnlyList<Rule>, IEquatable<RuleSet>
+public sealed partial class RuleSet : IReadOnlyList<Rule>, IEquatable<RuleSet>
 {
     private readonly ValueList<Rule> _rules;
 
@@ -20,6 +20,13 @@ public sealed class RuleSet : IReadOnlyList<Rule>, IEquatable<RuleSet>
                 throw new ArgumentException($"Rule '{rule.Name}' is defined twice; rule names are unique in a set.", nameof(rules));
         }
     }
+
+    /// <summary>Creates a rule set from rules built in C#.</summary>
+    /// <param name="rules">The rules, in evaluation order; names must be unique.</param>
+    /// <returns>The rule set.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="rules"/> or one of them is null.</exception>
+    /// <exception cref="ArgumentException">Two rules share a name.</exception>
+    public static RuleSet Create(params Rule[] rules) => new(rules);
 
     /// <summary>Gets the empty rule set.</summary>
     public static RuleSet Empty { get; } = new([]);
