@@ -23,13 +23,15 @@ internal static class CliApplication
         ArgumentNullException.ThrowIfNull(context);
         var root = new Command(
             "callstream",
-            "Real-time analytics of customer-service interactions: generate sample logs in the CallStream CSV format. "
+            "Real-time analytics of customer-service interactions: generate sample logs, replay them through alert rules, check rule files. "
             + "Exit codes: 0 success, 1 failure at run time, 2 invalid input.")
         {
             new HelpOption(),
             new VersionOption(),
         };
         root.Add(GenerateCommand.Create(context));
+        root.Add(ReplayCommand.Create(context));
+        root.Add(CheckCommand.Create(context));
         return root;
     }
 

@@ -1,0 +1,208 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text;
+using CallStream.Cli.Progress;
+using CallStream.Csv;
+using CallStream.Ndjson;
+using CallStream.Rules;
+
+namespace CallStream.Cli.Commands;
+
+/// <summary>
+/// <c>callstream replay --input CSV [--rules FILE] [--alerts OUT] [--rejects OUT] [--lateness D] [--strict]</c>:
+/// a backtest that reads a log and runs the rules over it in event time, in-process.
+/// </summary>
+internal static class ReplayCommand
+{
+    private const int ProgressEvery = 1 << 14;
+    private const int MaxPrintedProblems = 20;
+
+    /// <summary>Builds the command.</summary>
+    /// <param name="context">The surroundings it runs in.</param>
+    /// <returns>The command.</returns>
+    public static Command Create(CliContext context)
+    {
+        var input = new Option<string>("--input")
+        {
+            Description = "The interaction log to replay (CSV in the CallStream format).",
+            HelpName = "CSV",
+            Required = true,
+        };
+        var rules = new Option<string?>("--rules")
+        {
+            Description = $"The rule file; without it (or with '{RuleLoader.DefaultName}') the built-in default rules.",
+            HelpName = "FILE",
+        };
+        var alerts = new Option<string?>("--alerts")
+        {
+            Description = "Writes the alerts as NDJSON to this file, or to standard output with -.",
+            HelpName = "OUT",
+        };
+        var rejects = new Option<string?>("--rejects")
+        {
+            Description = "Writes rejected rows (the header, then each bad row as read) to this file, to fix and replay.",
+            HelpName = "OUT",
+        };
+        var lateness = new Option<TimeSpan>("--lateness")
+        {
+            Description = "The allowed lateness of the event-time ordering, e.g. 5s, 2m. [default: 5s]",
+            HelpName = "DURATION",
+            DefaultValueFactory = _ => new EventOrderingOptions().AllowedLateness,
+            CustomParser = ParseLateness,
+        };
+        var strict = new Option<bool>("--strict")
+        {
+            Description = "Stops at the first bad row with exit code 2 instead of rejecting it and going on.",
+        };
+        var command = new Command("replay", "Backtest: reads a log and runs the rules over it in event time, in-process; writes alerts as NDJSON.")
+        {
+            input,
+            rules,
+            alerts,
+            rejects,
+            lateness,
+            strict,
+        };
+        CommandAction.Set(command, context, (parseResult, cancellationToken) => RunAsync(
+            context,
+            new ReplaySettings(
+                parseResult.GetValue(input)!,
+                parseResult.GetValue(rules),
+                parseResult.GetValue(alerts),
+                parseResult.GetValue(rejects),
+                parseResult.GetValue(lateness),
+                parseResult.GetValue(strict)),
+            cancellationToken));
+        return command;
+    }
+
+    /// <summary>Runs the replay.</summary>
+    /// <param name="context">The surroundings.</param>
+    /// <param name="settings">What to replay and where to write.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> RunAsync(CliContext context, ReplaySettings settings, CancellationToken cancellationToken)
+    {
+        var ruleSet = await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
+        if (!File.Exists(settings.Input))
+            throw CliException.InvalidInput($"--input: the file '{settings.Input}' does not exist.");
+
+        var invariant = CultureInfo.InvariantCulture;
+        bool alertsToStandardOutput = settings.Alerts == "-";
+        var summaryWriter = alertsToStandardOutput ? context.Error : context.Out;
+        int printedProblems = 0;
+        long problems = 0;
+        void PrintProblem(string line)
+        {
+            problems++;
+            if (printedProblems < MaxPrintedProblems)
+            {
+                printedProblems++;
+                context.Error.WriteLine("replay: " + line);
+            }
+        }
+
+        StreamWriter? rejectsWriter = settings.Rejects is null ? null : OpenText(settings.Rejects, "--rejects");
+        var readerOptions = new CsvReaderOptions
+        {
+            Strict = settings.Strict,
+            Rejects = rejectsWriter,
+            OnRejected = r => PrintProblem(r.ToString()),
+        };
+        using var alertSink = AlertOutput.Open(context, settings.Alerts);
+        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "replay", null, "rows");
+        RuleEngineStatistics statistics;
+        long read, accepted, rejected;
+        try
+        {
+            var engineOptions = new RuleEngineOptions
+            {
+                AllowedLateness = settings.Lateness,
+                TimeProvider = context.Time,
+                OnLateEvent = late => PrintProblem(string.Create(
+                    invariant,
+                    $"late event {late.Event.Interaction.InteractionId} at {Iso8601.Format(late.Event.Interaction.StartTime)}, {late.Lateness.TotalSeconds:0.###} s behind the last released event; evaluated at once.")),
+            };
+            using var reader = new CsvInteractionReader(settings.Input, readerOptions);
+            using var engine = new RuleEngine(ruleSet, alertSink.Write, engineOptions);
+            try
+            {
+                long count = 0;
+                foreach (var interaction in reader.ReadAll())
+                {
+                    engine.Offer(interaction);
+                    if ((++count & (ProgressEvery - 1)) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        progress.Report(reader.RecordsRead);
+                    }
+                }
+                engine.Complete();
+            }
+            catch (CsvHeaderException e)
+            {
+                throw CliException.InvalidInput(e.Message);
+            }
+            catch (InputRejectedException e)
+            {
+                throw CliException.InvalidInput("--strict: " + (e.Rejection?.ToString() ?? e.Message));
+            }
+            statistics = engine.GetStatistics();
+            read = reader.RecordsRead;
+            accepted = reader.RecordsAccepted;
+            rejected = reader.RecordsRejected;
+            await alertSink.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            progress.Complete();
+            if (rejectsWriter is not null)
+                await rejectsWriter.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (problems > printedProblems)
+            await context.Error.WriteLineAsync(string.Create(invariant, $"replay: ... and {problems - printedProblems} more rejected rows or late events (counted in the summary).")).ConfigureAwait(false);
+        var elapsed = progress.Elapsed;
+        var byRule = new StringBuilder();
+        foreach (var rule in statistics.Rules)
+            byRule.Append(invariant, $"{(byRule.Length == 0 ? "" : ", ")}{rule.Rule} {rule.Alerts}");
+        await summaryWriter.WriteLineAsync(string.Create(
+            invariant,
+            $"replay: {read} rows read, {accepted} accepted, {rejected} rejected, {statistics.LateEvents} late; "
+            + $"{statistics.Alerts} alerts ({byRule}) in {elapsed.TotalSeconds:0.00} s ({ProgressReporter.FormatRate(read, elapsed)} rows/s)."))
+            .ConfigureAwait(false);
+        await summaryWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    private static StreamWriter OpenText(string path, string option)
+    {
+        try
+        {
+            return new StreamWriter(path, append: false, new UTF8Encoding(false), 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw CliException.Failure($"{option}: cannot create '{path}': {e.Message}", e);
+        }
+    }
+
+    private static TimeSpan ParseLateness(ArgumentResult result)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (DurationText.TryParse(token, out var value) && value >= TimeSpan.Zero)
+            return value;
+        result.AddError($"--lateness must be a duration such as 5s, 90s, 2m or 1h (or a number of seconds), not '{token}'.");
+        return TimeSpan.Zero;
+    }
+
+    /// <summary>What a replay reads and writes.</summary>
+    /// <param name="Input">The CSV log.</param>
+    /// <param name="Rules">The rule file, <c>default</c> or <see langword="null"/>.</param>
+    /// <param name="Alerts">The NDJSON alert file, <c>-</c> for standard output, or <see langword="null"/>.</param>
+    /// <param name="Rejects">The rejects file, or <see langword="null"/>.</param>
+    /// <param name="Lateness">The allowed lateness.</param>
+    /// <param name="Strict">Whether the first bad row stops the replay.</param>
+    internal sealed record ReplaySettings(string Input, string? Rules, string? Alerts, string? Rejects, TimeSpan Lateness, bool Strict);
+}
