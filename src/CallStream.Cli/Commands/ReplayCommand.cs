@@ -15,7 +15,8 @@ namespace CallStream.Cli.Commands;
 /// </summary>
 internal static class ReplayCommand
 {
-    private const int ProgressEvery = 1 << 14;
+    private const int BatchSize = 4096;
+    private const int QueuedBatches = 16;
     private const int MaxPrintedProblems = 20;
 
     /// <summary>Builds the command.</summary>
@@ -93,8 +94,10 @@ internal static class ReplayCommand
         var summaryWriter = alertsToStandardOutput ? context.Error : context.Out;
         int printedProblems = 0;
         long problems = 0;
+        var printLock = new Lock();
         void PrintProblem(string line)
         {
+            using var held = printLock.EnterScope();
             problems++;
             if (printedProblems < MaxPrintedProblems)
             {
@@ -128,15 +131,14 @@ internal static class ReplayCommand
             using var engine = new RuleEngine(ruleSet, alertSink.Write, engineOptions);
             try
             {
+                // Two threads: one parses CSV into batches, this one runs the rules; a bounded queue keeps memory flat.
                 long count = 0;
-                foreach (var interaction in reader.ReadAll())
+                await foreach (var batch in ReadInBatchesAsync(reader, cancellationToken).ConfigureAwait(false))
                 {
-                    engine.Offer(interaction);
-                    if ((++count & (ProgressEvery - 1)) == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        progress.Report(reader.RecordsRead);
-                    }
+                    foreach (var interaction in batch.Span)
+                        engine.Offer(interaction);
+                    count += batch.Length;
+                    progress.Report(count);
                 }
                 engine.Complete();
             }
@@ -174,6 +176,50 @@ internal static class ReplayCommand
             .ConfigureAwait(false);
         await summaryWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
+    }
+
+    /// <summary>Reads the log on a worker thread in batches of <see cref="BatchSize"/>, handing them over through a bounded queue.</summary>
+    private static async IAsyncEnumerable<ReadOnlyMemory<Interaction>> ReadInBatchesAsync(
+        CsvInteractionReader reader,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var queue = System.Threading.Channels.Channel.CreateBounded<Interaction[]>(
+            new System.Threading.Channels.BoundedChannelOptions(QueuedBatches) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    var batch = new Interaction[BatchSize];
+                    int n = 0;
+                    foreach (var interaction in reader.ReadAll())
+                    {
+                        batch[n++] = interaction;
+                        if (n == BatchSize)
+                        {
+                            await queue.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                            batch = new Interaction[BatchSize];
+                            n = 0;
+                        }
+                    }
+                    if (n > 0)
+                        await queue.Writer.WriteAsync(batch[..n], cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    queue.Writer.TryComplete();
+                }
+            },
+            cancellationToken);
+        while (await queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            while (queue.Reader.TryRead(out var batch))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return batch;
+            }
+        }
+        await producer.ConfigureAwait(false); // surfaces the reader's exception (strict mode, bad header, I/O)
     }
 
     private static StreamWriter OpenText(string path, string option)
