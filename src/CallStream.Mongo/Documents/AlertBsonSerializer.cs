@@ -57,7 +57,7 @@ public sealed class AlertBsonSerializer : SerializerBase<Alert>
     {
         ArgumentNullException.ThrowIfNull(context);
         var reader = context.Reader;
-        if (reader.CurrentBsonType != BsonType.Document)
+        if (reader.GetCurrentBsonType() != BsonType.Document)
             throw BsonFieldReader.Wrong(reader, "alert", "must be a document");
         string? id = null, rule = null, key = null, interactionId = null, message = null;
         Severity? severity = null;
@@ -110,7 +110,7 @@ public sealed class AlertBsonSerializer : SerializerBase<Alert>
             reader.ReadNull();
             return null;
         }
-        if (reader.CurrentBsonType != BsonType.Document)
+        if (reader.GetCurrentBsonType() != BsonType.Document)
             throw BsonFieldReader.Wrong(reader, "values", "must be a sub-document of aggregate values");
         var values = new List<AlertValue>();
         reader.ReadStartDocument();

@@ -49,7 +49,7 @@ public sealed class InteractionBsonSerializer : SerializerBase<Interaction>
     {
         ArgumentNullException.ThrowIfNull(context);
         var reader = context.Reader;
-        if (reader.CurrentBsonType != BsonType.Document)
+        if (reader.GetCurrentBsonType() != BsonType.Document)
             throw BsonFieldReader.Wrong(reader, "interaction", "must be a document");
         string? id = null, customerId = null, agentId = null;
         Channel? channel = null;
@@ -103,7 +103,7 @@ public sealed class InteractionBsonSerializer : SerializerBase<Interaction>
             reader.ReadNull();
             return null;
         }
-        if (reader.CurrentBsonType != BsonType.Document)
+        if (reader.GetCurrentBsonType() != BsonType.Document)
             throw BsonFieldReader.Wrong(reader, "attributes", "must be a sub-document of text values");
         var attributes = new List<KeyValuePair<string, string>>();
         reader.ReadStartDocument();
