@@ -207,15 +207,33 @@ public sealed class MongoStore : IDisposable
     /// <returns>The exception to throw.</returns>
     internal MongoStoreException Unavailable(Exception exception, string action)
     {
-        string what = exception switch
+        string message = exception switch
         {
-            MongoAuthenticationException => "refused the credentials",
-            TimeoutException => $"could not be reached within {ServerSelectionTimeout.TotalSeconds:0.###} s (is mongod running, and is the address right?)",
-            _ => "could not be connected to",
+            MongoAuthenticationException => $"MongoDB at {Endpoint} refused the credentials while {action}: {exception.GetBaseException().Message}",
+            TimeoutException => $"MongoDB at {Endpoint} could not be reached within {ServerSelectionTimeout.TotalSeconds:0.###} s while {action} ({ServerStates()}). Is mongod running there, and are the address and port right?",
+            _ => $"MongoDB at {Endpoint} could not be connected to while {action}: {exception.GetBaseException().Message}",
         };
-        string message = $"MongoDB at {Endpoint} {what} while {action}: {Scrub(exception.Message)}";
-        return new MongoStoreException(message, Endpoint, [], exception is MongoAuthenticationException ? null : exception);
+        return new MongoStoreException(Scrub(message), Endpoint, [], exception is MongoAuthenticationException ? null : exception);
     }
+
+    /// <summary>Describes why each known server is unusable, from the client's view of the cluster.</summary>
+    /// <returns>For example <c>127.0.0.1:1: Connection refused</c>.</returns>
+    private string ServerStates()
+    {
+        if (!_client.IsValueCreated)
+            return "no connection attempted";
+        var servers = _client.Value.Cluster.Description.Servers;
+        if (servers.Count == 0)
+            return "no server known";
+        return string.Join("; ", servers.Select(s =>
+            $"{Describe(s.EndPoint)}: {s.HeartbeatException?.GetBaseException().Message ?? (s.Type == MongoDB.Driver.Core.Servers.ServerType.Unknown ? "no answer" : s.Type.ToString())}"));
+    }
+
+    private static string Describe(System.Net.EndPoint endPoint) => endPoint switch
+    {
+        System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endPoint.ToString() ?? "?",
+    };
 
     /// <summary>Removes the known secrets (password, mechanism properties) from a text.</summary>
     /// <param name="text">The text.</param>
