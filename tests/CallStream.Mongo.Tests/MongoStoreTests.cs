@@ -168,6 +168,13 @@ public class MongoStoreTests
     }
 
     [Fact]
+    public void Scrub_RemovesThePasswordFromAnyText()
+    {
+        using var store = UnreachableStore();
+        Assert.Equal("auth of alice with **** failed", store.Scrub("auth of alice with hunter2 failed"));
+    }
+
+    [Fact]
     public void EntryPoints_RejectNull()
     {
         Assert.Throws<ArgumentNullException>(() => new MongoStore(null!));

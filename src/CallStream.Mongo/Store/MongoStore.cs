@@ -75,7 +75,7 @@ public sealed class MongoStore : IDisposable
         var settings = ParseSettings(connectionString);
         settings.ServerSelectionTimeout = options.ServerSelectionTimeout;
         settings.ApplicationName ??= "callstream";
-        _secrets = CollectSecrets(settings);
+        _secrets = CollectSecrets(connectionString);
         Endpoint = DescribeServers(settings);
         _client = new Lazy<IMongoClient>(() =>
         {
@@ -313,26 +313,12 @@ public sealed class MongoStore : IDisposable
         }
     }
 
-    private static string[] CollectSecrets(MongoClientSettings settings)
+    private static string[] CollectSecrets(string connectionString)
     {
-        var secrets = new List<string>();
-        if (settings.Credential is { } credential)
-        {
-            // The password lives in an evidence object; the driver exposes it only through the connection string,
-            // so it is taken from there (percent-decoded and raw).
-            string? password = PasswordOf(credential);
-            if (!string.IsNullOrEmpty(password))
-                secrets.Add(password);
-        }
-        return [.. secrets.Where(s => s.Length >= 3).Distinct(StringComparer.Ordinal)];
-    }
-
-    private static string? PasswordOf(MongoCredential credential)
-    {
-        // MongoCredential.Password is obsolete but is the one public way to the secret we must scrub.
-#pragma warning disable CS0618
-        return credential.Password;
-#pragma warning restore CS0618
+        // Texts that reach messages are scrubbed of the password, in case a driver message ever quotes it. Very short
+        // passwords are left out: replacing every "ab" in a message would garble it and protect next to nothing.
+        string? password = new MongoUrl(connectionString).Password;
+        return string.IsNullOrEmpty(password) || password.Length < 3 ? [] : [password];
     }
 
     private static string DescribeServers(MongoClientSettings settings)
