@@ -151,6 +151,7 @@ public class MongoStoreTests
         using var client = new MongoClient(new MongoClientSettings { Server = new MongoServerAddress("db9", 27019), ServerSelectionTimeout = Short });
         var store = new MongoStore(client, new MongoSinkOptions { Database = "other" });
         Assert.Equal("db9:27019", store.Endpoint);
+        Assert.Equal(Short, store.ServerSelectionTimeout);
         Assert.Same(client, store.Client);
         Assert.Equal("other", store.Database.DatabaseNamespace.DatabaseName);
         store.Dispose();

@@ -20,6 +20,7 @@ namespace CallStream.Mongo;
 public sealed class MongoStore : IDisposable
 {
     private readonly Lazy<IMongoClient> _client;
+    private readonly Lazy<IMongoDatabase> _database;
     private readonly bool _ownsClient;
     private readonly string[] _secrets;
     private readonly WriteConcern _writeConcern;
@@ -61,27 +62,31 @@ public sealed class MongoStore : IDisposable
         ServerSelectionTimeout = options.ServerSelectionTimeout;
         _writeConcern = MongoSinkOptions.ParseWriteConcern(options.WriteConcern);
         _logger = loggerFactory?.CreateLogger("CallStream.Mongo") ?? NullLogger.Instance;
-        Metrics = new MongoMetrics(meterFactory);
+        _database = new Lazy<IMongoDatabase>(() => Client.GetDatabase(DatabaseName, new MongoDatabaseSettings { WriteConcern = _writeConcern }));
         if (client is not null)
         {
             _ownsClient = false;
             _secrets = [];
             Endpoint = DescribeServers(client.Settings);
+            ServerSelectionTimeout = client.Settings.ServerSelectionTimeout;
             _client = new Lazy<IMongoClient>(client);
-            return;
         }
-        _ownsClient = true;
-        string connectionString = options.ResolveConnectionString();
-        var settings = ParseSettings(connectionString);
-        settings.ServerSelectionTimeout = options.ServerSelectionTimeout;
-        settings.ApplicationName ??= "callstream";
-        _secrets = CollectSecrets(connectionString);
-        Endpoint = DescribeServers(settings);
-        _client = new Lazy<IMongoClient>(() =>
+        else
         {
-            Log.Connecting(_logger, Endpoint, DatabaseName);
-            return new MongoClient(settings);
-        });
+            _ownsClient = true;
+            string connectionString = options.ResolveConnectionString();
+            var settings = ParseSettings(connectionString);
+            settings.ServerSelectionTimeout = options.ServerSelectionTimeout;
+            settings.ApplicationName ??= "callstream";
+            _secrets = CollectSecrets(connectionString);
+            Endpoint = DescribeServers(settings);
+            _client = new Lazy<IMongoClient>(() =>
+            {
+                Log.Connecting(_logger, Endpoint, DatabaseName);
+                return new MongoClient(settings);
+            });
+        }
+        Metrics = new MongoMetrics(meterFactory);
     }
 
     /// <summary>Gets the deployment's hosts, for example <c>db1:27017,db2:27017</c> (never credentials).</summary>
@@ -99,7 +104,7 @@ public sealed class MongoStore : IDisposable
     /// <summary>Gets whether the sinks create the indexes before their first write.</summary>
     public bool CreateIndexes { get; }
 
-    /// <summary>Gets how long an operation waits for a reachable server.</summary>
+    /// <summary>Gets how long an operation waits for a reachable server (the client's own setting when the store was given a client).</summary>
     public TimeSpan ServerSelectionTimeout { get; }
 
     /// <summary>Gets the client (created on first access; it connects in the background from then on).</summary>
@@ -113,7 +118,14 @@ public sealed class MongoStore : IDisposable
     }
 
     /// <summary>Gets the database, with the configured write concern.</summary>
-    public IMongoDatabase Database => Client.GetDatabase(DatabaseName, new MongoDatabaseSettings { WriteConcern = _writeConcern });
+    public IMongoDatabase Database
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _database.Value;
+        }
+    }
 
     /// <summary>Gets the interactions collection as raw documents, with the configured write concern.</summary>
     public IMongoCollection<BsonDocument> InteractionsCollection => Database.GetCollection<BsonDocument>(InteractionsCollectionName);
