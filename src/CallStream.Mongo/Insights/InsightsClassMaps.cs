@@ -33,7 +33,7 @@ internal static class InsightsClassMaps
                 cm.MapMember(r => r.StartTime).SetElementName("startTime").SetSerializer(DateTimeSerializer.UtcInstance);
                 cm.MapMember(r => r.DurationSeconds).SetElementName("durationSeconds").SetSerializer(new DoubleSerializer(MongoDB.Bson.BsonType.Double, new MongoDB.Bson.Serialization.Options.RepresentationConverter(allowOverflow: false, allowTruncation: true)));
                 cm.MapMember(r => r.Outcome).SetElementName("outcome").SetSerializer(new OutcomeSerializer());
-                cm.MapMember(r => r.Satisfaction).SetElementName("satisfaction").SetDefaultValue((int?)null);
+                cm.MapMember(r => r.Satisfaction).SetElementName("satisfaction").SetDefaultValue((int?)null).SetIgnoreIfNull(true);
                 cm.SetIgnoreExtraElements(true);
             });
             BsonClassMap.TryRegisterClassMap<AlertRecord>(cm =>
