@@ -1,0 +1,27 @@
+namespace CallStream.Mongo;
+
+/// <summary>
+/// Stores alerts in the <c>alerts</c> collection (<c>_id</c> = the deterministic alert id) as unordered bulk upserts,
+/// so that replays and redeliveries store each alert once. Put a <c>BatchingSink&lt;Alert&gt;</c> of the core in front
+/// of it for batching, retries with backoff and checkpointing; this sink only writes, and throws when it cannot.
+/// </summary>
+public sealed class MongoAlertSink : IBatchedSink<Alert>
+{
+    private readonly UpsertWriter<Alert> _writer;
+
+    /// <summary>Creates the sink on a store (no I/O until the first write).</summary>
+    /// <param name="store">The store.</param>
+    public MongoAlertSink(MongoStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _writer = new UpsertWriter<Alert>(store, StoreCollection.Alerts, new AlertBsonSerializer(), a => a.AlertId, "alerts");
+    }
+
+    /// <summary>Upserts a batch; returns when every alert is acknowledged with the configured write concern.</summary>
+    /// <param name="batch">The alerts.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the batch is stored.</returns>
+    /// <exception cref="MongoStoreException">The server is unreachable, or some alerts could not be written (their ids are in <see cref="MongoStoreException.FailedIds"/>).</exception>
+    public ValueTask WriteBatchAsync(IReadOnlyList<Alert> batch, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(batch, cancellationToken);
+}

@@ -1,0 +1,27 @@
+namespace CallStream.Mongo;
+
+/// <summary>
+/// Stores interactions in the <c>interactions</c> collection (<c>_id</c> = interaction id) as unordered bulk upserts,
+/// so that replays and redeliveries never duplicate. Put a <c>BatchingSink&lt;Interaction&gt;</c> of the core in front
+/// of it for batching, retries with backoff and checkpointing; this sink only writes, and throws when it cannot.
+/// </summary>
+public sealed class MongoInteractionSink : IBatchedSink<Interaction>
+{
+    private readonly UpsertWriter<Interaction> _writer;
+
+    /// <summary>Creates the sink on a store (no I/O until the first write).</summary>
+    /// <param name="store">The store.</param>
+    public MongoInteractionSink(MongoStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _writer = new UpsertWriter<Interaction>(store, StoreCollection.Interactions, new InteractionBsonSerializer(), i => i.InteractionId, "interactions");
+    }
+
+    /// <summary>Upserts a batch; returns when every interaction is acknowledged with the configured write concern.</summary>
+    /// <param name="batch">The interactions.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the batch is stored.</returns>
+    /// <exception cref="MongoStoreException">The server is unreachable, or some interactions could not be written (their ids are in <see cref="MongoStoreException.FailedIds"/>).</exception>
+    public ValueTask WriteBatchAsync(IReadOnlyList<Interaction> batch, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(batch, cancellationToken);
+}

@@ -1,0 +1,159 @@
+using CallStream.Insights;
+using CallStream.Mongo.Tests.Harness;
+using CallStream.Pipeline;
+using CallStream.Testing;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace CallStream.Mongo.Tests;
+
+/// <summary>
+/// The integration suite: runs against the MongoDB server named by <c>CALLSTREAM_MONGO</c> (for example
+/// <c>CALLSTREAM_MONGO=mongodb://localhost:27017 dotnet test tests/CallStream.Mongo.Tests</c>), each test in a database
+/// of its own that is dropped afterwards. Without the variable every test reports itself skipped, with the reason.
+/// </summary>
+public sealed class MongoServerTests : IAsyncLifetime
+{
+    private const string SkipReason = "No MongoDB server: set CALLSTREAM_MONGO (e.g. mongodb://localhost:27017) to run the integration suite.";
+    private static readonly string? Server = Environment.GetEnvironmentVariable(MongoSinkOptions.ConnectionStringVariable);
+
+    private readonly string _database = "callstream_test_" + Guid.NewGuid().ToString("N")[..12];
+    private MongoStore? _store;
+
+    public static TheoryData<string> Queries => QueryCatalog.Names;
+
+    private MongoStore Store => _store ?? throw new InvalidOperationException("No store.");
+
+    public ValueTask InitializeAsync()
+    {
+        if (!string.IsNullOrWhiteSpace(Server))
+            _store = new MongoStore(new MongoSinkOptions { ConnectionString = Server, Database = _database, ServerSelectionTimeout = TimeSpan.FromSeconds(10) });
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_store is null)
+            return;
+        await _store.Client.DropDatabaseAsync(_database);
+        _store.Dispose();
+    }
+
+    private static void RequireServer()
+    {
+        if (string.IsNullOrWhiteSpace(Server))
+            Assert.Skip(SkipReason);
+    }
+
+    private async Task WriteFixtureAsync()
+    {
+        await new MongoInteractionSink(Store).WriteBatchAsync(DashboardFixture.Interactions, TestContext.Current.CancellationToken);
+        await new MongoAlertSink(Store).WriteBatchAsync(DashboardFixture.Alerts, TestContext.Current.CancellationToken);
+    }
+
+    private static IEnumerable<Interaction> AsStored(IEnumerable<Interaction> interactions) =>
+        interactions.DistinctBy(i => i.InteractionId).Select(i => BsonDocuments.Read(BsonDocuments.Of(i, new InteractionBsonSerializer()), new InteractionBsonSerializer()));
+
+    [Fact]
+    public async Task Ping_Answers()
+    {
+        RequireServer();
+        await Store.PingAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Sinks_RoundTrip_InteractionsAndAlerts()
+    {
+        RequireServer();
+        await WriteFixtureAsync();
+
+        var interactions = await Store.ReadInteractionsAsync(TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+        var alerts = await Store.ReadAlertsAsync(TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(AsStored(DashboardFixture.Interactions).OrderBy(i => i.InteractionId, StringComparer.Ordinal), interactions.OrderBy(i => i.InteractionId, StringComparer.Ordinal));
+        Assert.Equal(
+            DashboardFixture.Alerts.DistinctBy(a => a.AlertId).Select(a => a.AlertId).Order(StringComparer.Ordinal),
+            alerts.Select(a => a.AlertId).Order(StringComparer.Ordinal));
+        var windowed = alerts.Single(a => a.AlertId == DashboardFixture.Alerts[4].AlertId);
+        Assert.Equal(DashboardFixture.Alerts[4], windowed);
+    }
+
+    [Fact]
+    public async Task Sinks_Replayed_StoreEachDocumentOnce()
+    {
+        RequireServer();
+        await WriteFixtureAsync();
+        await WriteFixtureAsync();
+        await new MongoAlertSink(Store).WriteBatchAsync([.. DashboardFixture.Alerts, .. DashboardFixture.Alerts], TestContext.Current.CancellationToken);
+
+        Assert.Equal(13, await Store.InteractionsCollection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(8, await Store.AlertsCollection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Sinks_ConcurrentUpsertsOfTheSameIds_AllSucceed()
+    {
+        RequireServer();
+        var sinks = Enumerable.Range(0, 4).Select(_ => new MongoAlertSink(Store)).ToList();
+        await Task.WhenAll(sinks.Select(s => s.WriteBatchAsync(DashboardFixture.Alerts, TestContext.Current.CancellationToken).AsTask()));
+        Assert.Equal(8, await Store.AlertsCollection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Indexes_AreCreatedOnFirstWrite_AndAgainWithoutError()
+    {
+        RequireServer();
+        await WriteFixtureAsync();
+        await Store.EnsureIndexesAsync(TestContext.Current.CancellationToken);
+
+        var interactionIndexes = await (await Store.InteractionsCollection.Indexes.ListAsync(TestContext.Current.CancellationToken)).ToListAsync(TestContext.Current.CancellationToken);
+        var alertIndexes = await (await Store.AlertsCollection.Indexes.ListAsync(TestContext.Current.CancellationToken)).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["_id_", "agentId_1", "channel_1_startTime_1", "customerId_1"], interactionIndexes.Select(i => i["name"].AsString).Order(StringComparer.Ordinal));
+        Assert.Equal(["_id_", "key_1", "rule_1_triggeredAt_1"], alertIndexes.Select(i => i["name"].AsString).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task BatchingSink_ReleasesTheCheckpointOnlyOnceStored()
+    {
+        RequireServer();
+        var tracker = new CheckpointTracker();
+        await using (var batching = new BatchingSink<Interaction>(new MongoInteractionSink(Store), "mongo:interactions", new BatchingOptions { BatchSize = 5 }))
+        {
+            long offset = 0;
+            foreach (var interaction in DashboardFixture.Interactions)
+            {
+                var ticket = tracker.Begin(0, offset++);
+                await batching.EnqueueAsync(interaction, ticket, TestContext.Current.CancellationToken);
+                ticket.Complete();
+            }
+            await batching.FlushAsync(TestContext.Current.CancellationToken);
+        }
+        Assert.True(tracker.TryGetCommittable(0, out long committable));
+        Assert.Equal(DashboardFixture.Interactions.Count, committable);
+        Assert.Equal(13, await Store.InteractionsCollection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(Queries))]
+    public async Task Query_OnTheServer_EqualsTheInProcessTwin(string name)
+    {
+        RequireServer();
+        await WriteFixtureAsync();
+        var source = new MongoInsightsSource(Store);
+        var twin = InMemoryInsightsSource.From(DashboardFixture.Interactions, DashboardFixture.Alerts);
+
+        var expected = QueryCatalog.Rows(name, twin.Interactions, twin.Alerts);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, QueryCatalog.Rows(name, source.Interactions, source.Alerts));
+    }
+
+    [Fact]
+    public async Task InsightsSource_ToListAsync_RunsOnTheServer()
+    {
+        RequireServer();
+        await WriteFixtureAsync();
+        var source = new MongoInsightsSource(Store);
+        var rows = await source.ToListAsync(DashboardQueries.AlertsByRule(source.Alerts), TestContext.Current.CancellationToken);
+        Assert.Equal(new RuleAlerts("long-call", 3), rows[0]);
+    }
+}
