@@ -43,31 +43,37 @@ public class MessageRendererTests
     }
 
     [Fact]
-    public void Compile_UnknownPlaceholder_IsRejectedWithColumn()
+    public void Rule_UnknownPlaceholder_IsRejectedWithOffset()
     {
-        var rule = new Rule("Msg", message: "Call {interaction} by {agent}");
-        var ex = Assert.Throws<RuleValidationException>(() => MessageRenderer.Compile(rule, null));
-        Assert.Equal(2, ex.Problems.Count);
-        Assert.Contains("column 6: unknown placeholder '{interaction}'", ex.Problems[0], StringComparison.Ordinal);
-        Assert.Contains("column 23: unknown placeholder '{agent}'", ex.Problems[1], StringComparison.Ordinal);
+        // The type checker rejects the template when the rule is built, before the engine sees it.
+        var ex = Assert.Throws<RuleValidationException>(() => new Rule("Msg", message: "Call {interaction} by {agent}"));
+        Assert.Equal("Msg", ex.RuleName);
+        Assert.Equal(
+            [
+                "message: unknown placeholder '{interaction}' in message at offset 5 (did you mean '{interaction_id}'?).",
+                "message: unknown placeholder '{agent}' in message at offset 22 (did you mean '{agent_id}'?).",
+            ],
+            ex.Problems);
     }
 
     [Theory]
-    [InlineData("open {brace", "column 6: '{' is not closed")]
-    [InlineData("close } brace", "column 7: a single '}' has no matching '{'")]
-    [InlineData("empty {} here", "column 7: empty placeholder")]
-    public void Compile_UnbalancedBraces_AreRejected(string template, string expected)
+    [InlineData("open {brace", "message: unterminated placeholder in message at offset 5 (close it with '}', or write '{{' for a literal brace).")]
+    [InlineData("close } brace", "message: unmatched '}' in message at offset 6 (write '}}' for a literal brace).")]
+    [InlineData("empty {} here", "message: empty placeholder '{}' in message at offset 6 (write '{{}}' for literal braces).")]
+    public void Rule_UnbalancedBraces_AreRejected(string template, string expected)
     {
-        var rule = new Rule("Msg", message: template);
-        var ex = Assert.Throws<RuleValidationException>(() => MessageRenderer.Compile(rule, null));
-        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<RuleValidationException>(() => new Rule("Msg", message: template));
+        Assert.Equal([expected], ex.Problems);
+        Assert.Equal("Rule 'Msg' is not valid: " + expected, ex.Message);
     }
 
     [Fact]
-    public void Compile_AggregateInPerEventRule_IsUnknown()
+    public void Rule_AggregateInPerEventRule_IsRejected()
     {
-        var rule = new Rule("Msg", message: "{count(*)}");
-        Assert.Throws<RuleValidationException>(() => MessageRenderer.Compile(rule, null));
+        var ex = Assert.Throws<RuleValidationException>(() => new Rule("Msg", message: "{count(*)}"));
+        Assert.Equal(
+            ["message: placeholder '{count(*)}' is not an aggregate of 'having' at offset 0 (only a windowed rule has aggregates, in its having clause)."],
+            ex.Problems);
     }
 
     [Fact]

@@ -155,11 +155,13 @@ public class RuleEvaluationTests
     }
 
     [Fact]
-    public void Evaluator_RejectsRulesThatDoNotCompile()
+    public void Rule_WithTypeError_IsRejectedBeforeItReachesTheEvaluator()
     {
-        var bad = new Rule("Bad", where: Gt(CustomerId, Num(1)));
-        var ex = Assert.Throws<RuleValidationException>(() => new RuleEvaluator(Set(bad)));
+        // The Rule constructor type-checks the model, so an evaluator only ever compiles valid rules.
+        var ex = Assert.Throws<RuleValidationException>(() => new Rule("Bad", where: Gt(CustomerId, Num(1))));
         Assert.Equal("Bad", ex.RuleName);
+        Assert.Equal(["where: cannot compare text with number in 'customer_id > 1'."], ex.Problems);
+        Assert.Equal("Rule 'Bad' is not valid: where: cannot compare text with number in 'customer_id > 1'.", ex.Message);
     }
 
     [Fact]

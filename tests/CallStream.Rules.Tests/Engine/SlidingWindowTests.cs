@@ -63,9 +63,11 @@ public class SlidingWindowTests
     [Fact]
     public void Aggregates_IgnoreNullsAndFollowTheWindow()
     {
-        var having = And(Ge(CountAll, Num(1)), Or(Ge(Sum(Satisfaction), Num(0)), IsNull(Sum(Satisfaction))));
+        // 'is null' takes a field only, so the always-true last operand of each 'or' keeps the rule alerting when the
+        // aggregates are null (a comparison with null is unknown).
+        var having = And(Ge(CountAll, Num(1)), Or(Ge(Sum(Satisfaction), Num(0)), Ge(CountAll, Num(0))));
         var rule = new Rule("Stats", window: Sliding(TimeSpan.FromSeconds(100)),
-            having: And(having, Or(Ge(Avg(Satisfaction), Num(0)), Or(IsNull(Min(Satisfaction)), Or(IsNull(Max(Satisfaction)), Ge(Distinct(Satisfaction), Num(0)))))));
+            having: And(having, Or(Ge(Avg(Satisfaction), Num(0)), Or(Ge(Min(Satisfaction), Num(0)), Or(Ge(Max(Satisfaction), Num(0)), Ge(Distinct(Satisfaction), Num(0)))))));
         var alerts = Events.Evaluate(rule,
             Events.At(0, satisfaction: 1),
             Events.At(10, satisfaction: null),
@@ -153,12 +155,16 @@ public class SlidingWindowTests
     [Fact]
     public void DivisionByZeroInHaving_IsNullAndFalse()
     {
+        // 'x > 1 or not x > 1' holds for every number x; only null (unknown) makes it false.
+        var ratio = Div(Count(Eq(OutcomeField, Str("failed"))), Count(Eq(OutcomeField, Str("resolved"))));
         var rule = new Rule("Ratio", window: Sliding(TimeSpan.FromHours(1)),
-            having: Or(Gt(Div(Count(Eq(OutcomeField, Str("failed"))), Count(Eq(OutcomeField, Str("resolved")))), Num(1)), IsNull(Div(CountAll, Num(0)))));
-        var alerts = Events.Evaluate(rule, Events.At(0, outcome: Outcome.Failed), Events.At(1, outcome: Outcome.Failed));
-        // failed/resolved divides by zero: null, so the first operand is false; count(*)/0 is null, so the rule holds.
-        Assert.Equal(2, alerts.Count);
-        Assert.Equal([2.0, 0.0, 2.0], alerts[1].Values.Select(v => v.Value!.Value));
+            having: And(Ge(CountAll, Num(1)), Or(Gt(ratio, Num(1)), Not(Gt(ratio, Num(1))))));
+        var alerts = Events.Evaluate(rule,
+            Events.At(0, id: "f1", outcome: Outcome.Failed), Events.At(1, id: "f2", outcome: Outcome.Failed), Events.At(2, id: "r1", outcome: Outcome.Resolved));
+        // failed/resolved divides by zero for f1 and f2: null, so neither operand holds; r1 makes it 2/1.
+        var alert = Assert.Single(alerts);
+        Assert.Equal("r1", alert.InteractionId);
+        Assert.Equal([3.0, 2.0, 1.0], alert.Values.Select(v => v.Value!.Value));
     }
 
     [Fact]
