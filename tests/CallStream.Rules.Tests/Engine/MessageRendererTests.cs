@@ -82,7 +82,7 @@ public class MessageRendererTests
         var having = And(Ge(CountAll, Num(3)), Gt(Rate(Eq(OutcomeField, Str("failed"))), Num(0.5)));
         var rule = new Rule("Agg", groupBy: Field.AgentId, window: Sliding(TimeSpan.FromHours(1)), having: having,
             message: "{key}: {count(*)} calls, {rate( outcome == \"failed\" )} failed; {rate(outcome = 'failed')}");
-        var plan = AggregatePlan.Build(rule.Name, having);
+        var plan = AggregatePlan.Build(rule);
         var renderer = MessageRenderer.Compile(rule, plan);
         Assert.Equal("a-1: 3 calls, 0.6667 failed; 0.6667", renderer.Render(rule.Name, Call, "a-1", [3, 2.0 / 3]));
     }
@@ -92,7 +92,7 @@ public class MessageRendererTests
     {
         var having = Lt(Avg(Satisfaction), Num(2));
         var rule = new Rule("Agg", window: Tumbling(TimeSpan.FromHours(1)), having: having, message: "avg {avg(satisfaction)}");
-        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule.Name, having));
+        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule));
         Assert.Equal("avg null", renderer.Render(rule.Name, Call, "*", [double.NaN]));
     }
 
@@ -107,7 +107,7 @@ public class MessageRendererTests
     {
         var having = And(Ge(CountAll, Num(3)), Lt(Avg(Satisfaction), Num(2)));
         var rule = new Rule("Low", groupBy: Field.AgentId, window: Sliding(TimeSpan.FromHours(2)), having: having);
-        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule.Name, having));
+        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule));
         Assert.Equal("Low: a-1 with count(*) = 4, avg(satisfaction) = 1.3333", renderer.Render(rule.Name, Call, "a-1", [4, 4.0 / 3]));
     }
 
@@ -116,7 +116,7 @@ public class MessageRendererTests
     {
         var having = Gt(Duration, Num(10));
         var rule = new Rule("Plain", window: Sliding(TimeSpan.FromHours(2)), having: having);
-        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule.Name, having));
+        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule));
         Assert.Equal("Plain: *", renderer.Render(rule.Name, Call, "*", []));
     }
 

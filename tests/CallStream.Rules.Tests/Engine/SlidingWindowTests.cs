@@ -141,6 +141,34 @@ public class SlidingWindowTests
     }
 
     [Fact]
+    public void Values_AreKeyedByTheTextTheLanguagePrinterWrites()
+    {
+        // Written with other spellings (case, ==, <>, double quotes, spaces): the keys are RuleText.Print of each aggregate.
+        var rule = Rule.Parse("""
+            rule Keys
+              window sliding 90m
+              having COUNT( * ) >= 1 and Rate(outcome == "FAILED") >= 0 and count(duration_seconds > 5400 and attributes.note <> "it's") >= 0
+                and sum(satisfaction) + avg( duration_seconds ) > -1 and distinct(attributes.region) >= 0
+                and count(not (channel in ("Phone", 'video') or satisfaction is null)) >= 0 and max(duration_seconds) > 90m
+            """);
+        var alert = Assert.Single(Events.Evaluate(rule, Events.At(0, duration: 6000, satisfaction: 2, attributes: [new("note", "x")])));
+        Assert.Equal(rule.Aggregates.Select(RuleText.Print), alert.Values.Select(v => v.Expression));
+        Assert.Equal(
+            [
+                "count(*)",
+                "rate(outcome = 'FAILED')",
+                "count(duration_seconds > 5400 and attributes.note != 'it\\'s')",
+                "sum(satisfaction)",
+                "avg(duration_seconds)",
+                "distinct(attributes.region)",
+                "count(not (channel in ('Phone', 'video') or satisfaction is null))",
+                "max(duration_seconds)",
+            ],
+            alert.Values.Select(v => v.Expression));
+        Assert.Equal([1.0, 0, 1, 2, 6000, 0, 0, 6000], alert.Values.Select(v => v.Value));
+    }
+
+    [Fact]
     public void FieldOutsideAggregate_RefersToTheOfferedEvent()
     {
         var rule = new Rule("Spike", groupBy: Field.CustomerId, window: Sliding(TimeSpan.FromHours(1)),
