@@ -60,13 +60,13 @@ public class WindowedAggregateBenchmarks
         }
         // Thresholds the batch never reaches: the cost measured is the aggregation, not the alerts.
         _sliding = Compile("""
-            rule Sliding
+            rule SlidingPerCustomer
               group by customer_id
               window sliding 1h
               having count(*) > 5000 and avg(duration_seconds) > 0 and max(satisfaction) >= 1
             """);
         _tumbling = Compile("""
-            rule Tumbling
+            rule TumblingPerCustomer
               group by customer_id
               window tumbling 1h
               having count(*) > 5000 and rate(outcome = 'failed') > 0 and distinct(agent_id) >= 1
