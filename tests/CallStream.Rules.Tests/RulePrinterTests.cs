@@ -1,3 +1,4 @@
+using static CallStream.Rules.Tests.Engine.Model;
 using static CallStream.Rules.Tests.RuleTestText;
 
 namespace CallStream.Rules.Tests;
@@ -146,5 +147,47 @@ public class RulePrinterTests
     public void ExprToString_IsTheCanonicalText()
     {
         Assert.Equal("rate(outcome = 'failed') > 0.5", Having("RATE(outcome == \"failed\") > .5".Replace(".5", "0.5", StringComparison.Ordinal)).ToString());
+    }
+
+    [Fact]
+    public void Print_AggregateModels_WriteTheKeysOfAlertValues()
+    {
+        Assert.Equal("count(*)", RuleText.Print(CountAll));
+        Assert.Equal("rate(outcome = 'failed')", RuleText.Print(Rate(Eq(OutcomeField, Str("failed")))));
+        Assert.Equal("avg(satisfaction)", RuleText.Print(Avg(Satisfaction)));
+        Assert.Equal("count(satisfaction is not null)", RuleText.Print(Count(IsNotNull(Satisfaction))));
+        Assert.Equal("sum(duration_seconds / 60)", RuleText.Print(Sum(Div(Duration, Num(60)))));
+        Assert.Equal("distinct(attributes.region)", RuleText.Print(Distinct(Attr("region"))));
+        Assert.Equal("min(-duration_seconds)", RuleText.Print(Min(Neg(Duration))));
+        Assert.Equal("max(satisfaction)", RuleText.Print(Max(Satisfaction)));
+    }
+
+    [Fact]
+    public void Print_ExpressionModels_ParenthesizeOnlyWherePrecedenceNeedsIt()
+    {
+        Assert.Equal("(duration_seconds + 1) * 2", RuleText.Print(Mul(Add(Duration, Num(1)), Num(2))));
+        Assert.Equal("duration_seconds + 1 * 2", RuleText.Print(Add(Duration, Mul(Num(1), Num(2)))));
+        Assert.Equal("duration_seconds - (1 - 2)", RuleText.Print(Sub(Duration, Sub(Num(1), Num(2)))));
+        Assert.Equal("duration_seconds - 1 - 2", RuleText.Print(Sub(Sub(Duration, Num(1)), Num(2))));
+        Assert.Equal("not (satisfaction = 1 or satisfaction = 2) and channel != 'email'",
+            RuleText.Print(And(Not(Or(Eq(Satisfaction, Num(1)), Eq(Satisfaction, Num(2)))), Ne(ChannelField, Str("email")))));
+        Assert.Equal("not satisfaction is null", RuleText.Print(Not(IsNull(Satisfaction))));
+        Assert.Equal("--duration_seconds", RuleText.Print(Neg(Neg(Duration))));
+        Assert.Equal("duration_seconds - -3", RuleText.Print(Sub(Duration, Num(-3))));
+    }
+
+    [Fact]
+    public void Print_LiteralModels_UseLanguageSyntax()
+    {
+        Assert.Equal("'it\\'s \\\\ here'", RuleText.Print(Str("it's \\ here")));
+        Assert.Equal("90m", RuleText.Print(Dur(TimeSpan.FromMinutes(90))));
+        Assert.Equal("1d", RuleText.Print(Dur(TimeSpan.FromDays(1))));
+        Assert.Equal("2h", RuleText.Print(Dur(TimeSpan.FromHours(2))));
+        Assert.Equal("1.5s", RuleText.Print(Dur(TimeSpan.FromSeconds(1.5))));
+        Assert.Equal("0.5", RuleText.Print(Num(0.5)));
+        Assert.Equal("100000000000000000000", RuleText.Print(Num(1e20)));
+        Assert.Equal("true", RuleText.Print(Bool(true)));
+        Assert.Equal("null", RuleText.Print(Null));
+        Assert.Equal("channel in ('voice', 'video')", RuleText.Print(In(ChannelField, Str("voice"), Str("video"))));
     }
 }

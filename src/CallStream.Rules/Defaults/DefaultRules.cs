@@ -15,12 +15,20 @@ public static class DefaultRules
     /// <summary>The file name under which the text is reported in diagnostics.</summary>
     public const string FileName = "default.rules";
 
-    private static readonly Lazy<string> LazyText = new(Load);
+    // Lazy<T> defaults to ExecutionAndPublication: read and parsed once, on first use, whichever thread comes first.
+    private static readonly Lazy<string> LazyText = new(ReadText);
+    private static readonly Lazy<RuleSet> LazyRuleSet = new(() => Rules.RuleSet.Parse(Text, FileName));
 
     /// <summary>Gets the text of the default rules, with comments.</summary>
     public static string Text => LazyText.Value;
 
-    private static string Load()
+    /// <summary>
+    /// Gets the default rules, parsed from <see cref="Text"/> once (on first use, thread-safe); the same immutable
+    /// instance every time, ready for a <see cref="RuleEngine"/> or to combine with other rules.
+    /// </summary>
+    public static RuleSet RuleSet => LazyRuleSet.Value;
+
+    private static string ReadText()
     {
         using var stream = typeof(DefaultRules).Assembly.GetManifestResourceStream(ResourceName)
             ?? throw new InvalidOperationException($"The resource '{ResourceName}' is missing from {typeof(DefaultRules).Assembly.GetName().Name}.");

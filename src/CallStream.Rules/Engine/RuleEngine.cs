@@ -36,7 +36,7 @@ public sealed class RuleEngine : IDisposable
     /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="rules"/> or <paramref name="onAlert"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    /// <exception cref="RuleValidationException">A rule cannot be compiled.</exception>
+    /// <exception cref="RuleValidationException">A rule exceeds a limit of the engine: more than 64 different conditions in its count() and rate() aggregates (type errors are caught earlier, by the <see cref="Rule"/> constructor).</exception>
     public RuleEngine(RuleSet rules, Action<Alert> onAlert, RuleEngineOptions? options = null)
         : this(CompiledRuleSet.Compile(rules ?? throw new ArgumentNullException(nameof(rules))), onAlert, options)
     {

@@ -21,7 +21,7 @@ public sealed class RuleEvaluator
     /// <summary>Compiles a rule set into an evaluator.</summary>
     /// <param name="rules">The rules.</param>
     /// <exception cref="ArgumentNullException"><paramref name="rules"/> is null.</exception>
-    /// <exception cref="RuleValidationException">A rule cannot be compiled (for example a type error).</exception>
+    /// <exception cref="RuleValidationException">A rule exceeds a limit of the engine: more than 64 different conditions in its count() and rate() aggregates (type errors are caught earlier, by the <see cref="Rule"/> constructor).</exception>
     public RuleEvaluator(RuleSet rules)
         : this(CompiledRuleSet.Compile(rules))
     {

@@ -240,22 +240,6 @@ internal sealed class RuleValidator
         }
     }
 
-    private static string OperatorText(BinaryOp op) => op switch
-    {
-        BinaryOp.Or => "or",
-        BinaryOp.And => "and",
-        BinaryOp.Equal => "=",
-        BinaryOp.NotEqual => "!=",
-        BinaryOp.Less => "<",
-        BinaryOp.LessOrEqual => "<=",
-        BinaryOp.Greater => ">",
-        BinaryOp.GreaterOrEqual => ">=",
-        BinaryOp.Add => "+",
-        BinaryOp.Subtract => "-",
-        BinaryOp.Multiply => "*",
-        _ => "/",
-    };
-
     private ExprType? CheckBinary(BinaryExpr b)
     {
         if (!Enum.IsDefined(b.Op))
@@ -265,7 +249,7 @@ internal sealed class RuleValidator
         }
         var left = TypeOf(b.Left);
         var right = TypeOf(b.Right);
-        string op = OperatorText(b.Op);
+        string op = RulePrinter.OperatorText(b.Op);
         switch (b.Op)
         {
             case BinaryOp.And or BinaryOp.Or:
@@ -302,7 +286,7 @@ internal sealed class RuleValidator
         {
             if (IsOrdering(op))
             {
-                Report($"'{enumField.Name}' can only be compared with = and != (or 'in'), not '{OperatorText(op)}'", null, at);
+                Report($"'{enumField.Name}' can only be compared with = and != (or 'in'), not '{RulePrinter.OperatorText(op)}'", null, at);
                 return;
             }
             CheckEnumValue(EnumField(left) is not null ? right : left, enumField);
@@ -331,7 +315,7 @@ internal sealed class RuleValidator
             return;
         }
         if (lt == ExprType.Bool && IsOrdering(op))
-            Report($"cannot order bool values with '{OperatorText(op)}'", "use = or !=", at);
+            Report($"cannot order bool values with '{RulePrinter.OperatorText(op)}'", "use = or !=", at);
     }
 
     private void CheckEnumValue(Expr? value, Field field)
@@ -405,17 +389,6 @@ internal sealed class RuleValidator
             Report($"the left side of '{(e.Negated ? "is not null" : "is null")}' must be a field", null, e.Operand);
     }
 
-    private static string FunctionName(AggregateKind kind) => kind switch
-    {
-        AggregateKind.CountAll or AggregateKind.Count => "count",
-        AggregateKind.Rate => "rate",
-        AggregateKind.Sum => "sum",
-        AggregateKind.Avg => "avg",
-        AggregateKind.Min => "min",
-        AggregateKind.Max => "max",
-        _ => "distinct",
-    };
-
     private void CheckAggregate(AggregateExpr a)
     {
         if (!Enum.IsDefined(a.Kind))
@@ -430,7 +403,7 @@ internal sealed class RuleValidator
         else if (_distinctAggregates.Add(a))
             _aggregates.Add(a);
 
-        string name = FunctionName(a.Kind);
+        string name = RulePrinter.FunctionName(a.Kind);
         bool wasInAggregate = _inAggregate;
         _inAggregate = true;
         switch (a.Kind)

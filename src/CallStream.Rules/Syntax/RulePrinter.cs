@@ -86,7 +86,8 @@ internal static class RulePrinter
         _ => ComparisonLevel,
     };
 
-    private static string OperatorText(BinaryOp op) => op switch
+    /// <summary>Gets an operator as the printer writes it: <c>=</c> and <c>!=</c>, lowercase <c>and</c>/<c>or</c>; <c>?</c> for an undefined value.</summary>
+    public static string OperatorText(BinaryOp op) => op switch
     {
         BinaryOp.Or => "or",
         BinaryOp.And => "and",
@@ -100,6 +101,19 @@ internal static class RulePrinter
         BinaryOp.Subtract => "-",
         BinaryOp.Multiply => "*",
         BinaryOp.Divide => "/",
+        _ => "?",
+    };
+
+    /// <summary>Gets the name of an aggregate function as the printer writes it (lowercase); <c>?</c> for an undefined value.</summary>
+    public static string FunctionName(AggregateKind kind) => kind switch
+    {
+        AggregateKind.CountAll or AggregateKind.Count => "count",
+        AggregateKind.Rate => "rate",
+        AggregateKind.Sum => "sum",
+        AggregateKind.Avg => "avg",
+        AggregateKind.Min => "min",
+        AggregateKind.Max => "max",
+        AggregateKind.Distinct => "distinct",
         _ => "?",
     };
 
@@ -171,17 +185,7 @@ internal static class RulePrinter
                 return sb.Append(n.Negated ? " is not null" : " is null");
             case AggregateExpr a:
             {
-                sb.Append(a.Kind switch
-                {
-                    AggregateKind.CountAll or AggregateKind.Count => "count",
-                    AggregateKind.Rate => "rate",
-                    AggregateKind.Sum => "sum",
-                    AggregateKind.Avg => "avg",
-                    AggregateKind.Min => "min",
-                    AggregateKind.Max => "max",
-                    AggregateKind.Distinct => "distinct",
-                    _ => "?",
-                }).Append('(');
+                sb.Append(FunctionName(a.Kind)).Append('(');
                 if (a.Kind == AggregateKind.CountAll && a.Argument is null)
                     sb.Append('*');
                 else

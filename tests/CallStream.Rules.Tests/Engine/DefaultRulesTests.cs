@@ -16,24 +16,94 @@ public partial class DefaultRulesTests
     }
 
     [Fact]
-    public void Text_AndTheModelOfTheTests_Agree()
+    public void RuleSet_EqualsTheModelOfTheTests()
     {
-        // The C# model the engine tests use must say what the text says; compare the messages and key clauses.
-        var model = Model.DefaultRuleSet();
-        string text = DefaultRules.Text;
-        var messages = MessageLine().Matches(text).Select(m => m.Groups[1].Value).ToArray();
-        Assert.Equal(model.Select(r => r.Message), messages);
-        Assert.Contains("window sliding 1h", text, StringComparison.Ordinal);
-        Assert.Contains("having count(*) >= 10 and rate(outcome = 'failed') > 0.5", text, StringComparison.Ordinal);
-        Assert.Contains("where channel = 'video' and duration_seconds > 45m", text, StringComparison.Ordinal);
-        Assert.Contains("having count(satisfaction is not null) >= 3 and avg(satisfaction) < 2", text, StringComparison.Ordinal);
-        Assert.Contains("having count(*) >= 20 and rate(outcome = 'problematic') >= 0.3", text, StringComparison.Ordinal);
+        // The C# model the engine tests use says exactly what the text says.
+        Assert.Equal(Model.DefaultRuleSet(), DefaultRules.RuleSet);
+        Assert.Equal(
+            ["LongCall", "FailedCall", "RepeatedFailures", "AgentFailureRate", "LongVideoCall", "LowSatisfactionStreak", "ProblematicSpike"],
+            DefaultRules.RuleSet.Select(r => r.Name));
+        Assert.Equal(4, DefaultRules.RuleSet.Count(r => r.IsWindowed));
+    }
+
+    [Fact]
+    public void RuleSet_EqualsTheSameRulesBuiltWithTheFluentBuilder()
+    {
+        var fluent = RuleSet.Create(
+            Rule.Named("LongCall")
+                .Where(i => i.DurationSeconds > 3000)
+                .Warning()
+                .WithMessage("Interaction {interaction_id} ({channel}) of customer {customer_id} with agent {agent_id} lasted {duration_seconds} s")
+                .Build(),
+            Rule.Named("FailedCall")
+                .Where(i => i.Outcome == Outcome.Failed)
+                .Info()
+                .WithMessage("Interaction {interaction_id} ({channel}) of customer {customer_id} with agent {agent_id} failed")
+                .Build(),
+            Rule.Named("RepeatedFailures")
+                .Where(i => i.Outcome == Outcome.Failed)
+                .GroupBy(i => i.CustomerId)
+                .SlidingWindow(TimeSpan.FromHours(1))
+                .Having(w => w.Count() >= 5)
+                .Critical()
+                .Suppress(TimeSpan.FromHours(1))
+                .WithMessage("Customer {key}: {count(*)} failed contacts within an hour")
+                .Build(),
+            Rule.Named("AgentFailureRate")
+                .GroupBy(i => i.AgentId)
+                .TumblingWindow(TimeSpan.FromDays(1))
+                .Having(w => w.Count() >= 10 && w.Rate(i => i.Outcome == Outcome.Failed) > 0.5)
+                .Warning()
+                .WithMessage("Agent {key}: {count(*)} contacts today, failure rate {rate(outcome = 'failed')}")
+                .Build(),
+            Rule.Named("LongVideoCall")
+                .Where(i => i.Channel == Channel.Video && i.DurationSeconds > TimeSpan.FromMinutes(45).TotalSeconds)
+                .Info()
+                .WithMessage("Video call {interaction_id} of customer {customer_id} with agent {agent_id} lasted {duration_seconds} s")
+                .Build(),
+            Rule.Named("LowSatisfactionStreak")
+                .GroupBy(i => i.AgentId)
+                .SlidingWindow(TimeSpan.FromHours(2))
+                .Having(w => w.Count(i => i.Satisfaction != null) >= 3 && w.Avg(i => i.Satisfaction) < 2)
+                .Warning()
+                .Suppress(TimeSpan.FromHours(2))
+                .WithMessage("Agent {key}: average satisfaction {avg(satisfaction)} over {count(satisfaction is not null)} rated contacts in two hours")
+                .Build(),
+            Rule.Named("ProblematicSpike")
+                .GroupBy(i => i.Channel)
+                .TumblingWindow(TimeSpan.FromHours(1))
+                .Having(w => w.Count() >= 20 && w.Rate(i => i.Outcome == Outcome.Problematic) >= 0.3)
+                .Warning()
+                .WithMessage("Channel {key}: {rate(outcome = 'problematic')} of {count(*)} contacts problematic within the hour")
+                .Build());
+        Assert.Equal(RuleText.Print(fluent), RuleText.Print(DefaultRules.RuleSet));
+        Assert.Equal(fluent, DefaultRules.RuleSet);
+    }
+
+    [Fact]
+    public void RuleSet_IsParsedOnceAndShared()
+    {
+        var seen = new RuleSet[8];
+        Parallel.For(0, seen.Length, i => seen[i] = DefaultRules.RuleSet);
+        Assert.All(seen, rules => Assert.Same(DefaultRules.RuleSet, rules));
+    }
+
+    [Fact]
+    public void RuleSet_PrintedAsCanonicalText_ParsesBackEqual()
+    {
+        string canonical = RuleText.Print(DefaultRules.RuleSet);
+        var reparsed = RuleSet.Parse(canonical);
+        Assert.Equal(DefaultRules.RuleSet, reparsed);
+        Assert.Equal(canonical, RuleText.Print(reparsed));
+        Assert.Contains("  where channel = 'video' and duration_seconds > 45m\n", canonical, StringComparison.Ordinal);
+        Assert.Contains("  having count(satisfaction is not null) >= 3 and avg(satisfaction) < 2\n", canonical, StringComparison.Ordinal);
+        Assert.DoesNotContain("#", canonical, StringComparison.Ordinal);
     }
 
     [Fact]
     public void DefaultModel_RaisesEachRuleOnATypicalDay()
     {
-        var rules = Model.DefaultRuleSet();
+        var rules = DefaultRules.RuleSet;
         var events = new List<Interaction>
         {
             Events.At(0, id: "long", customer: "c-1", agent: "a-1", duration: 3001),
@@ -94,7 +164,4 @@ public partial class DefaultRulesTests
 
     [GeneratedRegex(@"^\s+window ", RegexOptions.Multiline)]
     private static partial Regex WindowLine();
-
-    [GeneratedRegex("^\\s+message \"(.*)\"$", RegexOptions.Multiline)]
-    private static partial Regex MessageLine();
 }

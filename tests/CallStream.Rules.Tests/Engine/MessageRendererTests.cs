@@ -43,31 +43,37 @@ public class MessageRendererTests
     }
 
     [Fact]
-    public void Compile_UnknownPlaceholder_IsRejectedWithColumn()
+    public void Rule_UnknownPlaceholder_IsRejectedWithOffset()
     {
-        var rule = new Rule("Msg", message: "Call {interaction} by {agent}");
-        var ex = Assert.Throws<RuleValidationException>(() => MessageRenderer.Compile(rule, null));
-        Assert.Equal(2, ex.Problems.Count);
-        Assert.Contains("column 6: unknown placeholder '{interaction}'", ex.Problems[0], StringComparison.Ordinal);
-        Assert.Contains("column 23: unknown placeholder '{agent}'", ex.Problems[1], StringComparison.Ordinal);
+        // The type checker rejects the template when the rule is built, before the engine sees it.
+        var ex = Assert.Throws<RuleValidationException>(() => new Rule("Msg", message: "Call {interaction} by {agent}"));
+        Assert.Equal("Msg", ex.RuleName);
+        Assert.Equal(
+            [
+                "message: unknown placeholder '{interaction}' in message at offset 5 (did you mean '{interaction_id}'?).",
+                "message: unknown placeholder '{agent}' in message at offset 22 (did you mean '{agent_id}'?).",
+            ],
+            ex.Problems);
     }
 
     [Theory]
-    [InlineData("open {brace", "column 6: '{' is not closed")]
-    [InlineData("close } brace", "column 7: a single '}' has no matching '{'")]
-    [InlineData("empty {} here", "column 7: empty placeholder")]
-    public void Compile_UnbalancedBraces_AreRejected(string template, string expected)
+    [InlineData("open {brace", "message: unterminated placeholder in message at offset 5 (close it with '}', or write '{{' for a literal brace).")]
+    [InlineData("close } brace", "message: unmatched '}' in message at offset 6 (write '}}' for a literal brace).")]
+    [InlineData("empty {} here", "message: empty placeholder '{}' in message at offset 6 (write '{{}}' for literal braces).")]
+    public void Rule_UnbalancedBraces_AreRejected(string template, string expected)
     {
-        var rule = new Rule("Msg", message: template);
-        var ex = Assert.Throws<RuleValidationException>(() => MessageRenderer.Compile(rule, null));
-        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<RuleValidationException>(() => new Rule("Msg", message: template));
+        Assert.Equal([expected], ex.Problems);
+        Assert.Equal("Rule 'Msg' is not valid: " + expected, ex.Message);
     }
 
     [Fact]
-    public void Compile_AggregateInPerEventRule_IsUnknown()
+    public void Rule_AggregateInPerEventRule_IsRejected()
     {
-        var rule = new Rule("Msg", message: "{count(*)}");
-        Assert.Throws<RuleValidationException>(() => MessageRenderer.Compile(rule, null));
+        var ex = Assert.Throws<RuleValidationException>(() => new Rule("Msg", message: "{count(*)}"));
+        Assert.Equal(
+            ["message: placeholder '{count(*)}' is not an aggregate of 'having' at offset 0 (only a windowed rule has aggregates, in its having clause)."],
+            ex.Problems);
     }
 
     [Fact]
@@ -76,7 +82,7 @@ public class MessageRendererTests
         var having = And(Ge(CountAll, Num(3)), Gt(Rate(Eq(OutcomeField, Str("failed"))), Num(0.5)));
         var rule = new Rule("Agg", groupBy: Field.AgentId, window: Sliding(TimeSpan.FromHours(1)), having: having,
             message: "{key}: {count(*)} calls, {rate( outcome == \"failed\" )} failed; {rate(outcome = 'failed')}");
-        var plan = AggregatePlan.Build(rule.Name, having);
+        var plan = AggregatePlan.Build(rule);
         var renderer = MessageRenderer.Compile(rule, plan);
         Assert.Equal("a-1: 3 calls, 0.6667 failed; 0.6667", renderer.Render(rule.Name, Call, "a-1", [3, 2.0 / 3]));
     }
@@ -86,7 +92,7 @@ public class MessageRendererTests
     {
         var having = Lt(Avg(Satisfaction), Num(2));
         var rule = new Rule("Agg", window: Tumbling(TimeSpan.FromHours(1)), having: having, message: "avg {avg(satisfaction)}");
-        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule.Name, having));
+        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule));
         Assert.Equal("avg null", renderer.Render(rule.Name, Call, "*", [double.NaN]));
     }
 
@@ -101,7 +107,7 @@ public class MessageRendererTests
     {
         var having = And(Ge(CountAll, Num(3)), Lt(Avg(Satisfaction), Num(2)));
         var rule = new Rule("Low", groupBy: Field.AgentId, window: Sliding(TimeSpan.FromHours(2)), having: having);
-        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule.Name, having));
+        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule));
         Assert.Equal("Low: a-1 with count(*) = 4, avg(satisfaction) = 1.3333", renderer.Render(rule.Name, Call, "a-1", [4, 4.0 / 3]));
     }
 
@@ -110,7 +116,7 @@ public class MessageRendererTests
     {
         var having = Gt(Duration, Num(10));
         var rule = new Rule("Plain", window: Sliding(TimeSpan.FromHours(2)), having: having);
-        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule.Name, having));
+        var renderer = MessageRenderer.Compile(rule, AggregatePlan.Build(rule));
         Assert.Equal("Plain: *", renderer.Render(rule.Name, Call, "*", []));
     }
 

@@ -155,11 +155,34 @@ public class RuleEvaluationTests
     }
 
     [Fact]
-    public void Evaluator_RejectsRulesThatDoNotCompile()
+    public void Rule_WithTypeError_IsRejectedBeforeItReachesTheEvaluator()
     {
-        var bad = new Rule("Bad", where: Gt(CustomerId, Num(1)));
-        var ex = Assert.Throws<RuleValidationException>(() => new RuleEvaluator(Set(bad)));
+        // The Rule constructor type-checks the model, so an evaluator only ever compiles valid rules.
+        var ex = Assert.Throws<RuleValidationException>(() => new Rule("Bad", where: Gt(CustomerId, Num(1))));
         Assert.Equal("Bad", ex.RuleName);
+        Assert.Equal(["where: cannot compare text with number in 'customer_id > 1'."], ex.Problems);
+        Assert.Equal("Rule 'Bad' is not valid: where: cannot compare text with number in 'customer_id > 1'.", ex.Message);
+    }
+
+    [Fact]
+    public void Evaluator_RejectsMoreConditionsThanTheEngineCanTrack()
+    {
+        static Rule WithConditions(int count)
+        {
+            Expr having = Ge(CountAll, Num(1));
+            for (int i = 0; i < count; i++)
+                having = And(having, Ge(Count(Gt(Duration, Num(i))), Num(0)));
+            return new Rule("Many", window: Sliding(TimeSpan.FromHours(1)), having: having);
+        }
+
+        var evaluator = new RuleEvaluator(Set(WithConditions(64)));
+        var alerts = new List<Alert>();
+        evaluator.Evaluate(Events.At(0, duration: 10), alerts);
+        Assert.Equal(65, Assert.Single(alerts).Values.Count);
+
+        var ex = Assert.Throws<RuleValidationException>(() => new RuleEvaluator(Set(WithConditions(65))));
+        Assert.Equal("Many", ex.RuleName);
+        Assert.Equal(["having: a rule may use at most 64 different conditions in count() and rate()."], ex.Problems);
     }
 
     [Fact]

@@ -63,9 +63,11 @@ public class SlidingWindowTests
     [Fact]
     public void Aggregates_IgnoreNullsAndFollowTheWindow()
     {
-        var having = And(Ge(CountAll, Num(1)), Or(Ge(Sum(Satisfaction), Num(0)), IsNull(Sum(Satisfaction))));
+        // 'is null' takes a field only, so the always-true last operand of each 'or' keeps the rule alerting when the
+        // aggregates are null (a comparison with null is unknown).
+        var having = And(Ge(CountAll, Num(1)), Or(Ge(Sum(Satisfaction), Num(0)), Ge(CountAll, Num(0))));
         var rule = new Rule("Stats", window: Sliding(TimeSpan.FromSeconds(100)),
-            having: And(having, Or(Ge(Avg(Satisfaction), Num(0)), Or(IsNull(Min(Satisfaction)), Or(IsNull(Max(Satisfaction)), Ge(Distinct(Satisfaction), Num(0)))))));
+            having: And(having, Or(Ge(Avg(Satisfaction), Num(0)), Or(Ge(Min(Satisfaction), Num(0)), Or(Ge(Max(Satisfaction), Num(0)), Ge(Distinct(Satisfaction), Num(0)))))));
         var alerts = Events.Evaluate(rule,
             Events.At(0, satisfaction: 1),
             Events.At(10, satisfaction: null),
@@ -139,6 +141,34 @@ public class SlidingWindowTests
     }
 
     [Fact]
+    public void Values_AreKeyedByTheTextTheLanguagePrinterWrites()
+    {
+        // Written with other spellings (case, ==, <>, double quotes, spaces): the keys are RuleText.Print of each aggregate.
+        var rule = Rule.Parse("""
+            rule Keys
+              window sliding 90m
+              having COUNT( * ) >= 1 and Rate(outcome == "FAILED") >= 0 and count(duration_seconds > 5400 and attributes.note <> "it's") >= 0
+                and sum(satisfaction) + avg( duration_seconds ) > -1 and distinct(attributes.region) >= 0
+                and count(not (channel in ("Phone", 'video') or satisfaction is null)) >= 0 and max(duration_seconds) > 90m
+            """);
+        var alert = Assert.Single(Events.Evaluate(rule, Events.At(0, duration: 6000, satisfaction: 2, attributes: [new("note", "x")])));
+        Assert.Equal(rule.Aggregates.Select(RuleText.Print), alert.Values.Select(v => v.Expression));
+        Assert.Equal(
+            [
+                "count(*)",
+                "rate(outcome = 'FAILED')",
+                "count(duration_seconds > 5400 and attributes.note != 'it\\'s')",
+                "sum(satisfaction)",
+                "avg(duration_seconds)",
+                "distinct(attributes.region)",
+                "count(not (channel in ('Phone', 'video') or satisfaction is null))",
+                "max(duration_seconds)",
+            ],
+            alert.Values.Select(v => v.Expression));
+        Assert.Equal([1.0, 0, 1, 2, 6000, 0, 0, 6000], alert.Values.Select(v => v.Value));
+    }
+
+    [Fact]
     public void FieldOutsideAggregate_RefersToTheOfferedEvent()
     {
         var rule = new Rule("Spike", groupBy: Field.CustomerId, window: Sliding(TimeSpan.FromHours(1)),
@@ -153,12 +183,16 @@ public class SlidingWindowTests
     [Fact]
     public void DivisionByZeroInHaving_IsNullAndFalse()
     {
+        // 'x > 1 or not x > 1' holds for every number x; only null (unknown) makes it false.
+        var ratio = Div(Count(Eq(OutcomeField, Str("failed"))), Count(Eq(OutcomeField, Str("resolved"))));
         var rule = new Rule("Ratio", window: Sliding(TimeSpan.FromHours(1)),
-            having: Or(Gt(Div(Count(Eq(OutcomeField, Str("failed"))), Count(Eq(OutcomeField, Str("resolved")))), Num(1)), IsNull(Div(CountAll, Num(0)))));
-        var alerts = Events.Evaluate(rule, Events.At(0, outcome: Outcome.Failed), Events.At(1, outcome: Outcome.Failed));
-        // failed/resolved divides by zero: null, so the first operand is false; count(*)/0 is null, so the rule holds.
-        Assert.Equal(2, alerts.Count);
-        Assert.Equal([2.0, 0.0, 2.0], alerts[1].Values.Select(v => v.Value!.Value));
+            having: And(Ge(CountAll, Num(1)), Or(Gt(ratio, Num(1)), Not(Gt(ratio, Num(1))))));
+        var alerts = Events.Evaluate(rule,
+            Events.At(0, id: "f1", outcome: Outcome.Failed), Events.At(1, id: "f2", outcome: Outcome.Failed), Events.At(2, id: "r1", outcome: Outcome.Resolved));
+        // failed/resolved divides by zero for f1 and f2: null, so neither operand holds; r1 makes it 2/1.
+        var alert = Assert.Single(alerts);
+        Assert.Equal("r1", alert.InteractionId);
+        Assert.Equal([3.0, 2.0, 1.0], alert.Values.Select(v => v.Value!.Value));
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public class StateBoundsTests
     {
         var having = Ge(CountAll, Num(1));
         var rule = new Rule("Reuse", groupBy: Field.CustomerId, window: Sliding(TimeSpan.FromMinutes(1)),
-            having: And(having, Or(IsNull(Min(Satisfaction)), Or(Ge(Max(Duration), Num(0)), Or(Ge(Distinct(AgentId), Num(0)), Ge(Sum(Duration), Num(0)))))));
+            having: And(having, Or(Ge(Min(Satisfaction), Num(0)), Or(Ge(Max(Duration), Num(0)), Or(Ge(Distinct(AgentId), Num(0)), Ge(Sum(Duration), Num(0)))))));
         var alerts = Events.Evaluate(rule,
             Events.At(0, customer: "x", agent: "a1", duration: 100, satisfaction: 1),
             Events.At(1, customer: "x", agent: "a2", duration: 200, satisfaction: 2),

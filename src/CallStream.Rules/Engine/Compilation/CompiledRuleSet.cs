@@ -14,7 +14,7 @@ internal sealed class CompiledRuleSet
     public IReadOnlyList<CompiledRule> Compiled { get; }
 
     /// <summary>Compiles every rule, in order.</summary>
-    /// <exception cref="RuleValidationException">A rule cannot be compiled.</exception>
+    /// <exception cref="RuleValidationException">A rule exceeds a limit of the engine (<see cref="AggregatePlan.MaxConditions"/>).</exception>
     public static CompiledRuleSet Compile(RuleSet rules)
     {
         ArgumentNullException.ThrowIfNull(rules);

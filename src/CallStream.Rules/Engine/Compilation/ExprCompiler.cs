@@ -10,46 +10,24 @@ namespace CallStream.Rules.Engine;
 /// Semantics (spec/rules.md): SQL-like three-valued logic, where any comparison with null is Unknown (false where
 /// a decision is made) except <c>is null</c> / <c>is not null</c>; arithmetic with null gives null; division by
 /// zero gives null; text compares by ordinal; <c>channel</c> and <c>outcome</c> compare case-insensitively with
-/// names and aliases. The compiler also checks types, as a backstop for models that did not pass the type checker.
+/// names and aliases. The compiler takes type-checked models only (the <see cref="Rule"/> constructor runs the
+/// type checker); it does not repeat the language's type rules, and a model it cannot compile is a bug, reported
+/// as an <see cref="InvalidOperationException"/>.
 /// </remarks>
 internal sealed class ExprCompiler
 {
     private static readonly double[] NoAggregates = [];
-    private readonly string _ruleName;
-    private readonly string _clause;
     private readonly Func<AggregateExpr, int>? _aggregateSlot;
-    private readonly string _noAggregateReason;
 
     /// <summary>Creates a compiler for one clause of one rule.</summary>
-    /// <param name="ruleName">The rule's name, for error messages.</param>
-    /// <param name="clause">The clause (<c>where</c>, <c>having</c>), for error messages.</param>
-    /// <param name="aggregateSlot">Maps an aggregate to its slot in the aggregate values; null where aggregates are not allowed.</param>
-    /// <param name="noAggregateReason">Why aggregates are not allowed here, for the error message.</param>
-    public ExprCompiler(string ruleName, string clause, Func<AggregateExpr, int>? aggregateSlot = null, string noAggregateReason = "may only be used in 'having'")
-    {
-        _ruleName = ruleName;
-        _clause = clause;
-        _aggregateSlot = aggregateSlot;
-        _noAggregateReason = noAggregateReason;
-    }
+    /// <param name="aggregateSlot">Maps an aggregate of <c>having</c> to its slot in the aggregate values; null where there are none.</param>
+    public ExprCompiler(Func<AggregateExpr, int>? aggregateSlot = null) => _aggregateSlot = aggregateSlot;
 
     /// <summary>Compiles a condition (a boolean expression).</summary>
-    public BoolEval CompileCondition(Expr expr)
-    {
-        Operand op = Compile(expr);
-        if (op.Type is not (ExprType.Bool or ExprType.Null))
-            throw Error($"'{CanonicalText.Of(expr)}' is {Describe(op.Type)}, not a condition.");
-        return AsBool(op);
-    }
+    public BoolEval CompileCondition(Expr expr) => AsBool(Compile(expr));
 
     /// <summary>Compiles a numeric expression; NaN stands for null.</summary>
-    public NumberEval CompileNumber(Expr expr)
-    {
-        Operand op = Compile(expr);
-        if (op.Type is not (ExprType.Number or ExprType.Null))
-            throw Error($"'{CanonicalText.Of(expr)}' is {Describe(op.Type)}, not a number.");
-        return AsNumber(op);
-    }
+    public NumberEval CompileNumber(Expr expr) => AsNumber(Compile(expr));
 
     /// <summary>Compiles the argument of <c>distinct</c>: a text, number or instant value.</summary>
     public DistinctKeyEval CompileDistinctKey(Expr expr)
@@ -64,12 +42,12 @@ internal sealed class ExprCompiler
                 var number = AsNumber(op);
                 return e => DistinctKey.OfNumber(number(e, NoAggregates));
             case ExprType.Instant:
-                var instant = AsInstant(op, expr);
+                var instant = AsInstant(op);
                 return e => DistinctKey.OfInstant(instant(e, NoAggregates));
             case ExprType.Null:
                 return static _ => DistinctKey.Null;
             default:
-                throw Error($"distinct() counts the values of a text, number or instant, not of {Describe(op.Type)} '{CanonicalText.Of(expr)}'.");
+                throw Unchecked();
         }
     }
 
@@ -92,14 +70,20 @@ internal sealed class ExprCompiler
             InExpr i => CompileIn(i),
             IsNullExpr n => CompileIsNull(n),
             AggregateExpr a => CompileAggregate(a),
-            _ => throw Error($"unsupported expression node {expr.GetType().Name}."),
+            _ => throw Unchecked(),
         };
     }
+
+    /// <summary>The error for a model the type checker would have rejected: a bug, since rules are checked when built.</summary>
+    internal static InvalidOperationException Unchecked() =>
+        new("The rule expression was not type-checked; rules must be built with the Rule constructor, which checks them.");
 
     private static BoolEval AsBool(Operand op)
     {
         if (op.Eval is BoolEval eval)
             return eval;
+        if (op.Eval is not null || op.Type is not (ExprType.Bool or ExprType.Null))
+            throw Unchecked();
         Tri value = op.Type == ExprType.Null ? Tri.Unknown : op.BoolValue;
         return value switch
         {
@@ -113,6 +97,8 @@ internal sealed class ExprCompiler
     {
         if (op.Eval is NumberEval eval)
             return eval;
+        if (op.Eval is not null || op.Type is not (ExprType.Number or ExprType.Null))
+            throw Unchecked();
         double value = op.Type == ExprType.Null ? double.NaN : op.NumberValue;
         return (_, _) => value;
     }
@@ -121,33 +107,28 @@ internal sealed class ExprCompiler
     {
         if (op.Eval is TextEval eval)
             return eval;
+        if (op.Eval is not null || op.Type is not (ExprType.Text or ExprType.Null))
+            throw Unchecked();
         string? value = op.Type == ExprType.Null ? null : op.TextValue;
         return (_, _) => value;
     }
 
-    private InstantEval AsInstant(Operand op, Expr source)
+    /// <summary>Reads an instant: <c>start_time</c>, or an ISO-8601 string literal compared with it (parsed once, here).</summary>
+    private static InstantEval AsInstant(Operand op)
     {
         if (op.Eval is InstantEval eval)
             return eval;
         if (op.Type == ExprType.Null)
             return static (_, _) => InstantValues.Null;
-        if (op.Type == ExprType.Text && op.IsConstant)
-        {
-            long ticks = ParseInstant(op.TextValue!);
-            return (_, _) => ticks;
-        }
-        if (op.Type == ExprType.Text)
-        {
-            var text = AsText(op);
-            return (e, a) => text(e, a) is { } s && Iso8601.TryParse(s, out var value) ? value.UtcTicks : InstantValues.Null;
-        }
-        throw Error($"cannot compare an instant with {Describe(op.Type)} '{CanonicalText.Of(source)}'; write instants as ISO-8601 strings such as '2024-03-01T09:15:00Z'.");
+        long ticks = ParseInstant(op);
+        return (_, _) => ticks;
     }
 
-    private long ParseInstant(string text) =>
-        Iso8601.TryParse(text, out var value)
+    /// <summary>Parses a constant ISO-8601 string (the type checker has made sure it is one).</summary>
+    private static long ParseInstant(Operand op) =>
+        op is { IsConstant: true, Type: ExprType.Text, TextValue: { } text } && Iso8601.TryParse(text, out var value)
             ? value.UtcTicks
-            : throw Error($"'{text}' is not an ISO-8601 instant (for example '2024-03-01T09:15:00Z').");
+            : throw Unchecked();
 
     private Operand CompileField(Field field)
     {
@@ -163,7 +144,7 @@ internal sealed class ExprCompiler
             "start_time" => Operand.Instant(static (e, _) => e.StartTime.UtcTicks, field),
             "duration_seconds" => Operand.FieldNumber(static (e, _) => e.DurationSeconds, field),
             "satisfaction" => Operand.FieldNumber(static (e, _) => e.Satisfaction is int s ? s : double.NaN, field),
-            _ => throw Error($"unknown field '{field.Name}'."),
+            _ => throw Unchecked(),
         };
     }
 
@@ -172,13 +153,11 @@ internal sealed class ExprCompiler
         Operand op = Compile(u.Operand);
         if (u.Op == UnaryOp.Not)
         {
-            RequireBool(op, u.Operand, "not");
             if (op.IsConstant)
                 return Operand.ConstBool(TriLogic.Not(op.Type == ExprType.Null ? Tri.Unknown : op.BoolValue));
             var x = AsBool(op);
             return Operand.Bool((e, a) => TriLogic.Not(x(e, a)));
         }
-        RequireNumber(op, u.Operand, "-");
         if (op.IsConstant)
             return op.Type == ExprType.Null ? Operand.Null : Operand.ConstNumber(-op.NumberValue);
         var n = AsNumber(op);
@@ -188,9 +167,6 @@ internal sealed class ExprCompiler
     private Operand CompileLogic(BinaryExpr b)
     {
         Operand l = Compile(b.Left), r = Compile(b.Right);
-        string name = b.Op == BinaryOp.And ? "and" : "or";
-        RequireBool(l, b.Left, name);
-        RequireBool(r, b.Right, name);
         Tri lv = l.Type == ExprType.Null ? Tri.Unknown : l.BoolValue;
         Tri rv = r.Type == ExprType.Null ? Tri.Unknown : r.BoolValue;
         if (l.IsConstant && r.IsConstant)
@@ -230,9 +206,6 @@ internal sealed class ExprCompiler
     private Operand CompileArithmetic(BinaryExpr b)
     {
         Operand l = Compile(b.Left), r = Compile(b.Right);
-        string symbol = b.Op switch { BinaryOp.Add => "+", BinaryOp.Subtract => "-", BinaryOp.Multiply => "*", _ => "/" };
-        RequireNumber(l, b.Left, symbol);
-        RequireNumber(r, b.Right, symbol);
         if (l.Type == ExprType.Null || r.Type == ExprType.Null)
             return Operand.Null;
         if (l.IsConstant && r.IsConstant)
@@ -280,11 +253,11 @@ internal sealed class ExprCompiler
         if (IsEnumField(l.Field) && r.Type == ExprType.Text)
             return CompareEnum(op, l.Field!, r);
         if (IsEnumField(r.Field) && l.Type == ExprType.Text)
-            return CompareEnum(TriLogic.Flip(op), r.Field!, l);
+            return CompareEnum(op, r.Field!, l);
         if (l.Type == ExprType.Instant || r.Type == ExprType.Instant)
-            return CompareInstants(op, l, r, left, right);
+            return CompareInstants(op, l, r);
         if (l.Type != r.Type)
-            throw Error($"cannot compare {Describe(l.Type)} '{CanonicalText.Of(left)}' with {Describe(r.Type)} '{CanonicalText.Of(right)}'.");
+            throw Unchecked();
         if (l.IsConstant && !r.IsConstant)
         {
             (l, r) = (r, l);
@@ -294,7 +267,7 @@ internal sealed class ExprCompiler
         {
             ExprType.Number => CompareNumbers(op, l, r),
             ExprType.Text => CompareTexts(op, l, r),
-            _ => CompareBools(op, l, r, left),
+            _ => CompareBools(op, l, r),
         };
     }
 
@@ -369,10 +342,8 @@ internal sealed class ExprCompiler
         });
     }
 
-    private Operand CompareBools(BinaryOp op, Operand l, Operand r, Expr left)
+    private static Operand CompareBools(BinaryOp op, Operand l, Operand r)
     {
-        if (op is not (BinaryOp.Equal or BinaryOp.NotEqual))
-            throw Error($"conditions such as '{CanonicalText.Of(left)}' can only be compared with = or !=.");
         bool equal = op == BinaryOp.Equal;
         if (l.IsConstant)
             return Operand.ConstBool(TriLogic.Of((l.BoolValue == r.BoolValue) == equal));
@@ -386,27 +357,24 @@ internal sealed class ExprCompiler
         });
     }
 
-    private Operand CompareInstants(BinaryOp op, Operand l, Operand r, Expr left, Expr right)
+    private static Operand CompareInstants(BinaryOp op, Operand l, Operand r)
     {
         if (l.IsConstant)
         {
             (l, r) = (r, l);
-            (left, right) = (right, left);
             op = TriLogic.Flip(op);
         }
-        var x = AsInstant(l, left);
+        var x = AsInstant(l);
         if (r.IsConstant)
         {
-            if (r.Type != ExprType.Text)
-                throw Error($"cannot compare an instant with {Describe(r.Type)} '{CanonicalText.Of(right)}'; write instants as ISO-8601 strings such as '2024-03-01T09:15:00Z'.");
-            long c = ParseInstant(r.TextValue!);
+            long c = ParseInstant(r);
             return Operand.Bool((e, a) =>
             {
                 long v = x(e, a);
                 return v == InstantValues.Null ? Tri.Unknown : TriLogic.Of(TriLogic.Holds(op, v.CompareTo(c)));
             });
         }
-        var y = AsInstant(r, right);
+        var y = AsInstant(r);
         return Operand.Bool((e, a) =>
         {
             long v = x(e, a);
@@ -415,60 +383,40 @@ internal sealed class ExprCompiler
         });
     }
 
-    private Operand CompareEnum(BinaryOp op, Field field, Operand other)
+    /// <summary>
+    /// <c>channel</c> or <c>outcome</c> with <c>=</c> or <c>!=</c> (the only operators the type checker allows for
+    /// them): a literal is resolved to its enum value once; a text computed per event (an attribute, another field)
+    /// is read the same way, at run time.
+    /// </summary>
+    private static Operand CompareEnum(BinaryOp op, Field field, Operand other)
     {
+        if (op is not (BinaryOp.Equal or BinaryOp.NotEqual))
+            throw Unchecked();
         bool channel = field.Name == "channel";
-        TextEval name = channel ? static (e, _) => WireNames.Name(e.Channel) : static (e, _) => WireNames.Name(e.Outcome);
+        bool want = op == BinaryOp.Equal;
         if (other.IsConstant)
         {
-            int value = ResolveEnum(channel, other.TextValue!, out string canonical);
-            if (op is BinaryOp.Equal or BinaryOp.NotEqual)
-            {
-                bool want = op == BinaryOp.Equal;
-                return channel
-                    ? Operand.Bool((e, _) => TriLogic.Of(((int)e.Channel == value) == want))
-                    : Operand.Bool((e, _) => TriLogic.Of(((int)e.Outcome == value) == want));
-            }
-            return Operand.Bool((e, a) => TriLogic.Of(TriLogic.Holds(op, string.CompareOrdinal(name(e, a), canonical))));
-        }
-
-        // A text computed per event (another field, an attribute): read the same way as a literal, at run time.
-        var text = AsText(other);
-        if (op is BinaryOp.Equal or BinaryOp.NotEqual)
-        {
-            bool want = op == BinaryOp.Equal;
+            int value = ResolveEnum(channel, other.TextValue!);
             return channel
-                ? Operand.Bool((e, a) => text(e, a) is { } s
-                    ? TriLogic.Of((WireNames.TryParseChannel(s, out var c) && c == e.Channel) == want)
-                    : Tri.Unknown)
-                : Operand.Bool((e, a) => text(e, a) is { } s
-                    ? TriLogic.Of((WireNames.TryParseOutcome(s, out var o) && o == e.Outcome) == want)
-                    : Tri.Unknown);
+                ? Operand.Bool((e, _) => TriLogic.Of(((int)e.Channel == value) == want))
+                : Operand.Bool((e, _) => TriLogic.Of(((int)e.Outcome == value) == want));
         }
-        return Operand.Bool((e, a) =>
-        {
-            if (text(e, a) is not { } s)
-                return Tri.Unknown;
-            string canonical = channel
-                ? WireNames.TryParseChannel(s, out var c) ? WireNames.Name(c) : s
-                : WireNames.TryParseOutcome(s, out var o) ? WireNames.Name(o) : s;
-            return TriLogic.Of(TriLogic.Holds(op, string.Compare(name(e, a), canonical, StringComparison.OrdinalIgnoreCase)));
-        });
+        var text = AsText(other);
+        return channel
+            ? Operand.Bool((e, a) => text(e, a) is { } s
+                ? TriLogic.Of((WireNames.TryParseChannel(s, out var c) && c == e.Channel) == want)
+                : Tri.Unknown)
+            : Operand.Bool((e, a) => text(e, a) is { } s
+                ? TriLogic.Of((WireNames.TryParseOutcome(s, out var o) && o == e.Outcome) == want)
+                : Tri.Unknown);
     }
 
-    private int ResolveEnum(bool channel, string literal, out string canonical)
+    /// <summary>Resolves a channel or outcome literal (a name or alias; the type checker has made sure it is known).</summary>
+    private static int ResolveEnum(bool channel, string literal)
     {
         if (channel)
-        {
-            if (!WireNames.TryParseChannel(literal, out var c))
-                throw Error($"'{literal}' is not a channel; allowed values: {WireNames.AllowedChannels}.");
-            canonical = WireNames.Name(c);
-            return (int)c;
-        }
-        if (!WireNames.TryParseOutcome(literal, out var o))
-            throw Error($"'{literal}' is not an outcome; allowed values: {WireNames.AllowedOutcomes}.");
-        canonical = WireNames.Name(o);
-        return (int)o;
+            return WireNames.TryParseChannel(literal, out var c) ? (int)c : throw Unchecked();
+        return WireNames.TryParseOutcome(literal, out var o) ? (int)o : throw Unchecked();
     }
 
     private Operand CompileIn(InExpr expr)
@@ -479,7 +427,7 @@ internal sealed class ExprCompiler
         {
             Operand item = Compile(value);
             if (!item.IsConstant)
-                throw Error($"the values of 'in' must be literals, not '{CanonicalText.Of(value)}'.");
+                throw Unchecked();
             items.Add(item);
         }
         if (op.Type == ExprType.Null)
@@ -487,18 +435,13 @@ internal sealed class ExprCompiler
         bool hasNull = items.Exists(i => i.Type == ExprType.Null);
         Tri missing = hasNull ? Tri.Unknown : Tri.False;
         var values = items.Where(i => i.Type != ExprType.Null).ToList();
-        string text = CanonicalText.Of(expr);
 
         if (IsEnumField(op.Field))
         {
             bool channel = op.Field!.Name == "channel";
             int mask = 0;
             foreach (var item in values)
-            {
-                if (item.Type != ExprType.Text)
-                    throw Error($"'{text}' compares text with {Describe(item.Type)}.");
-                mask |= 1 << ResolveEnum(channel, item.TextValue!, out _);
-            }
+                mask |= 1 << ResolveEnum(channel, item.TextValue ?? throw Unchecked());
             return channel
                 ? Operand.Bool((e, _) => ((mask >> (int)e.Channel) & 1) != 0 ? Tri.True : missing)
                 : Operand.Bool((e, _) => ((mask >> (int)e.Outcome) & 1) != 0 ? Tri.True : missing);
@@ -508,8 +451,7 @@ internal sealed class ExprCompiler
         {
             case ExprType.Number:
             {
-                RequireAll(values, ExprType.Number, text);
-                double[] set = values.Select(v => v.NumberValue).ToArray();
+                double[] set = values.Select(v => v.Type == ExprType.Number ? v.NumberValue : throw Unchecked()).ToArray();
                 var x = AsNumber(op);
                 return Operand.Bool((e, a) =>
                 {
@@ -526,16 +468,14 @@ internal sealed class ExprCompiler
             }
             case ExprType.Text:
             {
-                RequireAll(values, ExprType.Text, text);
-                var set = values.Select(v => v.TextValue!).ToHashSet(StringComparer.Ordinal);
+                var set = values.Select(v => v.TextValue ?? throw Unchecked()).ToHashSet(StringComparer.Ordinal);
                 var x = AsText(op);
                 return Operand.Bool((e, a) => x(e, a) is { } s ? set.Contains(s) ? Tri.True : missing : Tri.Unknown);
             }
             case ExprType.Instant:
             {
-                RequireAll(values, ExprType.Text, text);
-                var set = values.Select(v => ParseInstant(v.TextValue!)).ToHashSet();
-                var x = AsInstant(op, expr.Operand);
+                var set = values.Select(ParseInstant).ToHashSet();
+                var x = AsInstant(op);
                 return Operand.Bool((e, a) =>
                 {
                     long v = x(e, a);
@@ -544,8 +484,7 @@ internal sealed class ExprCompiler
             }
             default:
             {
-                RequireAll(values, ExprType.Bool, text);
-                var set = values.Select(v => v.BoolValue).ToArray();
+                var set = values.Select(v => v.Type == ExprType.Bool ? v.BoolValue : throw Unchecked()).ToArray();
                 var x = AsBool(op);
                 return Operand.Bool((e, a) =>
                 {
@@ -553,15 +492,6 @@ internal sealed class ExprCompiler
                     return v == Tri.Unknown ? Tri.Unknown : Array.IndexOf(set, v) >= 0 ? Tri.True : missing;
                 });
             }
-        }
-    }
-
-    private void RequireAll(List<Operand> values, ExprType type, string text)
-    {
-        foreach (var v in values)
-        {
-            if (v.Type != type)
-                throw Error($"'{text}' mixes {Describe(type)} with {Describe(v.Type)}.");
         }
     }
 
@@ -582,7 +512,7 @@ internal sealed class ExprCompiler
                 var t = AsText(op);
                 return Operand.Bool((e, a) => TriLogic.Of((t(e, a) is null) != negated));
             case ExprType.Instant:
-                var i = AsInstant(op, expr.Operand);
+                var i = AsInstant(op);
                 return Operand.Bool((e, a) => TriLogic.Of((i(e, a) == InstantValues.Null) != negated));
             default:
                 var b = AsBool(op);
@@ -593,33 +523,10 @@ internal sealed class ExprCompiler
     private Operand CompileAggregate(AggregateExpr aggregate)
     {
         if (_aggregateSlot is null)
-            throw Error($"the aggregate '{CanonicalText.Of(aggregate)}' {_noAggregateReason}.");
+            throw Unchecked();
         int slot = _aggregateSlot(aggregate);
         return Operand.Number((_, a) => a[slot]);
     }
 
     private static bool IsEnumField(Field? field) => field is { AttributeName: null, Name: "channel" or "outcome" };
-
-    private void RequireBool(Operand op, Expr expr, string operation)
-    {
-        if (op.Type is not (ExprType.Bool or ExprType.Null))
-            throw Error($"'{operation}' needs conditions, but '{CanonicalText.Of(expr)}' is {Describe(op.Type)}.");
-    }
-
-    private void RequireNumber(Operand op, Expr expr, string operation)
-    {
-        if (op.Type is not (ExprType.Number or ExprType.Null))
-            throw Error($"'{operation}' needs numbers, but '{CanonicalText.Of(expr)}' is {Describe(op.Type)}.");
-    }
-
-    private static string Describe(ExprType type) => type switch
-    {
-        ExprType.Bool => "a condition",
-        ExprType.Number => "a number",
-        ExprType.Text => "text",
-        ExprType.Instant => "an instant",
-        _ => "null",
-    };
-
-    private RuleValidationException Error(string message) => new(_ruleName, [$"{_clause}: {message}"]);
 }

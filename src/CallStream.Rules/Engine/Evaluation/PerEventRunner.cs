@@ -10,10 +10,7 @@ internal sealed class PerEventRunner : RuleRunner
 
     public override void Offer(Interaction e, long ticks, ICollection<Alert>? output)
     {
-        var rule = Rule;
-        if (rule.Where is { } where && where(e, NoAggregates) != Tri.True)
-            return;
-        EventsTaken++;
-        Candidate(e, ticks, rule.Key(e), output, NoAggregates, 0, 0);
+        if (Take(e))
+            Candidate(e, ticks, Rule.Key(e), output, NoAggregates, 0, 0);
     }
 }

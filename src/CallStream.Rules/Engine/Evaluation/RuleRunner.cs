@@ -20,7 +20,7 @@ internal abstract class RuleRunner
     public CompiledRule Rule { get; }
 
     /// <summary>Gets the number of events that passed <c>where</c>.</summary>
-    public long EventsTaken { get; protected set; }
+    public long EventsTaken { get; private set; }
 
     /// <summary>Gets the number of candidates (spec points 3 to 5), emitted or not.</summary>
     public long Candidates { get; private set; }
@@ -48,6 +48,16 @@ internal abstract class RuleRunner
 
     /// <summary>Drops the state that event time <paramref name="frontier"/> has made useless (spec point 7).</summary>
     public virtual void Expire(long frontier) => _suppression?.RemoveExpired(frontier);
+
+    /// <summary>Applies <c>where</c> (spec point 1) and counts the events it lets through.</summary>
+    /// <returns>Whether the rule takes the event.</returns>
+    protected bool Take(Interaction e)
+    {
+        if (Rule.Where is { } where && where(e, NoAggregates) != Tri.True)
+            return false;
+        EventsTaken++;
+        return true;
+    }
 
     /// <summary>Handles a candidate: drops it when suppressed (point 6), otherwise emits it.</summary>
     /// <returns>Whether the candidate was emitted (or would have been, during warm-up).</returns>

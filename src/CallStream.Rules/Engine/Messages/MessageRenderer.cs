@@ -3,20 +3,23 @@ using System.Text;
 namespace CallStream.Rules.Engine;
 
 /// <summary>
-/// A rule's message template, compiled once: literal text, fields of the triggering interaction
-/// (<c>{customer_id}</c>, <c>{attributes.region}</c>), <c>{key}</c>, <c>{rule}</c>, and aggregates of the having
-/// clause (<c>{count(*)}</c>) by slot. Immutable and thread-safe.
+/// A rule's message, compiled once from its parsed template (<see cref="Rule.Template"/>): literal text, fields of
+/// the triggering interaction (<c>{customer_id}</c>, <c>{attributes.region}</c>), <c>{key}</c>, <c>{rule}</c>, and
+/// aggregates of the having clause (<c>{count(*)}</c>) by slot. Immutable and thread-safe.
 /// </summary>
 /// <remarks>
 /// Without a template the message is, for a per-event rule,
 /// <c>{rule}: interaction {interaction_id} (customer {customer_id}, agent {agent_id})</c>, and for a windowed rule
 /// <c>{rule}: {key} with count(*) = 5, rate(outcome = 'failed') = 0.6</c> listing every aggregate of the having
-/// clause in order (just <c>{rule}: {key}</c> when having uses no aggregate). Aggregate values are rounded to 4 decimals in messages (see <see cref="NumberText"/>).
+/// clause in order (just <c>{rule}: {key}</c> when having uses no aggregate). Aggregate values are rounded to 4
+/// decimals in messages (see <see cref="NumberText"/>).
 /// </remarks>
 internal sealed class MessageRenderer
 {
     /// <summary>The default template of per-event rules.</summary>
     public const string DefaultPerEventTemplate = "{rule}: interaction {interaction_id} (customer {customer_id}, agent {agent_id})";
+
+    private static readonly MessageTemplate DefaultPerEvent = MessageTemplate.Parse(DefaultPerEventTemplate);
 
     private readonly Segment[] _segments;
 
@@ -25,14 +28,13 @@ internal sealed class MessageRenderer
     /// <summary>Compiles the message of a rule.</summary>
     /// <param name="rule">The rule.</param>
     /// <param name="aggregates">The rule's aggregates, or null for a per-event rule.</param>
-    /// <exception cref="RuleValidationException">The template is malformed or names an unknown placeholder.</exception>
     public static MessageRenderer Compile(Rule rule, AggregatePlan? aggregates)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        if (rule.Message is { } template)
-            return new MessageRenderer(Bind(rule.Name, template, aggregates));
+        if (rule.Template is { } template)
+            return new MessageRenderer(Bind(template, aggregates));
         if (aggregates is null)
-            return new MessageRenderer(Bind(rule.Name, DefaultPerEventTemplate, null));
+            return new MessageRenderer(Bind(DefaultPerEvent, null));
         var segments = new List<Segment> { Segment.Rule, Segment.Literal(": "), Segment.Key };
         for (int slot = 0; slot < aggregates.SlotCount; slot++)
         {
@@ -74,62 +76,17 @@ internal sealed class MessageRenderer
         return text.ToString();
     }
 
-    private static Segment[] Bind(string ruleName, string template, AggregatePlan? aggregates)
-    {
-        List<TemplatePart> parts;
-        try
+    /// <summary>Binds a template checked with the rule: fields to their readers, aggregates to their slots.</summary>
+    private static Segment[] Bind(MessageTemplate template, AggregatePlan? aggregates) =>
+        template.Segments.Select(segment => segment switch
         {
-            parts = TemplateText.Parse(template);
-        }
-        catch (FormatException ex)
-        {
-            throw new RuleValidationException(ruleName, [$"message: {ex.Message}"]);
-        }
-
-        Dictionary<string, int>? slotByText = null;
-        if (aggregates is not null)
-        {
-            slotByText = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (int slot = 0; slot < aggregates.SlotCount; slot++)
-                slotByText.TryAdd(TemplateText.NormalizeExpression(aggregates.Texts[slot]), slot);
-        }
-
-        var segments = new List<Segment>(parts.Count);
-        var problems = new List<string>();
-        foreach (var part in parts)
-        {
-            if (!part.IsPlaceholder)
-            {
-                segments.Add(Segment.Literal(part.Text));
-            }
-            else if (part.Text == "key")
-            {
-                segments.Add(Segment.Key);
-            }
-            else if (part.Text == "rule")
-            {
-                segments.Add(Segment.Rule);
-            }
-            else if (Field.TryGet(part.Text, out var field))
-            {
-                segments.Add(Segment.OfField(FieldText.Reader(field)));
-            }
-            else if (slotByText is not null && slotByText.TryGetValue(TemplateText.NormalizeExpression(part.Text), out int slot))
-            {
-                segments.Add(Segment.Aggregate(slot));
-            }
-            else
-            {
-                string known = aggregates is null
-                    ? "a field, {key} or {rule}"
-                    : "a field, {key}, {rule} or an aggregate of 'having' (" + string.Join(", ", aggregates.Texts.Select(t => "{" + t + "}")) + ")";
-                problems.Add($"message: column {part.Column}: unknown placeholder '{{{part.Text}}}'; use {known}.");
-            }
-        }
-        if (problems.Count > 0)
-            throw new RuleValidationException(ruleName, problems);
-        return [.. segments];
-    }
+            LiteralSegment literal => Segment.Literal(literal.Text),
+            FieldSegment field => Segment.OfField(FieldText.Reader(field.Field)),
+            KeySegment => Segment.Key,
+            RuleNameSegment => Segment.Rule,
+            AggregateSegment aggregate when aggregates is not null => Segment.Aggregate(aggregates.SlotOf(aggregate.Aggregate)),
+            _ => throw ExprCompiler.Unchecked(),
+        }).ToArray();
 
     private enum SegmentKind
     {

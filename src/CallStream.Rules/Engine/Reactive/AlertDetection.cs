@@ -21,23 +21,9 @@ public static class AlertDetection
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="rules"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    /// <exception cref="RuleValidationException">A rule cannot be compiled.</exception>
-    public static IObservable<Alert> DetectAlerts(this IObservable<Interaction> source, RuleSet rules, RuleEngineOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(rules);
-        options?.Validate();
-        var compiled = CompiledRuleSet.Compile(rules);
-        return Observable.Create<Alert>(observer =>
-        {
-            var run = new DetectionRun(compiled, observer, options);
-            var subscription = source.Subscribe(
-                interaction => run.Handle(engine => engine.Offer(interaction)),
-                run.Fail,
-                run.Finish);
-            return new CompositeDisposable(subscription, run);
-        });
-    }
+    /// <exception cref="RuleValidationException">A rule exceeds a limit of the engine: more than 64 different conditions in its count() and rate() aggregates (type errors are caught earlier, by the <see cref="Rule"/> constructor).</exception>
+    public static IObservable<Alert> DetectAlerts(this IObservable<Interaction> source, RuleSet rules, RuleEngineOptions? options = null) =>
+        Detect(source, rules, options, static (engine, interaction) => engine.Offer(interaction));
 
     /// <summary>
     /// Detects alerts in the interactions of a partitioned source (Kafka): the events of all partitions are
@@ -56,8 +42,12 @@ public static class AlertDetection
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="rules"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    /// <exception cref="RuleValidationException">A rule cannot be compiled.</exception>
-    public static IObservable<Alert> DetectAlerts(this IObservable<SourceEvent> source, RuleSet rules, RuleEngineOptions? options = null)
+    /// <exception cref="RuleValidationException">A rule exceeds a limit of the engine: more than 64 different conditions in its count() and rate() aggregates (type errors are caught earlier, by the <see cref="Rule"/> constructor).</exception>
+    public static IObservable<Alert> DetectAlerts(this IObservable<SourceEvent> source, RuleSet rules, RuleEngineOptions? options = null) =>
+        Detect(source, rules, options, Apply);
+
+    /// <summary>Compiles the rules once and runs an engine per subscription, applying each notification of the source to it.</summary>
+    private static IObservable<Alert> Detect<T>(IObservable<T> source, RuleSet rules, RuleEngineOptions? options, Action<RuleEngine, T> apply)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(rules);
@@ -67,7 +57,7 @@ public static class AlertDetection
         {
             var run = new DetectionRun(compiled, observer, options);
             var subscription = source.Subscribe(
-                notification => run.Handle(engine => Apply(engine, notification)),
+                item => run.Handle(engine => apply(engine, item)),
                 run.Fail,
                 run.Finish);
             return new CompositeDisposable(subscription, run);

@@ -10,44 +10,20 @@ namespace CallStream.Rules.Engine;
 /// O(1) per event. A late event of the current or the previous window joins that window's accumulators and is
 /// evaluated there; one older still finds its window's state evicted (point 7) and is evaluated on its own.
 /// </remarks>
-internal sealed class TumblingWindowRunner : RuleRunner
+internal sealed class TumblingWindowRunner : WindowRunner<TumblingGroup>
 {
-    private readonly ExpiringTable<TumblingGroup> _groups = new();
-    private readonly Func<string, TumblingGroup> _create;
-    private readonly AggregatePlan _plan;
-    private readonly BoolEval _having;
-    private readonly long _window;
-    private readonly double[] _values;
-    private readonly double[] _scratch;
-    private readonly double[] _numbers;
-    private readonly DistinctKey[] _keys;
-
     public TumblingWindowRunner(CompiledRule rule)
-        : base(rule)
+        : base(rule, static (key, plan) => new TumblingGroup(key, plan))
     {
-        _plan = rule.Aggregates!;
-        _having = rule.Having!;
-        _window = rule.WindowTicks;
-        var plan = _plan;
-        _create = key => new TumblingGroup(key, plan);
-        _values = new double[_plan.SlotCount];
-        _scratch = new double[_plan.Width];
-        _numbers = new double[_plan.NumberCount];
-        _keys = new DistinctKey[_plan.DistinctCount];
     }
-
-    public override int GroupCount => _groups.Count;
 
     public override void Offer(Interaction e, long ticks, ICollection<Alert>? output)
     {
-        var rule = Rule;
-        if (rule.Where is { } where && where(e, NoAggregates) != Tri.True)
+        if (!TryTake(e, out string key, out var group, out ulong bits))
             return;
-        EventsTaken++;
-        string key = rule.Key(e);
-        var group = _groups.GetOrAdd(key, _create);
-        ulong bits = _plan.EvaluateEntry(e, _numbers, _keys);
-        long k = EventTicks.WindowIndex(ticks, _window);
+        var values = Values;
+        long window = Window;
+        long k = EventTicks.WindowIndex(ticks, window);
         if (k > group.CurrentWindow)
             group.Advance(k);
 
@@ -64,32 +40,26 @@ internal sealed class TumblingWindowRunner : RuleRunner
         }
         if (half >= 0)
         {
-            group.Add(half, bits, _numbers, _keys);
-            group.Read(half, _values);
+            group.Add(half, bits, Numbers, Keys);
+            group.Read(half, values);
         }
         else
         {
-            _plan.ReadSingle(_scratch, bits, _numbers, _keys, _values);
+            Plan.ReadSingle(Scratch, bits, Numbers, Keys, values);
         }
 
         if (ticks > group.Newest)
         {
             group.Newest = ticks;
-            group.ExpiresAt = EventTicks.Add(ticks, _window);
-            _groups.Touch(group);
+            group.ExpiresAt = EventTicks.Add(ticks, window);
+            Touch(group);
         }
 
-        if (_having(e, _values) == Tri.True && (half < 0 || !group.IsAlerted(half)))
+        if (Having(e, values) == Tri.True && (half < 0 || !group.IsAlerted(half)))
         {
-            long start = EventTicks.WindowStart(k, _window);
-            if (Candidate(e, ticks, key, output, _values, start, EventTicks.Add(start, _window)) && half >= 0)
+            long start = EventTicks.WindowStart(k, window);
+            if (Candidate(e, ticks, key, output, values, start, EventTicks.Add(start, window)) && half >= 0)
                 group.SetAlerted(half);
         }
-    }
-
-    public override void Expire(long frontier)
-    {
-        _groups.RemoveExpired(frontier);
-        base.Expire(frontier);
     }
 }

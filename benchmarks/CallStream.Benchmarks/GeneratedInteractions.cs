@@ -1,0 +1,25 @@
+using CallStream.Generation;
+
+namespace CallStream.Benchmarks;
+
+/// <summary>Input for the rule benchmarks: realistic generated interactions, made once per benchmark setup.</summary>
+internal static class GeneratedInteractions
+{
+    /// <summary>Generates interactions in event-time order (ten thousand a working day; the generator's defaults).</summary>
+    public static Interaction[] InOrder(int count) => new InteractionGenerator().Generate(count).ToArray();
+
+    /// <summary>
+    /// Reorders events as several partitions would deliver them: each event arrives up to <paramref name="maxDelay"/>
+    /// after its start time, in arrival order (deterministic).
+    /// </summary>
+    public static Interaction[] Jittered(Interaction[] events, TimeSpan maxDelay)
+    {
+        var random = new Random(7);
+        var arrival = new long[events.Length];
+        for (int i = 0; i < events.Length; i++)
+            arrival[i] = events[i].StartTime.UtcTicks + (long)(random.NextDouble() * maxDelay.Ticks);
+        var reordered = (Interaction[])events.Clone();
+        Array.Sort(arrival, reordered);
+        return reordered;
+    }
+}
