@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace CallStream.Csv;
 
@@ -39,6 +42,7 @@ internal enum CsvRecordProblem
 internal sealed class CsvRecordGuard : TextReader
 {
     private const int ChunkSize = 0x10000;
+    private const int BlockSize = 32;
 
     private readonly TextReader _inner;
     private readonly bool _leaveOpen;
@@ -436,6 +440,7 @@ internal sealed class CsvRecordGuard : TextReader
     /// <see cref="Record"/> and returns <see langword="true"/>. Otherwise more data is needed, the data has ended, or
     /// the record is held back as <see cref="Pending"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool FrameRecord()
     {
         if (_pending != CsvRecordProblem.None)
@@ -477,6 +482,7 @@ internal sealed class CsvRecordGuard : TextReader
     /// <see cref="_scan"/> where scanning must resume once more data is read. A negative <paramref name="start"/> scans
     /// the rest of a record being skipped, whose delimiters are of no use.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ScanRecord(int start, out int contentEnd, out int recordEnd)
     {
         char[] buffer = _buffer;
@@ -528,8 +534,8 @@ internal sealed class CsvRecordGuard : TextReader
                 continue;
             }
 
-            int k = buffer.AsSpan(i, end - i).IndexOfAny(_structural);
-            if (k < 0)
+            int p = NextQuoteOrLineBreak(i, start, noteDelimiters);
+            if (p < 0)
             {
                 _scan = end;
                 if (!_eof)
@@ -537,15 +543,7 @@ internal sealed class CsvRecordGuard : TextReader
                 contentEnd = recordEnd = end;
                 return true;
             }
-            int p = i + k;
             char c = buffer[p];
-            if (c == _delimiter)
-            {
-                if (noteDelimiters)
-                    NoteDelimiter(p - start);
-                i = p + 1;
-                continue;
-            }
             if (c == '"')
             {
                 if (p == start || buffer[p - 1] == _delimiter)
@@ -581,6 +579,82 @@ internal sealed class CsvRecordGuard : TextReader
         }
         contentEnd = recordEnd = -1;
         return false;
+    }
+
+    /// <summary>
+    /// Finds the first quote or line break at or after <paramref name="i"/>, outside quotes, noting the delimiters before
+    /// it (as offsets from <paramref name="start"/> when <paramref name="noteDelimiters"/>); -1 when the data ends first.
+    /// </summary>
+    /// <remarks>
+    /// Looks at 32 characters at a time, narrowed to their low bytes: a character whose low byte is that of a special
+    /// character is a candidate, checked in full, so any delimiter works and nothing is missed.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int NextQuoteOrLineBreak(int i, int start, bool noteDelimiters)
+    {
+        char[] buffer = _buffer;
+        int end = _end;
+        char delimiter = _delimiter;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            byte narrowDelimiter = (byte)delimiter;
+            while (end - i >= BlockSize)
+            {
+                uint candidates = Candidates(buffer.AsSpan(i, BlockSize), narrowDelimiter);
+                while (candidates != 0)
+                {
+                    int p = i + BitOperations.TrailingZeroCount(candidates);
+                    candidates &= candidates - 1;
+                    char c = buffer[p];
+                    if (c == delimiter)
+                    {
+                        if (noteDelimiters)
+                            NoteDelimiter(p - start);
+                    }
+                    else if (c is '"' or '\n' or '\r')
+                    {
+                        return p;
+                    }
+                }
+                i += BlockSize;
+            }
+        }
+        while (true)
+        {
+            int k = buffer.AsSpan(i, end - i).IndexOfAny(_structural);
+            if (k < 0)
+                return -1;
+            int p = i + k;
+            if (buffer[p] != delimiter)
+                return p;
+            if (noteDelimiters)
+                NoteDelimiter(p - start);
+            i = p + 1;
+        }
+    }
+
+    /// <summary>Gets a bit per character of a 32-character block whose low byte is that of the delimiter, a quote, <c>\n</c> or <c>\r</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Candidates(ReadOnlySpan<char> block, byte delimiter)
+    {
+        var chars = MemoryMarshal.Cast<char, ushort>(block);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var bytes = Vector256.Narrow(Vector256.Create(chars), Vector256.Create(chars[16..]));
+            return (Vector256.Equals(bytes, Vector256.Create(delimiter))
+                | Vector256.Equals(bytes, Vector256.Create((byte)'"'))
+                | Vector256.Equals(bytes, Vector256.Create((byte)'\n'))
+                | Vector256.Equals(bytes, Vector256.Create((byte)'\r'))).ExtractMostSignificantBits();
+        }
+        var low = Vector128.Narrow(Vector128.Create(chars), Vector128.Create(chars[8..]));
+        var high = Vector128.Narrow(Vector128.Create(chars[16..]), Vector128.Create(chars[24..]));
+        return Special(low, delimiter) | (Special(high, delimiter) << 16);
+
+        static uint Special(Vector128<byte> bytes, byte delimiter) =>
+            (Vector128.Equals(bytes, Vector128.Create(delimiter))
+            | Vector128.Equals(bytes, Vector128.Create((byte)'"'))
+            | Vector128.Equals(bytes, Vector128.Create((byte)'\n'))
+            | Vector128.Equals(bytes, Vector128.Create((byte)'\r'))).ExtractMostSignificantBits();
     }
 
     private void NoteDelimiter(int offset)
