@@ -150,6 +150,7 @@ public static class Iso8601
     private static ReadOnlySpan<short> DaysBeforeMonth => [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 
     /// <summary>Reads <paramref name="count"/> ASCII digits at <paramref name="start"/>; -1 when they are not all there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Number(ReadOnlySpan<char> text, int start, int count)
     {
         if (start + count > text.Length)

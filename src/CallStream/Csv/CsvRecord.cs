@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CallStream.Csv;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace CallStream.Csv;
 internal sealed class CsvRecord
 {
     private char[] _text = [];
-    private int[] _delimiters = [];
+    private int[] _bounds = [-1, 0];
     private int _start;
     private int _contentLength;
     private int _length;
@@ -37,12 +39,12 @@ internal sealed class CsvRecord
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not a field of the record.</exception>
     public ReadOnlySpan<char> this[int index]
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)FieldCount, nameof(index));
-            int begin = index == 0 ? 0 : _delimiters[index - 1] + 1;
-            int end = index == FieldCount - 1 ? _contentLength : _delimiters[index];
-            var raw = _text.AsSpan(_start + begin, end - begin);
+            int begin = _bounds[index] + 1;
+            var raw = _text.AsSpan(_start + begin, _bounds[index + 1] - begin);
             // A quote that starts a field always opens a quoted field, which the guard has checked ends with its
             // closing quote; in a record without quoted fields no field starts with one.
             return _quoted && raw.Length >= 2 && raw[0] == '"' ? Unquote(raw[1..^1]) : raw;
@@ -54,17 +56,20 @@ internal sealed class CsvRecord
     /// <param name="start">Where it starts.</param>
     /// <param name="contentLength">Its length without the line ending.</param>
     /// <param name="length">Its length with the line ending.</param>
-    /// <param name="delimiters">The offsets of its delimiters outside quotes, from its start (shared, not copied).</param>
-    /// <param name="delimiterCount">How many of <paramref name="delimiters"/> are its own.</param>
+    /// <param name="bounds">
+    /// Its field bounds, as offsets from its start (shared, not copied): -1, each delimiter outside quotes, the end
+    /// of its content; field <c>n</c> lies between bounds <c>n</c> and <c>n + 1</c>.
+    /// </param>
+    /// <param name="fieldCount">How many fields it has: one less than its bounds.</param>
     /// <param name="quoted">Whether it has a quoted field.</param>
-    internal void Set(char[] text, int start, int contentLength, int length, int[] delimiters, int delimiterCount, bool quoted)
+    internal void Set(char[] text, int start, int contentLength, int length, int[] bounds, int fieldCount, bool quoted)
     {
         _text = text;
         _start = start;
         _contentLength = contentLength;
         _length = length;
-        _delimiters = delimiters;
-        FieldCount = delimiterCount + 1;
+        _bounds = bounds;
+        FieldCount = fieldCount;
         _quoted = quoted;
     }
 

@@ -62,9 +62,10 @@ internal sealed class CsvRecordGuard : TextReader
     private bool _bomChecked;
     private bool _emitNewLine;
 
-    // State of the record being framed: its delimiters outside quotes (offsets from its start), whether it has a
-    // quoted field, the quote state and the first problem found.
-    private int[] _delimiters = new int[16];
+    // State of the record being framed: its field bounds (offsets from its start: -1, then each delimiter outside
+    // quotes, then, once framed, the end of its content), whether it has a quoted field, the quote state and the first
+    // problem found.
+    private int[] _bounds = NewBounds(64);
     private int _delimiterCount;
     private bool _quoted;
     private bool _inQuotes;
@@ -468,7 +469,8 @@ internal sealed class CsvRecordGuard : TextReader
         else
         {
             HeaderText ??= new string(_buffer, start, recordEnd - start);
-            Record.Set(_buffer, start, contentEnd - start, recordEnd - start, _delimiters, _delimiterCount, _quoted);
+            _bounds[_delimiterCount + 1] = contentEnd - start;
+            Record.Set(_buffer, start, contentEnd - start, recordEnd - start, _bounds, _delimiterCount + 1, _quoted);
             _released = recordEnd;
             good = true;
         }
@@ -601,7 +603,17 @@ internal sealed class CsvRecordGuard : TextReader
             while (end - i >= BlockSize)
             {
                 uint candidates = Candidates(buffer.AsSpan(i, BlockSize), narrowDelimiter);
-                while (candidates != 0)
+                if (candidates == 0)
+                {
+                    i += BlockSize;
+                    continue;
+                }
+                // Room for every delimiter the block may hold, and for the record's last bound.
+                if (_delimiterCount + BlockSize + 2 > _bounds.Length)
+                    Array.Resize(ref _bounds, _bounds.Length * 2);
+                int[] bounds = _bounds;
+                int count = _delimiterCount;
+                do
                 {
                     int p = i + BitOperations.TrailingZeroCount(candidates);
                     candidates &= candidates - 1;
@@ -609,13 +621,16 @@ internal sealed class CsvRecordGuard : TextReader
                     if (c == delimiter)
                     {
                         if (noteDelimiters)
-                            NoteDelimiter(p - start);
+                            bounds[++count] = p - start;
                     }
                     else if (c is '"' or '\n' or '\r')
                     {
+                        _delimiterCount = count;
                         return p;
                     }
                 }
+                while (candidates != 0);
+                _delimiterCount = count;
                 i += BlockSize;
             }
         }
@@ -657,11 +672,19 @@ internal sealed class CsvRecordGuard : TextReader
             | Vector128.Equals(bytes, Vector128.Create((byte)'\r'))).ExtractMostSignificantBits();
     }
 
+    private static int[] NewBounds(int length)
+    {
+        var bounds = new int[length];
+        bounds[0] = -1;
+        return bounds;
+    }
+
+    /// <summary>Notes a delimiter outside quotes, keeping room for the record's last bound.</summary>
     private void NoteDelimiter(int offset)
     {
-        if (_delimiterCount == _delimiters.Length)
-            Array.Resize(ref _delimiters, _delimiterCount * 2);
-        _delimiters[_delimiterCount++] = offset;
+        if (_delimiterCount + 2 >= _bounds.Length)
+            Array.Resize(ref _bounds, _bounds.Length * 2);
+        _bounds[++_delimiterCount] = offset;
     }
 
     private void NoteProblem(CsvRecordProblem problem, int at)

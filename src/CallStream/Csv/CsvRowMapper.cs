@@ -41,6 +41,8 @@ internal sealed class CsvRowMapper
     private readonly string?[] _attributeValues;
     private readonly CsvAttributeMaps _maps;
     private readonly CsvStringPool _pool = new(PoolCapacity);
+    private readonly CsvKnownValues<Channel> _channels = new();
+    private readonly CsvKnownValues<Outcome> _outcomes = new();
 
     private CsvRowMapper(string[] headers, int[] contract, List<(int Ordinal, string Name)> attributes)
     {
@@ -149,13 +151,8 @@ internal sealed class CsvRowMapper
     public bool TryMap(CsvRecord row, [NotNullWhen(true)] out Interaction? interaction, out CsvRowError error)
     {
         interaction = null;
-        int count = row.FieldCount;
-        if (count != _headers.Length)
-        {
-            string reason = string.Create(CultureInfo.InvariantCulture, $"the row has {count} fields but the header has {_headers.Length}.");
-            error = count < _headers.Length ? new(count + 1, _headers[count], null, reason) : new(_headers.Length + 1, null, null, reason);
-            return false;
-        }
+        if (row.FieldCount != _headers.Length)
+            return WrongFieldCount(row.FieldCount, out error);
 
         // A field with doubled quotes is unescaped into one shared scratch buffer: use each field's text before asking for the next.
         if (!Required(row, _interactionId, out var text, out error))
@@ -169,7 +166,7 @@ internal sealed class CsvRowMapper
         string agent = _pool.Get(text);
         if (!Required(row, _channel, out text, out error))
             return false;
-        if (!WireNames.TryParseChannel(text, out var channel))
+        if (!_channels.TryGet(text, out var channel) && !_channels.TryParse(text, WireNames.TryParseChannel, out channel))
             return Fail(_channel, text, "unknown channel; allowed: " + WireNames.AllowedChannels + ".", out error);
         if (!Required(row, _startTime, out text, out error))
             return false;
@@ -185,13 +182,13 @@ internal sealed class CsvRowMapper
             return Fail(_duration, text, "must not be negative.", out error);
         if (!Required(row, _outcome, out text, out error))
             return false;
-        if (!WireNames.TryParseOutcome(text, out var outcome))
+        if (!_outcomes.TryGet(text, out var outcome) && !_outcomes.TryParse(text, WireNames.TryParseOutcome, out outcome))
             return Fail(_outcome, text, "unknown outcome; allowed: " + WireNames.AllowedOutcomes + ".", out error);
 
         int? satisfaction = null;
         if (_satisfaction >= 0)
         {
-            text = row[_satisfaction].Trim();
+            text = Trimmed(row[_satisfaction]);
             if (!text.IsEmpty)
             {
                 if (!TryParseScore(text, out int score))
@@ -215,6 +212,7 @@ internal sealed class CsvRowMapper
     }
 
     /// <summary>Gets the row's attributes (an empty cell is absent), or <see langword="null"/> when it has none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private AttributeMap? Attributes(CsvRecord row)
     {
         bool any = false, shared = true;
@@ -238,6 +236,7 @@ internal sealed class CsvRowMapper
     }
 
     /// <summary>Parses an invariant-culture number of seconds, as <see cref="double.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out double)"/> with <see cref="NumberStyles.Float"/> does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseSeconds(ReadOnlySpan<char> text, out double value)
     {
         // The usual forms (digits, a '.' and digits) directly; anything else (signs, exponents, long numbers) as
@@ -273,6 +272,7 @@ internal sealed class CsvRowMapper
     }
 
     /// <summary>Parses a satisfaction score, an integer from 1 to 5.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryParseScore(ReadOnlySpan<char> text, out int score)
     {
         if (text.Length == 1 && (uint)(text[0] - '1') <= 4)
@@ -283,21 +283,36 @@ internal sealed class CsvRowMapper
         return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out score) && score is >= 1 and <= 5;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Required(CsvRecord row, int ordinal, out ReadOnlySpan<char> text, out CsvRowError error)
     {
-        text = row[ordinal].Trim();
+        text = Trimmed(row[ordinal]);
         if (!text.IsEmpty)
         {
             error = default;
             return true;
         }
-        error = new(ordinal + 1, _headers[ordinal], null, "is required but empty.");
+        return Fail(ordinal, default, "is required but empty.", out error);
+    }
+
+    /// <summary>Trims white space from both ends, as <see cref="MemoryExtensions.Trim(ReadOnlySpan{char})"/> does, at once when the ends are visible ASCII.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<char> Trimmed(ReadOnlySpan<char> text) =>
+        text.IsEmpty || (char.IsAsciiLetterOrDigit(text[0]) && char.IsAsciiLetterOrDigit(text[^1])) ? text : text.Trim();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool WrongFieldCount(int count, out CsvRowError error)
+    {
+        string reason = string.Create(CultureInfo.InvariantCulture, $"the row has {count} fields but the header has {_headers.Length}.");
+        error = count < _headers.Length ? new(count + 1, _headers[count], null, reason) : new(_headers.Length + 1, null, null, reason);
         return false;
     }
 
+    /// <summary>Describes what is wrong with a field: its value as read (none when empty) and why.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private bool Fail(int ordinal, ReadOnlySpan<char> value, string reason, out CsvRowError error)
     {
-        error = new(ordinal + 1, _headers[ordinal], new string(value), reason);
+        error = new(ordinal + 1, _headers[ordinal], value.IsEmpty ? null : new string(value), reason);
         return false;
     }
 

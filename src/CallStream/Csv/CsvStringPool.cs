@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CallStream.Csv;
 
 /// <summary>
@@ -11,23 +13,21 @@ internal sealed class CsvStringPool
     public const int NotPooled = -1;
 
     private const int MaxPooledLength = 64;
+    private const int InitialSlots = 64;
 
-    // Open addressing with linear probing, at most half full; a slot holds 1 + the id of its value, or 0 when free.
-    private readonly int[] _slots;
-    private readonly int[] _slotHashes;
-    private readonly string[] _values;
     private readonly int _capacity;
+
+    // Open addressing with linear probing, at most half full, growing with the values it holds so that a log with
+    // few distinct values probes a small table.
+    private Slot[] _slots = new Slot[InitialSlots];
 
     /// <summary>Creates a pool.</summary>
     /// <param name="capacity">How many distinct values it keeps at most.</param>
     public CsvStringPool(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, 1 << 24);
         _capacity = capacity;
-        int size = (int)Math.Min(1L << 30, (long)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity) * 2);
-        _slots = new int[size];
-        _slotHashes = new int[size];
-        _values = new string[capacity];
     }
 
     /// <summary>Gets how many values the pool holds.</summary>
@@ -42,6 +42,7 @@ internal sealed class CsvStringPool
     /// <param name="text">The characters.</param>
     /// <param name="id">The value's id, from 0 to the capacity less one, or <see cref="NotPooled"/>.</param>
     /// <returns>The string.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Get(ReadOnlySpan<char> text, out int id)
     {
         if (text.Length > MaxPooledLength)
@@ -51,23 +52,17 @@ internal sealed class CsvStringPool
         }
         // The hash is randomised per process, so crafted input cannot make the probing slow.
         int hash = string.GetHashCode(text);
-        int mask = _slots.Length - 1;
-        int slot = hash & mask;
-        while (true)
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        int index = hash & mask;
+        while (slots[index].Value is { } candidate)
         {
-            int entry = _slots[slot];
-            if (entry == 0)
-                break;
-            if (_slotHashes[slot] == hash)
+            if (slots[index].Hash == hash && text.SequenceEqual(candidate))
             {
-                string candidate = _values[entry - 1];
-                if (text.SequenceEqual(candidate))
-                {
-                    id = entry - 1;
-                    return candidate;
-                }
+                id = slots[index].Id;
+                return candidate;
             }
-            slot = (slot + 1) & mask;
+            index = (index + 1) & mask;
         }
         string value = new(text);
         if (Count == _capacity)
@@ -76,9 +71,27 @@ internal sealed class CsvStringPool
             return value;
         }
         id = Count++;
-        _values[id] = value;
-        _slots[slot] = id + 1;
-        _slotHashes[slot] = hash;
+        slots[index] = new Slot(value, hash, id);
+        if (Count * 2 > slots.Length)
+            Grow();
         return value;
     }
+
+    private void Grow()
+    {
+        var slots = new Slot[_slots.Length * 2];
+        int mask = slots.Length - 1;
+        foreach (var slot in _slots)
+        {
+            if (slot.Value is null)
+                continue;
+            int index = slot.Hash & mask;
+            while (slots[index].Value is not null)
+                index = (index + 1) & mask;
+            slots[index] = slot;
+        }
+        _slots = slots;
+    }
+
+    private readonly record struct Slot(string? Value, int Hash, int Id);
 }
