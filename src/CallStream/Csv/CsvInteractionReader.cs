@@ -193,6 +193,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         var guard = _guard!;
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (guard.TryTakeRecord())
             {
                 var interaction = Take(out var rejection, out string? lineEnding);
@@ -205,10 +206,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
             if (guard.Pending == CsvRecordProblem.None)
             {
                 if (await guard.ReadMoreAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
                     continue;
-                }
                 _finished = true;
                 return null;
             }
