@@ -22,8 +22,8 @@ internal sealed class CsvRowMapper
     private const int PoolCapacity = 16_384;
     private const int SharedMapCapacity = 4096;
 
-    // Every double from 1 to 1e15 is exact, and so is any integer below 2^53: dividing one by the other is one
-    // correctly rounded operation, which gives what double.Parse gives for the same decimal.
+    // The powers of ten up to 1e15 are exact doubles, and so is any integer of at most 15 digits (below 2^53):
+    // dividing one by the other is one correctly rounded operation, which gives what double.Parse gives.
     private const int MaxFastDigits = 15;
     private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
