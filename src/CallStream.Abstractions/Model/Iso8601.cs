@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace CallStream;
@@ -14,6 +15,7 @@ public static class Iso8601
     /// <param name="text">The text, for example <c>2024-03-01T09:15:00+01:00</c>.</param>
     /// <param name="value">The instant, with offset zero.</param>
     /// <returns><see langword="true"/> when the text is a valid ISO-8601 instant.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset value)
     {
         value = default;
@@ -21,20 +23,22 @@ public static class Iso8601
         // YYYY-MM-DD?hh:mm is the shortest form: 16 characters.
         if (text.Length < 16 || text.Length > 40)
             return false;
-        if (!Digits(text, 0, 4, out int year) || text[4] != '-' || !Digits(text, 5, 2, out int month) || text[7] != '-'
-            || !Digits(text, 8, 2, out int day))
+        int year = Number(text, 0, 4), month = Number(text, 5, 2), day = Number(text, 8, 2);
+        if ((year | month | day) < 0 || text[4] != '-' || text[7] != '-')
             return false;
         char sep = text[10];
         if (sep != 'T' && sep != 't' && sep != ' ')
             return false;
-        if (!Digits(text, 11, 2, out int hour) || text[13] != ':' || !Digits(text, 14, 2, out int minute))
+        int hour = Number(text, 11, 2), minute = Number(text, 14, 2);
+        if ((hour | minute) < 0 || text[13] != ':')
             return false;
         int pos = 16;
         int second = 0;
         long fractionTicks = 0;
         if (pos < text.Length && text[pos] == ':')
         {
-            if (!Digits(text, pos + 1, 2, out second))
+            second = Number(text, pos + 1, 2);
+            if (second < 0)
                 return false;
             pos += 3;
             if (pos < text.Length && (text[pos] == '.' || text[pos] == ','))
@@ -56,7 +60,7 @@ public static class Iso8601
             }
         }
 
-        TimeSpan offset = TimeSpan.Zero;
+        long offsetTicks = 0;
         if (pos < text.Length)
         {
             char z = text[pos];
@@ -66,8 +70,8 @@ public static class Iso8601
             }
             else if (z is '+' or '-')
             {
-                int sign = z == '+' ? 1 : -1;
-                if (!Digits(text, pos + 1, 2, out int oh))
+                int oh = Number(text, pos + 1, 2);
+                if (oh < 0)
                     return false;
                 pos += 3;
                 int om = 0;
@@ -75,13 +79,16 @@ public static class Iso8601
                 {
                     if (text[pos] == ':')
                         pos++;
-                    if (!Digits(text, pos, 2, out om))
+                    om = Number(text, pos, 2);
+                    if (om < 0)
                         return false;
                     pos += 2;
                 }
                 if (oh > 14 || om > 59)
                     return false;
-                offset = new TimeSpan(sign * oh, sign * om, 0);
+                offsetTicks = (oh * TimeSpan.TicksPerHour) + (om * TimeSpan.TicksPerMinute);
+                if (z == '-')
+                    offsetTicks = -offsetTicks;
             }
             else
             {
@@ -91,10 +98,16 @@ public static class Iso8601
         if (pos != text.Length)
             return false;
 
-        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year == 0 ? 1 : year, month) || year < 1
-            || hour > 23 || minute > 59 || second > 59)
+        if (year < 1 || month is < 1 or > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
             return false;
-        long ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks + fractionTicks - offset.Ticks;
+        bool leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+        if (day > DaysInMonth[month - 1] + (leap && month == 2 ? 1 : 0))
+            return false;
+        // Days from 0001-01-01 (proleptic Gregorian), as DateTime counts them.
+        int y = year - 1;
+        long days = (y * 365L) + (y / 4) - (y / 100) + (y / 400) + DaysBeforeMonth[month - 1] + (leap && month > 2 ? 1 : 0) + day - 1;
+        long ticks = (days * TimeSpan.TicksPerDay) + (hour * TimeSpan.TicksPerHour) + (minute * TimeSpan.TicksPerMinute)
+            + (second * TimeSpan.TicksPerSecond) + fractionTicks - offsetTicks;
         if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
             return false;
         value = new DateTimeOffset(ticks, TimeSpan.Zero);
@@ -132,18 +145,24 @@ public static class Iso8601
             : utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
     }
 
-    private static bool Digits(ReadOnlySpan<char> text, int start, int count, out int value)
+    private static ReadOnlySpan<byte> DaysInMonth => [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+    private static ReadOnlySpan<short> DaysBeforeMonth => [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+    /// <summary>Reads <paramref name="count"/> ASCII digits at <paramref name="start"/>; -1 when they are not all there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Number(ReadOnlySpan<char> text, int start, int count)
     {
-        value = 0;
         if (start + count > text.Length)
-            return false;
+            return -1;
+        int value = 0;
         for (int i = start; i < start + count; i++)
         {
-            char c = text[i];
-            if (!char.IsAsciiDigit(c))
-                return false;
-            value = (value * 10) + (c - '0');
+            uint digit = (uint)(text[i] - '0');
+            if (digit > 9)
+                return -1;
+            value = (value * 10) + (int)digit;
         }
-        return true;
+        return value;
     }
 }

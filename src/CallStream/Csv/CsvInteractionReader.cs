@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using CallStream.Input;
-using Sylvan.Data.Csv;
 
 namespace CallStream.Csv;
 
@@ -14,12 +13,12 @@ namespace CallStream.Csv;
 /// missing) throws <see cref="CsvHeaderException"/> on the first read.
 /// </summary>
 /// <remarks>
-/// Parsing is Sylvan.Data.Csv's; in front of it an internal guard frames the records so that a malformed or overlong
-/// row becomes one rejection instead of the end of the input. The reader opens nothing until the first read.
+/// An internal guard frames the records and finds their fields in one pass over large buffers, reading fields in
+/// place, so that a malformed or overlong row becomes one rejection instead of the end of the input. The reader opens
+/// nothing until the first read.
 /// </remarks>
 public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
 {
-    private const int SylvanBufferSize = 0x10000;
     private const int InputBufferSize = 0x10000;
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -31,12 +30,9 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
     private readonly int _maxRowLength;
     private readonly Dictionary<string, string> _columnMap;
     private readonly RejectionReporter _reporter;
-    private readonly CsvDataReaderOptions _sylvanOptions;
 
     private CsvRecordGuard? _guard;
-    private CsvDataReader? _csv;
     private CsvRowMapper? _mapper;
-    private char[]? _sylvanBuffer;
     private long _line;
     private long _rows;
     private long _accepted;
@@ -92,18 +88,6 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         _maxRowLength = options.MaxRowLength;
         _columnMap = new Dictionary<string, string>(options.ColumnMap, StringComparer.OrdinalIgnoreCase);
         _reporter = new RejectionReporter(options.Rejects, options.OnRejected, options.Strict);
-        _sylvanOptions = new CsvDataReaderOptions
-        {
-            HasHeaders = true,
-            Delimiter = _delimiter,
-            Quote = '"',
-            Escape = '"',
-            Comment = '\0',
-            CsvStyle = CsvStyle.Standard,
-            BufferSize = SylvanBufferSize,
-            MaxBufferSize = Math.Max(SylvanBufferSize, _maxRowLength + 16),
-            OwnsReader = false,
-        };
     }
 
     /// <summary>Gets the name that locations start with: the file's path, <see cref="CsvReaderOptions.SourceName"/>, or <c>input</c>.</summary>
@@ -126,6 +110,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
     /// <exception cref="CsvHeaderException">The input is empty or its header cannot be used.</exception>
     /// <exception cref="InputRejectedException">In strict mode, at the first rejected row.</exception>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Interaction? Read()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -135,10 +120,10 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
             throw _headerError;
         if (_mapper is null)
             Start();
+        var guard = _guard!;
         while (true)
         {
-            _csv ??= CsvDataReader.Create(_guard!, SylvanBuffer, _sylvanOptions);
-            if (_csv.Read())
+            if (guard.TryTakeRecord())
             {
                 var interaction = Take(out var rejection, out string? lineEnding);
                 if (interaction is not null)
@@ -147,14 +132,16 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
                     _reporter.Reject(rejection, lineEnding);
                 continue;
             }
-            if (_guard!.Pending == CsvRecordProblem.None)
+            if (guard.Pending == CsvRecordProblem.None)
             {
+                if (guard.ReadMore())
+                    continue;
                 _finished = true;
                 return null;
             }
             var bad = DescribePending();
             var writer = _reporter.BeginRecord();
-            var (lines, terminated) = _guard.SkipPending(writer);
+            var (lines, terminated) = guard.SkipPending(writer);
             if (writer is not null && !terminated)
                 _reporter.EndUnterminatedRecord();
             SkippedBadRecord(lines);
@@ -168,20 +155,46 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
     /// <exception cref="CsvHeaderException">The input is empty or its header cannot be used.</exception>
     /// <exception cref="InputRejectedException">In strict mode, at the first rejected row.</exception>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
-    public async ValueTask<Interaction?> ReadAsync(CancellationToken cancellationToken = default)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ValueTask<Interaction?> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        // Most reads find their row in what has been read already: they complete at once, without a state machine.
+        if (_disposed || _finished || _mapper is null || cancellationToken.IsCancellationRequested)
+            return ReadCoreAsync(cancellationToken);
+        var guard = _guard!;
+        while (guard.TryTakeRecord())
+        {
+            var interaction = Take(out var rejection, out string? lineEnding);
+            if (interaction is not null)
+                return new(interaction);
+            if (rejection is not null)
+                return RejectAndReadAsync(rejection, lineEnding, cancellationToken);
+        }
+        return ReadCoreAsync(cancellationToken);
+    }
+
+    /// <summary>Reads a valid interaction, after the reader has had to set aside the rejection it was on.</summary>
+    private async ValueTask<Interaction?> RejectAndReadAsync(InputRejection rejection, string? lineEnding, CancellationToken cancellationToken)
+    {
+        await _reporter.RejectAsync(rejection, lineEnding, cancellationToken).ConfigureAwait(false);
+        return await ReadCoreAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<Interaction?> ReadCoreAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_finished)
             return null;
         if (_headerError is not null)
             throw _headerError;
+        cancellationToken.ThrowIfCancellationRequested();
         if (_mapper is null)
             await StartAsync(cancellationToken).ConfigureAwait(false);
+        var guard = _guard!;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _csv ??= await CsvDataReader.CreateAsync(_guard!, SylvanBuffer, _sylvanOptions, cancellationToken).ConfigureAwait(false);
-            if (await _csv.ReadAsync(cancellationToken).ConfigureAwait(false))
+            if (guard.TryTakeRecord())
             {
                 var interaction = Take(out var rejection, out string? lineEnding);
                 if (interaction is not null)
@@ -190,14 +203,16 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
                     await _reporter.RejectAsync(rejection, lineEnding, cancellationToken).ConfigureAwait(false);
                 continue;
             }
-            if (_guard!.Pending == CsvRecordProblem.None)
+            if (guard.Pending == CsvRecordProblem.None)
             {
+                if (await guard.ReadMoreAsync(cancellationToken).ConfigureAwait(false))
+                    continue;
                 _finished = true;
                 return null;
             }
             var bad = DescribePending();
             var writer = await _reporter.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
-            var (lines, terminated) = await _guard.SkipPendingAsync(writer, cancellationToken).ConfigureAwait(false);
+            var (lines, terminated) = await guard.SkipPendingAsync(writer, cancellationToken).ConfigureAwait(false);
             if (writer is not null && !terminated)
                 await _reporter.EndUnterminatedRecordAsync(cancellationToken).ConfigureAwait(false);
             SkippedBadRecord(lines);
@@ -238,7 +253,6 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         if (_disposed)
             return;
         _disposed = true;
-        _csv?.Dispose();
         if (_guard is not null)
             _guard.Dispose();
         else if (!_leaveOpen)
@@ -255,32 +269,24 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private char[] SylvanBuffer => _sylvanBuffer ??= new char[SylvanBufferSize];
-
     private void Start()
     {
-        _guard = new CsvRecordGuard(OpenInput(out bool leaveOpen), _delimiter, _maxRowLength, leaveOpen);
-        try
+        var guard = _guard = new CsvRecordGuard(OpenInput(out bool leaveOpen), _delimiter, _maxRowLength, leaveOpen);
+        while (!guard.TryTakeRecord())
         {
-            _csv = CsvDataReader.Create(_guard, SylvanBuffer, _sylvanOptions);
-        }
-        catch (CsvMissingHeadersException)
-        {
-            throw _headerError = NoHeader();
+            if (guard.Pending != CsvRecordProblem.None || !guard.ReadMore())
+                throw _headerError = NoHeader();
         }
         BindHeader();
     }
 
     private async ValueTask StartAsync(CancellationToken cancellationToken)
     {
-        _guard = new CsvRecordGuard(OpenInput(out bool leaveOpen), _delimiter, _maxRowLength, leaveOpen);
-        try
+        var guard = _guard = new CsvRecordGuard(OpenInput(out bool leaveOpen), _delimiter, _maxRowLength, leaveOpen);
+        while (!guard.TryTakeRecord())
         {
-            _csv = await CsvDataReader.CreateAsync(_guard, SylvanBuffer, _sylvanOptions, cancellationToken).ConfigureAwait(false);
-        }
-        catch (CsvMissingHeadersException)
-        {
-            throw _headerError = NoHeader();
+            if (guard.Pending != CsvRecordProblem.None || !await guard.ReadMoreAsync(cancellationToken).ConfigureAwait(false))
+                throw _headerError = NoHeader();
         }
         BindHeader();
     }
@@ -301,9 +307,10 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
 
     private void BindHeader()
     {
-        var names = new string[_csv!.FieldCount];
+        var header = _guard!.Record;
+        var names = new string[header.FieldCount];
         for (int i = 0; i < names.Length; i++)
-            names[i] = _csv.GetName(i);
+            names[i] = new string(header[i]);
         long headerLine = _guard!.LeadingBlankLines + 1;
         try
         {
@@ -339,23 +346,25 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         };
     }
 
-    /// <summary>Takes the row Sylvan is on: a blank line (skipped), an interaction, or a rejection.</summary>
+    /// <summary>Takes the record the guard has taken: a blank line (skipped), an interaction, or a rejection.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Interaction? Take(out InputRejection? rejection, out string? lineEnding)
     {
-        var csv = _csv!;
-        var raw = csv.GetRawRecordSpan();
+        var record = _guard!.Record;
         long line = _line;
-        _line += LineBreaks(raw);
+        // A record without quoted fields has no line break but its line ending.
+        _line += record.HasQuotedField ? LineBreaks(record.Raw) : record.IsTerminated ? 1 : 0;
         rejection = null;
         lineEnding = null;
-        if (raw.IndexOfAnyExcept('\r', '\n') < 0)
+        if (record.IsBlank)
             return null;
         _rows++;
-        if (_mapper!.TryMap(csv, out var interaction, out var error))
+        if (_mapper!.TryMap(record, out var interaction, out var error))
         {
             _accepted++;
             return interaction;
         }
+        var raw = record.Raw;
         var text = WithoutLineEnding(raw);
         lineEnding = raw.Length == text.Length ? null : raw[text.Length..] is "\r\n" ? "\r\n" : "\n";
         rejection = new InputRejection(SourceName, line, error.Column, error.Field, error.Value, error.Reason, new string(text));
@@ -391,15 +400,11 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
     {
         _line += lines;
         _rows++;
-        _csv!.Dispose();
-        _csv = null;
     }
 
-    /// <summary>Counts a record's physical line breaks: a record without quotes has only its line ending.</summary>
+    /// <summary>Counts a record's physical line breaks, those in its quoted fields and its line ending.</summary>
     private static long LineBreaks(ReadOnlySpan<char> raw)
     {
-        if (raw.IndexOf('"') < 0)
-            return raw.Length > 0 && raw[^1] is '\n' or '\r' ? 1 : 0;
         var counter = default(CsvRecordGuard.LineBreakCounter);
         counter.Add(raw);
         return counter.Finish();

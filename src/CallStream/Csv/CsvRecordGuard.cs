@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace CallStream.Csv;
 
@@ -22,23 +26,29 @@ internal enum CsvRecordProblem
 }
 
 /// <summary>
-/// Sits between the input and Sylvan's <c>CsvDataReader</c> and frames RFC 4180 records ahead of it: it hands out only
-/// complete, well-formed records no longer than the limit, and stops (reads as the end of the input) at a record that
-/// is malformed or too long, until the caller has reported and skipped it. Sylvan stops for good at such a record, and
-/// would buffer a long one without bound; with the guard in front it never sees one. The guard also drops a leading
-/// byte order mark and blank lines before the header, and turns a lone <c>\r</c> line ending into <c>\n</c> so that
-/// Sylvan always reads with standard line endings. A bad record is kept in the buffer only up to the limit: the rest
-/// of a long one is streamed to the caller's writer while it is skipped.
+/// Frames the RFC 4180 records of an input in one pass over a large buffer: it finds each record's end and its
+/// fields' delimiters, hands out only complete, well-formed records no longer than the limit, and stops at a record
+/// that is malformed or too long until the caller has reported and skipped it. A bad record is kept in the buffer
+/// only up to the limit: the rest of a long one is streamed to the caller's writer while it is skipped. The guard
+/// also drops a leading byte order mark and blank lines before the header, and turns a lone <c>\r</c> line ending
+/// into <c>\n</c>.
 /// </summary>
+/// <remarks>
+/// Records are taken one at a time with <see cref="TryTakeRecord"/> (their fields in <see cref="Record"/>, valid until
+/// the next call), reading more input with <see cref="ReadMore"/> or <see cref="ReadMoreAsync"/> when it says so. As
+/// a <see cref="TextReader"/> the guard gives the same well-formed records as text instead, and reads as the end of
+/// the input at a bad one. Use one way or the other, not both.
+/// </remarks>
 internal sealed class CsvRecordGuard : TextReader
 {
     private const int ChunkSize = 0x10000;
-    private static readonly SearchValues<char> QuoteOrLineBreak = SearchValues.Create("\"\n\r");
+    private const int BlockSize = 32;
 
     private readonly TextReader _inner;
     private readonly bool _leaveOpen;
     private readonly char _delimiter;
     private readonly int _maxLength;
+    private readonly SearchValues<char> _structural;
     private char[] _buffer;
 
     // [_pos, _released): complete records not yet handed out; _released is also where the record being framed
@@ -52,7 +62,12 @@ internal sealed class CsvRecordGuard : TextReader
     private bool _bomChecked;
     private bool _emitNewLine;
 
-    // State of the record being framed.
+    // State of the record being framed: its field bounds (offsets from its start: -1, then each delimiter outside
+    // quotes, then, once framed, the end of its content), whether it has a quoted field, the quote state and the first
+    // problem found.
+    private int[] _bounds = NewBounds(64);
+    private int _delimiterCount;
+    private bool _quoted;
     private bool _inQuotes;
     private int _quoteAt;
     private int _problemAt = -1;
@@ -75,7 +90,11 @@ internal sealed class CsvRecordGuard : TextReader
         _maxLength = maxLength;
         _leaveOpen = leaveOpen;
         _buffer = new char[ChunkSize];
+        _structural = SearchValues.Create([delimiter, '"', '\n', '\r']);
     }
+
+    /// <summary>Gets the record last taken by <see cref="TryTakeRecord"/>; valid until the guard is used again.</summary>
+    public CsvRecord Record { get; } = new();
 
     /// <summary>Gets how many blank lines came before the header.</summary>
     public int LeadingBlankLines { get; private set; }
@@ -170,7 +189,7 @@ internal sealed class CsvRecordGuard : TextReader
     /// <summary>Skips the record held back, copying all of it (as read) to <paramref name="copyTo"/>, and resumes.</summary>
     /// <param name="copyTo">Where the record's text goes, or <see langword="null"/>.</param>
     /// <returns>How many line breaks the record holds, its own line ending included, and whether it ends with one.</returns>
-    /// <remarks>After this the guard hands out one blank line first, for the new Sylvan reader to take as its header.</remarks>
+    /// <remarks>After this the guard, read as text, hands out one blank line first, for a new CSV parser to take as its header.</remarks>
     public (long LineBreaks, bool Terminated) SkipPending(TextWriter? copyTo)
     {
         var counter = default(LineBreakCounter);
@@ -209,6 +228,48 @@ internal sealed class CsvRecordGuard : TextReader
         if (copyTo is not null)
             await copyTo.WriteAsync(_buffer.AsMemory(segment, _pendingEnd - segment), cancellationToken).ConfigureAwait(false);
         return Resume(ref counter, segment);
+    }
+
+    /// <summary>
+    /// Takes the next complete, well-formed record from what has been read, into <see cref="Record"/>. Returns
+    /// <see langword="false"/> when there is none: then a bad record is held back (<see cref="Pending"/>), to be
+    /// skipped, or more input is needed (<see cref="ReadMore"/>, which says when the input has ended).
+    /// </summary>
+    /// <returns><see langword="true"/> when <see cref="Record"/> holds the next record.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryTakeRecord()
+    {
+        // The blank line that resumes a text reader after a skipped record is not a record.
+        _emitNewLine = false;
+        if (!_started && !SkipLeadingBlankLines())
+            return false;
+        if (!FrameRecord())
+            return false;
+        _pos = _released;
+        return true;
+    }
+
+    /// <summary>Reads more input, after <see cref="TryTakeRecord"/> found no record and none is pending.</summary>
+    /// <returns><see langword="false"/> when the input had already ended.</returns>
+    public bool ReadMore()
+    {
+        if (_eof)
+            return false;
+        MakeRoom();
+        Fill(_inner.Read(_buffer, _end, _buffer.Length - _end));
+        return true;
+    }
+
+    /// <summary>Reads more input, after <see cref="TryTakeRecord"/> found no record and none is pending.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns><see langword="false"/> when the input had already ended.</returns>
+    public async ValueTask<bool> ReadMoreAsync(CancellationToken cancellationToken)
+    {
+        if (_eof)
+            return false;
+        MakeRoom();
+        Fill(await _inner.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+        return true;
     }
 
     /// <inheritdoc/>
@@ -370,42 +431,66 @@ internal sealed class CsvRecordGuard : TextReader
     /// <summary>Frames records from <see cref="_released"/> until the data runs out or a bad record is found.</summary>
     private void Frame()
     {
-        while (_pending == CsvRecordProblem.None)
+        while (FrameRecord())
         {
-            int start = _released;
-            if (_scan == _end && (start == _end || !_eof))
-                return;
-            if (_scan == start && _buffer[start] == '\0')
-                NoteProblem(CsvRecordProblem.StartsWithNul, 0);
-            if (!ScanRecord(start, out int contentEnd, out int recordEnd))
-            {
-                if (_scan - start > _maxLength)
-                    HoldBack(CsvRecordProblem.TooLong, 0, -1);
-                return;
-            }
-            if (contentEnd - start > _maxLength)
-                HoldBack(CsvRecordProblem.TooLong, 0, recordEnd);
-            else if (_problem != CsvRecordProblem.None)
-                HoldBack(_problem, _problemAt, recordEnd);
-            else
-            {
-                HeaderText ??= new string(_buffer, start, recordEnd - start);
-                _released = recordEnd;
-            }
-            ResetRecordState();
         }
     }
 
     /// <summary>
-    /// Scans the record that starts at <paramref name="start"/> from <see cref="_scan"/>; returns <see langword="true"/> with
-    /// its ends when it is complete, or <see langword="false"/> with <see cref="_scan"/> where scanning must resume once
-    /// more data is read.
+    /// Frames the record at <see cref="_released"/>; when it is complete and well-formed, releases it, describes it in
+    /// <see cref="Record"/> and returns <see langword="true"/>. Otherwise more data is needed, the data has ended, or
+    /// the record is held back as <see cref="Pending"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool FrameRecord()
+    {
+        if (_pending != CsvRecordProblem.None)
+            return false;
+        int start = _released;
+        if (_scan == _end && (start == _end || !_eof))
+            return false;
+        if (_scan == start && _buffer[start] == '\0')
+            NoteProblem(CsvRecordProblem.StartsWithNul, 0);
+        if (!ScanRecord(start, out int contentEnd, out int recordEnd))
+        {
+            if (_scan - start > _maxLength)
+                HoldBack(CsvRecordProblem.TooLong, 0, -1);
+            return false;
+        }
+        bool good = false;
+        if (contentEnd - start > _maxLength)
+        {
+            HoldBack(CsvRecordProblem.TooLong, 0, recordEnd);
+        }
+        else if (_problem != CsvRecordProblem.None)
+        {
+            HoldBack(_problem, _problemAt, recordEnd);
+        }
+        else
+        {
+            HeaderText ??= new string(_buffer, start, recordEnd - start);
+            _bounds[_delimiterCount + 1] = contentEnd - start;
+            Record.Set(_buffer, start, contentEnd - start, recordEnd - start, _bounds, _delimiterCount + 1, _quoted);
+            _released = recordEnd;
+            good = true;
+        }
+        ResetRecordState();
+        return good;
+    }
+
+    /// <summary>
+    /// Scans the record that starts at <paramref name="start"/> from <see cref="_scan"/>, noting its delimiters outside
+    /// quotes; returns <see langword="true"/> with its ends when it is complete, or <see langword="false"/> with
+    /// <see cref="_scan"/> where scanning must resume once more data is read. A negative <paramref name="start"/> scans
+    /// the rest of a record being skipped, whose delimiters are of no use.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ScanRecord(int start, out int contentEnd, out int recordEnd)
     {
         char[] buffer = _buffer;
         int end = _end;
         int i = _scan;
+        bool noteDelimiters = start >= 0;
         while (true)
         {
             if (_inQuotes)
@@ -438,14 +523,21 @@ internal sealed class CsvRecordGuard : TextReader
                     continue;
                 }
                 _inQuotes = false;
-                i = next == _delimiter ? q + 2 : q + 1;
-                if (next != _delimiter && next != '\n' && next != '\r')
+                if (next == _delimiter)
+                {
+                    if (noteDelimiters)
+                        NoteDelimiter(q + 1 - start);
+                    i = q + 2;
+                    continue;
+                }
+                i = q + 1;
+                if (next != '\n' && next != '\r')
                     NoteProblem(CsvRecordProblem.TextAfterClosingQuote, q + 1 - start);
                 continue;
             }
 
-            int k = buffer.AsSpan(i, end - i).IndexOfAny(QuoteOrLineBreak);
-            if (k < 0)
+            int p = NextQuoteOrLineBreak(i, start, noteDelimiters);
+            if (p < 0)
             {
                 _scan = end;
                 if (!_eof)
@@ -453,13 +545,13 @@ internal sealed class CsvRecordGuard : TextReader
                 contentEnd = recordEnd = end;
                 return true;
             }
-            int p = i + k;
             char c = buffer[p];
             if (c == '"')
             {
                 if (p == start || buffer[p - 1] == _delimiter)
                 {
                     _inQuotes = true;
+                    _quoted = true;
                     _quoteAt = p - start;
                 }
                 i = p + 1;
@@ -491,6 +583,110 @@ internal sealed class CsvRecordGuard : TextReader
         return false;
     }
 
+    /// <summary>
+    /// Finds the first quote or line break at or after <paramref name="i"/>, outside quotes, noting the delimiters before
+    /// it (as offsets from <paramref name="start"/> when <paramref name="noteDelimiters"/>); -1 when the data ends first.
+    /// </summary>
+    /// <remarks>
+    /// Looks at 32 characters at a time, narrowed to their low bytes: a character whose low byte is that of a special
+    /// character is a candidate, checked in full, so any delimiter works and nothing is missed.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int NextQuoteOrLineBreak(int i, int start, bool noteDelimiters)
+    {
+        char[] buffer = _buffer;
+        int end = _end;
+        char delimiter = _delimiter;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            byte narrowDelimiter = (byte)delimiter;
+            while (end - i >= BlockSize)
+            {
+                uint candidates = Candidates(buffer.AsSpan(i, BlockSize), narrowDelimiter);
+                if (candidates == 0)
+                {
+                    i += BlockSize;
+                    continue;
+                }
+                // Room for every delimiter the block may hold, and for the record's last bound.
+                if (_delimiterCount + BlockSize + 2 > _bounds.Length)
+                    Array.Resize(ref _bounds, _bounds.Length * 2);
+                int[] bounds = _bounds;
+                int count = _delimiterCount;
+                do
+                {
+                    int p = i + BitOperations.TrailingZeroCount(candidates);
+                    candidates &= candidates - 1;
+                    char c = buffer[p];
+                    if (c == delimiter)
+                    {
+                        if (noteDelimiters)
+                            bounds[++count] = p - start;
+                    }
+                    else if (c is '"' or '\n' or '\r')
+                    {
+                        _delimiterCount = count;
+                        return p;
+                    }
+                }
+                while (candidates != 0);
+                _delimiterCount = count;
+                i += BlockSize;
+            }
+        }
+        while (true)
+        {
+            int k = buffer.AsSpan(i, end - i).IndexOfAny(_structural);
+            if (k < 0)
+                return -1;
+            int p = i + k;
+            if (buffer[p] != delimiter)
+                return p;
+            if (noteDelimiters)
+                NoteDelimiter(p - start);
+            i = p + 1;
+        }
+    }
+
+    /// <summary>Gets a bit per character of a 32-character block whose low byte is that of the delimiter, a quote, <c>\n</c> or <c>\r</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Candidates(ReadOnlySpan<char> block, byte delimiter)
+    {
+        var chars = MemoryMarshal.Cast<char, ushort>(block);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var bytes = Vector256.Narrow(Vector256.Create(chars), Vector256.Create(chars[16..]));
+            return (Vector256.Equals(bytes, Vector256.Create(delimiter))
+                | Vector256.Equals(bytes, Vector256.Create((byte)'"'))
+                | Vector256.Equals(bytes, Vector256.Create((byte)'\n'))
+                | Vector256.Equals(bytes, Vector256.Create((byte)'\r'))).ExtractMostSignificantBits();
+        }
+        var low = Vector128.Narrow(Vector128.Create(chars), Vector128.Create(chars[8..]));
+        var high = Vector128.Narrow(Vector128.Create(chars[16..]), Vector128.Create(chars[24..]));
+        return Special(low, delimiter) | (Special(high, delimiter) << 16);
+
+        static uint Special(Vector128<byte> bytes, byte delimiter) =>
+            (Vector128.Equals(bytes, Vector128.Create(delimiter))
+            | Vector128.Equals(bytes, Vector128.Create((byte)'"'))
+            | Vector128.Equals(bytes, Vector128.Create((byte)'\n'))
+            | Vector128.Equals(bytes, Vector128.Create((byte)'\r'))).ExtractMostSignificantBits();
+    }
+
+    private static int[] NewBounds(int length)
+    {
+        var bounds = new int[length];
+        bounds[0] = -1;
+        return bounds;
+    }
+
+    /// <summary>Notes a delimiter outside quotes, keeping room for the record's last bound.</summary>
+    private void NoteDelimiter(int offset)
+    {
+        if (_delimiterCount + 2 >= _bounds.Length)
+            Array.Resize(ref _bounds, _bounds.Length * 2);
+        _bounds[++_delimiterCount] = offset;
+    }
+
     private void NoteProblem(CsvRecordProblem problem, int at)
     {
         if (_problem == CsvRecordProblem.None)
@@ -509,6 +705,8 @@ internal sealed class CsvRecordGuard : TextReader
 
     private void ResetRecordState()
     {
+        _delimiterCount = 0;
+        _quoted = false;
         _inQuotes = false;
         _problem = CsvRecordProblem.None;
         _problemAt = -1;

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
-using Sylvan.Data.Csv;
 
 namespace CallStream.Csv;
 
@@ -20,6 +20,12 @@ internal readonly record struct CsvRowError(int Column, string? Field, string? V
 internal sealed class CsvRowMapper
 {
     private const int PoolCapacity = 16_384;
+    private const int SharedMapCapacity = 4096;
+
+    // The powers of ten up to 1e15 are exact doubles, and so is any integer of at most 15 digits (below 2^53):
+    // dividing one by the other is one correctly rounded operation, which gives what double.Parse gives.
+    private const int MaxFastDigits = 15;
+    private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
     private readonly string[] _headers;
     private readonly int _interactionId;
@@ -30,11 +36,15 @@ internal sealed class CsvRowMapper
     private readonly int _duration;
     private readonly int _outcome;
     private readonly int _satisfaction;
-    private readonly (int Ordinal, string Name)[] _attributes;
-    private readonly KeyValuePair<string, string>[] _scratch;
+    private readonly int[] _attributeOrdinals;
+    private readonly int[] _attributeKeys;
+    private readonly string?[] _attributeValues;
+    private readonly CsvAttributeMaps _maps;
     private readonly CsvStringPool _pool = new(PoolCapacity);
+    private readonly CsvKnownValues<Channel> _channels = new();
+    private readonly CsvKnownValues<Outcome> _outcomes = new();
 
-    private CsvRowMapper(string[] headers, int[] contract, (int, string)[] attributes)
+    private CsvRowMapper(string[] headers, int[] contract, List<(int Ordinal, string Name)> attributes)
     {
         _headers = headers;
         _interactionId = contract[0];
@@ -45,8 +55,13 @@ internal sealed class CsvRowMapper
         _duration = contract[5];
         _outcome = contract[6];
         _satisfaction = contract[7];
-        _attributes = attributes;
-        _scratch = new KeyValuePair<string, string>[attributes.Length];
+        _attributeOrdinals = new int[attributes.Count];
+        var names = new string[attributes.Count];
+        for (int a = 0; a < attributes.Count; a++)
+            (_attributeOrdinals[a], names[a]) = attributes[a];
+        _attributeKeys = new int[attributes.Count];
+        _attributeValues = new string?[attributes.Count];
+        _maps = new CsvAttributeMaps(names, SharedMapCapacity);
     }
 
     /// <summary>Gets the header's names, trimmed, in the input's order.</summary>
@@ -124,26 +139,22 @@ internal sealed class CsvRowMapper
             throw new CsvHeaderException(source, line, blame == 0 ? 1 : blame,
                 string.Join("; ", missing) + $". The header has: {found}.");
         }
-        return new CsvRowMapper(headers, contract, [.. attributes]);
+        return new CsvRowMapper(headers, contract, attributes);
     }
 
-    /// <summary>Maps the current row of <paramref name="row"/>.</summary>
-    /// <param name="row">The reader, positioned on a row.</param>
+    /// <summary>Maps one record.</summary>
+    /// <param name="row">The record.</param>
     /// <param name="interaction">The interaction, when the row is valid.</param>
     /// <param name="error">What is wrong, when it is not.</param>
     /// <returns><see langword="true"/> when the row is a valid interaction.</returns>
-    public bool TryMap(CsvDataReader row, [NotNullWhen(true)] out Interaction? interaction, out CsvRowError error)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryMap(CsvRecord row, [NotNullWhen(true)] out Interaction? interaction, out CsvRowError error)
     {
         interaction = null;
-        int count = row.RowFieldCount;
-        if (count != _headers.Length)
-        {
-            string reason = string.Create(CultureInfo.InvariantCulture, $"the row has {count} fields but the header has {_headers.Length}.");
-            error = count < _headers.Length ? new(count + 1, _headers[count], null, reason) : new(_headers.Length + 1, null, null, reason);
-            return false;
-        }
+        if (row.FieldCount != _headers.Length)
+            return WrongFieldCount(row.FieldCount, out error);
 
-        // Sylvan unescapes quoted fields into one shared scratch buffer: use each field's span before asking for the next.
+        // A field with doubled quotes is unescaped into one shared scratch buffer: use each field's text before asking for the next.
         if (!Required(row, _interactionId, out var text, out error))
             return false;
         string id = new(text);
@@ -155,7 +166,7 @@ internal sealed class CsvRowMapper
         string agent = _pool.Get(text);
         if (!Required(row, _channel, out text, out error))
             return false;
-        if (!WireNames.TryParseChannel(text, out var channel))
+        if (!_channels.TryGet(text, out var channel) && !_channels.TryParse(text, WireNames.TryParseChannel, out channel))
             return Fail(_channel, text, "unknown channel; allowed: " + WireNames.AllowedChannels + ".", out error);
         if (!Required(row, _startTime, out text, out error))
             return false;
@@ -163,7 +174,7 @@ internal sealed class CsvRowMapper
             return Fail(_startTime, text, "not an ISO-8601 instant (for example 2024-03-01T09:15:00Z, 2024-03-01T10:15:00+01:00, or 2024-03-01 09:15:00 for UTC).", out error);
         if (!Required(row, _duration, out text, out error))
             return false;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double duration))
+        if (!TryParseSeconds(text, out double duration))
             return Fail(_duration, text, "not a number of seconds (digits with an optional '.' and decimals).", out error);
         if (!double.IsFinite(duration))
             return Fail(_duration, text, "must be a finite number of seconds.", out error);
@@ -171,27 +182,19 @@ internal sealed class CsvRowMapper
             return Fail(_duration, text, "must not be negative.", out error);
         if (!Required(row, _outcome, out text, out error))
             return false;
-        if (!WireNames.TryParseOutcome(text, out var outcome))
+        if (!_outcomes.TryGet(text, out var outcome) && !_outcomes.TryParse(text, WireNames.TryParseOutcome, out outcome))
             return Fail(_outcome, text, "unknown outcome; allowed: " + WireNames.AllowedOutcomes + ".", out error);
 
         int? satisfaction = null;
         if (_satisfaction >= 0)
         {
-            text = row.GetFieldSpan(_satisfaction).Trim();
+            text = Trimmed(row[_satisfaction]);
             if (!text.IsEmpty)
             {
-                if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int score) || score is < 1 or > 5)
+                if (!TryParseScore(text, out int score))
                     return Fail(_satisfaction, text, "must be an integer from 1 to 5, or empty.", out error);
                 satisfaction = score;
             }
-        }
-
-        int attributeCount = 0;
-        foreach (var (ordinal, name) in _attributes)
-        {
-            var value = row.GetFieldSpan(ordinal);
-            if (!value.IsEmpty)
-                _scratch[attributeCount++] = new(name, _pool.Get(value));
         }
 
         interaction = new Interaction(
@@ -203,26 +206,113 @@ internal sealed class CsvRowMapper
             duration == 0 ? 0 : duration,
             outcome,
             satisfaction,
-            attributeCount == 0 ? null : (IEnumerable<KeyValuePair<string, string>>)new ArraySegment<KeyValuePair<string, string>>(_scratch, 0, attributeCount));
+            _attributeOrdinals.Length == 0 ? null : Attributes(row));
         error = default;
         return true;
     }
 
-    private bool Required(CsvDataReader row, int ordinal, out ReadOnlySpan<char> text, out CsvRowError error)
+    /// <summary>Gets the row's attributes (an empty cell is absent), or <see langword="null"/> when it has none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private AttributeMap? Attributes(CsvRecord row)
     {
-        text = row.GetFieldSpan(ordinal).Trim();
+        bool any = false, shared = true;
+        for (int a = 0; a < _attributeOrdinals.Length; a++)
+        {
+            var value = row[_attributeOrdinals[a]];
+            if (value.IsEmpty)
+            {
+                _attributeValues[a] = null;
+                _attributeKeys[a] = 0;
+                continue;
+            }
+            any = true;
+            _attributeValues[a] = _pool.Get(value, out int id);
+            _attributeKeys[a] = id + 1;
+            shared &= id != CsvStringPool.NotPooled;
+        }
+        if (!any)
+            return null;
+        return shared ? _maps.Get(_attributeKeys, _attributeValues) : _maps.Build(_attributeValues);
+    }
+
+    /// <summary>Parses an invariant-culture number of seconds, as <see cref="double.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out double)"/> with <see cref="NumberStyles.Float"/> does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool TryParseSeconds(ReadOnlySpan<char> text, out double value)
+    {
+        // The usual forms (digits, a '.' and digits) directly; anything else (signs, exponents, long numbers) as
+        // double.TryParse reads it.
+        ulong mantissa = 0;
+        int digits = 0, decimals = -1;
+        foreach (char c in text)
+        {
+            uint digit = (uint)(c - '0');
+            if (digit <= 9)
+            {
+                mantissa = (mantissa * 10) + digit;
+                digits++;
+                if (decimals >= 0)
+                    decimals++;
+            }
+            else if (c != '.' || decimals >= 0 || digits == 0)
+            {
+                digits = int.MaxValue;
+                break;
+            }
+            else
+            {
+                decimals = 0;
+            }
+        }
+        if (digits <= MaxFastDigits && decimals != 0)
+        {
+            value = decimals < 0 ? mantissa : mantissa / PowersOfTen[decimals];
+            return true;
+        }
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>Parses a satisfaction score, an integer from 1 to 5.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryParseScore(ReadOnlySpan<char> text, out int score)
+    {
+        if (text.Length == 1 && (uint)(text[0] - '1') <= 4)
+        {
+            score = text[0] - '0';
+            return true;
+        }
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out score) && score is >= 1 and <= 5;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Required(CsvRecord row, int ordinal, out ReadOnlySpan<char> text, out CsvRowError error)
+    {
+        text = Trimmed(row[ordinal]);
         if (!text.IsEmpty)
         {
             error = default;
             return true;
         }
-        error = new(ordinal + 1, _headers[ordinal], null, "is required but empty.");
+        return Fail(ordinal, default, "is required but empty.", out error);
+    }
+
+    /// <summary>Trims white space from both ends, as <see cref="MemoryExtensions.Trim(ReadOnlySpan{char})"/> does, at once when the ends are visible ASCII.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<char> Trimmed(ReadOnlySpan<char> text) =>
+        text.IsEmpty || (char.IsAsciiLetterOrDigit(text[0]) && char.IsAsciiLetterOrDigit(text[^1])) ? text : text.Trim();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool WrongFieldCount(int count, out CsvRowError error)
+    {
+        string reason = string.Create(CultureInfo.InvariantCulture, $"the row has {count} fields but the header has {_headers.Length}.");
+        error = count < _headers.Length ? new(count + 1, _headers[count], null, reason) : new(_headers.Length + 1, null, null, reason);
         return false;
     }
 
+    /// <summary>Describes what is wrong with a field: its value as read (none when empty) and why.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private bool Fail(int ordinal, ReadOnlySpan<char> value, string reason, out CsvRowError error)
     {
-        error = new(ordinal + 1, _headers[ordinal], new string(value), reason);
+        error = new(ordinal + 1, _headers[ordinal], value.IsEmpty ? null : new string(value), reason);
         return false;
     }
 

@@ -180,6 +180,68 @@ public class CsvInteractionReaderTests
     }
 
     [Fact]
+    public void Read_Durations_AreTheDoublesDoubleParseGives()
+    {
+        var rng = new Random(5);
+        var written = new List<string>();
+        for (int n = 0; n < 3000; n++)
+        {
+            string digits = new(Enumerable.Range(0, rng.Next(1, 19)).Select(_ => (char)('0' + rng.Next(10))).ToArray());
+            int point = rng.Next(-1, digits.Length);
+            written.Add(point <= 0 ? digits : digits[..point] + "." + digits[point..]);
+        }
+        written.AddRange(["0", "0.0", "000123.4500", "1.", ".5", "1e3", "999999999999999", "9999999999999999", "0.1", "0.3", "123456789012345.6", "4.35", "2.675"]);
+
+        var result = Read(Lines([Header, .. written.Select((d, n) => Row($"i-{n}", duration: d))]));
+
+        Assert.Empty(result.Rejections);
+        Assert.Equal(
+            written.Select(d => BitConverter.DoubleToInt64Bits(double.Parse(d, System.Globalization.CultureInfo.InvariantCulture))),
+            result.Interactions.Select(i => BitConverter.DoubleToInt64Bits(i.DurationSeconds)));
+    }
+
+    [Fact]
+    public void Read_RepeatedAttributeValues_ShareOneAttributeMap_AndKeepTheirOwnValues()
+    {
+        string longNote = new('n', 100);
+        var result = Read(Lines(
+            Header + ",note",
+            Row("i-1", queue: "north") + ",a",
+            Row("i-2", queue: "south") + ",a",
+            Row("i-3", queue: "north") + ",a",
+            Row("i-4", queue: "north") + ",",
+            Row("i-5", queue: "north") + "," + longNote,
+            Row("i-6", queue: "north") + "," + longNote));
+
+        var i = result.Interactions;
+        Assert.Same(i[0].Attributes, i[2].Attributes);
+        Assert.NotSame(i[0].Attributes, i[1].Attributes);
+        Assert.Equal([new("queue", "north"), new("note", "a")], i[0].Attributes);
+        Assert.Equal([new("queue", "south"), new("note", "a")], i[1].Attributes);
+        Assert.Equal([new("queue", "north")], i[3].Attributes);
+        Assert.Equal([new("queue", "north"), new("note", longNote)], i[4].Attributes);
+        Assert.Equal(i[4].Attributes, i[5].Attributes);
+    }
+
+    [Fact]
+    public void Read_ChannelAndOutcomeSpellings_AreEachReadTheirOwnWay()
+    {
+        string[] channels = ["voice", "Voice Call", "PHONE", "chat", "video call", "Video", "email", "call", "voice", "EMAIL", "chat", "video"];
+        string[] outcomes = ["resolved", "FAILED", "Problematic", "failed", "RESOLVED", "problematic"];
+        var rows = Enumerable.Range(0, 40).Select(n => Row($"i-{n}", channel: channels[n % channels.Length], outcome: outcomes[n % outcomes.Length]));
+
+        var result = Read(Lines([Header, .. rows, Row("i-x", channel: "fax"), Row("i-y", outcome: "done")]));
+
+        for (int n = 0; n < 40; n++)
+        {
+            Assert.True(WireNames.TryParseChannel(channels[n % channels.Length], out var channel));
+            Assert.True(WireNames.TryParseOutcome(outcomes[n % outcomes.Length], out var outcome));
+            Assert.Equal((channel, outcome), (result.Interactions[n].Channel, result.Interactions[n].Outcome));
+        }
+        Assert.Equal([4, 7], result.Rejections.Select(r => r.Column));
+    }
+
+    [Fact]
     public void Read_LineEndings_CrLfAndLoneCr_AreRowBreaks()
     {
         string csv = Header + "\r\n" + Row("i-1") + "\r" + Row("i-2") + "\r\n" + Row("i-3", duration: "x") + "\n";
