@@ -21,6 +21,7 @@ internal sealed class KafkaProducerSink<T> : IDisposable
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan DisposeFlushTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ProducerConfig _config;
     private readonly JsonConverter<T> _converter;
@@ -32,7 +33,7 @@ internal sealed class KafkaProducerSink<T> : IDisposable
     private readonly KafkaMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private readonly HashSet<BatchDelivery> _active = [];
+    private readonly HashSet<DeliveryRound> _active = [];
     private IProducer<string, byte[]>? _producer;
     private bool _producerFailed;
     private bool _disposed;
@@ -70,35 +71,52 @@ internal sealed class KafkaProducerSink<T> : IDisposable
             return;
 
         var producer = GetProducer();
-        var delivery = new BatchDelivery(batch.Count);
-        lock (_gate)
-            _active.Add(delivery);
-        try
+        var values = new byte[]?[batch.Count];
+        var failures = new List<(int Index, ErrorCode Code, string Reason)>();
+        long started = _time.GetTimestamp();
+        List<int>? indices = null; // null: the whole batch
+        var delay = FirstRetryDelay;
+        while (true)
         {
-            ProduceAll(producer, batch, delivery, cancellationToken, out var retry);
-            while (retry is { } pending)
+            var round = new DeliveryRound(values, failures);
+            lock (_gate)
+                _active.Add(round);
+            try
             {
-                await Task.Delay(pending.Delay, _time, cancellationToken).ConfigureAwait(false);
-                var next = TimeSpan.FromTicks(Math.Min(pending.Delay.Ticks * 2, MaxRetryDelay.Ticks));
-                ProduceFrom(producer, batch, delivery, pending with { Delay = next }, cancellationToken, out retry);
+                await ProduceRoundAsync(producer, batch, indices, round, started, cancellationToken).ConfigureAwait(false);
+                round.AllProduced();
+                await round.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_gate)
+                    _active.Remove(round);
             }
 
-            delivery.AllProduced();
-            await delivery.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            lock (_gate)
-                _active.Remove(delivery);
+            // Messages refused for a topic-level reason were not written: send them again once the topic's metadata is fresh.
+            var again = round.TakeRetries();
+            if (again.Count == 0)
+                break;
+            if (_time.GetElapsedTime(started) >= _deliveryTimeout)
+            {
+                failures.AddRange(again);
+                break;
+            }
+
+            Log.ProduceRetry(_logger, Topic, again[0].Code, again[0].Reason, delay);
+            await RefreshMetadataAsync(producer, started, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            delay = Double(delay);
+            indices = [.. again.Select(r => r.Index).Order()];
         }
 
-        var failures = delivery.Failures(batch, _id);
-        _metrics.Produced(Topic, batch.Count - failures.Count);
-        if (failures.Count == 0)
+        var failed = failures.OrderBy(f => f.Index).Select(f => new KafkaDeliveryFailure(_id(batch[f.Index]), f.Code, f.Reason)).ToList();
+        _metrics.Produced(Topic, batch.Count - failed.Count);
+        if (failed.Count == 0)
             return;
-        _metrics.ProduceFailed(Topic, failures.Count);
-        Log.DeliveryFailed(_logger, failures.Count, batch.Count, Topic, failures[0].Id, failures[0].Error, failures[0].Reason);
-        throw new KafkaDeliveryException(Topic, batch.Count, failures);
+        _metrics.ProduceFailed(Topic, failed.Count);
+        Log.DeliveryFailed(_logger, failed.Count, batch.Count, Topic, failed[0].Id, failed[0].Error, failed[0].Reason);
+        throw new KafkaDeliveryException(Topic, batch.Count, failed);
     }
 
     public void Dispose()
@@ -133,26 +151,25 @@ internal sealed class KafkaProducerSink<T> : IDisposable
         }
     }
 
-    private void ProduceAll(IProducer<string, byte[]> producer, IReadOnlyList<T> batch, BatchDelivery delivery, CancellationToken cancellationToken, out PendingRetry? retry) =>
-        ProduceFrom(producer, batch, delivery, new PendingRetry(0, FirstRetryDelay, _time.GetTimestamp()), cancellationToken, out retry);
-
-    private void ProduceFrom(IProducer<string, byte[]> producer, IReadOnlyList<T> batch, BatchDelivery delivery, PendingRetry from, CancellationToken cancellationToken, out PendingRetry? retry)
+    /// <summary>Hands the messages of a round to the producer; waits and retries when it refuses one for a passing reason.</summary>
+    private async Task ProduceRoundAsync(IProducer<string, byte[]> producer, IReadOnlyList<T> batch, List<int>? indices, DeliveryRound round, long started, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
         var options = CallStreamJsonContext.Default.Options;
-        var delay = from.Delay;
-        for (int i = from.Index; i < batch.Count; i++)
+        var delay = FirstRetryDelay;
+        int count = indices?.Count ?? batch.Count;
+        for (int k = 0; k < count; k++)
         {
-            var item = batch[i];
-            var value = delivery.Values[i];
-            if (value is null)
+            int index = indices is null ? k : indices[k];
+            var item = batch[index];
+            if (round.Values[index] is not { } value)
             {
                 buffer.ResetWrittenCount();
                 writer.Reset(buffer);
                 _converter.Write(writer, item, options);
                 writer.Flush();
-                value = delivery.Values[i] = buffer.WrittenSpan.ToArray();
+                value = round.Values[index] = buffer.WrittenSpan.ToArray();
             }
 
             var message = new Message<string, byte[]>
@@ -161,49 +178,76 @@ internal sealed class KafkaProducerSink<T> : IDisposable
                 Value = value,
                 Timestamp = _eventTime is null ? Timestamp.Default : new Timestamp(_eventTime(item)),
             };
-            try
+            while (true)
             {
-                producer.Produce(Topic, message, delivery.Handler);
-                delivery.Produced();
-                delay = FirstRetryDelay;
-            }
-            catch (ProduceException<string, byte[]> ex)
-            {
-                var error = ex.Error;
-                if (error.IsFatal || IsPermanent(error.Code))
+                try
                 {
-                    delivery.Fail(i, error.Code, error.Reason);
-                    if (error.IsFatal)
+                    producer.Produce(Topic, message, round.Handler);
+                    round.Produced();
+                    delay = FirstRetryDelay;
+                    break;
+                }
+                catch (ProduceException<string, byte[]> ex)
+                {
+                    var error = ex.Error;
+                    if (!error.IsFatal && IsPermanent(error.Code))
                     {
-                        FailRest(delivery, i + 1, batch.Count, error);
-                        retry = null;
+                        round.Fail(index, error.Code, error.Reason);
+                        break;
+                    }
+
+                    if (error.IsFatal || _time.GetElapsedTime(started) >= _deliveryTimeout || cancellationToken.IsCancellationRequested)
+                    {
+                        // Nothing more of the batch can go out: the producer is broken, or the time is up.
+                        for (int rest = k; rest < count; rest++)
+                        {
+                            int i = indices is null ? rest : indices[rest];
+                            round.Fail(i, error.Code, rest == k ? error.Reason : "not sent: an earlier message of the batch could not be produced (" + error.Reason + ")");
+                        }
+
                         return;
                     }
 
-                    continue;
+                    Log.ProduceRetry(_logger, Topic, error.Code, error.Reason, delay);
+                    if (IsTopicError(error.Code))
+                        await RefreshMetadataAsync(producer, started, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                    delay = Double(delay);
                 }
-
-                if (_time.GetElapsedTime(from.Started) >= _deliveryTimeout || cancellationToken.IsCancellationRequested)
-                {
-                    FailRest(delivery, i, batch.Count, error);
-                    retry = null;
-                    return;
-                }
-
-                Log.ProduceRetry(_logger, Topic, error.Code, error.Reason, delay);
-                retry = new PendingRetry(i, delay, from.Started);
-                return;
             }
         }
-
-        retry = null;
     }
 
-    private static void FailRest(BatchDelivery delivery, int from, int count, Error error)
+    private static TimeSpan Double(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+
+    /// <summary>
+    /// Asks the brokers for the topic's metadata through the producer's own handle. librdkafka remembers a topic error
+    /// (for example <see cref="ErrorCode.TopicAuthorizationFailed"/>) and refuses to produce to the topic until its next
+    /// metadata refresh, which by default comes only every 5 minutes.
+    /// </summary>
+    private async Task RefreshMetadataAsync(IProducer<string, byte[]> producer, long started, CancellationToken cancellationToken)
     {
-        for (int j = from; j < count; j++)
-            delivery.Fail(j, error.Code, j == from ? error.Reason : "not sent: an earlier message of the batch could not be produced (" + error.Reason + ")");
+        var remaining = _deliveryTimeout - _time.GetElapsedTime(started);
+        var timeout = remaining < MetadataTimeout ? remaining : MetadataTimeout;
+        if (timeout <= TimeSpan.Zero)
+            return;
+        await Task.Run(() =>
+        {
+            try
+            {
+                using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+                admin.GetMetadata(Topic, timeout);
+            }
+            catch (KafkaException ex)
+            {
+                Log.ClientError(_logger, producer.Name, ex.Error.Code, ex.Error.Reason);
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Errors that librdkafka keeps reporting for a topic until it refreshes the topic's metadata.</summary>
+    private static bool IsTopicError(ErrorCode code) => code is ErrorCode.TopicAuthorizationFailed or ErrorCode.Local_UnknownTopic
+        or ErrorCode.UnknownTopicOrPart or ErrorCode.Local_UnknownPartition or ErrorCode.LeaderNotAvailable or ErrorCode.TopicException;
 
     /// <summary>Errors that retrying the same message cannot cure.</summary>
     private static bool IsPermanent(ErrorCode code) => code is ErrorCode.MsgSizeTooLarge
@@ -251,21 +295,25 @@ internal sealed class KafkaProducerSink<T> : IDisposable
         }
     }
 
-    private sealed record PendingRetry(int Index, TimeSpan Delay, long Started);
-
-    /// <summary>The messages of one batch in flight: counts outstanding delivery reports and records failures by index.</summary>
-    private sealed class BatchDelivery
+    /// <summary>
+    /// One round of sends of a batch: counts outstanding delivery reports, and sorts the failures into those that are
+    /// final and those a topic-level refusal caused (the broker did not write the message), which are sent again.
+    /// </summary>
+    private sealed class DeliveryRound
     {
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly List<(int Index, ErrorCode Code, string Reason)> _failures = [];
+        private readonly List<(int Index, ErrorCode Code, string Reason)> _failures;
+        private readonly List<(int Index, ErrorCode Code, string Reason)> _retries = [];
         private int _outstanding = 1; // released by AllProduced
 
-        public BatchDelivery(int count)
+        public DeliveryRound(byte[]?[] values, List<(int Index, ErrorCode Code, string Reason)> failures)
         {
-            Values = new byte[]?[count];
+            Values = values;
+            _failures = failures;
             Handler = OnReport;
         }
 
+        /// <summary>Gets the serialised values of the whole batch, by index; a delivery report carries the very array produced.</summary>
         public byte[]?[] Values { get; }
 
         public Action<DeliveryReport<string, byte[]>> Handler { get; }
@@ -284,13 +332,10 @@ internal sealed class KafkaProducerSink<T> : IDisposable
 
         public void Abandon(Exception reason) => _done.TrySetException(reason);
 
-        public List<KafkaDeliveryFailure> Failures(IReadOnlyList<T> batch, Func<T, string> id)
+        public List<(int Index, ErrorCode Code, string Reason)> TakeRetries()
         {
-            lock (_failures)
-            {
-                _failures.Sort((a, b) => a.Index.CompareTo(b.Index));
-                return [.. _failures.Select(f => new KafkaDeliveryFailure(id(batch[f.Index]), f.Code, f.Reason))];
-            }
+            lock (_retries)
+                return [.. _retries];
         }
 
         private void OnReport(DeliveryReport<string, byte[]> report)
@@ -299,7 +344,15 @@ internal sealed class KafkaProducerSink<T> : IDisposable
             {
                 int index = Array.IndexOf(Values, report.Message.Value);
                 Debug.Assert(index >= 0, "a delivery report carries the value array that was produced");
-                Fail(index, report.Error.Code, report.Error.Reason);
+                if (report.Status == PersistenceStatus.NotPersisted && IsTopicError(report.Error.Code))
+                {
+                    lock (_retries)
+                        _retries.Add((index, report.Error.Code, report.Error.Reason));
+                }
+                else
+                {
+                    Fail(index, report.Error.Code, report.Error.Reason);
+                }
             }
 
             Release();
