@@ -136,3 +136,48 @@ internal static class TopicCounts
         })];
     }
 }
+
+/// <summary>Writes interactions (or raw values) to chosen partitions.</summary>
+internal static class Seed
+{
+    public static void Interactions(InProcessKafkaCluster cluster, string topic, int partition, IEnumerable<Interaction> interactions, Func<Interaction, DateTimeOffset>? timestamp = null)
+    {
+        using var producer = RawClients.Producer(cluster);
+        foreach (var interaction in interactions)
+        {
+            var value = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(interaction, CallStream.Json.CallStreamJsonContext.Default.Interaction);
+            producer.Produce(new TopicPartition(topic, partition), new Message<byte[]?, byte[]?>
+            {
+                Key = System.Text.Encoding.UTF8.GetBytes(interaction.CustomerId),
+                Value = value,
+                Timestamp = timestamp is null ? Timestamp.Default : new Timestamp(timestamp(interaction)),
+            });
+        }
+
+        Assert.Equal(0, producer.Flush(Eventually.Generous));
+    }
+
+    public static void Raw(InProcessKafkaCluster cluster, string topic, int partition, params (string? Key, byte[]? Value)[] messages)
+    {
+        using var producer = RawClients.Producer(cluster);
+        foreach (var (key, value) in messages)
+        {
+            producer.Produce(new TopicPartition(topic, partition), new Message<byte[]?, byte[]?>
+            {
+                Key = key is null ? null : System.Text.Encoding.UTF8.GetBytes(key),
+                Value = value,
+            });
+        }
+
+        Assert.Equal(0, producer.Flush(Eventually.Generous));
+    }
+
+    /// <summary>Reads the committed offsets of a group.</summary>
+    public static Dictionary<int, long> Committed(InProcessKafkaCluster cluster, string topic, string groupId, int partitions)
+    {
+        var config = cluster.CreateConsumerConfig(groupId);
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
+        return consumer.Committed([.. Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p))], Eventually.Generous)
+            .ToDictionary(c => c.Partition.Value, c => c.Offset.Value);
+    }
+}
