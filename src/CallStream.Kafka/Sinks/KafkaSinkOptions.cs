@@ -17,15 +17,18 @@ public sealed class KafkaSinkOptions : KafkaClientOptions
     /// <value>The default value is <see langword="null"/>: <c>consumerdata</c> for interactions, <c>callstream-alerts</c> for alerts.</value>
     public string? Topic { get; set; }
 
-    /// <summary>Gets or sets how long the producer waits for more messages to fill a batch (<c>linger.ms</c>).</summary>
-    /// <value>The default value is 20 milliseconds.</value>
-    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>Gets or sets how long the producer waits for more messages to fill a batch (<c>linger.ms</c>). A write
+    /// waits for its acknowledgements, so the linger adds to every write: measured on the in-process cluster, 5 ms
+    /// produced about 270,000 interactions/s, 20 ms about 150,000 and 0 ms about 180,000.</summary>
+    /// <value>The default value is 5 milliseconds.</value>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Gets or sets the largest record batch the producer sends to one partition, in bytes (<c>batch.size</c>).</summary>
     /// <value>The default value is 1,000,000 bytes.</value>
     public int BatchBytes { get; set; } = 1_000_000;
 
-    /// <summary>Gets or sets the compression of record batches (<c>compression.type</c>).</summary>
+    /// <summary>Gets or sets the compression of record batches (<c>compression.type</c>). JSON compresses well: LZ4 about
+    /// doubled the throughput measured on the in-process cluster, at little CPU cost.</summary>
     /// <value>The default value is <see cref="CompressionType.Lz4"/>.</value>
     public CompressionType Compression { get; set; } = CompressionType.Lz4;
 

@@ -24,10 +24,10 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
     private readonly Dictionary<int, SortedSet<long>> _pending = [];
     private IProducer<byte[]?, byte[]?>? _producer;
     private volatile bool _acknowledged;
-    private volatile Exception? _failure;
+    private Exception? _failure;
 
     /// <summary>Gets the first dead letter that could not be published, which makes the source stop.</summary>
-    public Exception? Failure => _failure;
+    public Exception? Failure => Volatile.Read(ref _failure);
 
     /// <summary>Publishes a record that is not a valid interaction.</summary>
     public void Publish(ConsumeResult<byte[], byte[]> record, PoisonRecordException error)
@@ -154,7 +154,7 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
                 if (e.IsFatal)
                 {
                     Log.FatalError(logger, p.Name, e.Code, e.Reason);
-                    _failure ??= new KafkaException(e);
+                    Interlocked.CompareExchange(ref _failure, new KafkaException(e), null);
                 }
                 else
                 {
@@ -187,7 +187,7 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
     private void Fail(int partition, long offset, Error error)
     {
         Log.DeadLetterFailed(logger, _topic, partition, offset, _deadLetterTopic, error.Code, error.Reason);
-        _failure ??= new KafkaException(new Error(error.Code,
-            $"Record {_topic}[{partition}]@{offset} could not be published to the dead-letter topic '{_deadLetterTopic}': {error.Reason}. The source stopped so that the record is not skipped."));
+        Interlocked.CompareExchange(ref _failure, new KafkaException(new Error(error.Code,
+            $"Record {_topic}[{partition}]@{offset} could not be published to the dead-letter topic '{_deadLetterTopic}': {error.Reason}. The source stopped so that the record is not skipped.")), null);
     }
 }

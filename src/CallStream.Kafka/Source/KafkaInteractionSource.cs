@@ -17,7 +17,7 @@ namespace CallStream.Kafka;
 /// moves on. A partition is reported caught up only when the consumer has read up to the end the broker reported.
 /// </summary>
 /// <remarks>
-/// <para>The consumer runs on a thread of its own, started by <see cref="ReadAsync"/> (no I/O before), and reads up to
+/// <para>The consumer runs on a thread of its own, started when the events are first enumerated (no I/O before), and reads up to
 /// <see cref="KafkaSourceOptions.EventQueueCapacity"/> events ahead of the reader. Handlers run on that thread.</para>
 /// <para>All members are thread-safe. A source is read once; dispose it when done.</para>
 /// </remarks>
@@ -44,6 +44,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
     private readonly ConcurrentDictionary<int, long> _revokedAtEpoch = new();
     private readonly ConcurrentDictionary<int, bool> _owned = new();
     private int _started;
+    private int _running;
     private int _disposed;
     private long _consumed;
     private long _deadLettered;
@@ -117,8 +118,6 @@ public sealed class KafkaInteractionSource : IInteractionSource
         if (Interlocked.Exchange(ref _started, 1) != 0)
             throw new InvalidOperationException("A KafkaInteractionSource is read once; create another source to read again.");
         _handlers = handlers ?? new SourceHandlers();
-        var thread = new Thread(Run) { IsBackground = true, Name = $"callstream-kafka-{_topic}" };
-        thread.Start();
         return ReadEventsAsync(cancellationToken);
     }
 
@@ -145,14 +144,20 @@ public sealed class KafkaInteractionSource : IInteractionSource
         return _lookup.FindAsync([.. partitions.Distinct()], timestamp, cancellationToken);
     }
 
-    /// <summary>Stops reading gracefully (as cancelling <see cref="ReadAsync"/> does), waits for the consumer to close, and releases the clients.</summary>
+    /// <summary>
+    /// Stops reading (revoking the partitions through <see cref="SourceHandlers.OnRevoking"/> and committing, as
+    /// cancelling <see cref="ReadAsync"/> does), waits for the consumer to close, and releases the clients. Unlike a
+    /// cancellation it does not wait for the reader to take the last partition events: those that do not fit in the
+    /// queue are dropped.
+    /// </summary>
     /// <returns>A task that completes when everything is closed.</returns>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         RequestStop();
-        if (Volatile.Read(ref _started) != 0)
+        TryCancel(_readerGone);
+        if (Volatile.Read(ref _running) != 0)
             await _stopped.Task.ConfigureAwait(false);
         _lookup.Dispose();
         _metrics.Dispose();
@@ -163,6 +168,9 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     private async IAsyncEnumerable<SourceEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        Volatile.Write(ref _running, 1);
+        new Thread(Run) { IsBackground = true, Name = $"callstream-kafka-{_topic}" }.Start();
         using var registration = cancellationToken.Register(static state => ((KafkaInteractionSource)state!).RequestStop(), this);
         var reader = _events.Reader;
         try

@@ -212,6 +212,16 @@ public sealed class KafkaInteractionSinkTests
     }
 
     [Fact]
+    public async Task UnknownLibrdkafkaSetting_FailsTheFirstWrite_NamingIt()
+    {
+        var options = new KafkaSinkOptions { BootstrapServers = "127.0.0.1:1" };
+        options.Settings["no.such.setting"] = "1";
+        await using var sink = new KafkaInteractionSink(options);
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () => await sink.WriteBatchAsync([TestData.Interaction(1)], Ct));
+        Assert.Contains("no.such.setting", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_ThrowsNamingTheOption()
     {
         var ex = Assert.Throws<ArgumentException>(() => new KafkaInteractionSink(new KafkaSinkOptions { Topic = "bad topic" }));

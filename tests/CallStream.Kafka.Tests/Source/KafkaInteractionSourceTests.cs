@@ -314,6 +314,63 @@ public sealed class KafkaInteractionSourceTests
         }
     }
 
+    [Fact]
+    public async Task CooperativeRebalance_OnlyTheMovedPartitionsAreRevoked_AndTheNewOwnerResumesAfterTheDurableRecords()
+    {
+        using var cluster = InProcessKafkaCluster.Start();
+        cluster.CreateTopic(Topic, partitions: 4, replicationFactor: 3);
+        await using (var sink = new KafkaInteractionSink(KafkaOptions.Sink(cluster)))
+            await sink.WriteBatchAsync(TestData.Interactions(400), Ct);
+        var ends = TopicCounts.Ends(cluster, Topic, 4);
+        var half = Enumerable.Range(0, 4).ToDictionary(p => p, p => ends[p].High / 2);
+        KafkaSourceOptions Options()
+        {
+            var options = KafkaOptions.Source(cluster, Topic, "cooperative");
+            options.Settings["partition.assignment.strategy"] = "cooperative-sticky";
+            options.CommitInterval = TimeSpan.FromMilliseconds(100);
+            return options;
+        }
+
+        var first = new KafkaInteractionSource(Options());
+        var tracker = new CheckpointTracker();
+        tracker.Advanced += first.StoreOffset;
+        var revoked = new ConcurrentQueue<int>();
+        var handlers = new SourceHandlers
+        {
+            OnRevoking = (partitions, _) =>
+            {
+                foreach (int p in partitions)
+                    revoked.Enqueue(p);
+                return ValueTask.CompletedTask;
+            },
+        };
+        await using var run1 = new SourceRun(first, handlers, e =>
+        {
+            if (e.Kind == SourceEventKind.Record && e.Offset < half[e.Partition])
+                tracker.Begin(e.Partition, e.Offset).Complete();
+        });
+        run1.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp) == 4, "the first member read everything");
+        Eventually.Holds(() => Seed.Committed(cluster, Topic, "cooperative", 4).SequenceEqual(half), Eventually.Generous, "the durable offsets committed");
+
+        await using var run2 = new SourceRun(new KafkaInteractionSource(Options()));
+        Eventually.Holds(() =>
+        {
+            var owned1 = Owned(run1.Events);
+            var owned2 = Owned(run2.Events);
+            return owned2.Count > 0 && owned1.Count + owned2.Count == 4 && owned1.Values.Concat(owned2.Values).All(c => c);
+        }, Eventually.Generous, "the group settled");
+
+        var moved = Owned(run2.Events).Keys.Order().ToList();
+        Assert.Equal(moved, revoked.Distinct().Order());
+        Assert.Equal(moved, run1.OfKind(SourceEventKind.PartitionRevoked).Select(e => e.Partition).Order());
+        Assert.Equal(4, run1.OfKind(SourceEventKind.PartitionAssigned).Count); // the kept partitions were never re-assigned
+        foreach (int p in moved)
+        {
+            Assert.Equal(SourceEvent.PartitionAssigned(p, half[p], half[p]), run2.Events.First(e => e.Partition == p));
+            Assert.Equal(Enumerable.Range((int)half[p], (int)(ends[p].High - half[p])).Select(o => (long)o), run2.Records.Where(r => r.Partition == p).Select(r => r.Offset));
+        }
+    }
+
     /// <summary>The partitions a run owns now, and whether each was read to its end since it was assigned.</summary>
     private static Dictionary<int, bool> Owned(IReadOnlyList<SourceEvent> events)
     {
@@ -416,6 +473,51 @@ public sealed class KafkaInteractionSourceTests
         var afterAll = await source.GetOffsetsForTimeAsync([0, 1], TestData.Start.AddDays(1), Ct);
         Assert.Equal(new Dictionary<int, long> { [0] = 10, [1] = 10 }, afterAll);
         Assert.Empty(await source.GetOffsetsForTimeAsync([], TestData.Start, Ct));
+    }
+
+    [Fact]
+    public async Task UnknownLibrdkafkaSetting_FailsTheFirstRead_NamingIt()
+    {
+        var options = new KafkaSourceOptions { BootstrapServers = "127.0.0.1:1" };
+        options.Settings["no.such.setting"] = "1";
+        await using var source = new KafkaInteractionSource(options);
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await foreach (var _ in source.ReadAsync(cancellationToken: Ct))
+            {
+            }
+        });
+        Assert.Contains("no.such.setting", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispose_WhileNobodyReadsAndTheQueueIsFull_RevokesCommitsAndReturns()
+    {
+        using var cluster = InProcessKafkaCluster.Start(1);
+        cluster.CreateTopic(Topic, partitions: 2);
+        Seed.Interactions(cluster, Topic, 0, TestData.Interactions(50));
+        var options = KafkaOptions.Source(cluster, Topic, "abandoned");
+        options.EventQueueCapacity = 3;
+        var source = new KafkaInteractionSource(options);
+        int revoking = 0;
+        var handlers = new SourceHandlers
+        {
+            OnRevoking = (partitions, _) =>
+            {
+                source.StoreOffset(0, 2);
+                Interlocked.Increment(ref revoking);
+                return ValueTask.CompletedTask;
+            },
+        };
+        var enumerator = source.ReadAsync(handlers, Ct).GetAsyncEnumerator(Ct);
+        Assert.True(await enumerator.MoveNextAsync());
+        Eventually.Holds(() => source.Consumed >= 2, Eventually.Generous, "the queue filled up"); // partition 1 assigned, records 0 and 1
+
+        await source.DisposeAsync().AsTask().WaitAsync(Eventually.Generous, Ct);
+
+        Assert.Equal(1, revoking);
+        Assert.Equal(2, Seed.Committed(cluster, Topic, "abandoned", 2)[0]);
+        await enumerator.DisposeAsync();
     }
 
     [Fact]
