@@ -48,7 +48,12 @@ public sealed class KafkaAlertSinkTests
         var options = KafkaOptions.Sink(cluster, "alerts");
         options.DeliveryTimeout = TimeSpan.FromMilliseconds(500);
         await using var sink = new KafkaAlertSink(options);
-        await sink.WriteBatchAsync([TestData.Alert(0)], Ct);
+        await using (var warmUp = new BatchingSink<Alert>(sink, "kafka", new BatchingOptions { MaxAttempts = 60, FirstRetryDelay = TimeSpan.FromMilliseconds(50) }))
+        {
+            await warmUp.EnqueueAsync(TestData.Alert(0), cancellationToken: Ct); // sets the producer up, however slow the machine
+            await warmUp.FlushAsync(Ct);
+        }
+
         cluster.SetAllBrokersDown();
 
         var failing = new[] { TestData.Alert(1), TestData.Alert(2) };

@@ -496,6 +496,7 @@ public sealed class KafkaInteractionSourceTests
         using var cluster = InProcessKafkaCluster.Start(1);
         cluster.CreateTopic(Topic, partitions: 2);
         Seed.Interactions(cluster, Topic, 0, TestData.Interactions(50));
+        Seed.Interactions(cluster, Topic, 1, TestData.Interactions(50, first: 100)); // no partition can reach its end first
         var options = KafkaOptions.Source(cluster, Topic, "abandoned");
         options.EventQueueCapacity = 3;
         var source = new KafkaInteractionSource(options);
