@@ -74,8 +74,11 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
     /// <value>The default value is 10,000.</value>
     public int EventQueueCapacity { get; set; } = 10_000;
 
-    /// <summary>Gets the further settings of the dead-letter producer, applied after <see cref="KafkaClientOptions.Settings"/>
-    /// (which it shares with the consumer, for SASL and TLS).</summary>
+    /// <summary>Gets the further settings of the dead-letter producer. It also gets the connection and security settings of
+    /// <see cref="KafkaClientOptions.Settings"/> (names starting with <c>security.</c>, <c>sasl.</c>, <c>ssl</c>,
+    /// <c>socket.</c>, <c>reconnect.</c>, <c>retry.</c>, <c>client.</c>, <c>broker.</c>, <c>connections.</c>,
+    /// <c>metadata.</c>, <c>topic.metadata.</c>, <c>api.version</c>, <c>enable.ssl</c>, <c>https.</c>, and <c>debug</c>),
+    /// but not the consumer's other settings; these are applied after them.</summary>
     /// <value>The default value is an empty dictionary.</value>
     public Dictionary<string, string> DeadLetterSettings { get; } = new(StringComparer.Ordinal);
 
@@ -177,11 +180,26 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
             EnableDeliveryReports = true,
             DeliveryReportFields = "none",
         };
-        ApplyTo(config);
+        config.BootstrapServers = ResolveBootstrapServers();
+        foreach (var (key, value) in Settings)
+        {
+            if (IsConnectionSetting(key))
+                config.Set(key, value);
+        }
+
         foreach (var (key, value) in DeadLetterSettings)
             config.Set(key, value);
         return config;
     }
+
+    private static readonly string[] ConnectionPrefixes =
+    [
+        "security.", "sasl.", "ssl", "socket.", "reconnect.", "retry.", "client.", "broker.", "connections.",
+        "metadata.", "topic.metadata.", "api.version", "enable.ssl", "https.", "debug",
+    ];
+
+    private static bool IsConnectionSetting(string key) =>
+        ConnectionPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
 
     private static void CheckDuration(TimeSpan value, string name, TimeSpan min)
     {

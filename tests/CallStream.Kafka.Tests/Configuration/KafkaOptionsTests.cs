@@ -51,6 +51,29 @@ public sealed class KafkaOptionsTests
         Assert.Equal("poison", options.ResolvedDeadLetterTopic);
     }
 
+    [Fact]
+    public void DeadLetterConfig_GetsTheConnectionAndSecuritySettingsOnly_ThenItsOwn()
+    {
+        var options = new KafkaSourceOptions { BootstrapServers = "b:1" };
+        options.Settings["security.protocol"] = "sasl_ssl";
+        options.Settings["sasl.username"] = "u";
+        options.Settings["ssl.ca.location"] = "/ca.pem";
+        options.Settings["reconnect.backoff.ms"] = "10";
+        options.Settings["session.timeout.ms"] = "6000";
+        options.Settings["fetch.max.bytes"] = "1000000";
+        options.DeadLetterSettings["linger.ms"] = "50";
+        var config = options.BuildDeadLetterConfig().ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal("b:1", config["bootstrap.servers"]);
+        Assert.Equal("sasl_ssl", config["security.protocol"]);
+        Assert.Equal("u", config["sasl.username"]);
+        Assert.Equal("/ca.pem", config["ssl.ca.location"]);
+        Assert.Equal("10", config["reconnect.backoff.ms"]);
+        Assert.Equal("50", config["linger.ms"]);
+        Assert.Equal("True", config["enable.idempotence"]);
+        Assert.False(config.ContainsKey("session.timeout.ms"));
+        Assert.False(config.ContainsKey("fetch.max.bytes"));
+    }
+
     [Theory]
     [InlineData("enable.idempotence", "false")]
     [InlineData("acks", "1")]
