@@ -13,10 +13,10 @@ public interface IInteractionSource : IAsyncDisposable
     /// </summary>
     /// <param name="handlers">Callbacks for partition hand-overs, or <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">Stops reading gracefully: the source stops fetching, revokes its partitions
-    /// (calling <see cref="SourceHandlers.OnRevoking"/>), commits the stored offsets and then ends the sequence
+    /// (calling <see cref="InteractionSourceHandlers.OnRevoking"/>), commits the stored offsets and then ends the sequence
     /// normally.</param>
     /// <returns>The events; the sequence ends after a graceful stop and throws when the source fails for good.</returns>
-    IAsyncEnumerable<SourceEvent> ReadAsync(SourceHandlers? handlers = null, CancellationToken cancellationToken = default);
+    IAsyncEnumerable<InteractionSourceEvent> ReadAsync(InteractionSourceHandlers? handlers = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Says that every record of <paramref name="partition"/> before <paramref name="nextOffset"/> is durable in every

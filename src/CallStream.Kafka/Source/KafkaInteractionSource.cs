@@ -52,7 +52,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     // Consume thread only.
     private readonly Dictionary<int, PartitionState> _partitions = [];
-    private SourceHandlers _handlers = new();
+    private InteractionSourceHandlers _handlers = new();
     private IConsumer<Ignore, Interaction>? _consumer;
     private long _epoch;
     private long _lastStoreTicks;
@@ -112,12 +112,12 @@ public sealed class KafkaInteractionSource : IInteractionSource
     /// <exception cref="InvalidOperationException">The source is already being read, or was read before.</exception>
     /// <exception cref="ObjectDisposedException">The source is disposed.</exception>
     /// <exception cref="KafkaException">The consumer failed for good (a fatal client error, or a dead letter that could not be published).</exception>
-    public IAsyncEnumerable<SourceEvent> ReadAsync(SourceHandlers? handlers = null, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<InteractionSourceEvent> ReadAsync(InteractionSourceHandlers? handlers = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (Interlocked.Exchange(ref _started, 1) != 0)
             throw new InvalidOperationException("A KafkaInteractionSource is read once; create another source to read again.");
-        _handlers = handlers ?? new SourceHandlers();
+        _handlers = handlers ?? new InteractionSourceHandlers();
         return ReadEventsAsync(cancellationToken);
     }
 
@@ -145,7 +145,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
     }
 
     /// <summary>
-    /// Stops reading (revoking the partitions through <see cref="SourceHandlers.OnRevoking"/> and committing, as
+    /// Stops reading (revoking the partitions through <see cref="InteractionSourceHandlers.OnRevoking"/> and committing, as
     /// cancelling <see cref="ReadAsync"/> does), waits for the consumer to close, and releases the clients. Unlike a
     /// cancellation it does not wait for the reader to take the last partition events: those that do not fit in the
     /// queue are dropped.
@@ -166,7 +166,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         _readerGone.Dispose();
     }
 
-    private async IAsyncEnumerable<SourceEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<InteractionSourceEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         Volatile.Write(ref _running, 1);
@@ -195,7 +195,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
     }
 
     private bool IsStale(in Item item) =>
-        item.Event.Kind is SourceEventKind.Record or SourceEventKind.DeadLettered
+        item.Event.Kind is InteractionSourceEventKind.Record or InteractionSourceEventKind.DeadLettered
         && !_revokedAtEpoch.IsEmpty
         && _revokedAtEpoch.TryGetValue(item.Event.Partition, out long revokedAt)
         && item.Epoch < revokedAt;
@@ -292,12 +292,12 @@ public sealed class KafkaInteractionSource : IInteractionSource
         if (state.CaughtUp)
         {
             state.CaughtUp = false;
-            Emit(SourceEvent.PartitionActive(partition, "new records arrived"));
+            Emit(InteractionSourceEvent.PartitionActive(partition, "new records arrived"));
         }
 
         state.Position = offset + 1;
         state.RecheckEnd = false;
-        Emit(SourceEvent.Record(partition, offset, DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs), result.Message.Value));
+        Emit(InteractionSourceEvent.Record(partition, offset, DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs), result.Message.Value));
         Interlocked.Increment(ref _consumed);
         if (++_consumedUnreported >= ConsumedReportEvery)
             ReportConsumed();
@@ -311,7 +311,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         if (state.CaughtUp)
         {
             state.CaughtUp = false;
-            Emit(SourceEvent.PartitionActive(partition, "new records arrived"));
+            Emit(InteractionSourceEvent.PartitionActive(partition, "new records arrived"));
         }
 
         state.Position = offset + 1;
@@ -319,7 +319,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         _deadLetters.Publish(record, poison);
         Interlocked.Increment(ref _deadLettered);
         var timestamp = record.Message.Timestamp.Type == TimestampType.NotAvailable ? default : DateTimeOffset.FromUnixTimeMilliseconds(record.Message.Timestamp.UnixTimestampMs);
-        Emit(SourceEvent.DeadLettered(partition, offset, timestamp, poison.Kind + ": " + poison.Message));
+        Emit(InteractionSourceEvent.DeadLettered(partition, offset, timestamp, poison.Kind + ": " + poison.Message));
     }
 
     private void OnEndOfPartition(int partition, long offset)
@@ -331,7 +331,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         state.CaughtUp = true;
         state.RecheckEnd = false;
         Log.PartitionCaughtUp(_logger, _topic, partition, offset);
-        Emit(SourceEvent.PartitionCaughtUp(partition, offset));
+        Emit(InteractionSourceEvent.PartitionCaughtUp(partition, offset));
     }
 
     /// <summary>
@@ -371,7 +371,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
                     state.RecheckEnd = true;
                     string reason = stats.Leader >= 0 ? $"its leader (broker {stats.Leader}) is unreachable" : "it has no reachable leader";
                     Log.PartitionActive(_logger, _topic, partition, reason);
-                    Emit(SourceEvent.PartitionActive(partition, reason));
+                    Emit(InteractionSourceEvent.PartitionActive(partition, reason));
                 }
 
                 continue;
@@ -405,7 +405,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         state.CaughtUp = true;
         state.RecheckEnd = false;
         Log.PartitionCaughtUp(_logger, _topic, partition, ends.High.Value);
-        Emit(SourceEvent.PartitionCaughtUp(partition, ends.High.Value));
+        Emit(InteractionSourceEvent.PartitionCaughtUp(partition, ends.High.Value));
     }
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, Interaction> consumer, List<TopicPartition> assigned)
@@ -416,7 +416,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         if (_handlers.OnAssigned is { } onAssigned)
         {
             var list = partitions.Select(p => new AssignedPartition(p, committed[p])).ToList();
-            starts = RunHandler(nameof(SourceHandlers.OnAssigned), token => onAssigned(list, token), default(IReadOnlyDictionary<int, long>));
+            starts = RunHandler(nameof(InteractionSourceHandlers.OnAssigned), token => onAssigned(list, token), default(IReadOnlyDictionary<int, long>));
         }
 
         var result = new List<TopicPartitionOffset>(assigned.Count);
@@ -429,7 +429,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
             _partitions[partition] = new PartitionState { Position = start };
             _offsets.Assigned(partition, committedOffset);
             _owned[partition] = true;
-            Emit(SourceEvent.PartitionAssigned(partition, start, committedOffset), closing: true);
+            Emit(InteractionSourceEvent.PartitionAssigned(partition, start, committedOffset), closing: true);
         }
 
         Log.PartitionsAssigned(_logger, _topic, string.Join(",", result.Select(r => $"{r.Partition.Value}@{r.Offset}")));
@@ -464,7 +464,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
         var clock = Stopwatch.StartNew();
         if (_handlers.OnRevoking is { } onRevoking)
-            RunHandler(nameof(SourceHandlers.OnRevoking), async token => { await onRevoking(partitions, token).ConfigureAwait(false); return true; }, false);
+            RunHandler(nameof(InteractionSourceHandlers.OnRevoking), async token => { await onRevoking(partitions, token).ConfigureAwait(false); return true; }, false);
 
         // Dead letters of these partitions must be durable before offsets move past them.
         if (_deadLetters.AnyPending(partitions))
@@ -493,7 +493,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         Release(partitions);
         Log.PartitionsRevoked(_logger, _topic, string.Join(",", partitions), commits.Count == 0 ? "nothing" : string.Join(",", commits.Select(c => $"{c.Partition.Value}@{c.Offset.Value}")));
         foreach (int partition in partitions)
-            Emit(SourceEvent.PartitionRevoked(partition), closing: true);
+            Emit(InteractionSourceEvent.PartitionRevoked(partition), closing: true);
     }
 
     private void OnLost(IConsumer<Ignore, Interaction> consumer, List<TopicPartitionOffset> lost)
@@ -505,7 +505,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         Release(partitions);
         Log.PartitionsLost(_logger, _topic, string.Join(",", partitions));
         foreach (int partition in partitions)
-            Emit(SourceEvent.PartitionLost(partition), closing: true);
+            Emit(InteractionSourceEvent.PartitionLost(partition), closing: true);
     }
 
     private void Release(List<int> partitions)
@@ -629,7 +629,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
     /// <param name="sourceEvent">The event.</param>
     /// <param name="closing">Whether to keep waiting after a stop was requested (partition events); records are dropped
     /// instead, to be read again after the restart.</param>
-    private void Emit(SourceEvent sourceEvent, bool closing = false)
+    private void Emit(InteractionSourceEvent sourceEvent, bool closing = false)
     {
         var item = new Item(sourceEvent, _epoch);
         var writer = _events.Writer;
@@ -681,7 +681,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
     }
 
     /// <summary>A queued event and the revocation epoch at which it was read.</summary>
-    private readonly record struct Item(SourceEvent Event, long Epoch);
+    private readonly record struct Item(InteractionSourceEvent Event, long Epoch);
 
     /// <summary>What the consume thread knows about an assigned partition.</summary>
     private sealed class PartitionState

@@ -46,8 +46,8 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
     /// <value>The default value is 5 seconds.</value>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Gets or sets how long the source waits for <see cref="SourceHandlers.OnAssigned"/> and
-    /// <see cref="SourceHandlers.OnRevoking"/>; after that it goes on with the committed offsets, or with the offsets
+    /// <summary>Gets or sets how long the source waits for <see cref="InteractionSourceHandlers.OnAssigned"/> and
+    /// <see cref="InteractionSourceHandlers.OnRevoking"/>; after that it goes on with the committed offsets, or with the offsets
     /// stored so far. Keep it below the group's rebalance timeout (<c>max.poll.interval.ms</c>, 5 minutes by default).</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan HandlerTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -25,7 +25,7 @@ public sealed class KafkaInteractionSourceTests
         var ends = TopicCounts.Ends(cluster, Topic, 6);
 
         await using var run = new SourceRun(new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "readers")));
-        run.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp) == 6, "every partition caught up");
+        run.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp) == 6, "every partition caught up");
 
         var events = run.Events;
         var records = run.Records;
@@ -37,10 +37,10 @@ public sealed class KafkaInteractionSourceTests
         for (int partition = 0; partition < 6; partition++)
         {
             var ofPartition = events.Where(e => e.Partition == partition).ToList();
-            Assert.Equal(SourceEvent.PartitionAssigned(partition, -1, -1), ofPartition[0]);
-            var offsets = ofPartition.Where(e => e.Kind == SourceEventKind.Record).Select(e => e.Offset).ToList();
+            Assert.Equal(InteractionSourceEvent.PartitionAssigned(partition, -1, -1), ofPartition[0]);
+            var offsets = ofPartition.Where(e => e.Kind == InteractionSourceEventKind.Record).Select(e => e.Offset).ToList();
             Assert.Equal(Enumerable.Range(0, (int)ends[partition].High).Select(i => (long)i), offsets);
-            Assert.Equal(SourceEvent.PartitionCaughtUp(partition, ends[partition].High), ofPartition[^1]);
+            Assert.Equal(InteractionSourceEvent.PartitionCaughtUp(partition, ends[partition].High), ofPartition[^1]);
         }
     }
 
@@ -59,19 +59,19 @@ public sealed class KafkaInteractionSourceTests
         cluster.SetBrokerDown(3); // the leader of partition 2
 
         await using var run = new SourceRun(new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "watermarks")));
-        run.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp) == 2, "partitions 0 and 1 caught up");
+        run.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp) == 2, "partitions 0 and 1 caught up");
         run.WaitFor(_ => run.Source.Lag.ContainsKey(0) && run.Source.Lag.ContainsKey(1), "statistics after catching up");
 
-        Assert.Equal([0, 1], run.OfKind(SourceEventKind.PartitionCaughtUp).Select(e => e.Partition).Order());
-        Assert.DoesNotContain(run.Events, e => e.Partition == 2 && e.Kind is SourceEventKind.Record or SourceEventKind.PartitionCaughtUp);
+        Assert.Equal([0, 1], run.OfKind(InteractionSourceEventKind.PartitionCaughtUp).Select(e => e.Partition).Order());
+        Assert.DoesNotContain(run.Events, e => e.Partition == 2 && e.Kind is InteractionSourceEventKind.Record or InteractionSourceEventKind.PartitionCaughtUp);
 
         cluster.SetBrokerUp(3);
-        run.WaitFor(events => events.Any(e => e.Kind == SourceEventKind.PartitionCaughtUp && e.Partition == 2), "partition 2 caught up");
+        run.WaitFor(events => events.Any(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp && e.Partition == 2), "partition 2 caught up");
 
         var ofPartition2 = run.Events.Where(e => e.Partition == 2).ToList();
-        Assert.Equal(50, ofPartition2.Count(e => e.Kind == SourceEventKind.Record));
-        Assert.Equal(SourceEvent.PartitionCaughtUp(2, 50), ofPartition2[^1]);
-        Assert.Equal(SourceEventKind.Record, ofPartition2[^2].Kind);
+        Assert.Equal(50, ofPartition2.Count(e => e.Kind == InteractionSourceEventKind.Record));
+        Assert.Equal(InteractionSourceEvent.PartitionCaughtUp(2, 50), ofPartition2[^1]);
+        Assert.Equal(InteractionSourceEventKind.Record, ofPartition2[^2].Kind);
         Assert.Equal(49, ofPartition2[^2].Offset);
     }
 
@@ -87,24 +87,24 @@ public sealed class KafkaInteractionSourceTests
         Seed.Interactions(cluster, Topic, 1, TestData.Interactions(10, first: 100));
 
         await using var run = new SourceRun(new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "idle")));
-        run.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp) == 2, "both partitions caught up");
+        run.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp) == 2, "both partitions caught up");
 
         cluster.SetBrokerDown(3);
-        run.WaitFor(events => events.Any(e => e.Kind == SourceEventKind.PartitionActive && e.Partition == 1), "partition 1 active again");
-        var active = run.OfKind(SourceEventKind.PartitionActive).Single();
+        run.WaitFor(events => events.Any(e => e.Kind == InteractionSourceEventKind.PartitionActive && e.Partition == 1), "partition 1 active again");
+        var active = run.OfKind(InteractionSourceEventKind.PartitionActive).Single();
         Assert.Contains("broker 3", active.Reason, StringComparison.Ordinal);
 
         cluster.SetBrokerUp(3);
-        run.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp && e.Partition == 1) == 2, "partition 1 caught up again");
-        Assert.Equal(SourceEvent.PartitionCaughtUp(1, 10), run.Events.Last(e => e.Partition == 1));
+        run.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp && e.Partition == 1) == 2, "partition 1 caught up again");
+        Assert.Equal(InteractionSourceEvent.PartitionCaughtUp(1, 10), run.Events.Last(e => e.Partition == 1));
 
         Seed.Interactions(cluster, Topic, 0, TestData.Interactions(5, first: 10));
-        run.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp && e.Partition == 0) == 2, "partition 0 caught up again");
-        var tail = run.Events.Where(e => e.Partition == 0).SkipWhile(e => e.Kind != SourceEventKind.PartitionCaughtUp).Skip(1).ToList();
-        Assert.Equal(SourceEvent.PartitionActive(0, "new records arrived"), tail[0]);
+        run.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp && e.Partition == 0) == 2, "partition 0 caught up again");
+        var tail = run.Events.Where(e => e.Partition == 0).SkipWhile(e => e.Kind != InteractionSourceEventKind.PartitionCaughtUp).Skip(1).ToList();
+        Assert.Equal(InteractionSourceEvent.PartitionActive(0, "new records arrived"), tail[0]);
         Assert.Equal([10L, 11, 12, 13, 14], tail.Skip(1).Take(5).Select(e => e.Offset));
-        Assert.Equal(SourceEvent.PartitionCaughtUp(0, 15), tail[^1]);
-        Assert.DoesNotContain(run.Events, e => e.Kind == SourceEventKind.PartitionActive && e.Partition == 0 && e.Reason != "new records arrived");
+        Assert.Equal(InteractionSourceEvent.PartitionCaughtUp(0, 15), tail[^1]);
+        Assert.DoesNotContain(run.Events, e => e.Kind == InteractionSourceEventKind.PartitionActive && e.Partition == 0 && e.Reason != "new records arrived");
     }
 
     [Fact]
@@ -133,20 +133,20 @@ public sealed class KafkaInteractionSourceTests
 
         await using (var run = new SourceRun(source, onEvent: e =>
         {
-            if (e.Kind is SourceEventKind.Record or SourceEventKind.DeadLettered)
+            if (e.Kind is InteractionSourceEventKind.Record or InteractionSourceEventKind.DeadLettered)
                 tracker.Begin(e.Partition, e.Offset).Complete();
         }))
         {
-            run.WaitFor(events => events.Any(e => e.Kind == SourceEventKind.PartitionCaughtUp), "the partition caught up");
+            run.WaitFor(events => events.Any(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp), "the partition caught up");
             Assert.Equal([0L, 2, 7], run.Records.Select(r => r.Offset));
-            var dead = run.OfKind(SourceEventKind.DeadLettered);
+            var dead = run.OfKind(InteractionSourceEventKind.DeadLettered);
             Assert.Equal([1L, 3, 4, 5, 6], dead.Select(d => d.Offset));
             Assert.StartsWith("invalid-json: the value is not valid JSON", dead[0].Reason, StringComparison.Ordinal);
             Assert.StartsWith("invalid-utf8: the value is not valid UTF-8 (invalid byte sequence at byte 2)", dead[1].Reason, StringComparison.Ordinal);
             Assert.Equal("invalid-interaction: durationSeconds '-5': must not be negative.", dead[2].Reason);
             Assert.Equal("no-value: the message has no value (null).", dead[3].Reason);
             Assert.StartsWith("too-large: the value is ", dead[4].Reason, StringComparison.Ordinal);
-            Assert.Equal(SourceEvent.PartitionCaughtUp(0, 8), run.Events[^1]);
+            Assert.Equal(InteractionSourceEvent.PartitionCaughtUp(0, 8), run.Events[^1]);
             Assert.Equal(3, source.Consumed);
             Assert.Equal(5, source.DeadLettered);
             await run.StopAsync();
@@ -198,26 +198,26 @@ public sealed class KafkaInteractionSourceTests
         tracker.Advanced += first.StoreOffset;
         await using (var run = new SourceRun(first, onEvent: e =>
         {
-            if (e.Kind == SourceEventKind.Record && e.Offset < ends[e.Partition].High / 2)
+            if (e.Kind == InteractionSourceEventKind.Record && e.Offset < ends[e.Partition].High / 2)
             {
                 tracker.Begin(e.Partition, e.Offset).Complete();
                 durable[e.Interaction!.InteractionId] = true;
             }
         }))
         {
-            run.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp) == 4, "all read");
+            run.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp) == 4, "all read");
             for (int p = 0; p < 4; p++)
                 stored[p] = ends[p].High / 2;
             await run.StopAsync();
-            Assert.Equal(4, run.OfKind(SourceEventKind.PartitionRevoked).Count);
+            Assert.Equal(4, run.OfKind(InteractionSourceEventKind.PartitionRevoked).Count);
         }
 
         Assert.Equal(stored, Seed.Committed(cluster, Topic, "restart", 4));
 
         // Restart: reading resumes at the stored offsets; together the runs made every record durable.
         await using var second = new SourceRun(new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "restart")));
-        second.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp) == 4, "all read again");
-        foreach (var assigned in second.OfKind(SourceEventKind.PartitionAssigned))
+        second.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp) == 4, "all read again");
+        foreach (var assigned in second.OfKind(InteractionSourceEventKind.PartitionAssigned))
         {
             Assert.Equal(stored[assigned.Partition], assigned.CommittedOffset);
             Assert.Equal(stored[assigned.Partition], assigned.Offset);
@@ -249,7 +249,7 @@ public sealed class KafkaInteractionSourceTests
         tracker.Advanced += first.StoreOffset;
         var revocations = new ConcurrentQueue<(IReadOnlyList<int> Partitions, int EventsSoFar)>();
         SourceRun? run1 = null;
-        var handlers = new SourceHandlers
+        var handlers = new InteractionSourceHandlers
         {
             OnRevoking = async (partitions, token) =>
             {
@@ -261,11 +261,11 @@ public sealed class KafkaInteractionSourceTests
         };
         await using (run1 = new SourceRun(first, handlers, e =>
         {
-            if (e.Kind == SourceEventKind.Record && e.Offset < half[e.Partition])
+            if (e.Kind == InteractionSourceEventKind.Record && e.Offset < half[e.Partition])
                 tracker.Begin(e.Partition, e.Offset).Complete();
         }))
         {
-            run1.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp) == 4, "the first member read everything");
+            run1.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp) == 4, "the first member read everything");
             Eventually.Holds(() => Seed.Committed(cluster, Topic, "rebalance", 4).SequenceEqual(half), Eventually.Generous, "the durable offsets committed in the background");
             Assert.Empty(revocations);
 
@@ -283,8 +283,8 @@ public sealed class KafkaInteractionSourceTests
             var all = revocations.ToList();
             Assert.Equal([0, 1, 2, 3], all[0].Partitions.Order());
             var events1 = run1.Events;
-            Assert.DoesNotContain(events1.Take(all[0].EventsSoFar), e => e.Kind == SourceEventKind.PartitionRevoked);
-            Assert.Equal(all.Sum(r => r.Partitions.Count), events1.Count(e => e.Kind == SourceEventKind.PartitionRevoked));
+            Assert.DoesNotContain(events1.Take(all[0].EventsSoFar), e => e.Kind == InteractionSourceEventKind.PartitionRevoked);
+            Assert.Equal(all.Sum(r => r.Partitions.Count), events1.Count(e => e.Kind == InteractionSourceEventKind.PartitionRevoked));
 
             // Every owner after the hand-over started at the durable offsets and read the rest of the partition.
             foreach (var run in new[] { run1, run2 })
@@ -293,12 +293,12 @@ public sealed class KafkaInteractionSourceTests
                 int from = run == run1 ? all[0].EventsSoFar : 0;
                 for (int i = from; i < events.Count; i++)
                 {
-                    if (events[i].Kind != SourceEventKind.PartitionAssigned)
+                    if (events[i].Kind != InteractionSourceEventKind.PartitionAssigned)
                         continue;
                     int p = events[i].Partition;
-                    Assert.Equal(SourceEvent.PartitionAssigned(p, half[p], half[p]), events[i]);
-                    var reread = events.Skip(i + 1).TakeWhile(e => !(e.Partition == p && e.Kind is SourceEventKind.PartitionRevoked or SourceEventKind.PartitionLost))
-                        .Where(e => e.Kind == SourceEventKind.Record && e.Partition == p).Select(e => e.Offset).ToList();
+                    Assert.Equal(InteractionSourceEvent.PartitionAssigned(p, half[p], half[p]), events[i]);
+                    var reread = events.Skip(i + 1).TakeWhile(e => !(e.Partition == p && e.Kind is InteractionSourceEventKind.PartitionRevoked or InteractionSourceEventKind.PartitionLost))
+                        .Where(e => e.Kind == InteractionSourceEventKind.Record && e.Partition == p).Select(e => e.Offset).ToList();
                     Assert.Equal(Enumerable.Range((int)half[p], reread.Count).Select(o => (long)o), reread);
                 }
             }
@@ -307,8 +307,8 @@ public sealed class KafkaInteractionSourceTests
             {
                 var owner = Owned(run1.Events).ContainsKey(p) ? run1 : run2;
                 var events = owner.Events.ToList();
-                int last = events.FindLastIndex(e => e.Partition == p && e.Kind == SourceEventKind.PartitionAssigned);
-                var reread = events.Skip(last).Where(e => e.Kind == SourceEventKind.Record && e.Partition == p).Select(e => e.Offset);
+                int last = events.FindLastIndex(e => e.Partition == p && e.Kind == InteractionSourceEventKind.PartitionAssigned);
+                var reread = events.Skip(last).Where(e => e.Kind == InteractionSourceEventKind.Record && e.Partition == p).Select(e => e.Offset);
                 Assert.Equal(Enumerable.Range((int)half[p], (int)(ends[p].High - half[p])).Select(o => (long)o), reread);
             }
         }
@@ -335,7 +335,7 @@ public sealed class KafkaInteractionSourceTests
         var tracker = new CheckpointTracker();
         tracker.Advanced += first.StoreOffset;
         var revoked = new ConcurrentQueue<int>();
-        var handlers = new SourceHandlers
+        var handlers = new InteractionSourceHandlers
         {
             OnRevoking = (partitions, _) =>
             {
@@ -346,10 +346,10 @@ public sealed class KafkaInteractionSourceTests
         };
         await using var run1 = new SourceRun(first, handlers, e =>
         {
-            if (e.Kind == SourceEventKind.Record && e.Offset < half[e.Partition])
+            if (e.Kind == InteractionSourceEventKind.Record && e.Offset < half[e.Partition])
                 tracker.Begin(e.Partition, e.Offset).Complete();
         });
-        run1.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp) == 4, "the first member read everything");
+        run1.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp) == 4, "the first member read everything");
         Eventually.Holds(() => Seed.Committed(cluster, Topic, "cooperative", 4).SequenceEqual(half), Eventually.Generous, "the durable offsets committed");
 
         await using var run2 = new SourceRun(new KafkaInteractionSource(Options()));
@@ -362,27 +362,27 @@ public sealed class KafkaInteractionSourceTests
 
         var moved = Owned(run2.Events).Keys.Order().ToList();
         Assert.Equal(moved, revoked.Distinct().Order());
-        Assert.Equal(moved, run1.OfKind(SourceEventKind.PartitionRevoked).Select(e => e.Partition).Order());
-        Assert.Equal(4, run1.OfKind(SourceEventKind.PartitionAssigned).Count); // the kept partitions were never re-assigned
+        Assert.Equal(moved, run1.OfKind(InteractionSourceEventKind.PartitionRevoked).Select(e => e.Partition).Order());
+        Assert.Equal(4, run1.OfKind(InteractionSourceEventKind.PartitionAssigned).Count); // the kept partitions were never re-assigned
         foreach (int p in moved)
         {
-            Assert.Equal(SourceEvent.PartitionAssigned(p, half[p], half[p]), run2.Events.First(e => e.Partition == p));
+            Assert.Equal(InteractionSourceEvent.PartitionAssigned(p, half[p], half[p]), run2.Events.First(e => e.Partition == p));
             Assert.Equal(Enumerable.Range((int)half[p], (int)(ends[p].High - half[p])).Select(o => (long)o), run2.Records.Where(r => r.Partition == p).Select(r => r.Offset));
         }
     }
 
     /// <summary>The partitions a run owns now, and whether each was read to its end since it was assigned.</summary>
-    private static Dictionary<int, bool> Owned(IReadOnlyList<SourceEvent> events)
+    private static Dictionary<int, bool> Owned(IReadOnlyList<InteractionSourceEvent> events)
     {
         var owned = new Dictionary<int, bool>();
         foreach (var e in events)
         {
             switch (e.Kind)
             {
-                case SourceEventKind.PartitionAssigned: owned[e.Partition] = false; break;
-                case SourceEventKind.PartitionRevoked or SourceEventKind.PartitionLost: owned.Remove(e.Partition); break;
-                case SourceEventKind.PartitionCaughtUp when owned.ContainsKey(e.Partition): owned[e.Partition] = true; break;
-                case SourceEventKind.PartitionActive when owned.ContainsKey(e.Partition): owned[e.Partition] = false; break;
+                case InteractionSourceEventKind.PartitionAssigned: owned[e.Partition] = false; break;
+                case InteractionSourceEventKind.PartitionRevoked or InteractionSourceEventKind.PartitionLost: owned.Remove(e.Partition); break;
+                case InteractionSourceEventKind.PartitionCaughtUp when owned.ContainsKey(e.Partition): owned[e.Partition] = true; break;
+                case InteractionSourceEventKind.PartitionActive when owned.ContainsKey(e.Partition): owned[e.Partition] = false; break;
             }
         }
 
@@ -400,7 +400,7 @@ public sealed class KafkaInteractionSourceTests
         var source = new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "stopping"));
         var positions = new ConcurrentDictionary<int, long>();
         IReadOnlyList<int>? revoked = null;
-        var handlers = new SourceHandlers
+        var handlers = new InteractionSourceHandlers
         {
             OnRevoking = (partitions, _) =>
             {
@@ -412,16 +412,16 @@ public sealed class KafkaInteractionSourceTests
         };
         await using var run = new SourceRun(source, handlers, e =>
         {
-            if (e.Kind == SourceEventKind.Record)
+            if (e.Kind == InteractionSourceEventKind.Record)
                 positions[e.Partition] = e.Offset + 1;
         });
-        run.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp) == 3, "everything read");
+        run.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp) == 3, "everything read");
 
         await run.StopAsync();
 
         Assert.True(run.Completion.IsCompletedSuccessfully);
         Assert.Equal([0, 1, 2], revoked!.Order());
-        Assert.Equal([0, 1, 2], run.Events.TakeLast(3).Select(e => (e.Kind, e.Partition)).Where(e => e.Kind == SourceEventKind.PartitionRevoked).Select(e => e.Partition).Order());
+        Assert.Equal([0, 1, 2], run.Events.TakeLast(3).Select(e => (e.Kind, e.Partition)).Where(e => e.Kind == InteractionSourceEventKind.PartitionRevoked).Select(e => e.Partition).Order());
         Assert.Equal(positions.ToDictionary(), Seed.Committed(cluster, Topic, "stopping", 3));
         Assert.Equal(90, positions.Values.Sum());
     }
@@ -434,7 +434,7 @@ public sealed class KafkaInteractionSourceTests
         Seed.Interactions(cluster, Topic, 0, TestData.Interactions(20));
         Seed.Interactions(cluster, Topic, 1, TestData.Interactions(20, first: 100));
         IReadOnlyList<AssignedPartition>? offered = null;
-        var handlers = new SourceHandlers
+        var handlers = new InteractionSourceHandlers
         {
             OnAssigned = (partitions, _) =>
             {
@@ -444,10 +444,10 @@ public sealed class KafkaInteractionSourceTests
         };
 
         await using var run = new SourceRun(new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "starts")), handlers);
-        run.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp) == 2, "both caught up");
+        run.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp) == 2, "both caught up");
 
         Assert.Equal([new AssignedPartition(0, -1), new AssignedPartition(1, -1)], offered!.OrderBy(p => p.Partition));
-        Assert.Equal(SourceEvent.PartitionAssigned(0, 15, -1), run.Events.First(e => e.Partition == 0));
+        Assert.Equal(InteractionSourceEvent.PartitionAssigned(0, 15, -1), run.Events.First(e => e.Partition == 0));
         Assert.Equal([15L, 16, 17, 18, 19], run.Records.Where(r => r.Partition == 0).Select(r => r.Offset));
         Assert.Equal(20, run.Records.Count(r => r.Partition == 1));
     }
@@ -501,7 +501,7 @@ public sealed class KafkaInteractionSourceTests
         options.EventQueueCapacity = 3;
         var source = new KafkaInteractionSource(options);
         int revoking = 0;
-        var handlers = new SourceHandlers
+        var handlers = new InteractionSourceHandlers
         {
             OnRevoking = (partitions, _) =>
             {

@@ -29,12 +29,12 @@ public sealed class KafkaSourceLostPartitionsTests
             },
         };
         int revokingCalls = 0;
-        var handlers = new SourceHandlers { OnRevoking = (_, _) => { Interlocked.Increment(ref revokingCalls); return ValueTask.CompletedTask; } };
+        var handlers = new InteractionSourceHandlers { OnRevoking = (_, _) => { Interlocked.Increment(ref revokingCalls); return ValueTask.CompletedTask; } };
         var source = new KafkaInteractionSource(options, log);
         bool first = true;
         await using var run = new SourceRun(source, handlers, e =>
         {
-            if (e.Kind == SourceEventKind.Record && first)
+            if (e.Kind == InteractionSourceEventKind.Record && first)
             {
                 first = false;
                 source.StoreOffset(e.Partition, e.Offset + 1); // stored, but never committed: the partition is lost first
@@ -42,19 +42,19 @@ public sealed class KafkaSourceLostPartitionsTests
             }
         });
 
-        run.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionLost) == 2, "both partitions lost");
-        run.WaitFor(events => events.Count(e => e.Kind == SourceEventKind.PartitionAssigned) == 4
-            && events.Count(e => e.Kind == SourceEventKind.PartitionCaughtUp) == 2, "both partitions assigned again and read to the end");
+        run.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionLost) == 2, "both partitions lost");
+        run.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionAssigned) == 4
+            && events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp) == 2, "both partitions assigned again and read to the end");
 
         Assert.Equal(0, revokingCalls);
         var events = run.Events.ToList();
-        int lostAt = events.FindIndex(e => e.Kind == SourceEventKind.PartitionLost);
+        int lostAt = events.FindIndex(e => e.Kind == InteractionSourceEventKind.PartitionLost);
         var afterLoss = events.Skip(lostAt).ToList();
-        foreach (var assigned in afterLoss.Where(e => e.Kind == SourceEventKind.PartitionAssigned))
-            Assert.Equal(SourceEvent.PartitionAssigned(assigned.Partition, -1, -1), assigned);
+        foreach (var assigned in afterLoss.Where(e => e.Kind == InteractionSourceEventKind.PartitionAssigned))
+            Assert.Equal(InteractionSourceEvent.PartitionAssigned(assigned.Partition, -1, -1), assigned);
         for (int p = 0; p < 2; p++)
         {
-            var reread = afterLoss.Where(e => e.Kind == SourceEventKind.Record && e.Partition == p).Select(e => e.Offset);
+            var reread = afterLoss.Where(e => e.Kind == InteractionSourceEventKind.Record && e.Partition == p).Select(e => e.Offset);
             Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), reread);
         }
     }

@@ -5,10 +5,10 @@ namespace CallStream.Kafka.Tests.Support;
 /// <summary>Reads a source in the background as a pipeline would, recording every event in arrival order.</summary>
 internal sealed class SourceRun : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<SourceEvent> _events = new();
+    private readonly ConcurrentQueue<InteractionSourceEvent> _events = new();
     private readonly CancellationTokenSource _stop = new();
 
-    public SourceRun(KafkaInteractionSource source, SourceHandlers? handlers = null, Action<SourceEvent>? onEvent = null)
+    public SourceRun(KafkaInteractionSource source, InteractionSourceHandlers? handlers = null, Action<InteractionSourceEvent>? onEvent = null)
     {
         Source = source;
         Completion = Task.Run(async () =>
@@ -25,13 +25,13 @@ internal sealed class SourceRun : IAsyncDisposable
 
     public Task Completion { get; }
 
-    public IReadOnlyList<SourceEvent> Events => [.. _events];
+    public IReadOnlyList<InteractionSourceEvent> Events => [.. _events];
 
-    public IReadOnlyList<SourceEvent> Records => [.. _events.Where(e => e.Kind == SourceEventKind.Record)];
+    public IReadOnlyList<InteractionSourceEvent> Records => [.. _events.Where(e => e.Kind == InteractionSourceEventKind.Record)];
 
-    public IReadOnlyList<SourceEvent> OfKind(SourceEventKind kind) => [.. _events.Where(e => e.Kind == kind)];
+    public IReadOnlyList<InteractionSourceEvent> OfKind(InteractionSourceEventKind kind) => [.. _events.Where(e => e.Kind == kind)];
 
-    public void WaitFor(Func<IReadOnlyList<SourceEvent>, bool> condition, string what, TimeSpan? timeout = null) =>
+    public void WaitFor(Func<IReadOnlyList<InteractionSourceEvent>, bool> condition, string what, TimeSpan? timeout = null) =>
         Eventually.Holds(() =>
         {
             if (Completion.IsFaulted)
@@ -40,7 +40,7 @@ internal sealed class SourceRun : IAsyncDisposable
         }, timeout ?? Eventually.Generous, what);
 
     public void WaitForRecords(int count) =>
-        WaitFor(events => events.Count(e => e.Kind == SourceEventKind.Record) >= count, $"{count} records");
+        WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.Record) >= count, $"{count} records");
 
     /// <summary>Stops reading gracefully and waits for the stream to end.</summary>
     public async Task StopAsync()

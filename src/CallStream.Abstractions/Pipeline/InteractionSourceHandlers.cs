@@ -9,7 +9,7 @@ namespace CallStream;
 /// they must not wait for the source to yield more events. They may call <see cref="IInteractionSource.StoreOffset"/>
 /// and <see cref="IInteractionSource.GetOffsetsForTimeAsync"/>.
 /// </remarks>
-public sealed class SourceHandlers
+public sealed class InteractionSourceHandlers
 {
     /// <summary>
     /// Gets the callback invoked when partitions are assigned, before any of their records is read. It receives each

@@ -6,9 +6,9 @@ namespace CallStream;
 /// </summary>
 /// <remarks>A small struct so that reading a record allocates nothing beyond the interaction itself. Members that do
 /// not apply to an event's <see cref="Kind"/> hold -1, <see langword="default"/> or <see langword="null"/>.</remarks>
-public readonly struct SourceEvent : IEquatable<SourceEvent>
+public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEvent>
 {
-    private SourceEvent(SourceEventKind kind, int partition, long offset, long committedOffset, DateTimeOffset timestamp, Interaction? interaction, string? reason)
+    private InteractionSourceEvent(InteractionSourceEventKind kind, int partition, long offset, long committedOffset, DateTimeOffset timestamp, Interaction? interaction, string? reason)
     {
         Kind = kind;
         Partition = partition;
@@ -20,32 +20,32 @@ public readonly struct SourceEvent : IEquatable<SourceEvent>
     }
 
     /// <summary>Gets what the event reports.</summary>
-    public SourceEventKind Kind { get; }
+    public InteractionSourceEventKind Kind { get; }
 
     /// <summary>Gets the partition the event is about.</summary>
     public int Partition { get; }
 
-    /// <summary>Gets the record's offset (<see cref="SourceEventKind.Record"/>, <see cref="SourceEventKind.DeadLettered"/>),
-    /// the offset reading starts at (<see cref="SourceEventKind.PartitionAssigned"/>, -1 when unknown), or the end of
-    /// the partition (<see cref="SourceEventKind.PartitionCaughtUp"/>); -1 otherwise.</summary>
+    /// <summary>Gets the record's offset (<see cref="InteractionSourceEventKind.Record"/>, <see cref="InteractionSourceEventKind.DeadLettered"/>),
+    /// the offset reading starts at (<see cref="InteractionSourceEventKind.PartitionAssigned"/>, -1 when unknown), or the end of
+    /// the partition (<see cref="InteractionSourceEventKind.PartitionCaughtUp"/>); -1 otherwise.</summary>
     public long Offset { get; }
 
-    /// <summary>Gets the consumer group's committed offset of the partition for <see cref="SourceEventKind.PartitionAssigned"/>
+    /// <summary>Gets the consumer group's committed offset of the partition for <see cref="InteractionSourceEventKind.PartitionAssigned"/>
     /// (-1 when there is none); -1 otherwise.</summary>
     public long CommittedOffset { get; }
 
     /// <summary>Gets the record's timestamp as the source stored it (for Kafka, the message timestamp) for
-    /// <see cref="SourceEventKind.Record"/> and <see cref="SourceEventKind.DeadLettered"/>; <see langword="default"/> otherwise.</summary>
+    /// <see cref="InteractionSourceEventKind.Record"/> and <see cref="InteractionSourceEventKind.DeadLettered"/>; <see langword="default"/> otherwise.</summary>
     public DateTimeOffset Timestamp { get; }
 
-    /// <summary>Gets the interaction of a <see cref="SourceEventKind.Record"/>; <see langword="null"/> otherwise.</summary>
+    /// <summary>Gets the interaction of a <see cref="InteractionSourceEventKind.Record"/>; <see langword="null"/> otherwise.</summary>
     public Interaction? Interaction { get; }
 
-    /// <summary>Gets why a record was set aside (<see cref="SourceEventKind.DeadLettered"/>) or why a partition turned
-    /// active again (<see cref="SourceEventKind.PartitionActive"/>); <see langword="null"/> otherwise.</summary>
+    /// <summary>Gets why a record was set aside (<see cref="InteractionSourceEventKind.DeadLettered"/>) or why a partition turned
+    /// active again (<see cref="InteractionSourceEventKind.PartitionActive"/>); <see langword="null"/> otherwise.</summary>
     public string? Reason { get; }
 
-    /// <summary>Creates a <see cref="SourceEventKind.Record"/> event.</summary>
+    /// <summary>Creates a <see cref="InteractionSourceEventKind.Record"/> event.</summary>
     /// <param name="partition">The partition.</param>
     /// <param name="offset">The record's offset.</param>
     /// <param name="timestamp">The record's timestamp.</param>
@@ -53,15 +53,15 @@ public readonly struct SourceEvent : IEquatable<SourceEvent>
     /// <returns>The event.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="interaction"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The partition or offset is negative.</exception>
-    public static SourceEvent Record(int partition, long offset, DateTimeOffset timestamp, Interaction interaction)
+    public static InteractionSourceEvent Record(int partition, long offset, DateTimeOffset timestamp, Interaction interaction)
     {
         ArgumentNullException.ThrowIfNull(interaction);
         CheckPartition(partition);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        return new(SourceEventKind.Record, partition, offset, -1, timestamp, interaction, null);
+        return new(InteractionSourceEventKind.Record, partition, offset, -1, timestamp, interaction, null);
     }
 
-    /// <summary>Creates a <see cref="SourceEventKind.DeadLettered"/> event.</summary>
+    /// <summary>Creates a <see cref="InteractionSourceEventKind.DeadLettered"/> event.</summary>
     /// <param name="partition">The partition.</param>
     /// <param name="offset">The record's offset.</param>
     /// <param name="timestamp">The record's timestamp.</param>
@@ -69,70 +69,70 @@ public readonly struct SourceEvent : IEquatable<SourceEvent>
     /// <returns>The event.</returns>
     /// <exception cref="ArgumentException"><paramref name="reason"/> is null or empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The partition or offset is negative.</exception>
-    public static SourceEvent DeadLettered(int partition, long offset, DateTimeOffset timestamp, string reason)
+    public static InteractionSourceEvent DeadLettered(int partition, long offset, DateTimeOffset timestamp, string reason)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
         CheckPartition(partition);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        return new(SourceEventKind.DeadLettered, partition, offset, -1, timestamp, null, reason);
+        return new(InteractionSourceEventKind.DeadLettered, partition, offset, -1, timestamp, null, reason);
     }
 
-    /// <summary>Creates a <see cref="SourceEventKind.PartitionAssigned"/> event.</summary>
+    /// <summary>Creates a <see cref="InteractionSourceEventKind.PartitionAssigned"/> event.</summary>
     /// <param name="partition">The partition.</param>
     /// <param name="startOffset">Where reading starts, or -1 when the source's reset policy decides.</param>
     /// <param name="committedOffset">The group's committed offset, or -1 when there is none.</param>
     /// <returns>The event.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The partition is negative or an offset is below -1.</exception>
-    public static SourceEvent PartitionAssigned(int partition, long startOffset, long committedOffset)
+    public static InteractionSourceEvent PartitionAssigned(int partition, long startOffset, long committedOffset)
     {
         CheckPartition(partition);
         ArgumentOutOfRangeException.ThrowIfLessThan(startOffset, -1);
         ArgumentOutOfRangeException.ThrowIfLessThan(committedOffset, -1);
-        return new(SourceEventKind.PartitionAssigned, partition, startOffset, committedOffset, default, null, null);
+        return new(InteractionSourceEventKind.PartitionAssigned, partition, startOffset, committedOffset, default, null, null);
     }
 
-    /// <summary>Creates a <see cref="SourceEventKind.PartitionRevoked"/> event.</summary>
+    /// <summary>Creates a <see cref="InteractionSourceEventKind.PartitionRevoked"/> event.</summary>
     /// <param name="partition">The partition.</param>
     /// <returns>The event.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The partition is negative.</exception>
-    public static SourceEvent PartitionRevoked(int partition) => StateChange(SourceEventKind.PartitionRevoked, partition, -1, null);
+    public static InteractionSourceEvent PartitionRevoked(int partition) => StateChange(InteractionSourceEventKind.PartitionRevoked, partition, -1, null);
 
-    /// <summary>Creates a <see cref="SourceEventKind.PartitionLost"/> event.</summary>
+    /// <summary>Creates a <see cref="InteractionSourceEventKind.PartitionLost"/> event.</summary>
     /// <param name="partition">The partition.</param>
     /// <returns>The event.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The partition is negative.</exception>
-    public static SourceEvent PartitionLost(int partition) => StateChange(SourceEventKind.PartitionLost, partition, -1, null);
+    public static InteractionSourceEvent PartitionLost(int partition) => StateChange(InteractionSourceEventKind.PartitionLost, partition, -1, null);
 
-    /// <summary>Creates a <see cref="SourceEventKind.PartitionCaughtUp"/> event.</summary>
+    /// <summary>Creates a <see cref="InteractionSourceEventKind.PartitionCaughtUp"/> event.</summary>
     /// <param name="partition">The partition.</param>
     /// <param name="endOffset">The end of the partition the broker reported, which the source has read up to.</param>
     /// <returns>The event.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The partition or offset is negative.</exception>
-    public static SourceEvent PartitionCaughtUp(int partition, long endOffset)
+    public static InteractionSourceEvent PartitionCaughtUp(int partition, long endOffset)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(endOffset);
-        return StateChange(SourceEventKind.PartitionCaughtUp, partition, endOffset, null);
+        return StateChange(InteractionSourceEventKind.PartitionCaughtUp, partition, endOffset, null);
     }
 
-    /// <summary>Creates a <see cref="SourceEventKind.PartitionActive"/> event.</summary>
+    /// <summary>Creates a <see cref="InteractionSourceEventKind.PartitionActive"/> event.</summary>
     /// <param name="partition">The partition.</param>
     /// <param name="reason">Why the partition is no longer caught up.</param>
     /// <returns>The event.</returns>
     /// <exception cref="ArgumentException"><paramref name="reason"/> is null or empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The partition is negative.</exception>
-    public static SourceEvent PartitionActive(int partition, string reason)
+    public static InteractionSourceEvent PartitionActive(int partition, string reason)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
-        return StateChange(SourceEventKind.PartitionActive, partition, -1, reason);
+        return StateChange(InteractionSourceEventKind.PartitionActive, partition, -1, reason);
     }
 
     /// <inheritdoc/>
-    public bool Equals(SourceEvent other) =>
+    public bool Equals(InteractionSourceEvent other) =>
         Kind == other.Kind && Partition == other.Partition && Offset == other.Offset && CommittedOffset == other.CommittedOffset
         && Timestamp.Equals(other.Timestamp) && Equals(Interaction, other.Interaction) && string.Equals(Reason, other.Reason, StringComparison.Ordinal);
 
     /// <inheritdoc/>
-    public override bool Equals(object? obj) => obj is SourceEvent other && Equals(other);
+    public override bool Equals(object? obj) => obj is InteractionSourceEvent other && Equals(other);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Kind, Partition, Offset, CommittedOffset, Timestamp, Interaction, Reason);
@@ -140,11 +140,11 @@ public readonly struct SourceEvent : IEquatable<SourceEvent>
     /// <inheritdoc/>
     public override string ToString() => Kind switch
     {
-        SourceEventKind.Record => $"record {Partition}:{Offset} {Interaction!.InteractionId}",
-        SourceEventKind.DeadLettered => $"dead-lettered {Partition}:{Offset}: {Reason}",
-        SourceEventKind.PartitionAssigned => $"assigned {Partition} from {Offset} (committed {CommittedOffset})",
-        SourceEventKind.PartitionCaughtUp => $"caught up {Partition} at {Offset}",
-        SourceEventKind.PartitionActive => $"active {Partition}: {Reason}",
+        InteractionSourceEventKind.Record => $"record {Partition}:{Offset} {Interaction!.InteractionId}",
+        InteractionSourceEventKind.DeadLettered => $"dead-lettered {Partition}:{Offset}: {Reason}",
+        InteractionSourceEventKind.PartitionAssigned => $"assigned {Partition} from {Offset} (committed {CommittedOffset})",
+        InteractionSourceEventKind.PartitionCaughtUp => $"caught up {Partition} at {Offset}",
+        InteractionSourceEventKind.PartitionActive => $"active {Partition}: {Reason}",
         _ => $"{Kind} {Partition}",
     };
 
@@ -152,15 +152,15 @@ public readonly struct SourceEvent : IEquatable<SourceEvent>
     /// <param name="left">One event.</param>
     /// <param name="right">The other event.</param>
     /// <returns><see langword="true"/> when they are equal.</returns>
-    public static bool operator ==(SourceEvent left, SourceEvent right) => left.Equals(right);
+    public static bool operator ==(InteractionSourceEvent left, InteractionSourceEvent right) => left.Equals(right);
 
     /// <summary>Tells whether two events differ.</summary>
     /// <param name="left">One event.</param>
     /// <param name="right">The other event.</param>
     /// <returns><see langword="true"/> when they differ.</returns>
-    public static bool operator !=(SourceEvent left, SourceEvent right) => !left.Equals(right);
+    public static bool operator !=(InteractionSourceEvent left, InteractionSourceEvent right) => !left.Equals(right);
 
-    private static SourceEvent StateChange(SourceEventKind kind, int partition, long offset, string? reason)
+    private static InteractionSourceEvent StateChange(InteractionSourceEventKind kind, int partition, long offset, string? reason)
     {
         CheckPartition(partition);
         return new(kind, partition, offset, -1, default, null, reason);
