@@ -241,11 +241,17 @@ public sealed class KafkaInteractionSource : IInteractionSource
             failure = ex;
         }
 
-        failure = Close(failure);
-        ReportConsumed();
-        Log.SourceStopped(_logger, _topic, Consumed, DeadLettered);
-        _events.Writer.TryComplete(failure);
-        _stopped.TrySetResult();
+        try
+        {
+            failure = Close(failure);
+            ReportConsumed();
+            Log.SourceStopped(_logger, _topic, Consumed, DeadLettered);
+        }
+        finally
+        {
+            _events.Writer.TryComplete(failure);
+            _stopped.TrySetResult();
+        }
     }
 
     private void ConsumeLoop(IConsumer<Ignore, Interaction> consumer)
@@ -583,7 +589,9 @@ public sealed class KafkaInteractionSource : IInteractionSource
                 if (_fatal is null)
                     consumer.Close();
             }
-            catch (KafkaException ex)
+#pragma warning disable CA1031 // whatever closing throws (also from the revocation it runs) ends the stream with it
+            catch (Exception ex)
+#pragma warning restore CA1031
             {
                 failure ??= ex;
             }
@@ -597,7 +605,9 @@ public sealed class KafkaInteractionSource : IInteractionSource
         {
             _deadLetters.Dispose();
         }
-        catch (KafkaException ex)
+#pragma warning disable CA1031 // reported through the stream
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             failure ??= ex;
         }
