@@ -93,3 +93,91 @@ internal sealed class ClientLog
 
     public override string ToString() => string.Join(Environment.NewLine, _lines);
 }
+
+/// <summary>Raw byte clients, for poison messages and dead letters.</summary>
+internal static class RawClients
+{
+    public static IProducer<byte[]?, byte[]?> Producer(InProcessKafkaCluster cluster) =>
+        new ProducerBuilder<byte[]?, byte[]?>(cluster.CreateProducerConfig()).SetLogHandler((_, _) => { }).Build();
+
+    /// <summary>Reads every message of a topic (all partitions) until <paramref name="count"/> arrived or the deadline passed.</summary>
+    public static List<ConsumeResult<byte[]?, byte[]?>> ReadAll(InProcessKafkaCluster cluster, string topic, int count)
+    {
+        var config = cluster.CreateConsumerConfig("raw-reader-" + Guid.NewGuid().ToString("N"));
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetLogHandler((_, _) => { }).Build();
+        consumer.Subscribe(topic);
+        var results = new List<ConsumeResult<byte[]?, byte[]?>>();
+        var clock = Stopwatch.StartNew();
+        while (results.Count < count && clock.Elapsed < Eventually.Generous)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            if (result is not null && !result.IsPartitionEOF)
+                results.Add(result);
+        }
+
+        consumer.Close();
+        return results;
+    }
+}
+
+/// <summary>Exact message counts of a topic, from the partitions' ends (no consuming, no waiting).</summary>
+internal static class TopicCounts
+{
+    public static long Total(InProcessKafkaCluster cluster, string topic, int partitions) =>
+        Ends(cluster, topic, partitions).Sum(e => e.High - e.Low);
+
+    public static List<(long Low, long High)> Ends(InProcessKafkaCluster cluster, string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(cluster.CreateConsumerConfig("counter")).SetLogHandler((_, _) => { }).Build();
+        return [.. Enumerable.Range(0, partitions).Select(p =>
+        {
+            var w = consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), Eventually.Generous);
+            return (w.Low.Value, w.High.Value);
+        })];
+    }
+}
+
+/// <summary>Writes interactions (or raw values) to chosen partitions.</summary>
+internal static class Seed
+{
+    public static void Interactions(InProcessKafkaCluster cluster, string topic, int partition, IEnumerable<Interaction> interactions, Func<Interaction, DateTimeOffset>? timestamp = null)
+    {
+        using var producer = RawClients.Producer(cluster);
+        foreach (var interaction in interactions)
+        {
+            var value = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(interaction, CallStream.Json.CallStreamJsonContext.Default.Interaction);
+            producer.Produce(new TopicPartition(topic, partition), new Message<byte[]?, byte[]?>
+            {
+                Key = System.Text.Encoding.UTF8.GetBytes(interaction.CustomerId),
+                Value = value,
+                Timestamp = timestamp is null ? Timestamp.Default : new Timestamp(timestamp(interaction)),
+            });
+        }
+
+        Assert.Equal(0, producer.Flush(Eventually.Generous));
+    }
+
+    public static void Raw(InProcessKafkaCluster cluster, string topic, int partition, params (string? Key, byte[]? Value)[] messages)
+    {
+        using var producer = RawClients.Producer(cluster);
+        foreach (var (key, value) in messages)
+        {
+            producer.Produce(new TopicPartition(topic, partition), new Message<byte[]?, byte[]?>
+            {
+                Key = key is null ? null : System.Text.Encoding.UTF8.GetBytes(key),
+                Value = value,
+            });
+        }
+
+        Assert.Equal(0, producer.Flush(Eventually.Generous));
+    }
+
+    /// <summary>Reads the committed offsets of a group.</summary>
+    public static Dictionary<int, long> Committed(InProcessKafkaCluster cluster, string topic, string groupId, int partitions)
+    {
+        var config = cluster.CreateConsumerConfig(groupId);
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
+        return consumer.Committed([.. Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p))], Eventually.Generous)
+            .ToDictionary(c => c.Partition.Value, c => c.Offset.Value);
+    }
+}

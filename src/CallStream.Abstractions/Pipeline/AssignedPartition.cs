@@ -1,0 +1,7 @@
+namespace CallStream;
+
+/// <summary>A partition a source was just given, passed to <see cref="InteractionSourceHandlers.OnAssigned"/>.</summary>
+/// <param name="Partition">The partition.</param>
+/// <param name="CommittedOffset">The consumer group's committed offset of the partition — where reading resumes
+/// unless the handler says otherwise — or -1 when there is none.</param>
+public readonly record struct AssignedPartition(int Partition, long CommittedOffset);

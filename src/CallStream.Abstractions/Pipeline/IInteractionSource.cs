@@ -1,0 +1,39 @@
+namespace CallStream;
+
+/// <summary>
+/// A partitioned, replayable source of interactions (a Kafka topic read by a consumer group) with at-least-once
+/// delivery: the reader reports what is durable through <see cref="StoreOffset"/>, and after a restart or a
+/// rebalance reading resumes after the last stored offset of each partition.
+/// </summary>
+public interface IInteractionSource : IAsyncDisposable
+{
+    /// <summary>
+    /// Reads the source: records in offset order per partition, with partition events (assigned, revoked, lost, caught
+    /// up, active again). A source is read once.
+    /// </summary>
+    /// <param name="handlers">Callbacks for partition hand-overs, or <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Stops reading gracefully: the source stops fetching, revokes its partitions
+    /// (calling <see cref="InteractionSourceHandlers.OnRevoking"/>), commits the stored offsets and then ends the sequence
+    /// normally.</param>
+    /// <returns>The events; the sequence ends after a graceful stop and throws when the source fails for good.</returns>
+    IAsyncEnumerable<InteractionSourceEvent> ReadAsync(InteractionSourceHandlers? handlers = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Says that every record of <paramref name="partition"/> before <paramref name="nextOffset"/> is durable in every
+    /// sink, so reading may resume at <paramref name="nextOffset"/> after a restart or a rebalance. Thread-safe; calls
+    /// for a partition the source no longer owns are ignored, and an offset lower than one stored before is ignored.
+    /// </summary>
+    /// <param name="partition">The partition.</param>
+    /// <param name="nextOffset">The offset of the first record that is not (known to be) durable.</param>
+    void StoreOffset(int partition, long nextOffset);
+
+    /// <summary>
+    /// Finds, for each partition, the earliest offset whose record timestamp is at or after <paramref name="timestamp"/>
+    /// (every earlier record of the partition has an earlier timestamp), or the partition's end offset when there is none.
+    /// </summary>
+    /// <param name="partitions">The partitions.</param>
+    /// <param name="timestamp">The instant.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The offset of each partition.</returns>
+    Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimeAsync(IReadOnlyCollection<int> partitions, DateTimeOffset timestamp, CancellationToken cancellationToken = default);
+}

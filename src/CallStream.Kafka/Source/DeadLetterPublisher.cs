@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+using CallStream.Kafka.Native;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace CallStream.Kafka;
+
+/// <summary>
+/// Publishes records that are not valid interactions to the dead-letter topic, and remembers which are not yet
+/// acknowledged so that no offset is stored past a record whose dead letter is not durable. A dead letter that finally
+/// fails stops the source (<see cref="Failure"/>): skipping the record would lose it.
+/// </summary>
+/// <remarks><see cref="Publish"/>, <see cref="FirstPending"/>, <see cref="Forget"/> and <see cref="Flush"/> are called on the
+/// consume thread; delivery reports arrive on the producer's thread.</remarks>
+internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger logger, KafkaMetrics metrics, TimeProvider time) : IDisposable
+{
+    private static readonly TimeSpan DisposeFlushTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _topic = options.Topic;
+    private readonly string _deadLetterTopic = options.ResolvedDeadLetterTopic;
+    private readonly string _groupId = options.GroupId;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<int, SortedSet<long>> _pending = [];
+    private IProducer<byte[]?, byte[]?>? _producer;
+    private volatile bool _acknowledged;
+    private Exception? _failure;
+
+    /// <summary>Gets the first dead letter that could not be published, which makes the source stop.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Publishes a record that is not a valid interaction.</summary>
+    public void Publish(ConsumeResult<byte[], byte[]> record, PoisonRecordException error)
+    {
+        int partition = record.Partition.Value;
+        long offset = record.Offset.Value;
+        Log.DeadLettering(logger, _topic, partition, offset, error.Kind, error.Message, _deadLetterTopic);
+        var message = BuildMessage(record, error, partition, offset);
+
+        lock (_lock)
+        {
+            if (!_pending.TryGetValue(partition, out var offsets))
+                _pending[partition] = offsets = [];
+            offsets.Add(offset);
+        }
+
+        var producer = GetProducer();
+        while (true)
+        {
+            try
+            {
+                producer.Produce(_deadLetterTopic, message, report => OnDelivered(partition, offset, error.Kind, report));
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                producer.Flush(TimeSpan.FromMilliseconds(100));
+            }
+            catch (ProduceException<byte[]?, byte[]?> ex)
+            {
+                Fail(partition, offset, ex.Error);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Gets the lowest offset of a partition whose dead letter is not acknowledged yet.</summary>
+    public long? FirstPending(int partition)
+    {
+        lock (_lock)
+            return _pending.TryGetValue(partition, out var offsets) && offsets.Count > 0 ? offsets.Min : null;
+    }
+
+    /// <summary>Tells (once) whether dead letters were acknowledged since the last call, so held-back offsets can be stored.</summary>
+    public bool TakeAcknowledged()
+    {
+        if (!_acknowledged)
+            return false;
+        _acknowledged = false;
+        return true;
+    }
+
+    /// <summary>Tells whether any of the partitions has a dead letter in flight.</summary>
+    public bool AnyPending(IEnumerable<int> partitions)
+    {
+        lock (_lock)
+            return partitions.Any(p => _pending.TryGetValue(p, out var offsets) && offsets.Count > 0);
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the dead letters in flight.</summary>
+    public void Flush(TimeSpan timeout)
+    {
+        if (_producer is { } producer && timeout > TimeSpan.Zero)
+            producer.Flush(timeout);
+    }
+
+    /// <summary>Stops tracking partitions that are no longer owned.</summary>
+    public void Forget(IEnumerable<int> partitions)
+    {
+        lock (_lock)
+        {
+            foreach (int partition in partitions)
+                _pending.Remove(partition);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_producer is not { } producer)
+            return;
+        producer.Flush(DisposeFlushTimeout);
+        producer.Dispose();
+        _producer = null;
+    }
+
+    private Message<byte[]?, byte[]?> BuildMessage(ConsumeResult<byte[], byte[]> record, PoisonRecordException error, int partition, long offset)
+    {
+        byte[]? value = record.Message.Value;
+        var headers = new Headers
+        {
+            { DeadLetterHeaders.Topic, Encoding.UTF8.GetBytes(_topic) },
+            { DeadLetterHeaders.Partition, Encoding.UTF8.GetBytes(partition.ToString(CultureInfo.InvariantCulture)) },
+            { DeadLetterHeaders.Offset, Encoding.UTF8.GetBytes(offset.ToString(CultureInfo.InvariantCulture)) },
+            { DeadLetterHeaders.ConsumerGroup, Encoding.UTF8.GetBytes(_groupId) },
+            { DeadLetterHeaders.Error, Encoding.UTF8.GetBytes(error.Kind) },
+            { DeadLetterHeaders.Reason, Encoding.UTF8.GetBytes(error.Message) },
+            { DeadLetterHeaders.DeadLetteredAt, Encoding.UTF8.GetBytes(Iso8601.Format(time.GetUtcNow())) },
+        };
+        if (record.Message.Timestamp.Type != TimestampType.NotAvailable)
+            headers.Add(DeadLetterHeaders.Timestamp, Encoding.UTF8.GetBytes(Iso8601.Format(DateTimeOffset.FromUnixTimeMilliseconds(record.Message.Timestamp.UnixTimestampMs))));
+        if (error.Field is { } field)
+            headers.Add(DeadLetterHeaders.Field, Encoding.UTF8.GetBytes(field));
+        if (error.Value is { } offending)
+            headers.Add(DeadLetterHeaders.Value, Encoding.UTF8.GetBytes(offending));
+        if (error.Kind == DeadLetterHeaders.ErrorTooLarge && value is not null)
+        {
+            headers.Add(DeadLetterHeaders.OriginalSize, Encoding.UTF8.GetBytes(value.Length.ToString(CultureInfo.InvariantCulture)));
+            value = value[..Math.Min(value.Length, DeadLetterHeaders.TruncatedValueBytes)];
+        }
+
+        return new Message<byte[]?, byte[]?> { Key = record.Message.Key, Value = value, Headers = headers, Timestamp = record.Message.Timestamp.Type == TimestampType.NotAvailable ? Timestamp.Default : record.Message.Timestamp };
+    }
+
+    private IProducer<byte[]?, byte[]?> GetProducer()
+    {
+        if (_producer is { } existing)
+            return existing;
+        KafkaNative.EnsureLoaded();
+        var config = options.BuildDeadLetterConfig();
+        _producer = new ProducerBuilder<byte[]?, byte[]?>(config)
+            .SetLogHandler((_, m) => Log.Librdkafka(logger, Log.LevelOf(m.Level), m.Name, m.Facility, m.Message))
+            .SetErrorHandler((p, e) =>
+            {
+                if (e.IsFatal)
+                {
+                    Log.FatalError(logger, p.Name, e.Code, e.Reason);
+                    Interlocked.CompareExchange(ref _failure, new KafkaException(e), null);
+                }
+                else
+                {
+                    Log.ClientError(logger, p.Name, e.Code, e.Reason);
+                }
+            })
+            .Build();
+        Log.ProducerCreated(logger, _deadLetterTopic, KafkaConfigRedactor.Redact(config));
+        return _producer;
+    }
+
+    private void OnDelivered(int partition, long offset, string kind, DeliveryReport<byte[]?, byte[]?> report)
+    {
+        if (report.Error.Code != ErrorCode.NoError)
+        {
+            Fail(partition, offset, report.Error);
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_pending.TryGetValue(partition, out var offsets))
+                offsets.Remove(offset);
+        }
+
+        metrics.DeadLettered(_topic, kind);
+        _acknowledged = true;
+    }
+
+    private void Fail(int partition, long offset, Error error)
+    {
+        Log.DeadLetterFailed(logger, _topic, partition, offset, _deadLetterTopic, error.Code, error.Reason);
+        Interlocked.CompareExchange(ref _failure, new KafkaException(new Error(error.Code,
+            $"Record {_topic}[{partition}]@{offset} could not be published to the dead-letter topic '{_deadLetterTopic}': {error.Reason}. The source stopped so that the record is not skipped.")), null);
+    }
+}

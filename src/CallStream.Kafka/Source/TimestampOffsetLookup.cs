@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using CallStream.Kafka.Native;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace CallStream.Kafka;
+
+/// <summary>
+/// Finds offsets by timestamp with a consumer of its own (assigned partitions, no group membership, no commits). The
+/// brokers are asked first (ListOffsets); when one answers "no such record" for a partition that is not empty, the
+/// partition's last record is read to check the answer, and if that record is at or after the timestamp the broker
+/// evidently cannot look up by time (librdkafka's mock cluster, for one), so the partition is scanned from its start.
+/// </summary>
+internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger logger) : IDisposable
+{
+    private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(100);
+
+    private readonly string _topic = options.Topic;
+    private readonly TimeSpan _timeout = options.RequestTimeout;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IConsumer<Ignore, Ignore>? _consumer;
+    private bool _disposed;
+
+    public async Task<IReadOnlyDictionary<int, long>> FindAsync(IReadOnlyCollection<int> partitions, DateTimeOffset timestamp, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return await Task.Run(() => Find(partitions, timestamp, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _gate.Wait();
+        try
+        {
+            _disposed = true;
+            _consumer?.Dispose();
+            _consumer = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private Dictionary<int, long> Find(IReadOnlyCollection<int> partitions, DateTimeOffset timestamp, CancellationToken cancellationToken)
+    {
+        var consumer = GetConsumer();
+        var result = new Dictionary<int, long>(partitions.Count);
+        if (partitions.Count == 0)
+            return result;
+        var wanted = new Timestamp(timestamp);
+        var answers = consumer.OffsetsForTimes(partitions.Select(p => new TopicPartitionTimestamp(_topic, p, wanted)), _timeout);
+        List<int>? scanned = null;
+        foreach (var answer in answers)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int partition = answer.Partition.Value;
+            if (answer.Offset.Value >= 0)
+            {
+                result[partition] = answer.Offset.Value;
+                continue;
+            }
+
+            var tp = new TopicPartition(_topic, partition);
+            var ends = consumer.QueryWatermarkOffsets(tp, _timeout);
+            long low = ends.Low.Value, high = ends.High.Value;
+            if (high <= low || ReadTimestamp(consumer, tp, high - 1, cancellationToken) is not { } last || last < timestamp)
+            {
+                result[partition] = high; // no record at or after the timestamp: the end
+                continue;
+            }
+
+            result[partition] = Scan(consumer, tp, low, high, timestamp, cancellationToken);
+            (scanned ??= []).Add(partition);
+        }
+
+        if (scanned is not null)
+            Log.OffsetsScanned(logger, timestamp, _topic, string.Join(", ", scanned.Select(p => $"{p}@{result[p]}")));
+        return result;
+    }
+
+    /// <summary>Reads the timestamp of the first record at or after <paramref name="offset"/>, or <see langword="null"/> at the end.</summary>
+    private DateTimeOffset? ReadTimestamp(IConsumer<Ignore, Ignore> consumer, TopicPartition tp, long offset, CancellationToken cancellationToken)
+    {
+        consumer.Assign(new TopicPartitionOffset(tp, offset));
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < _timeout)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var record = consumer.Consume(PollSlice);
+            if (record is null)
+                continue;
+            if (record.IsPartitionEOF)
+                return null;
+            return DateTimeOffset.FromUnixTimeMilliseconds(record.Message.Timestamp.UnixTimestampMs);
+        }
+
+        throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"Reading {tp.Topic}[{tp.Partition.Value}]@{offset} took longer than {_timeout}."));
+    }
+
+    /// <summary>Reads a partition from its start to the first record at or after <paramref name="timestamp"/>.</summary>
+    private long Scan(IConsumer<Ignore, Ignore> consumer, TopicPartition tp, long low, long high, DateTimeOffset timestamp, CancellationToken cancellationToken)
+    {
+        long wanted = timestamp.ToUnixTimeMilliseconds();
+        consumer.Assign(new TopicPartitionOffset(tp, low));
+        var quiet = Stopwatch.StartNew();
+        while (quiet.Elapsed < _timeout)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var record = consumer.Consume(PollSlice);
+            if (record is null)
+                continue;
+            quiet.Restart();
+            if (record.IsPartitionEOF)
+                return record.Offset.Value;
+            if (record.Message.Timestamp.UnixTimestampMs >= wanted)
+                return record.Offset.Value;
+            if (record.Offset.Value >= high - 1)
+                return high;
+        }
+
+        throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"Scanning {tp.Topic}[{tp.Partition.Value}] for timestamp {Iso8601.Format(timestamp)} stalled for {_timeout}."));
+    }
+
+    private IConsumer<Ignore, Ignore> GetConsumer()
+    {
+        if (_consumer is { } existing)
+            return existing;
+        KafkaNative.EnsureLoaded();
+        var config = options.BuildLookupConfig();
+        _consumer = new ConsumerBuilder<Ignore, Ignore>(config)
+            .SetLogHandler((_, m) => Log.Librdkafka(logger, Log.LevelOf(m.Level), m.Name, m.Facility, m.Message))
+            .SetErrorHandler((c, e) => Log.ClientError(logger, c.Name, e.Code, e.Reason))
+            .Build();
+        return _consumer;
+    }
+}

@@ -1,0 +1,83 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace CallStream.Kafka;
+
+/// <summary>Source-generated log messages of CallStream.Kafka. Configurations are logged only through <see cref="KafkaConfigRedactor"/>.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Kafka producer for topic '{Topic}' created: {Config}.")]
+    public static partial void ProducerCreated(ILogger logger, string topic, string config);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Kafka consumer of topic '{Topic}' in group '{GroupId}' created: {Config}.")]
+    public static partial void ConsumerCreated(ILogger logger, string topic, string groupId, string config);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Kafka client {Client} reported {Code}: {Reason}.")]
+    public static partial void ClientError(ILogger logger, string client, ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Kafka client {Client} reported a fatal error {Code}: {Reason}. The client is unusable and is recreated (producer) or stops (consumer).")]
+    public static partial void FatalError(ILogger logger, string client, ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 4005, Message = "librdkafka {Client} [{Facility}]: {Text}")]
+    public static partial void Librdkafka(ILogger logger, LogLevel level, string client, string facility, string text);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Producing to '{Topic}' was refused ({Code}: {Reason}); retrying in {Delay}.")]
+    public static partial void ProduceRetry(ILogger logger, string topic, ErrorCode code, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Error, Message = "{Failed} of {Count} message(s) to '{Topic}' were not acknowledged; first: {FirstId} ({Code}: {Reason}).")]
+    public static partial void DeliveryFailed(ILogger logger, int failed, int count, string topic, string firstId, ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Information, Message = "Partitions of '{Topic}' assigned: {Partitions}.")]
+    public static partial void PartitionsAssigned(ILogger logger, string topic, string partitions);
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Information, Message = "Partitions of '{Topic}' revoked: {Partitions}; committed {Offsets}.")]
+    public static partial void PartitionsRevoked(ILogger logger, string topic, string partitions, string offsets);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "Partitions of '{Topic}' lost: {Partitions}; their records since the last commit will be read again by their next owner.")]
+    public static partial void PartitionsLost(ILogger logger, string topic, string partitions);
+
+    [LoggerMessage(EventId = 4023, Level = LogLevel.Warning, Message = "The {Handler} handler did not finish within {Timeout}; going on with the offsets stored so far.")]
+    public static partial void HandlerTimedOut(ILogger logger, string handler, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 4024, Level = LogLevel.Error, Message = "The {Handler} handler failed; going on with the offsets stored so far.")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string handler);
+
+    [LoggerMessage(EventId = 4025, Level = LogLevel.Warning, Message = "Committing offsets of '{Topic}' failed ({Code}: {Reason}); the records after the last commit will be read again.")]
+    public static partial void CommitFailed(ILogger logger, string topic, ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 4026, Level = LogLevel.Warning, Message = "Could not read the committed offsets of '{Topic}' ({Reason}); reading resumes at the committed offsets, reported as unknown (-1).")]
+    public static partial void CommittedUnknown(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 4027, Level = LogLevel.Warning, Message = "Consuming '{Topic}' reported {Code}: {Reason}.")]
+    public static partial void ConsumeError(ILogger logger, string topic, ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 4028, Level = LogLevel.Information, Message = "Partition {Topic}[{Partition}] is no longer caught up: {Reason}.")]
+    public static partial void PartitionActive(ILogger logger, string topic, int partition, string reason);
+
+    [LoggerMessage(EventId = 4029, Level = LogLevel.Debug, Message = "Partition {Topic}[{Partition}] is caught up at offset {Offset}.")]
+    public static partial void PartitionCaughtUp(ILogger logger, string topic, int partition, long offset);
+
+    [LoggerMessage(EventId = 4030, Level = LogLevel.Warning, Message = "Record {Topic}[{Partition}]@{Offset} is not a valid interaction ({Kind}: {Reason}); publishing it to '{DeadLetterTopic}'.")]
+    public static partial void DeadLettering(ILogger logger, string topic, int partition, long offset, string kind, string reason, string deadLetterTopic);
+
+    [LoggerMessage(EventId = 4031, Level = LogLevel.Error, Message = "Record {Topic}[{Partition}]@{Offset} could not be published to the dead-letter topic '{DeadLetterTopic}' ({Code}: {Reason}); the source stops so that it is not skipped.")]
+    public static partial void DeadLetterFailed(ILogger logger, string topic, int partition, long offset, string deadLetterTopic, ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 4032, Level = LogLevel.Debug, Message = "Offset {Offset} of {Topic}[{Partition}] not stored: {Reason}.")]
+    public static partial void StoreSkipped(ILogger logger, long offset, string topic, int partition, string reason);
+
+    [LoggerMessage(EventId = 4033, Level = LogLevel.Information, Message = "Offsets for {Timestamp} on '{Topic}': the brokers could not look them up by time, so the partitions were scanned: {Offsets}.")]
+    public static partial void OffsetsScanned(ILogger logger, DateTimeOffset timestamp, string topic, string offsets);
+
+    [LoggerMessage(EventId = 4034, Level = LogLevel.Information, Message = "Kafka source of '{Topic}' stopped: {Consumed} record(s) read, {DeadLettered} dead-lettered.")]
+    public static partial void SourceStopped(ILogger logger, string topic, long consumed, long deadLettered);
+
+    public static LogLevel LevelOf(SyslogLevel level) => level switch
+    {
+        SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,
+        SyslogLevel.Error => LogLevel.Error,
+        SyslogLevel.Warning => LogLevel.Warning,
+        SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+        _ => LogLevel.Debug,
+    };
+}
