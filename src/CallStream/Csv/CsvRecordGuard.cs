@@ -728,10 +728,7 @@ internal sealed class CsvRecordGuard : TextReader
         if (_end == _buffer.Length)
         {
             // A record of up to _maxLength characters plus two characters of look-ahead must fit.
-            int size = (int)Math.Min(Math.Max((long)_buffer.Length * 2, ChunkSize), (long)_maxLength + 3);
-            if (size <= _buffer.Length)
-                size = _buffer.Length + ChunkSize;
-            Array.Resize(ref _buffer, size);
+            Array.Resize(ref _buffer, CallStream.Input.InputBuffer.GrownSize(_buffer.Length, ChunkSize, (long)_maxLength + 3));
         }
     }
 

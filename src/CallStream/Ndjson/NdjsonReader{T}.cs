@@ -366,10 +366,7 @@ public sealed class NdjsonReader<T> : IDisposable, IAsyncDisposable
         if (_end == _buffer.Length)
         {
             // A line of up to _maxLength bytes plus its "\r\n" must fit.
-            int size = (int)Math.Min(Math.Max((long)_buffer.Length * 2, ChunkSize), (long)_maxLength + 2);
-            if (size <= _buffer.Length)
-                size = _buffer.Length + ChunkSize;
-            Array.Resize(ref _buffer, size);
+            Array.Resize(ref _buffer, CallStream.Input.InputBuffer.GrownSize(_buffer.Length, ChunkSize, (long)_maxLength + 2));
         }
     }
 
