@@ -1,4 +1,6 @@
 using CallStream.Generation;
+using CallStream.Rules;
+using CallStream.Rules.Engine;
 
 namespace CallStream.Benchmarks;
 
@@ -21,5 +23,18 @@ internal static class GeneratedInteractions
         var reordered = (Interaction[])events.Clone();
         Array.Sort(arrival, reordered);
         return reordered;
+    }
+
+    /// <summary>Compiles a rule text for the evaluator benchmarks.</summary>
+    public static CompiledRuleSet Compile(string text) => CompiledRuleSet.Compile(RuleSet.Parse(text));
+
+    /// <summary>Runs already-ordered events through a fresh evaluator, so state build-up and alerts are measured too.</summary>
+    public static RuleEvaluator EvaluateAll(CompiledRuleSet rules, Interaction[] events, List<Alert> alerts)
+    {
+        var evaluator = new RuleEvaluator(rules);
+        alerts.Clear();
+        foreach (var e in events)
+            evaluator.Evaluate(e, alerts);
+        return evaluator;
     }
 }

@@ -68,15 +68,11 @@ public class RuleEvaluationBenchmarks
     [Benchmark(OperationsPerInvoke = EventCount)]
     public int AvgMinMaxDistinct() => Run(_avgMinMaxDistinct);
 
-    private static CompiledRuleSet Compile(string text) => CompiledRuleSet.Compile(RuleSet.Parse(text));
+    private static CompiledRuleSet Compile(string text) => GeneratedInteractions.Compile(text);
 
     private int Run(CompiledRuleSet rules)
     {
-        var evaluator = new RuleEvaluator(rules);
-        var alerts = _alerts;
-        alerts.Clear();
-        foreach (var e in _events)
-            evaluator.Evaluate(e, alerts);
-        return alerts.Count;
+        GeneratedInteractions.EvaluateAll(rules, _events, _alerts);
+        return _alerts.Count;
     }
 }

@@ -79,15 +79,7 @@ public class WindowedAggregateBenchmarks
     [Benchmark(OperationsPerInvoke = EventCount)]
     public int TumblingCountRateDistinct() => Run(_tumbling);
 
-    private static CompiledRuleSet Compile(string text) => CompiledRuleSet.Compile(RuleSet.Parse(text));
+    private static CompiledRuleSet Compile(string text) => GeneratedInteractions.Compile(text);
 
-    private int Run(CompiledRuleSet rules)
-    {
-        var evaluator = new RuleEvaluator(rules);
-        var alerts = _alerts;
-        alerts.Clear();
-        foreach (var e in _events)
-            evaluator.Evaluate(e, alerts);
-        return evaluator.GroupCount;
-    }
+    private int Run(CompiledRuleSet rules) => GeneratedInteractions.EvaluateAll(rules, _events, _alerts).GroupCount;
 }
