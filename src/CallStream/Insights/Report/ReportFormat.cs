@@ -11,7 +11,7 @@ internal static class ReportFormat
 
     public static string Count(long value) => value.ToString("#,0", Invariant);
 
-    public static string Percent(double share) => (share * 100).ToString(share is > 0 and < 0.001 ? "0.00" : "0.0", Invariant) + "%";
+    public static string Percent(double share) => share is > 0 and < 0.0005 ? "under 0.1%" : (share * 100).ToString("0.0", Invariant) + "%";
 
     public static string Number(double value, string format = "0.0") => value.ToString(format, Invariant);
 

@@ -71,8 +71,8 @@
     data: {
       labels: channelLabels,
       datasets: [
-        { label: 'Total (hours)', data: channelNames.map(function (c) { return round(figures.channels[c].totalSeconds / 3600, 1); }), backgroundColor: channelColors, yAxisID: 'y' },
-        { label: 'Average (minutes)', type: 'line', data: channelNames.map(function (c) { return round(figures.channels[c].avgSeconds / 60, 1); }), borderColor: '#323f4b', backgroundColor: '#323f4b', yAxisID: 'y1' }
+        { label: 'Total (hours)', data: channelNames.map(function (c) { return round(figures.channels[c].totalSeconds / 3600, 1); }), backgroundColor: channelColors, order: 1, yAxisID: 'y' },
+        { label: 'Average (minutes)', type: 'line', order: 0, data: channelNames.map(function (c) { return round(figures.channels[c].avgSeconds / 60, 1); }), borderColor: '#323f4b', backgroundColor: '#323f4b', yAxisID: 'y1' }
       ]
     },
     options: { scales: { y: axis('hours'), y1: axis('minutes', { position: 'right', grid: { drawOnChartArea: false } }) } }
@@ -84,8 +84,8 @@
     data: {
       labels: days,
       datasets: [
-        { label: 'Interactions', data: figures.daily.map(function (d) { return d.interactions; }), backgroundColor: color.blue, yAxisID: 'y' },
-        { label: 'Failure rate (%)', type: 'line', data: figures.daily.map(function (d) { return round(d.failureRate * 100, 2); }), borderColor: color.failed, backgroundColor: color.failed, pointRadius: 2, yAxisID: 'y1' }
+        { label: 'Interactions', data: figures.daily.map(function (d) { return d.interactions; }), backgroundColor: color.blue, order: 1, yAxisID: 'y' },
+        { label: 'Failure rate (%)', type: 'line', order: 0, data: figures.daily.map(function (d) { return round(d.failureRate * 100, 2); }), borderColor: color.failed, backgroundColor: color.failed, pointRadius: 2, yAxisID: 'y1' }
       ]
     },
     options: { scales: { y: axis('interactions'), y1: axis('failure rate (%)', { position: 'right', grid: { drawOnChartArea: false } }) } }
@@ -127,8 +127,8 @@
     data: {
       labels: figures.topAgents.map(function (a) { return a.agentId; }),
       datasets: [
-        { label: 'Resolved', data: figures.topAgents.map(function (a) { return a.resolved; }), backgroundColor: color.resolved, yAxisID: 'y' },
-        { label: 'CSAT', type: 'line', data: figures.topAgents.map(function (a) { return a.averageSatisfaction === null ? null : round(a.averageSatisfaction, 2); }), borderColor: '#323f4b', backgroundColor: '#323f4b', showLine: false, pointRadius: 4, yAxisID: 'y1' }
+        { label: 'Resolved', data: figures.topAgents.map(function (a) { return a.resolved; }), backgroundColor: color.resolved, order: 1, yAxisID: 'y' },
+        { label: 'CSAT', type: 'line', order: 0, data: figures.topAgents.map(function (a) { return a.averageSatisfaction === null ? null : round(a.averageSatisfaction, 2); }), borderColor: '#323f4b', backgroundColor: '#323f4b', showLine: false, pointRadius: 4, yAxisID: 'y1' }
       ]
     },
     options: { scales: { y: axis('resolved'), y1: axis('CSAT', { beginAtZero: false, min: 1, max: 5, position: 'right', grid: { drawOnChartArea: false } }) } }
