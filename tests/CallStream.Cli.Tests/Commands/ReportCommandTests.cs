@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using CallStream.Ndjson;
 
 namespace CallStream.Cli.Tests.Commands;
 
@@ -10,7 +9,7 @@ public sealed class ReportCommandTests : IDisposable
 
     private const string Unreachable = "mongodb://alice:hunter2@127.0.0.1:1/?authSource=admin";
 
-    private readonly List<string> _files = [];
+    private readonly TempFiles _files = new();
 
     [Fact]
     public async Task Report_FromInput_WritesThePageAndJson_WithTheAlertsOfAReplay()
@@ -132,32 +131,13 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Contains("--output", result.Error, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        foreach (string file in _files)
-            File.Delete(file);
-    }
+    public void Dispose() => _files.Dispose();
 
     private static string Regex(string text) => System.Text.RegularExpressions.Regex.Escape(text);
 
-    private static List<Alert> ReadAlerts(string path)
-    {
-        using var stream = File.OpenRead(path);
-        using var reader = NdjsonReader.ForAlerts(stream, new NdjsonReaderOptions { Strict = true });
-        return reader.ReadAll().ToList();
-    }
+    private static List<Alert> ReadAlerts(string path) => CliRunner.ReadAlerts(path);
 
-    private string Write(string extension, string content)
-    {
-        string path = Temp(extension);
-        File.WriteAllText(path, content);
-        return path;
-    }
+    private string Write(string extension, string content) => _files.Write(extension, content);
 
-    private string Temp(string extension)
-    {
-        string path = CliRunner.TempPath(extension);
-        _files.Add(path);
-        return path;
-    }
+    private string Temp(string extension) => _files.Path(extension);
 }
