@@ -163,6 +163,7 @@ internal static class ReportCommand
         using (store)
         {
             var started = context.Time.GetTimestamp();
+            await context.Error.WriteLineAsync($"report: running the dashboard's queries on MongoDB at {store.Endpoint} (database {store.DatabaseName})...").ConfigureAwait(false);
             WrittenReport written;
             try
             {

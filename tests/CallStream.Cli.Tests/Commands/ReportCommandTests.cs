@@ -91,7 +91,10 @@ public sealed class ReportCommandTests : IDisposable
         var result = await CliRunner.RunAsync(["report", "--mongo", Unreachable, "--output", html]);
 
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
-        Assert.StartsWith("callstream report: MongoDB at 127.0.0.1:1 could not be reached", result.Error, StringComparison.Ordinal);
+        var lines = result.Error.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal("report: running the dashboard's queries on MongoDB at 127.0.0.1:1 (database callstream)...", lines[0]);
+        Assert.StartsWith("callstream report: MongoDB at 127.0.0.1:1 could not be reached", lines[1], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Length);
         Assert.DoesNotContain("hunter2", result.Error + result.Out, StringComparison.Ordinal);
         Assert.False(File.Exists(html));
     }
