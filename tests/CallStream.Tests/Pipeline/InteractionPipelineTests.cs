@@ -245,6 +245,76 @@ public class InteractionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task SlowSink_SlowsReading_ThePipelineReadsNoFurtherThanItsQueuesHold()
+    {
+        var topic = new FakeTopic(3);
+        topic.Append(Log);
+        var interactions = MemoryStore.ForInteractions();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        interactions.Gate = gate;
+        var batching = new BatchingOptions { BatchSize = 50, QueueCapacity = 200, FlushInterval = TimeSpan.FromMilliseconds(5) };
+        await using var run = PipelineRun.Start(topic, interactions: interactions, batching: batching);
+
+        // One batch is being written (held at the gate), the queue is full, and one more write waits for room.
+        await run.WaitAsync(s => s.Sinks.Single(k => k.Kind == "interactions").Enqueued == 50 + 200 + 1, "the interaction sink's queue filling up");
+        var blocked = run.Pipeline.GetStatistics();
+        int read = run.Source.Yielded.Count(e => e.Kind == InteractionSourceEventKind.Record);
+        output.WriteLine($"blocked: {read} records read, {blocked.Evaluated} evaluated, {blocked.Held} held");
+        Assert.Equal(blocked.Consumed, read); // the source is pulled only as fast as the sinks take
+        Assert.True(read < Rows / 2);
+
+        gate.SetResult();
+        await run.WaitAllReadAsync();
+        var summary = await run.CompleteAsync();
+        Assert.Equal(Rows, interactions.Items.Count);
+        Assert.Equal(Rows, summary.Evaluated);
+    }
+
+    [Fact]
+    public async Task Metrics_GoToTheCallStreamMeterOfTheFactory()
+    {
+        using var meterFactory = new TestMeterFactory();
+        var measurements = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (meterFactory.Meters.Contains(instrument.Meter) && instrument.Name.StartsWith("callstream.pipeline.", StringComparison.Ordinal))
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.AddOrUpdate(instrument.Name, value, (_, v) => v + value));
+        listener.Start();
+        var topic2 = new FakeTopic(2);
+        topic2.Append(Log.Take(1000));
+        var expectedAlerts = PipelineRun.Replay(Log.Take(1000)).Count;
+        await using var second = new InteractionPipeline(new FakeInteractionSource(topic2), DefaultRules.RuleSet, PipelineRun.Options(), meterFactory: meterFactory);
+        second.AddAlertSink("alerts", MemoryStore.ForAlerts());
+        using var stop = new CancellationTokenSource();
+        var running = second.RunAsync(stop.Token);
+        while (second.GetStatistics() is var s && !(s.Partitions.Count == 2 && s.Partitions.All(p => p.CaughtUp)))
+            await Task.Delay(2, TestContext.Current.CancellationToken);
+        second.Complete();
+        await running;
+
+        Assert.NotEmpty(meterFactory.Meters);
+        Assert.All(meterFactory.Meters, m => Assert.Equal("CallStream", m.Name));
+        Assert.Equal(1000, measurements.GetValueOrDefault("callstream.pipeline.records"));
+        Assert.Equal(expectedAlerts, measurements.GetValueOrDefault("callstream.pipeline.alerts"));
+    }
+
+    [Fact]
+    public async Task Complete_BeforeTheRunStarts_StopsItAtOnce()
+    {
+        var topic = new FakeTopic(2);
+        topic.Append(Log.Take(100));
+        await using var pipeline = new InteractionPipeline(new FakeInteractionSource(topic), DefaultRules.RuleSet, PipelineRun.Options());
+        pipeline.Complete();
+        var summary = await pipeline.RunAsync(TestContext.Current.CancellationToken);
+        Assert.True(summary.InputCompleted);
+        Assert.Equal(0, summary.Evaluated);
+        Assert.Equal(-1, topic.CommittedOf(0));
+    }
+
+    [Fact]
     public void Constructor_ChecksArguments()
     {
         var source = new FakeInteractionSource(new FakeTopic(1));
@@ -305,5 +375,24 @@ public class InteractionPipelineTests(ITestOutputHelper output)
         output.WriteLine($"warm-up {warmUp}: first run {first.Evaluated} evaluated, {first.Alerts} alerts, {first.Held} held; second {second.WarmUpEvents} warm-up, {second.Evaluated} evaluated, {second.Alerts} alerts, {second.AlertsNotReemitted} not re-emitted; stored {alerts.Items.Count} alerts, replay {Expected.Count}");
         Assert.Equal(Rows, interactions.Items.Count);
         return (alerts, first, second);
+    }
+
+    private sealed class TestMeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    {
+        public List<System.Diagnostics.Metrics.Meter> Meters { get; } = [];
+
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
+        {
+            var meter = new System.Diagnostics.Metrics.Meter(options.Name, options.Version, options.Tags, scope: this);
+            lock (Meters)
+                Meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in Meters)
+                meter.Dispose();
+        }
     }
 }
