@@ -180,6 +180,76 @@ public class InteractionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Revoke_EventsReleasedWhileThePartitionIsAway_AreWrittenWhenItComesBack()
+    {
+        // While partition 1 is away, partitions 0 and 2 move two hours on (partition 1 has no rows there), so the
+        // engine releases partition 1's held events: they are evaluated with no owner, kept, and written once it is back.
+        var topic = new FakeTopic(3);
+        int cut = Rows / 2;
+        int sliceEnd = Log.FindIndex(r => r.StartTime >= Log[cut].StartTime.AddHours(2));
+        var slice = Log.Skip(cut).Take(sliceEnd - cut).Where(r => topic.PartitionOf(r.CustomerId) != 1).ToList();
+        var log = Log.Take(cut).Concat(slice).Concat(Log.Skip(sliceEnd)).ToList();
+        var expected = PipelineRun.Replay(log);
+        topic.Append(Log.Take(cut));
+        await using var run = PipelineRun.Start(topic, options: PipelineRun.Options(lateness: TimeSpan.FromHours(1)));
+        await run.WaitAllReadAsync();
+
+        await run.Source.RevokeAsync(1); // the flush stores what was evaluated; partition 1's held events stay in the engine
+        long committed1 = topic.CommittedOf(1);
+        var heldOf1 = topic.Records(1).Skip((int)committed1).Select(r => r.Interaction!.InteractionId).ToList();
+        topic.Append(slice);
+        await run.WaitAllReadAsync();
+        var away = run.Pipeline.GetStatistics();
+        Assert.DoesNotContain(heldOf1, run.Interactions.Items.ContainsKey); // evaluated or not, not written under the old owner
+        await run.Source.AssignAsync(1);
+        topic.Append(Log.Skip(sliceEnd));
+        await run.WaitAllReadAsync();
+        var summary = await run.CompleteAsync();
+
+        output.WriteLine($"partition 1: committed {committed1} at the revocation, {heldOf1.Count} held; while away {away.Evaluated} evaluated, {away.Held} held; replayed {summary.Statistics.Replayed}");
+        Assert.NotEmpty(heldOf1);
+        Assert.Equal(heldOf1.Count, summary.Statistics.Replayed);
+        Assert.Equal(log.Count, summary.Evaluated); // nothing evaluated twice
+        Assert.Equal(log.Select(i => i.InteractionId).Order(), run.Interactions.Items.Keys.Order()); // nothing lost
+        Assert.Equal(expected.Select(a => a.AlertId).Order(), run.Alerts.Items.Keys.Order());
+        for (int p = 0; p < 3; p++)
+            Assert.Equal(topic.EndOf(p), topic.CommittedOf(p));
+    }
+
+    [Fact]
+    public async Task IdlePartition_HoldsTheWatermarkForTheIdleTimeout_OnThePipelinesClock()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var topic = new FakeTopic(2);
+        var rows = Log.Take(50).ToList();
+        foreach (var row in rows)
+            topic.Append(0, row); // partition 1 stays empty
+        var options = new InteractionPipelineOptions { IdleTimeout = TimeSpan.FromSeconds(1), AllowedLateness = TimeSpan.Zero, TimeProvider = time };
+        await using var run = PipelineRun.Start(topic, options: options);
+        await run.WaitAllReadAsync();
+        Assert.Equal(0, run.Pipeline.GetStatistics().Evaluated); // partition 1 delivered nothing and is not idle yet
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await run.WaitAsync(s => s.Evaluated == rows.Count, "the events released once partition 1 is idle");
+        var summary = await run.CompleteAsync();
+        Assert.Equal(rows.Count, summary.Evaluated);
+        Assert.Equal(topic.EndOf(0), topic.CommittedOf(0));
+    }
+
+    [Fact]
+    public async Task SourceFailure_IsThrownByRun_AfterTheSinksAreClosed()
+    {
+        var alerts = MemoryStore.ForAlerts();
+        await using var pipeline = new InteractionPipeline(new FailingSource(), DefaultRules.RuleSet, PipelineRun.Options());
+        pipeline.AddAlertSink("alerts", alerts);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.RunAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal("broker gone for good", error.Message);
+        Assert.True(pipeline.Completion.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public async Task SinkFailingForGood_RunThrowsWithTheIds_AndNoOffsetIsStoredPastThem()
     {
         var topic = new FakeTopic(3);
@@ -193,7 +263,7 @@ public class InteractionPipelineTests(ITestOutputHelper output)
 
         Assert.Equal("memory:interactions", error.SinkName);
         Assert.Contains(poisoned.InteractionId, error.ItemIds);
-        Assert.Contains(poisoned.InteractionId, error.Message, StringComparison.Ordinal);
+        Assert.Contains(error.ItemIds[0], error.Message, StringComparison.Ordinal); // the first few ids are named in the message
         int partition = topic.PartitionOf(poisoned.CustomerId);
         long offset = topic.Records(partition).Select((r, i) => (r, i)).First(x => x.r.Interaction == poisoned).i;
         Assert.InRange(topic.CommittedOf(partition), -1, offset);
@@ -393,6 +463,28 @@ public class InteractionPipelineTests(ITestOutputHelper output)
         {
             foreach (var meter in Meters)
                 meter.Dispose();
+        }
+    }
+
+    private sealed class FailingSource : IInteractionSource
+    {
+        public IAsyncEnumerable<InteractionSourceEvent> ReadAsync(InteractionSourceHandlers? handlers = null, CancellationToken cancellationToken = default) => Read();
+
+        public void StoreOffset(int partition, long nextOffset)
+        {
+        }
+
+        public Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimeAsync(IReadOnlyCollection<int> partitions, DateTimeOffset timestamp, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyDictionary<int, long>>(new Dictionary<int, long>());
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private static async IAsyncEnumerable<InteractionSourceEvent> Read()
+        {
+            yield return InteractionSourceEvent.PartitionAssigned(0, 0, -1);
+            yield return InteractionSourceEvent.Record(0, 0, Log[0].StartTime, Log[0]);
+            await Task.Yield();
+            throw new InvalidOperationException("broker gone for good");
         }
     }
 }
