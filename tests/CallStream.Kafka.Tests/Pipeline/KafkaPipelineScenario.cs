@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reactive.Linq;
 using CallStream.Generation;
 using CallStream.Kafka.Tests.Support;
 using CallStream.Ndjson;
@@ -165,15 +166,8 @@ internal sealed class KafkaPipelineScenario : IAsyncDisposable
         return [.. committed.OrderBy(c => c.Partition.Value).Select(c => c.Offset.Value)];
     }
 
-    private static List<Alert> PipelineRunReplay(IEnumerable<Interaction> rows)
-    {
-        var alerts = new List<Alert>();
-        using var engine = new RuleEngine(DefaultRules.RuleSet, alerts.Add);
-        foreach (var row in rows)
-            engine.Offer(row);
-        engine.Complete();
-        return alerts;
-    }
+    /// <summary>The alerts of <c>replay</c>: the rules over the rows in file order, completed at the end.</summary>
+    private static List<Alert> PipelineRunReplay(IEnumerable<Interaction> rows) => [.. rows.ToObservable().DetectAlerts(DefaultRules.RuleSet).ToEnumerable()];
 
     /// <summary>The interaction store behind a gate the scenario opens.</summary>
     private sealed class GatedSink(MemoryStore<Interaction> store, TaskCompletionSource gate) : IBatchedSink<Interaction>
