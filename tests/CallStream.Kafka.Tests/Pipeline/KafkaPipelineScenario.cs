@@ -55,7 +55,7 @@ internal sealed class KafkaPipelineScenario : IAsyncDisposable
     public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Starts a 3-broker cluster, creates the topic (partition p led by broker p % 3 + 1, the group's coordinator on broker 1) and produces the rows with <see cref="KafkaInteractionSink"/> (event-time timestamps).</summary>
-    public static async Task<KafkaPipelineScenario> CreateAsync(ITestOutputHelper output, int rows = 20_000, int partitions = 6)
+    public static async Task<KafkaPipelineScenario> CreateAsync(ITestOutputHelper output, int rows = 20_000, int partitions = 6, KafkaMessageTimestamp timestamps = KafkaMessageTimestamp.EventTime)
     {
         var cluster = InProcessKafkaCluster.Start();
         cluster.CreateTopic(Topic, partitions, replicationFactor: 3);
@@ -65,7 +65,7 @@ internal sealed class KafkaPipelineScenario : IAsyncDisposable
         var log = new InteractionGenerator(new InteractionGeneratorOptions { Seed = 5, InteractionsPerDay = 5000 }).Generate(rows).ToList();
 
         var sinkOptions = KafkaOptions.Sink(cluster, Topic);
-        sinkOptions.MessageTimestamp = KafkaMessageTimestamp.EventTime;
+        sinkOptions.MessageTimestamp = timestamps;
         await using (var producer = new KafkaInteractionSink(sinkOptions))
         await using (var batching = new BatchingSink<Interaction>(producer, "kafka:consumerdata", new BatchingOptions { BatchSize = 5000 }))
         {
