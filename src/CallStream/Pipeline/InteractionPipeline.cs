@@ -705,9 +705,18 @@ public sealed class InteractionPipeline : IAsyncDisposable
                 while (await pending.ConfigureAwait(false))
                     pending = events.MoveNextAsync().AsTask();
             }
-            await events.DisposeAsync().ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // the source's failure is reported unless an earlier one is
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure ??= ex;
+        }
+        try
+        {
+            await events.DisposeAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // as above
         catch (Exception ex)
 #pragma warning restore CA1031
         {
