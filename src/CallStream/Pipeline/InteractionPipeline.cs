@@ -45,6 +45,8 @@ public sealed class InteractionPipeline : IAsyncDisposable
     private readonly List<SinkHandle> _sinks = [];
     private readonly CheckpointTracker _tracker = new();
     private readonly Channel<ControlRequest> _control = System.Threading.Channels.Channel.CreateUnbounded<ControlRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _controlLock = new();
+    private TaskCompletionSource _controlSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<int, PartitionView> _views = new();
     private readonly ConcurrentDictionary<int, PartitionLog> _logs = new();
     private readonly ConcurrentDictionary<int, long> _warmUpPlans = new();
@@ -233,7 +235,7 @@ public sealed class InteractionPipeline : IAsyncDisposable
     public void Complete()
     {
         if (!_loopEnded)
-            _control.Writer.TryWrite(new ControlRequest(ControlKind.Complete, []));
+            PostControl(new ControlRequest(ControlKind.Complete, []));
     }
 
     /// <summary>Takes a thread-safe snapshot of the figures.</summary>
@@ -319,7 +321,9 @@ public sealed class InteractionPipeline : IAsyncDisposable
                 ThrowIfSinkFailed();
                 if (_warmUpSinceRefresh > 0)
                     RefreshEngineFigures();
-                var controlReady = _control.Reader.WaitToReadAsync().AsTask();
+                var controlReady = NextControlSignal();
+                if (_control.Reader.TryPeek(out _))
+                    continue; // posted before the signal was taken
                 using var idleCancel = new CancellationTokenSource();
                 var idle = !_engineCompleted && engine.GetTimeUntilIdle() is { } due ? Task.Delay(due, _options.TimeProvider, idleCancel.Token) : Never;
                 await Task.WhenAny(_pendingMove, controlReady, _sinkFault, idle).ConfigureAwait(false);
@@ -644,10 +648,27 @@ public sealed class InteractionPipeline : IAsyncDisposable
         if (_loopEnded)
             return;
         var request = new ControlRequest(ControlKind.Revoke, partitions);
-        _control.Writer.TryWrite(request);
+        PostControl(request);
         if (_loopEnded)
             return; // the loop has ended and will not answer; what it stored stays stored
         await request.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void PostControl(ControlRequest request)
+    {
+        _control.Writer.TryWrite(request);
+        lock (_controlLock)
+            _controlSignal.TrySetResult();
+    }
+
+    private Task NextControlSignal()
+    {
+        lock (_controlLock)
+        {
+            if (_controlSignal.Task.IsCompleted)
+                _controlSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _controlSignal.Task;
+        }
     }
 
     private void OnAdvanced(int partition, long offset)
