@@ -23,7 +23,7 @@ internal static class CliApplication
         ArgumentNullException.ThrowIfNull(context);
         var root = new Command(
             "callstream",
-            "Real-time analytics of customer-service interactions: generate sample logs, replay them through alert rules, check rule files. "
+            "Real-time analytics of customer-service interactions: generate sample logs, replay them through alert rules, check rule files, produce to and consume from Kafka, run the demo. "
             + "Exit codes: 0 success, 1 failure at run time, 2 invalid input.")
         {
             new HelpOption(),
@@ -32,6 +32,7 @@ internal static class CliApplication
         root.Add(GenerateCommand.Create(context));
         root.Add(ReplayCommand.Create(context));
         root.Add(CheckCommand.Create(context));
+        root.Add(ProduceCommand.Create(context));
         return root;
     }
 
