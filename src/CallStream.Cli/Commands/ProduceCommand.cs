@@ -118,7 +118,7 @@ internal static class ProduceCommand
         KafkaInteractionSink producer;
         try
         {
-            producer = new KafkaInteractionSink(options, timeProvider: context.Time);
+            producer = new KafkaInteractionSink(options);
         }
         catch (ArgumentException e)
         {
@@ -127,13 +127,15 @@ internal static class ProduceCommand
 
         var problems = new ProblemPrinter(context.Error, "produce");
         var readerOptions = new CsvReaderOptions { Strict = strict, OnRejected = r => problems.Report(r.ToString()) };
-        var batching = new BatchingOptions { BatchSize = BatchSize, QueueCapacity = 4 * BatchSize };
+        // One attempt per batch: the Kafka sink already retries each message until its delivery timeout, and writing a
+        // failed batch again would produce its acknowledged messages a second time.
+        var batching = new BatchingOptions { BatchSize = BatchSize, QueueCapacity = 4 * BatchSize, MaxAttempts = 1 };
         long started = context.Time.GetTimestamp();
         long read, accepted, rejected, produced, stored = 0;
         await using (producer.ConfigureAwait(false))
         {
-            var toKafka = new BatchingSink<Interaction>(producer, "kafka:" + kafka.Topic, batching, context.Time);
-            var toMongo = store is null ? null : new BatchingSink<Interaction>(new MongoInteractionSink(store), "mongo:" + store.InteractionsCollectionName, batching, context.Time);
+            var toKafka = new BatchingSink<Interaction>(producer, "kafka:" + kafka.Topic, batching);
+            var toMongo = store is null ? null : new BatchingSink<Interaction>(new MongoInteractionSink(store), "mongo:" + store.InteractionsCollectionName, batching);
             try
             {
                 using var reader = OpenReader(input, readerOptions);
