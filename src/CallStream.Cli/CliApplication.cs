@@ -33,6 +33,8 @@ internal static class CliApplication
         root.Add(ReplayCommand.Create(context));
         root.Add(CheckCommand.Create(context));
         root.Add(ProduceCommand.Create(context));
+        root.Add(ConsumeCommand.Create(context));
+        root.Add(DemoCommand.Create(context));
         return root;
     }
 
