@@ -13,7 +13,7 @@ namespace CallStream.Cli.Commands;
 
 /// <summary>
 /// <c>callstream consume [--kafka HOSTS] [--topic T] [--group G] [--rules FILE] [--alerts OUT] [--mongo URI]
-/// [--lateness D] [--max-messages N] [--idle-exit D]</c>: the seed's consumer. Reads the topic as a member of a
+/// [--lateness D] [--idle-timeout D] [--max-messages N] [--idle-exit D]</c>: the seed's consumer. Reads the topic as a member of a
 /// consumer group, runs the rules in event time and writes the alerts (NDJSON file and/or MongoDB, both idempotent
 /// by alert id) and, with MongoDB, the interactions; at least once, resuming from the committed offsets. Runs until
 /// Ctrl+C or SIGTERM (a graceful stop: drain, flush, commit), or until <c>--max-messages</c> / <c>--idle-exit</c>.
@@ -54,6 +54,13 @@ internal static class ConsumeCommand
             DefaultValueFactory = _ => new EventOrderingOptions().AllowedLateness,
             CustomParser = r => ParseDuration(r, "--lateness", allowZero: true),
         };
+        var idleTimeout = new Option<TimeSpan>("--idle-timeout")
+        {
+            Description = "How long a partition read to its end waits before it stops holding the event-time watermark back. [default: 1s]",
+            HelpName = "DURATION",
+            DefaultValueFactory = _ => new InteractionPipelineOptions().IdleTimeout,
+            CustomParser = r => ParseDuration(r, "--idle-timeout", allowZero: true),
+        };
         var maxMessages = new Option<long?>("--max-messages")
         {
             Description = "Stops gracefully once this many messages were consumed in this run (for scripts and tests).",
@@ -80,6 +87,7 @@ internal static class ConsumeCommand
             alerts,
             mongo,
             lateness,
+            idleTimeout,
             maxMessages,
             idleExit,
         };
@@ -92,6 +100,7 @@ internal static class ConsumeCommand
                 parseResult.GetValue(alerts),
                 parseResult.GetValue(mongo),
                 parseResult.GetValue(lateness),
+                parseResult.GetValue(idleTimeout),
                 parseResult.GetValue(maxMessages),
                 parseResult.GetValue(idleExit)),
             cancellationToken));
@@ -121,7 +130,7 @@ internal static class ConsumeCommand
         {
             result = await ConsumeAsync(
                 context,
-                new ConsumeRun(kafka, settings.GroupId, ruleSet, settings.Lateness, settings.Alerts, store),
+                new ConsumeRun(kafka, settings.GroupId, ruleSet, settings.Lateness, settings.Alerts, store) { IdleTimeout = settings.IdleTimeout },
                 statistics => settings.MaxMessages is { } max && statistics.Consumed + statistics.DeadLettered >= max ? ConsumeStop.Stop
                     : idle is not null && idle.IsIdle(statistics) ? ConsumeStop.CompleteInput
                     : ConsumeStop.None,
@@ -174,7 +183,7 @@ internal static class ConsumeCommand
             try
             {
                 ndjson = run.AlertsPath is null ? null : OpenAlertFile(run.AlertsPath);
-                var pipeline = new InteractionPipeline(source, run.Rules, new InteractionPipelineOptions { AllowedLateness = run.Lateness });
+                var pipeline = new InteractionPipeline(source, run.Rules, new InteractionPipelineOptions { AllowedLateness = run.Lateness, IdleTimeout = run.IdleTimeout });
                 await using (pipeline.ConfigureAwait(false))
                 {
                     if (ndjson is not null)
@@ -301,9 +310,10 @@ internal static class ConsumeCommand
     /// <param name="Alerts">The NDJSON alert file, or <see langword="null"/>.</param>
     /// <param name="Mongo">The <c>--mongo</c> value, or <see langword="null"/>.</param>
     /// <param name="Lateness">The allowed lateness.</param>
+    /// <param name="IdleTimeout">How long a caught-up partition holds the watermark.</param>
     /// <param name="MaxMessages">Stop after this many messages, or <see langword="null"/>.</param>
     /// <param name="IdleExit">Stop after being idle at the end of every partition this long, or <see langword="null"/>.</param>
-    internal sealed record ConsumeSettings(string GroupId, string? Rules, string? Alerts, string? Mongo, TimeSpan Lateness, long? MaxMessages, TimeSpan? IdleExit);
+    internal sealed record ConsumeSettings(string GroupId, string? Rules, string? Alerts, string? Mongo, TimeSpan Lateness, TimeSpan IdleTimeout, long? MaxMessages, TimeSpan? IdleExit);
 }
 
 /// <summary>What a consume run reads and where it writes.</summary>
@@ -315,6 +325,9 @@ internal static class ConsumeCommand
 /// <param name="Store">The MongoDB store, or <see langword="null"/>.</param>
 internal sealed record ConsumeRun(KafkaConnection Kafka, string GroupId, RuleSet Rules, TimeSpan Lateness, string? AlertsPath, MongoStore? Store)
 {
+    /// <summary>Gets how long a caught-up partition waits before it stops holding the watermark back.</summary>
+    public TimeSpan IdleTimeout { get; init; } = new InteractionPipelineOptions().IdleTimeout;
+
     /// <summary>Gets librdkafka settings applied before the user's (the demo's tuning), or <see langword="null"/>.</summary>
     public IEnumerable<KeyValuePair<string, string>>? BaseSettings { get; init; }
 

@@ -32,6 +32,14 @@ internal static class DemoCommand
     private const int Brokers = 3;
     private const string GroupId = "callstream-demo";
 
+    /// <summary>
+    /// How long a partition read to its end holds the watermark. The producer has one batch in flight: while part of it
+    /// waits for a broker that is down (or slow), every partition may be read to its end, and with the default 1 s they
+    /// would all go idle and let the watermark pass the waiting records, which then arrive late. The demo's input is
+    /// bounded: its end is declared when everything is read, so a long idle timeout costs nothing.
+    /// </summary>
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Client settings for the loopback cluster: quick reconnects and retries (as <see cref="InProcessKafkaCluster.CreateProducerConfig"/>).</summary>
     private static readonly KeyValuePair<string, string>[] ProducerTuning =
     [
@@ -158,6 +166,7 @@ internal static class DemoCommand
         var consumeRun = new ConsumeRun(kafka, GroupId, ruleSet, new EventOrderingOptions().AllowedLateness, files.Alerts, null)
         {
             BaseSettings = ConsumerTuning,
+            IdleTimeout = IdleTimeout,
             ExtraInteractionSink = ("reconciliation", tally),
         };
         using var chaosStop = new CancellationTokenSource();
@@ -167,15 +176,16 @@ internal static class DemoCommand
         var progress = new ProgressReporter(context.Error, time, context.ErrorIsTerminal, label + ": consumed", settings.Rows, "messages");
         ConsumeStop Done(PipelineStatistics statistics)
         {
-            // Every acknowledged record read and every partition read to its end: the input is complete.
             long target = Interlocked.Read(ref produced);
-            if (target < 0 || statistics.Consumed + statistics.DeadLettered < target
-                || statistics.Partitions.Count < settings.Partitions || !statistics.Partitions.All(p => p.CaughtUp))
-            {
+            if (target < 0 || statistics.Consumed + statistics.DeadLettered < target)
                 return ConsumeStop.None;
-            }
-            chaosStop.Cancel(); // heal the cluster for the final commit
-            return ConsumeStop.CompleteInput;
+            // Every acknowledged record has been read: heal the cluster, so that every partition can be confirmed read to
+            // its end (a partition whose leader is down is not) and the final commit goes through.
+            if (!chaosStop.IsCancellationRequested)
+                chaosStop.Cancel();
+            return statistics.Partitions.Count == settings.Partitions && statistics.Partitions.All(p => p.CaughtUp)
+                ? ConsumeStop.CompleteInput
+                : ConsumeStop.None;
         }
 
         step = time.GetTimestamp();
