@@ -65,12 +65,8 @@ internal static class ConsumeCommand
         {
             Description = "Stops gracefully once this many messages were consumed in this run (for scripts and tests).",
             HelpName = "N",
+            CustomParser = ParseMaxMessages,
         };
-        maxMessages.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<long?>() is < 1)
-                result.AddError("--max-messages must be a whole number greater than 0.");
-        });
         var idleExit = new Option<TimeSpan?>("--idle-exit")
         {
             Description = "Once every assigned partition has been read to its end and nothing new arrived for this long (e.g. 5s), treats the input as complete: evaluates the events still held for the watermark, as replay does at the end of a file, stores everything, commits and exits (for scripts and tests).",
@@ -273,6 +269,15 @@ internal static class ConsumeCommand
         {
             throw CliException.Failure($"--alerts: cannot open '{path}': {e.Message}", e);
         }
+    }
+
+    private static long? ParseMaxMessages(ArgumentResult result)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value > 0)
+            return value;
+        result.AddError($"--max-messages must be a whole number greater than 0, not '{token}'.");
+        return null;
     }
 
     private static TimeSpan ParseDuration(ArgumentResult result, string option, bool allowZero)
