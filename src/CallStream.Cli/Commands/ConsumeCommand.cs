@@ -52,26 +52,26 @@ internal static class ConsumeCommand
             Description = "The allowed lateness of the event-time ordering, e.g. 5s, 2m. [default: 5s]",
             HelpName = "DURATION",
             DefaultValueFactory = _ => new EventOrderingOptions().AllowedLateness,
-            CustomParser = r => ParseDuration(r, "--lateness", allowZero: true),
+            CustomParser = r => OptionParsers.ParseDuration(r, "--lateness", allowZero: true),
         };
         var idleTimeout = new Option<TimeSpan>("--idle-timeout")
         {
             Description = "How long a partition read to its end waits before it stops holding the event-time watermark back. [default: 1s]",
             HelpName = "DURATION",
             DefaultValueFactory = _ => new InteractionPipelineOptions().IdleTimeout,
-            CustomParser = r => ParseDuration(r, "--idle-timeout", allowZero: true),
+            CustomParser = r => OptionParsers.ParseDuration(r, "--idle-timeout", allowZero: true),
         };
         var maxMessages = new Option<long?>("--max-messages")
         {
             Description = "Stops gracefully once this many messages were consumed in this run (for scripts and tests).",
             HelpName = "N",
-            CustomParser = ParseMaxMessages,
+            CustomParser = r => OptionParsers.ParseWholeNumber(r, "--max-messages"),
         };
         var idleExit = new Option<TimeSpan?>("--idle-exit")
         {
             Description = "Once every assigned partition has been read to its end and nothing new arrived for this long (e.g. 5s), treats the input as complete: evaluates the events still held for the watermark, as replay does at the end of a file, stores everything, commits and exits (for scripts and tests).",
             HelpName = "DURATION",
-            CustomParser = r => ParseDuration(r, "--idle-exit", allowZero: false),
+            CustomParser = r => OptionParsers.ParseDuration(r, "--idle-exit", allowZero: false),
         };
         var command = new Command("consume", "Consumes a Kafka topic through the rules: alerts to NDJSON and/or MongoDB (idempotent), interactions to MongoDB; at least once, resumes from committed offsets. Ctrl+C stops gracefully.")
         {
@@ -269,24 +269,6 @@ internal static class ConsumeCommand
         {
             throw CliException.Failure($"--alerts: cannot open '{path}': {e.Message}", e);
         }
-    }
-
-    private static long? ParseMaxMessages(ArgumentResult result)
-    {
-        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        if (long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value > 0)
-            return value;
-        result.AddError($"--max-messages must be a whole number greater than 0, not '{token}'.");
-        return null;
-    }
-
-    private static TimeSpan ParseDuration(ArgumentResult result, string option, bool allowZero)
-    {
-        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        if (DurationText.TryParse(token, out var value) && (value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero)))
-            return value;
-        result.AddError($"{option} must be a duration such as 5s, 90s, 2m or 1h (or a number of seconds), not '{token}'.");
-        return TimeSpan.Zero;
     }
 
     /// <summary>Tells when every assigned partition has been read to its end and nothing was consumed for a while (wall time).</summary>

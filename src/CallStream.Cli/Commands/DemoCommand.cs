@@ -70,12 +70,8 @@ internal static class DemoCommand
             Description = string.Create(CultureInfo.InvariantCulture, $"How many interactions to generate. [default: {DefaultRows}]"),
             HelpName = "N",
             DefaultValueFactory = _ => DefaultRows,
+            CustomParser = r => OptionParsers.ParseWholeNumber(r, "--rows", 1, 50_000_000),
         };
-        rows.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<long>() is < 1 or > 50_000_000)
-                result.AddError("--rows must be a whole number from 1 to 50000000.");
-        });
         var seed = new Option<long>("--seed")
         {
             Description = "The seed of the generated log (and of the chaos schedule). [default: 42]",
@@ -87,12 +83,8 @@ internal static class DemoCommand
             Description = "The partitions of the consumerdata topic. [default: 8]",
             HelpName = "P",
             DefaultValueFactory = _ => 8,
+            CustomParser = r => (int)OptionParsers.ParseWholeNumber(r, "--partitions", 1, 256),
         };
-        partitions.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 256)
-                result.AddError("--partitions must be from 1 to 256.");
-        });
         var chaos = new Option<bool>("--chaos")
         {
             Description = "Meanwhile takes brokers down and up, moves partition leaders and the group coordinator, and makes produce, fetch and commit requests fail.",
@@ -102,7 +94,7 @@ internal static class DemoCommand
             Description = "Fails if consuming has not caught up with producing within this time. [default: 10m]",
             HelpName = "DURATION",
             DefaultValueFactory = _ => TimeSpan.FromMinutes(10),
-            CustomParser = ParseTimeout,
+            CustomParser = r => OptionParsers.ParseDuration(r, "--timeout", allowZero: false),
         };
         var command = new Command(
             "demo",
@@ -314,15 +306,6 @@ internal static class DemoCommand
             engine.Offer(interaction);
         engine.Complete();
         return alerts;
-    }
-
-    private static TimeSpan ParseTimeout(ArgumentResult result)
-    {
-        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        if (DurationText.TryParse(token, out var value) && value > TimeSpan.Zero)
-            return value;
-        result.AddError($"--timeout must be a duration such as 90s, 5m or 1h, not '{token}'.");
-        return TimeSpan.Zero;
     }
 
     /// <summary>The options of the demo.</summary>
