@@ -23,7 +23,8 @@ internal static class CliApplication
         ArgumentNullException.ThrowIfNull(context);
         var root = new Command(
             "callstream",
-            "Real-time analytics of customer-service interactions: generate sample logs, replay them through alert rules, check rule files, produce to and consume from Kafka, run the demo. "
+            "Real-time analytics of customer-service interactions: run the demo, generate sample logs, replay them through alert rules, check rule files, "
+            + "produce to and consume from Kafka, render the insights report. "
             + "Exit codes: 0 success, 1 failure at run time, 2 invalid input.")
         {
             new HelpOption(),
@@ -34,6 +35,7 @@ internal static class CliApplication
         root.Add(CheckCommand.Create(context));
         root.Add(ProduceCommand.Create(context));
         root.Add(ConsumeCommand.Create(context));
+        root.Add(ReportCommand.Create(context));
         root.Add(DemoCommand.Create(context));
         return root;
     }

@@ -9,9 +9,9 @@ public class CliApplicationTests
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Contains("callstream [command] [options]", result.Out, StringComparison.Ordinal);
-        foreach (string command in new[] { "generate", "replay", "check" })
+        foreach (string command in new[] { "generate", "replay", "check", "report" })
             Assert.Matches($@"(?m)^\s+{command}\s", result.Out);
-        foreach (string placeholder in new[] { "demo", "produce", "consume", "report" })
+        foreach (string placeholder in new[] { "demo", "produce", "consume" })
             Assert.DoesNotMatch($@"(?m)^\s+{placeholder}\s", result.Out);
     }
 
@@ -20,7 +20,7 @@ public class CliApplicationTests
     {
         var root = CliApplication.CreateRootCommand(new CliContext(TextWriter.Null, TextWriter.Null, TimeProvider.System));
         Assert.Equal("callstream", root.Name);
-        Assert.Equal(["generate", "replay", "check"], root.Subcommands.Select(c => c.Name));
+        Assert.Equal(["generate", "replay", "check", "report"], root.Subcommands.Select(c => c.Name));
         Assert.Contains(root.Options, o => o.Name == "--help");
         Assert.Contains(root.Options, o => o.Name == "--version");
     }

@@ -21,6 +21,42 @@ internal static class CliRunner
 
     public static string TempPath(string extension = ".csv") =>
         Path.Combine(Path.GetTempPath(), "callstream-cli-" + Guid.NewGuid().ToString("N") + extension);
+
+    /// <summary>Reads an NDJSON alert file strictly.</summary>
+    public static List<Alert> ReadAlerts(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = CallStream.Ndjson.NdjsonReader.ForAlerts(stream, new CallStream.Ndjson.NdjsonReaderOptions { Strict = true });
+        return reader.ReadAll().ToList();
+    }
+}
+
+/// <summary>Temporary files of one test class, deleted when it is disposed.</summary>
+internal sealed class TempFiles : IDisposable
+{
+    private readonly List<string> _files = [];
+
+    /// <summary>Gets a new temporary path (the file is not created).</summary>
+    public string Path(string extension)
+    {
+        string path = CliRunner.TempPath(extension);
+        _files.Add(path);
+        return path;
+    }
+
+    /// <summary>Writes a new temporary file and gives its path.</summary>
+    public string Write(string extension, string content)
+    {
+        string path = Path(extension);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        foreach (string file in _files)
+            File.Delete(file);
+    }
 }
 
 internal sealed record CliResult(int ExitCode, string Out, string Error);

@@ -148,6 +148,35 @@ public sealed class MongoServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InsightsReport_OnTheServer_EqualsTheInProcessReport()
+    {
+        RequireServer();
+        await WriteFixtureAsync();
+        var options = new InsightsReportOptions { Source = "fixture" };
+        var onServer = await InsightsReport.ComputeAsync(new MongoInsightsSource(Store), options, TestContext.Current.CancellationToken);
+        var inProcess = await InsightsReport.ComputeAsync(InMemoryInsightsSource.From(DashboardFixture.Interactions, DashboardFixture.Alerts), options, TestContext.Current.CancellationToken);
+
+        Assert.Equal(13, onServer.TotalInteractions);
+        Assert.Equal(ReportJson(inProcess with { GeneratedAt = default }), ReportJson(onServer with { GeneratedAt = default }));
+    }
+
+    /// <summary>The report's JSON with every number to 10 significant digits (the server may sum in another order).</summary>
+    private static string ReportJson(InsightsReportFigures figures)
+    {
+        using var stream = new MemoryStream();
+        InsightsReport.WriteJson(figures, stream);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(stream.ToArray())!;
+        static System.Text.Json.Nodes.JsonNode? Round(System.Text.Json.Nodes.JsonNode? n) => n switch
+        {
+            System.Text.Json.Nodes.JsonObject o => new System.Text.Json.Nodes.JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Round(p.Value)))),
+            System.Text.Json.Nodes.JsonArray a => new System.Text.Json.Nodes.JsonArray([.. a.Select(Round)]),
+            System.Text.Json.Nodes.JsonValue v when v.TryGetValue(out double d) => System.Text.Json.Nodes.JsonValue.Create(d.ToString("G10", System.Globalization.CultureInfo.InvariantCulture)),
+            _ => n?.DeepClone(),
+        };
+        return Round(node)!.ToJsonString();
+    }
+
+    [Fact]
     public async Task InsightsSource_ToListAsync_RunsOnTheServer()
     {
         RequireServer();

@@ -10,7 +10,7 @@ using CallStream.Rules;
 namespace CallStream.Cli.Commands;
 
 /// <summary>
-/// <c>callstream replay --input CSV [--rules FILE] [--alerts OUT] [--rejects OUT] [--lateness D] [--strict]</c>:
+/// <c>callstream replay --input CSV [--rules FILE] [--alerts OUT] [--rejects OUT] [--report OUT.html] [--lateness D] [--strict]</c>:
 /// a backtest that reads a log and runs the rules over it in event time, in-process.
 /// </summary>
 internal static class ReplayCommand
@@ -52,6 +52,11 @@ internal static class ReplayCommand
             DefaultValueFactory = _ => new EventOrderingOptions().AllowedLateness,
             CustomParser = ParseLateness,
         };
+        var report = new Option<string?>("--report")
+        {
+            Description = "Also writes the insights report (HTML with charts) of the log and its alerts to this file.",
+            HelpName = "OUT.html",
+        };
         var strict = new Option<bool>("--strict")
         {
             Description = "Stops at the first bad row with exit code 2 instead of rejecting it and going on.",
@@ -62,6 +67,7 @@ internal static class ReplayCommand
             rules,
             alerts,
             rejects,
+            report,
             lateness,
             strict,
         };
@@ -73,7 +79,10 @@ internal static class ReplayCommand
                 parseResult.GetValue(alerts),
                 parseResult.GetValue(rejects),
                 parseResult.GetValue(lateness),
-                parseResult.GetValue(strict)),
+                parseResult.GetValue(strict))
+            {
+                Report = parseResult.GetValue(report),
+            },
             cancellationToken));
         return command;
     }
@@ -114,6 +123,7 @@ internal static class ReplayCommand
             OnRejected = r => PrintProblem(r.ToString()),
         };
         using var alertSink = AlertOutput.Open(context, settings.Alerts);
+        var report = settings.Report is null ? null : new ReportCollector();
         var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "replay", null, "rows");
         RuleEngineStatistics statistics;
         long read, accepted, rejected;
@@ -128,7 +138,7 @@ internal static class ReplayCommand
                     $"late event {late.Event.Interaction.InteractionId} at {Iso8601.Format(late.Event.Interaction.StartTime)}, {late.Lateness.TotalSeconds:0.###} s behind the last released event; evaluated at once.")),
             };
             using var reader = new CsvInteractionReader(settings.Input, readerOptions);
-            using var engine = new RuleEngine(ruleSet, alertSink.Write, engineOptions);
+            using var engine = new RuleEngine(ruleSet, report is null ? alertSink.Write : a => { alertSink.Write(a); report.Add(a); }, engineOptions);
             try
             {
                 // Two threads: one parses CSV into batches, this one runs the rules; a bounded queue keeps memory flat.
@@ -137,6 +147,7 @@ internal static class ReplayCommand
                 {
                     foreach (var interaction in batch.Span)
                         engine.Offer(interaction);
+                    report?.Add(batch.Span);
                     count += batch.Length;
                     progress.Report(count);
                 }
@@ -174,12 +185,14 @@ internal static class ReplayCommand
             $"replay: {read} rows read, {accepted} accepted, {rejected} rejected, {statistics.LateEvents} late; "
             + $"{statistics.Alerts} alerts ({byRule}) in {elapsed.TotalSeconds:0.00} s ({ProgressReporter.FormatRate(read, elapsed)} rows/s)."))
             .ConfigureAwait(false);
+        if (report is not null)
+            await ReportCommand.WriteAndSummarizeAsync(context, summaryWriter, "replay", report.ToSource(), settings.Input, new(settings.Report!), cancellationToken).ConfigureAwait(false);
         await summaryWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
     }
 
     /// <summary>Reads the log on a worker thread in batches of <see cref="BatchSize"/>, handing them over through a bounded queue.</summary>
-    private static async IAsyncEnumerable<ReadOnlyMemory<Interaction>> ReadInBatchesAsync(
+    internal static async IAsyncEnumerable<ReadOnlyMemory<Interaction>> ReadInBatchesAsync(
         CsvInteractionReader reader,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -250,5 +263,9 @@ internal static class ReplayCommand
     /// <param name="Rejects">The rejects file, or <see langword="null"/>.</param>
     /// <param name="Lateness">The allowed lateness.</param>
     /// <param name="Strict">Whether the first bad row stops the replay.</param>
-    internal sealed record ReplaySettings(string Input, string? Rules, string? Alerts, string? Rejects, TimeSpan Lateness, bool Strict);
+    internal sealed record ReplaySettings(string Input, string? Rules, string? Alerts, string? Rejects, TimeSpan Lateness, bool Strict)
+    {
+        /// <summary>Gets the insights report's HTML file, or <see langword="null"/> for none.</summary>
+        public string? Report { get; init; }
+    }
 }

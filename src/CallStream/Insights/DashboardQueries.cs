@@ -149,6 +149,23 @@ public static class DashboardQueries
             .OrderBy(s => s.Day);
     }
 
+    /// <summary>The latest alerts of one severity: the newest trigger time first, then by alert id.</summary>
+    /// <param name="alerts">The alerts.</param>
+    /// <param name="severity">The severity; run once per severity (critical first) for a table of the top alerts.</param>
+    /// <param name="top">How many alerts to return at most. The default is 10.</param>
+    /// <returns>At most <paramref name="top"/> alerts of the severity, the latest first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is below 1.</exception>
+    public static IQueryable<AlertRecord> LatestAlerts(IQueryable<AlertRecord> alerts, Severity severity, int top = DefaultTop)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        return alerts
+            .Where(a => a.Severity == severity)
+            .OrderByDescending(a => a.TriggeredAt)
+            .ThenBy(a => a.Id)
+            .Take(top);
+    }
+
     /// <summary>
     /// Counts alerts by the channel of their triggering interaction (joined on the interaction id; on MongoDB a
     /// <c>$lookup</c> on <c>interactions._id</c>). Alerts whose interaction is not stored are not counted.

@@ -18,6 +18,7 @@ internal static class QueryCatalog
             ["ResolutionTimeBands"] = ((i, a) => DashboardQueries.ResolutionTimeBands(i), true),
             ["AlertsByRule"] = ((i, a) => DashboardQueries.AlertsByRule(a), true),
             ["AlertsPerDayBySeverity"] = ((i, a) => DashboardQueries.AlertsPerDayBySeverity(a), false),
+            ["LatestCriticalAlerts"] = ((i, a) => DashboardQueries.LatestAlerts(a, Severity.Critical), true),
             ["AlertsByChannel"] = ((i, a) => DashboardQueries.AlertsByChannel(a, i), false),
             ["CustomersWithMostAlerts"] = ((i, a) => DashboardQueries.CustomersWithMostAlerts(a, i), true),
             ["TopAgents"] = ((i, a) => DashboardQueries.TopAgents(i), true),

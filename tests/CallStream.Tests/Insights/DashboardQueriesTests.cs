@@ -133,6 +133,20 @@ public class DashboardQueriesTests
     }
 
     [Fact]
+    public void LatestAlerts_GivesOneSeverity_LatestFirst_UpToTheTop()
+    {
+        string[] Ids(Severity severity, int top = 10) =>
+            [.. DashboardQueries.LatestAlerts(_source.Alerts, severity, top).ToList().Select(a => a.InteractionId)];
+
+        Assert.Equal(["i07", "i04"], Ids(Severity.Critical));
+        Assert.Equal(["i12", "i07", "i03"], Ids(Severity.Warning));
+        Assert.Equal(["i12", "i07"], Ids(Severity.Warning, top: 2));
+        Assert.Equal(["i99", "i12", "i07"], Ids(Severity.Info)); // the orphan alert at 12:00 on the 3rd is the latest
+        Assert.Throws<ArgumentOutOfRangeException>(() => DashboardQueries.LatestAlerts(_source.Alerts, Severity.Info, top: 0));
+        Assert.Throws<ArgumentNullException>(() => DashboardQueries.LatestAlerts(null!, Severity.Info));
+    }
+
+    [Fact]
     public void TopAgents_RanksByResolvedThenSatisfaction_UnratedBelowRated()
     {
         var rows = DashboardQueries.TopAgents(_source.Interactions).ToList();

@@ -1,0 +1,291 @@
+using System.CommandLine;
+using System.Globalization;
+using CallStream.Cli.Progress;
+using CallStream.Csv;
+using CallStream.Insights;
+using CallStream.Mongo;
+using CallStream.Rules;
+
+namespace CallStream.Cli.Commands;
+
+/// <summary>
+/// <c>callstream report (--input CSV | --mongo URI) --output OUT.html [--json OUT.json] [--rules FILE]</c>: the insights
+/// dashboard as one self-contained HTML page with charts (<see cref="InsightsReport"/>), over a log replayed through the
+/// rules in process, or over the interactions and alerts stored in MongoDB.
+/// </summary>
+internal static class ReportCommand
+{
+    private const int MaxPrintedProblems = 20;
+
+    /// <summary>Builds the command.</summary>
+    /// <param name="context">The surroundings it runs in.</param>
+    /// <returns>The command.</returns>
+    public static Command Create(CliContext context)
+    {
+        var input = new Option<string?>("--input")
+        {
+            Description = "The interaction log (CSV in the CallStream format); its alerts come from replaying the rules over it.",
+            HelpName = "CSV",
+        };
+        var mongo = new Option<string?>("--mongo")
+        {
+            Description = $"The MongoDB connection string whose interactions and alerts collections to report on (default: ${CliContext.MongoVariable} when --input is not given).",
+            HelpName = "URI",
+        };
+        var output = new Option<string>("--output")
+        {
+            Description = "The HTML page to write.",
+            HelpName = "OUT.html",
+            Required = true,
+        };
+        var json = new Option<string?>("--json")
+        {
+            Description = "Also writes the figures as JSON to this file.",
+            HelpName = "OUT.json",
+        };
+        var rules = new Option<string?>("--rules")
+        {
+            Description = $"With --input: the rule file; without it (or with '{RuleLoader.DefaultName}') the built-in default rules.",
+            HelpName = "FILE",
+        };
+        var title = new Option<string?>("--title")
+        {
+            Description = "The page's title. [default: CallStream insights]",
+            HelpName = "TEXT",
+        };
+        var command = new Command("report", "The insights dashboard as one self-contained HTML page with charts, from a log (--input) or from MongoDB (--mongo).")
+        {
+            input,
+            mongo,
+            output,
+            json,
+            rules,
+            title,
+        };
+        CommandAction.Set(command, context, (parseResult, cancellationToken) => RunAsync(
+            context,
+            parseResult.GetValue(input),
+            parseResult.GetValue(mongo),
+            new ReportFiles(parseResult.GetValue(output)!, parseResult.GetValue(json), parseResult.GetValue(title)),
+            parseResult.GetValue(rules),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, string? input, string? mongo, ReportFiles files, string? rules, CancellationToken cancellationToken)
+    {
+        if (input is not null && mongo is not null)
+            throw CliException.InvalidInput("give either --input or --mongo, not both.");
+        if (input is not null)
+            return await FromLogAsync(context, input, rules, files, cancellationToken).ConfigureAwait(false);
+        if (rules is not null)
+            throw CliException.InvalidInput("--rules applies to --input only: with --mongo the alerts come from the alerts collection.");
+        string connectionString = context.GetSetting(mongo, CliContext.MongoVariable)
+            ?? throw CliException.InvalidInput($"give --input CSV or --mongo URI (or set {CliContext.MongoVariable}).");
+        return await FromMongoAsync(context, connectionString, files, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> FromLogAsync(CliContext context, string input, string? rules, ReportFiles files, CancellationToken cancellationToken)
+    {
+        var ruleSet = await RuleLoader.LoadAsync(context, rules, cancellationToken).ConfigureAwait(false);
+        if (!File.Exists(input))
+            throw CliException.InvalidInput($"--input: the file '{input}' does not exist.");
+
+        long problems = 0;
+        void PrintProblem(string line)
+        {
+            if (Interlocked.Increment(ref problems) <= MaxPrintedProblems)
+                context.Error.WriteLine("report: " + line);
+        }
+
+        var collector = new ReportCollector();
+        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "report", null, "rows");
+        long read, rejected;
+        try
+        {
+            using var reader = new CsvInteractionReader(input, new CsvReaderOptions { OnRejected = r => PrintProblem(r.ToString()) });
+            var engineOptions = new RuleEngineOptions
+            {
+                TimeProvider = context.Time,
+                OnLateEvent = late => PrintProblem($"late event {late.Event.Interaction.InteractionId}; evaluated at once."),
+            };
+            using var engine = new RuleEngine(ruleSet, collector.Add, engineOptions);
+            try
+            {
+                long count = 0;
+                await foreach (var batch in ReplayCommand.ReadInBatchesAsync(reader, cancellationToken).ConfigureAwait(false))
+                {
+                    foreach (var interaction in batch.Span)
+                        engine.Offer(interaction);
+                    collector.Add(batch.Span);
+                    count += batch.Length;
+                    progress.Report(count);
+                }
+                engine.Complete();
+            }
+            catch (CsvHeaderException e)
+            {
+                throw CliException.InvalidInput(e.Message);
+            }
+            read = reader.RecordsRead;
+            rejected = reader.RecordsRejected;
+        }
+        finally
+        {
+            progress.Complete();
+        }
+        if (problems > MaxPrintedProblems)
+            await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"report: ... and {problems - MaxPrintedProblems} more rejected rows or late events.")).ConfigureAwait(false);
+
+        var written = await WriteAsync(context, collector.ToSource(), Path.GetFileName(input), files, cancellationToken).ConfigureAwait(false);
+        var elapsed = progress.Elapsed;
+        await context.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"report: {read} rows read, {rejected} rejected; {Describe(written)}; rules replayed in process; "
+            + $"in {elapsed.TotalSeconds:0.00} s ({ProgressReporter.FormatRate(read, elapsed)} rows/s)."))
+            .ConfigureAwait(false);
+        await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> FromMongoAsync(CliContext context, string connectionString, ReportFiles files, CancellationToken cancellationToken)
+    {
+        MongoStore store;
+        try
+        {
+            store = new MongoStore(new MongoSinkOptions { ConnectionString = connectionString });
+        }
+        catch (ArgumentException e)
+        {
+            // The store's messages show the connection string without its secrets.
+            throw CliException.InvalidInput("--mongo: " + e.Message);
+        }
+        using (store)
+        {
+            var started = context.Time.GetTimestamp();
+            await context.Error.WriteLineAsync($"report: running the dashboard's queries on MongoDB at {store.Endpoint} (database {store.DatabaseName})...").ConfigureAwait(false);
+            WrittenReport written;
+            try
+            {
+                await store.PingAsync(cancellationToken).ConfigureAwait(false);
+                written = await WriteAsync(context, new MongoInsightsSource(store), $"MongoDB {store.Endpoint}/{store.DatabaseName}", files, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MongoStoreException e)
+            {
+                throw CliException.Failure(e.Message, e);
+            }
+            await context.Out.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"report: {Describe(written)}; from MongoDB at {store.Endpoint} (database {store.DatabaseName}) in {context.Time.GetElapsedTime(started).TotalSeconds:0.00} s."))
+                .ConfigureAwait(false);
+            await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Computes the report on a source and writes the page (and the JSON when asked); a file not completed is removed.</summary>
+    /// <param name="context">The surroundings (the clock stamps the page).</param>
+    /// <param name="source">Where the dashboard's queries run.</param>
+    /// <param name="sourceName">What the page names as its source (never a password).</param>
+    /// <param name="files">Where to write.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="CliException">A file cannot be written.</exception>
+    public static async Task<WrittenReport> WriteAsync(CliContext context, IInsightsSource source, string sourceName, ReportFiles files, CancellationToken cancellationToken)
+    {
+        var options = new InsightsReportOptions { Source = sourceName, TimeProvider = context.Time };
+        if (files.Title is not null)
+            options.Title = files.Title;
+        var figures = await InsightsReport.ComputeAsync(source, options, cancellationToken).ConfigureAwait(false);
+        long htmlBytes = WriteFile(files.Html, "--output", s => InsightsReport.WriteHtml(figures, s));
+        if (files.Json is not null)
+            WriteFile(files.Json, "--json", s => InsightsReport.WriteJson(figures, s));
+        return new WrittenReport(figures, files, htmlBytes);
+    }
+
+    /// <summary>Writes the report of a replayed log and prints one summary line, <c>COMMAND: report: …</c> (for <c>replay --report</c>).</summary>
+    /// <param name="context">The surroundings.</param>
+    /// <param name="summary">Where the summary line goes.</param>
+    /// <param name="command">The command's name, the line's prefix.</param>
+    /// <param name="source">The replayed interactions and their alerts.</param>
+    /// <param name="input">The log's path (the page names the file).</param>
+    /// <param name="files">Where to write.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task that completes when the files are written.</returns>
+    public static async Task WriteAndSummarizeAsync(
+        CliContext context, TextWriter summary, string command, IInsightsSource source, string input, ReportFiles files, CancellationToken cancellationToken)
+    {
+        var started = context.Time.GetTimestamp();
+        var written = await WriteAsync(context, source, Path.GetFileName(input), files, cancellationToken).ConfigureAwait(false);
+        await summary.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture, $"{command}: report: {Describe(written)} in {context.Time.GetElapsedTime(started).TotalSeconds:0.00} s."))
+            .ConfigureAwait(false);
+    }
+
+    private static long WriteFile(string path, string option, Action<Stream> write)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            try
+            {
+                write(file);
+                file.Flush();
+                return file.Length;
+            }
+            catch
+            {
+                file.Dispose();
+                File.Delete(path);
+                throw;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw CliException.Failure($"{option}: cannot write '{path}': {e.Message}", e);
+        }
+    }
+
+    private static string Describe(WrittenReport w) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{w.Figures.TotalInteractions} interactions, {w.Figures.TotalAgents} agents, {w.Figures.TotalAlerts} alerts; "
+        + $"{w.Figures.Notes.Count} charts to {w.Files.Html} ({w.HtmlBytes / 1024.0:0} KB){(w.Files.Json is null ? "" : " and figures to " + w.Files.Json)}");
+
+    /// <summary>Where a report goes.</summary>
+    /// <param name="Html">The HTML page.</param>
+    /// <param name="Json">The JSON figures, or <see langword="null"/>.</param>
+    /// <param name="Title">The page's title, or <see langword="null"/> for the default.</param>
+    internal sealed record ReportFiles(string Html, string? Json = null, string? Title = null);
+
+    /// <summary>A report written.</summary>
+    /// <param name="Figures">Its figures.</param>
+    /// <param name="Files">Where it went.</param>
+    /// <param name="HtmlBytes">The page's size in bytes.</param>
+    internal sealed record WrittenReport(InsightsReportFigures Figures, ReportFiles Files, long HtmlBytes);
+}
+
+/// <summary>
+/// Collects what a report over a replayed log needs: each interaction's stored form and each alert, for an
+/// <see cref="InMemoryInsightsSource"/> (used by <c>report --input</c> and <c>replay --report</c>).
+/// </summary>
+internal sealed class ReportCollector
+{
+    private readonly List<InteractionRecord> _interactions = [];
+    private readonly List<AlertRecord> _alerts = [];
+
+    /// <summary>Adds interactions.</summary>
+    /// <param name="interactions">The interactions.</param>
+    public void Add(ReadOnlySpan<Interaction> interactions)
+    {
+        foreach (var interaction in interactions)
+            _interactions.Add(InteractionRecord.From(interaction));
+    }
+
+    /// <summary>Adds an alert.</summary>
+    /// <param name="alert">The alert.</param>
+    public void Add(Alert alert) => _alerts.Add(AlertRecord.From(alert));
+
+    /// <summary>Creates the source over everything collected.</summary>
+    /// <returns>The source.</returns>
+    public InMemoryInsightsSource ToSource() => new(_interactions, _alerts);
+}
