@@ -219,8 +219,14 @@ internal static class DemoCommand
         var stored = AlertComparison.ReadFile(files.Alerts);
         var comparison = AlertComparison.Compare(expected, stored);
 
-        // 5. The report.
-        // TODO(report): write files.Report with the insights report of CallStream.Insights once that branch lands.
+        // 5. The insights report of what was consumed and stored.
+        var collector = new ReportCollector();
+        collector.Add(tally.ToArray());
+        foreach (var alert in stored)
+            collector.Add(alert);
+        var report = await ReportCommand.WriteAsync(
+            context, collector.ToSource(), "callstream demo: " + Path.GetFileName(files.Interactions) + " through an in-process Kafka cluster",
+            new ReportCommand.ReportFiles(files.Report), cancellationToken).ConfigureAwait(false);
 
         var totalTime = time.GetElapsedTime(started);
         var s = consumed.Statistics;
@@ -245,7 +251,7 @@ internal static class DemoCommand
         await output.WriteLineAsync(string.Create(
             invariant,
             $"{label}: {(reconciled ? "OK, nothing lost, nothing stored twice" : "FAILED: the counts or alerts do not reconcile")}: rows {settings.Rows} = produced {produce.Produced} = on topic {topicRecords} = consumed {tally.Distinct}; "
-            + $"files in {files.Directory} (summary.json); {totalTime.TotalSeconds:0.0} s in all.")).ConfigureAwait(false);
+            + $"files in {files.Directory} (report.html: {report.Figures.Notes.Count} charts; summary.json); {totalTime.TotalSeconds:0.0} s in all.")).ConfigureAwait(false);
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         if (!reconciled && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -1,12 +1,13 @@
 namespace CallStream.Cli.Demo;
 
 /// <summary>
-/// An interaction sink of the demo's reconciliation: remembers the id of every interaction the consumer delivered, so
-/// the demo can tell the distinct interactions consumed from redeliveries. Thread-safe.
+/// An interaction sink of the demo's reconciliation: remembers every interaction the consumer delivered, by id, so the
+/// demo can tell the distinct interactions consumed from redeliveries and build its report from what was consumed.
+/// Thread-safe.
 /// </summary>
 internal sealed class InteractionTally : IBatchedSink<Interaction>
 {
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Interaction> _byId = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _delivered;
 
@@ -16,7 +17,7 @@ internal sealed class InteractionTally : IBatchedSink<Interaction>
         get
         {
             using var held = _lock.EnterScope();
-            return _ids.Count;
+            return _byId.Count;
         }
     }
 
@@ -30,18 +31,17 @@ internal sealed class InteractionTally : IBatchedSink<Interaction>
         using (_lock.EnterScope())
         {
             foreach (var interaction in batch)
-                _ids.Add(interaction.InteractionId);
+                _byId.TryAdd(interaction.InteractionId, interaction);
         }
         Interlocked.Add(ref _delivered, batch.Count);
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Tells whether an interaction was delivered.</summary>
-    /// <param name="interactionId">The id.</param>
-    /// <returns><see langword="true"/> when it was.</returns>
-    public bool Contains(string interactionId)
+    /// <summary>Gets the distinct interactions delivered (the first delivery of each).</summary>
+    /// <returns>A copy, in no particular order.</returns>
+    public Interaction[] ToArray()
     {
         using var held = _lock.EnterScope();
-        return _ids.Contains(interactionId);
+        return [.. _byId.Values];
     }
 }

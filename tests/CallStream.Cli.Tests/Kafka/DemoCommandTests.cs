@@ -15,8 +15,11 @@ public sealed class DemoCommandTests : IDisposable
         var result = await CliRunner.RunAsync(["demo", "--rows", "4000", "--output", directory]);
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.Out + result.Error);
-        foreach (string file in new[] { "interactions.csv", "default.rules", "alerts.ndjson", "summary.json" })
+        foreach (string file in new[] { "interactions.csv", "default.rules", "alerts.ndjson", "report.html", "summary.json" })
             Assert.True(File.Exists(Path.Combine(directory, file)), file + " is missing");
+        string html = await File.ReadAllTextAsync(Path.Combine(directory, "report.html"), TestContext.Current.CancellationToken);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("interactions.csv through an in-process Kafka cluster", html, StringComparison.Ordinal);
         Assert.Equal(DefaultRules.Text, await File.ReadAllTextAsync(Path.Combine(directory, "default.rules"), TestContext.Current.CancellationToken));
         var summary = await ReadSummaryAsync(directory);
         Assert.Equal(4000, summary.GetProperty("rows").GetInt64());
