@@ -10,7 +10,7 @@ public sealed class DemoCommandTests : IDisposable
     [Fact]
     public async Task Demo_WritesItsFiles_AndReconcilesWithAReplay()
     {
-        string directory = _files.Temp("-demo");
+        string directory = _files.TempDirectory("-demo");
 
         var result = await CliRunner.RunAsync(["demo", "--rows", "4000", "--output", directory]);
 
@@ -47,7 +47,7 @@ public sealed class DemoCommandTests : IDisposable
     [Fact]
     public async Task Demo_Again_StartsAfresh()
     {
-        string directory = _files.Temp("-demo");
+        string directory = _files.TempDirectory("-demo");
         Assert.Equal(ExitCodes.Success, (await CliRunner.RunAsync(["demo", "--rows", "1500", "--output", directory, "--partitions", "3"])).ExitCode);
 
         var again = await CliRunner.RunAsync(["demo", "--rows", "1500", "--output", directory, "--partitions", "3", "--seed", "9"]);
@@ -62,7 +62,7 @@ public sealed class DemoCommandTests : IDisposable
     [Fact]
     public async Task DemoChaos_LosesNothing_WhileBrokersFailAndLeadersMove()
     {
-        string directory = _files.Temp("-chaos");
+        string directory = _files.TempDirectory("-chaos");
 
         var result = await CliRunner.RunAsync(["demo", "--chaos", "--rows", "30000", "--output", directory]);
 

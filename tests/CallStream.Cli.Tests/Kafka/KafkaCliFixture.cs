@@ -1,6 +1,5 @@
 using System.Globalization;
 using CallStream.Kafka;
-using CallStream.Ndjson;
 using Confluent.Kafka;
 
 namespace CallStream.Cli.Tests.Kafka;
@@ -8,12 +7,15 @@ namespace CallStream.Cli.Tests.Kafka;
 /// <summary>Files and helpers of the Kafka command tests: a generated log produced with the CLI, and reading results back.</summary>
 internal sealed class KafkaCliFiles : IDisposable
 {
-    private readonly List<string> _paths = [];
+    private readonly TempFiles _files = new();
+    private readonly List<string> _directories = [];
 
-    public string Temp(string extension)
+    public string Temp(string extension) => _files.Path(extension);
+
+    public string TempDirectory(string suffix)
     {
-        string path = CliRunner.TempPath(extension);
-        _paths.Add(path);
+        string path = CliRunner.TempPath(suffix);
+        _directories.Add(path);
         return path;
     }
 
@@ -41,12 +43,7 @@ internal sealed class KafkaCliFiles : IDisposable
         return ReadAlerts(alerts);
     }
 
-    public static List<Alert> ReadAlerts(string path)
-    {
-        using var stream = File.OpenRead(path);
-        using var reader = NdjsonReader.ForAlerts(stream, new NdjsonReaderOptions { Strict = true });
-        return [.. reader.ReadAll()];
-    }
+    public static List<Alert> ReadAlerts(string path) => CliRunner.ReadAlerts(path);
 
     /// <summary>The sum of the partitions' high watermarks: how many records the topic holds.</summary>
     public static long CountRecords(InProcessKafkaCluster cluster, string topic, int partitions)
@@ -75,12 +72,8 @@ internal sealed class KafkaCliFiles : IDisposable
 
     public void Dispose()
     {
-        foreach (string path in _paths)
-        {
-            if (Directory.Exists(path))
-                Directory.Delete(path, recursive: true);
-            else
-                File.Delete(path);
-        }
+        _files.Dispose();
+        foreach (string path in _directories.Where(Directory.Exists))
+            Directory.Delete(path, recursive: true);
     }
 }
