@@ -65,7 +65,8 @@ internal static class CliApplication
             Output = context.Out,
             Error = context.Error,
             EnableDefaultExceptionHandler = false,
-            ProcessTerminationTimeout = context.HandlesProcessTermination ? TimeSpan.FromSeconds(2) : null,
+            // Ctrl+C / SIGTERM cancel the command; consume then stops gracefully (drain, flush, commit), which may take a while.
+            ProcessTerminationTimeout = context.HandlesProcessTermination ? TimeSpan.FromSeconds(30) : null,
         };
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }

@@ -67,6 +67,37 @@ public sealed class ConsumeRestartTests : IDisposable
         Assert.Contains("consume: ", second.StandardOutput.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Consume_StopsGracefullyOnSigterm_CommittingWhatItStored()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGTERM is sent with kill(1)");
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = InProcessKafkaCluster.Start();
+        cluster.CreateTopic(KafkaSinkOptions.DefaultInteractionsTopic, Partitions, replicationFactor: 3);
+        string csv = await _files.GenerateAsync(Rows, seed: 12);
+        await KafkaCliFiles.ProduceAsync(cluster, csv, Rows);
+        string alerts = _files.Temp(".ndjson");
+
+        var child = Child.Start(["consume", "--kafka", cluster.BootstrapServers, "--group", "terminated", "--alerts", alerts]);
+        var watch = Stopwatch.StartNew();
+        while (!child.Process.HasExited && !(File.Exists(alerts) && new FileInfo(alerts).Length > 0) && watch.Elapsed < TimeSpan.FromMinutes(2))
+            await Task.Delay(10, cancellation);
+        Assert.False(child.Process.HasExited, "the consumer ended by itself:\n" + child.Output());
+        using (var kill = Process.Start("kill", ["-TERM", child.Process.Id.ToString(CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync(cancellation);
+        bool ended = child.Process.WaitForExit(TimeSpan.FromMinutes(1));
+        if (!ended)
+            child.Process.Kill(entireProcessTree: true);
+        await child.Process.WaitForExitAsync(cancellation);
+
+        Assert.True(ended && child.Process.ExitCode == ExitCodes.Success, "no graceful stop:\n" + child.Output());
+        Assert.Contains(" messages consumed from topic consumerdata", child.StandardOutput.ToString(), StringComparison.Ordinal);
+        // Everything stored was committed on the way out: a restart would not even re-read it.
+        long committed = KafkaCliFiles.CountCommitted(cluster, KafkaSinkOptions.DefaultInteractionsTopic, Partitions, "terminated");
+        Assert.True(committed > 0, "nothing was committed on SIGTERM:\n" + child.Output());
+        TestContext.Current.TestOutputHelper?.WriteLine($"committed on SIGTERM: {committed} of {Rows}\n{child.Output()}");
+    }
+
     public void Dispose() => _files.Dispose();
 
     /// <summary>The CLI running in a child process, its output collected.</summary>
