@@ -15,7 +15,7 @@ using Confluent.Kafka;
 namespace CallStream.Cli.Commands;
 
 /// <summary>
-/// <c>callstream demo [--output DIR] [--rows N] [--seed S] [--partitions P] [--chaos] [--timeout D]</c>: the zero
+/// <c>callstream demo [--output DIR] [--rows N] [--seed S] [--partitions P] [--chaos] [--sequential] [--timeout D]</c>: the zero
 /// set-up tour. Generates a log, starts an in-process Kafka cluster (3 brokers, <c>consumerdata</c> with several
 /// partitions), produces the log while a consumer runs it through the default rules, and checks the outcome: every
 /// row produced and consumed, and alerts identical to an in-process replay of the same file and rules. With
@@ -89,6 +89,10 @@ internal static class DemoCommand
         {
             Description = "Meanwhile takes brokers down and up, moves partition leaders and the group coordinator, and makes produce, fetch and commit requests fail.",
         };
+        var sequential = new Option<bool>("--sequential")
+        {
+            Description = "Produces everything first and consumes afterwards, to measure each side alone (the in-process cluster keeps only about 5 MB per partition: keep --rows moderate).",
+        };
         var timeout = new Option<TimeSpan>("--timeout")
         {
             Description = "Fails if consuming has not caught up with producing within this time. [default: 10m]",
@@ -106,6 +110,7 @@ internal static class DemoCommand
             seed,
             partitions,
             chaos,
+            sequential,
             timeout,
         };
         CommandAction.Set(command, context, (parseResult, cancellationToken) => RunAsync(
@@ -116,6 +121,7 @@ internal static class DemoCommand
                 parseResult.GetValue(seed),
                 parseResult.GetValue(partitions),
                 parseResult.GetValue(chaos),
+                parseResult.GetValue(sequential),
                 parseResult.GetValue(timeout)),
             cancellationToken));
         return command;
@@ -181,7 +187,7 @@ internal static class DemoCommand
         }
 
         step = time.GetTimestamp();
-        var consuming = ConsumeCommand.ConsumeAsync(context, consumeRun, Done, progress, deadline.Token);
+        Task<ConsumeResult>? consuming = settings.Sequential ? null : ConsumeCommand.ConsumeAsync(context, consumeRun, Done, progress, deadline.Token);
         var chaosRun = chaos?.RunAsync(chaosStop.Token) ?? Task.CompletedTask;
         ProduceCommand.ProduceResult produce;
         try
@@ -194,8 +200,13 @@ internal static class DemoCommand
         {
             await deadline.CancelAsync().ConfigureAwait(false);
             await chaosStop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(consuming, chaosRun).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.WhenAll(consuming ?? Task.CompletedTask, chaosRun).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             throw;
+        }
+        if (consuming is null)
+        {
+            step = time.GetTimestamp(); // --sequential: the consumer's time alone
+            consuming = ConsumeCommand.ConsumeAsync(context, consumeRun, Done, progress, deadline.Token);
         }
         ConsumeResult consumed;
         try
@@ -320,8 +331,9 @@ internal static class DemoCommand
     /// <param name="Seed">The seed.</param>
     /// <param name="Partitions">The partitions of the topic.</param>
     /// <param name="Chaos">Whether faults are injected.</param>
+    /// <param name="Sequential">Whether the consumer starts only after everything was produced.</param>
     /// <param name="Timeout">How long consuming may take.</param>
-    internal sealed record DemoSettings(string Output, long Rows, long Seed, int Partitions, bool Chaos, TimeSpan Timeout);
+    internal sealed record DemoSettings(string Output, long Rows, long Seed, int Partitions, bool Chaos, bool Sequential, TimeSpan Timeout);
 
     /// <summary>The files the demo writes.</summary>
     private sealed record DemoFiles(string Directory, string Interactions, string Rules, string Alerts, string Report, string Summary)

@@ -14,7 +14,7 @@ namespace CallStream.Cli.Demo;
 /// <param name="Comparison">The stored alerts compared with the replay's.</param>
 /// <param name="Chaos">The faults injected, or <see langword="null"/>.</param>
 /// <param name="GenerateTime">Time to write the log.</param>
-/// <param name="PipelineTime">Time from starting the consumer until it stopped, producing included.</param>
+/// <param name="PipelineTime">Time from starting the consumer until it stopped (producing included, unless sequential).</param>
 /// <param name="ReplayTime">Time of the reference replay.</param>
 /// <param name="TotalTime">Time of the whole demo.</param>
 /// <param name="Reconciled">Whether every count and the alerts reconcile.</param>
@@ -96,6 +96,7 @@ internal sealed record DemoSummary(
         json.WriteEndObject();
         json.WriteNumber("brokers", 3);
         json.WriteNumber("seed", Settings.Seed);
+        json.WriteBoolean("sequential", Settings.Sequential);
         if (Chaos is null)
         {
             json.WriteNull("chaos");
