@@ -30,13 +30,13 @@ internal static class CliApplication
             new HelpOption(),
             new VersionOption(),
         };
+        root.Add(DemoCommand.Create(context));
         root.Add(GenerateCommand.Create(context));
         root.Add(ReplayCommand.Create(context));
         root.Add(CheckCommand.Create(context));
+        root.Add(ReportCommand.Create(context));
         root.Add(ProduceCommand.Create(context));
         root.Add(ConsumeCommand.Create(context));
-        root.Add(ReportCommand.Create(context));
-        root.Add(DemoCommand.Create(context));
         return root;
     }
 

@@ -21,9 +21,7 @@ public sealed class ConsumeRestartTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = InProcessKafkaCluster.Start();
-        cluster.CreateTopic(KafkaSinkOptions.DefaultInteractionsTopic, Partitions, replicationFactor: 3);
-        string csv = await _files.GenerateAsync(Rows, seed: 11);
-        await KafkaCliFiles.ProduceAsync(cluster, csv, Rows);
+        string csv = await ProduceLogAsync(cluster, seed: 11);
         string alerts = _files.Temp(".ndjson");
         string[] consume =
         [
@@ -34,10 +32,7 @@ public sealed class ConsumeRestartTests : IDisposable
 
         // First run: killed (SIGKILL, no graceful stop) as soon as it has stored its first alerts.
         var first = Child.Start(consume);
-        var watch = Stopwatch.StartNew();
-        while (!first.Process.HasExited && !(File.Exists(alerts) && new FileInfo(alerts).Length > 0) && watch.Elapsed < TimeSpan.FromMinutes(2))
-            await Task.Delay(10, cancellation);
-        Assert.False(first.Process.HasExited, "the first consumer ended before it could be killed:\n" + first.Output());
+        await first.WaitForAlertsAsync(alerts);
         first.Process.Kill(entireProcessTree: true);
         await first.Process.WaitForExitAsync(cancellation);
         long bytesAtKill = new FileInfo(alerts).Length;
@@ -73,16 +68,11 @@ public sealed class ConsumeRestartTests : IDisposable
         Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGTERM is sent with kill(1)");
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = InProcessKafkaCluster.Start();
-        cluster.CreateTopic(KafkaSinkOptions.DefaultInteractionsTopic, Partitions, replicationFactor: 3);
-        string csv = await _files.GenerateAsync(Rows, seed: 12);
-        await KafkaCliFiles.ProduceAsync(cluster, csv, Rows);
+        await ProduceLogAsync(cluster, seed: 12);
         string alerts = _files.Temp(".ndjson");
 
         var child = Child.Start(["consume", "--kafka", cluster.BootstrapServers, "--group", "terminated", "--alerts", alerts]);
-        var watch = Stopwatch.StartNew();
-        while (!child.Process.HasExited && !(File.Exists(alerts) && new FileInfo(alerts).Length > 0) && watch.Elapsed < TimeSpan.FromMinutes(2))
-            await Task.Delay(10, cancellation);
-        Assert.False(child.Process.HasExited, "the consumer ended by itself:\n" + child.Output());
+        await child.WaitForAlertsAsync(alerts);
         using (var kill = Process.Start("kill", ["-TERM", child.Process.Id.ToString(CultureInfo.InvariantCulture)]))
             await kill.WaitForExitAsync(cancellation);
         bool ended = child.Process.WaitForExit(TimeSpan.FromMinutes(1));
@@ -99,6 +89,15 @@ public sealed class ConsumeRestartTests : IDisposable
     }
 
     public void Dispose() => _files.Dispose();
+
+    /// <summary>Creates the topic and produces a generated log to it with the CLI.</summary>
+    private async Task<string> ProduceLogAsync(InProcessKafkaCluster cluster, int seed)
+    {
+        cluster.CreateTopic(KafkaSinkOptions.DefaultInteractionsTopic, Partitions, replicationFactor: 3);
+        string csv = await _files.GenerateAsync(Rows, seed);
+        await KafkaCliFiles.ProduceAsync(cluster, csv, Rows);
+        return csv;
+    }
 
     /// <summary>The CLI running in a child process, its output collected.</summary>
     private sealed class Child
@@ -132,6 +131,15 @@ public sealed class ConsumeRestartTests : IDisposable
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             return child;
+        }
+
+        /// <summary>Waits until the consumer has stored its first alerts (it is then mid-stream), failing if it ended first.</summary>
+        public async Task WaitForAlertsAsync(string alerts)
+        {
+            var watch = Stopwatch.StartNew();
+            while (!Process.HasExited && !(File.Exists(alerts) && new FileInfo(alerts).Length > 0) && watch.Elapsed < TimeSpan.FromMinutes(2))
+                await Task.Delay(10, TestContext.Current.CancellationToken);
+            Assert.False(Process.HasExited, "the consumer ended before it stored its first alerts:\n" + Output());
         }
 
         public string Output()
