@@ -1,4 +1,5 @@
 using CallStream.Kafka;
+using Confluent.Kafka;
 
 namespace CallStream.Cli.Tests.Kafka;
 
@@ -53,6 +54,29 @@ public sealed class ConsumeCommandTests : IDisposable
         // The second run started at the committed offsets: it consumed what the first had not committed, no more.
         Assert.Contains($"consume: {Rows - committedAfterFirst} messages consumed", second.Out, StringComparison.Ordinal);
         TestContext.Current.TestOutputHelper?.WriteLine($"first run: {first.Out.Trim()}\ncommitted after it: {committedAfterFirst}\nsecond run: {second.Out.Trim()}");
+    }
+
+    [Fact]
+    public async Task Consume_DeadLettersAPoisonMessage_AndGoesOn()
+    {
+        await using var cluster = InProcessKafkaCluster.Start();
+        cluster.CreateTopic(KafkaSinkOptions.DefaultInteractionsTopic, 1, replicationFactor: 3);
+        cluster.CreateTopic(KafkaSinkOptions.DefaultInteractionsTopic + ".dlq", 1, replicationFactor: 3);
+        string csv = await _files.GenerateAsync(500, seed: 3);
+        using (var producer = new ProducerBuilder<string, string>(cluster.CreateProducerConfig()).Build())
+        {
+            await producer.ProduceAsync(KafkaSinkOptions.DefaultInteractionsTopic, new Message<string, string> { Key = "x", Value = "{not json" }, TestContext.Current.CancellationToken);
+        }
+        await KafkaCliFiles.ProduceAsync(cluster, csv, 500);
+        string alerts = _files.Temp(".ndjson");
+
+        var result = await CliRunner.RunAsync(["consume", "--kafka", cluster.BootstrapServers, "--group", "poison", "--alerts", alerts, "--idle-exit", "1s"]);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
+        Assert.Contains("consume: 500 messages consumed from topic consumerdata at " + cluster.BootstrapServers + " (1 dead-lettered,", result.Out, StringComparison.Ordinal);
+        Assert.Equal(1, KafkaCliFiles.CountRecords(cluster, KafkaSinkOptions.DefaultInteractionsTopic + ".dlq", 1));
+        Assert.Equal(501, KafkaCliFiles.CountCommitted(cluster, KafkaSinkOptions.DefaultInteractionsTopic, 1, "poison"));
+        KafkaCliFiles.AssertSameAlerts(await _files.ReplayAsync(csv), KafkaCliFiles.ReadAlerts(alerts));
     }
 
     [Fact]
