@@ -2,12 +2,14 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using CallStream.Cli.Connections;
+using CallStream.Cli.Logging;
 using CallStream.Cli.Progress;
 using CallStream.Kafka;
 using CallStream.Mongo;
 using CallStream.Ndjson;
 using CallStream.Pipeline;
 using CallStream.Rules;
+using Microsoft.Extensions.Logging;
 
 namespace CallStream.Cli.Commands;
 
@@ -121,12 +123,13 @@ internal static class ConsumeCommand
 
         var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "consume", null, "messages");
         var idle = settings.IdleExit is { } idleTime ? new IdleWatch(idleTime) : null;
+        using var logging = new StandardErrorLoggerFactory(context.Error, "consume");
         ConsumeResult result;
         try
         {
             result = await ConsumeAsync(
                 context,
-                new ConsumeRun(kafka, settings.GroupId, ruleSet, settings.Lateness, settings.Alerts, store) { IdleTimeout = settings.IdleTimeout },
+                new ConsumeRun(kafka, settings.GroupId, ruleSet, settings.Lateness, settings.Alerts, store) { IdleTimeout = settings.IdleTimeout, LoggerFactory = logging },
                 statistics => settings.MaxMessages is { } max && statistics.Consumed + statistics.DeadLettered >= max ? ConsumeStop.Stop
                     : idle is not null && idle.IsIdle(statistics) ? ConsumeStop.CompleteInput
                     : ConsumeStop.None,
@@ -165,7 +168,7 @@ internal static class ConsumeCommand
         KafkaInteractionSource source;
         try
         {
-            source = new KafkaInteractionSource(sourceOptions);
+            source = new KafkaInteractionSource(sourceOptions, run.LoggerFactory);
         }
         catch (ArgumentException e)
         {
@@ -179,7 +182,7 @@ internal static class ConsumeCommand
             try
             {
                 ndjson = run.AlertsPath is null ? null : OpenAlertFile(run.AlertsPath);
-                var pipeline = new InteractionPipeline(source, run.Rules, new InteractionPipelineOptions { AllowedLateness = run.Lateness, IdleTimeout = run.IdleTimeout });
+                var pipeline = new InteractionPipeline(source, run.Rules, new InteractionPipelineOptions { AllowedLateness = run.Lateness, IdleTimeout = run.IdleTimeout }, run.LoggerFactory);
                 await using (pipeline.ConfigureAwait(false))
                 {
                     if (ndjson is not null)
@@ -317,6 +320,9 @@ internal sealed record ConsumeRun(KafkaConnection Kafka, string GroupId, RuleSet
 
     /// <summary>Gets librdkafka settings applied before the user's (the demo's tuning), or <see langword="null"/>.</summary>
     public IEnumerable<KeyValuePair<string, string>>? BaseSettings { get; init; }
+
+    /// <summary>Gets where the Kafka source and the pipeline log, or <see langword="null"/>.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>Gets a further interaction sink (the demo's reconciliation), or <see langword="null"/>.</summary>
     public (string Name, IBatchedSink<Interaction> Sink)? ExtraInteractionSink { get; init; }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using CallStream.Cli.Connections;
 using CallStream.Cli.Demo;
+using CallStream.Cli.Logging;
 using CallStream.Cli.Progress;
 using CallStream.Csv;
 using CallStream.Generation;
@@ -11,6 +12,7 @@ using CallStream.Kafka;
 using CallStream.Pipeline;
 using CallStream.Rules;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 
 namespace CallStream.Cli.Commands;
 
@@ -159,11 +161,14 @@ internal static class DemoCommand
         await context.Error.WriteLineAsync(string.Create(invariant, $"{label}: in-process Kafka cluster of {Brokers} brokers at {cluster.BootstrapServers}, topic {kafka.Topic} with {settings.Partitions} partitions")).ConfigureAwait(false);
 
         // 3. Consume alongside producing (the in-process cluster keeps only about 5 MB per partition), with or without chaos.
+        // Warnings on standard error, except under chaos, where failures are the point (the summary counts them).
+        using var logging = new StandardErrorLoggerFactory(context.Error, label, settings.Chaos ? LogLevel.Critical : LogLevel.Warning);
         var tally = new InteractionTally();
         long produced = -1;
         var consumeRun = new ConsumeRun(kafka, GroupId, ruleSet, new EventOrderingOptions().AllowedLateness, files.Alerts, null)
         {
             BaseSettings = ConsumerTuning,
+            LoggerFactory = logging,
             IdleTimeout = IdleTimeout,
             ExtraInteractionSink = ("reconciliation", tally),
         };
@@ -193,7 +198,7 @@ internal static class DemoCommand
         try
         {
             var quiet = new ProgressReporter(TextWriter.Null, time, false, "produce", null, "rows");
-            produce = await ProduceCommand.ProduceAsync(context, files.Interactions, kafka, null, strict: false, ProducerTuning, quiet, cancellationToken).ConfigureAwait(false);
+            produce = await ProduceCommand.ProduceAsync(context, files.Interactions, kafka, null, strict: false, ProducerTuning, quiet, logging, cancellationToken).ConfigureAwait(false);
             Interlocked.Exchange(ref produced, produce.Produced);
         }
         catch

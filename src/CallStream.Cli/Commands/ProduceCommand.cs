@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using CallStream.Cli.Connections;
+using CallStream.Cli.Logging;
 using CallStream.Cli.Progress;
 using CallStream.Csv;
 using CallStream.Kafka;
 using CallStream.Mongo;
 using CallStream.Pipeline;
+using Microsoft.Extensions.Logging;
 
 namespace CallStream.Cli.Commands;
 
@@ -75,7 +77,8 @@ internal static class ProduceCommand
         ProduceResult result;
         try
         {
-            result = await ProduceAsync(context, input, kafka, store, strict, null, progress, cancellationToken).ConfigureAwait(false);
+            using var logging = new StandardErrorLoggerFactory(context.Error, "produce");
+            result = await ProduceAsync(context, input, kafka, store, strict, null, progress, logging, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -100,6 +103,7 @@ internal static class ProduceCommand
     /// <param name="strict">Whether the first bad row stops the work (exit code 2).</param>
     /// <param name="baseSettings">librdkafka settings applied before the user's, or <see langword="null"/>.</param>
     /// <param name="progress">Where progress is reported (rows read).</param>
+    /// <param name="loggerFactory">Where the Kafka and MongoDB packages log (warnings on standard error), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops reading; what was read is still delivered before this returns.</param>
     /// <returns>The counts.</returns>
     /// <exception cref="CliException">Invalid input (exit code 2) or messages the brokers did not acknowledge (exit code 1, naming them).</exception>
@@ -111,6 +115,7 @@ internal static class ProduceCommand
         bool strict,
         IEnumerable<KeyValuePair<string, string>>? baseSettings,
         ProgressReporter progress,
+        ILoggerFactory? loggerFactory,
         CancellationToken cancellationToken)
     {
         var options = new KafkaSinkOptions { Topic = kafka.Topic, MessageTimestamp = KafkaMessageTimestamp.EventTime };
@@ -118,7 +123,7 @@ internal static class ProduceCommand
         KafkaInteractionSink producer;
         try
         {
-            producer = new KafkaInteractionSink(options);
+            producer = new KafkaInteractionSink(options, loggerFactory);
         }
         catch (ArgumentException e)
         {
