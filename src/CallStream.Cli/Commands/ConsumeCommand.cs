@@ -48,6 +48,12 @@ internal static class ConsumeCommand
             Description = "Appends the alerts as NDJSON to this file; alerts already in it are not written again (idempotent by alert id across restarts).",
             HelpName = "OUT",
         };
+        alerts.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string?>();
+            if (value == "-" || (value is not null && string.IsNullOrWhiteSpace(value)))
+                result.AddError("--alerts needs a file (not standard output): alerts are appended to it and kept unique by id across restarts.");
+        });
         var mongo = MongoConnection.CreateOption("the alerts (collection 'alerts') and the interactions (collection 'interactions')");
         var lateness = new Option<TimeSpan>("--lateness")
         {

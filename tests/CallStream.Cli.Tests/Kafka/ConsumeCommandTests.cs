@@ -120,6 +120,7 @@ public sealed class ConsumeCommandTests : IDisposable
     [InlineData("consume --kafka-setting enable.auto.offset.store=true --max-messages 1")]
     [InlineData("consume --topic bad/topic --max-messages 1")]
     [InlineData("consume --unknown-option")]
+    [InlineData("consume --alerts -")]
     public async Task Consume_WithBadArguments_ExitsWith2(string arguments)
     {
         var result = await CliRunner.RunAsync(arguments.Split(' '));
