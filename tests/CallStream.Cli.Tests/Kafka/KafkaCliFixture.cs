@@ -45,6 +45,14 @@ internal sealed class KafkaCliFiles : IDisposable
 
     public static List<Alert> ReadAlerts(string path) => CliRunner.ReadAlerts(path);
 
+    /// <summary>Runs the tool with space-separated arguments and checks exit code 2 and the command's error line.</summary>
+    public static async Task AssertInvalidInputAsync(string arguments, string command)
+    {
+        var result = await CliRunner.RunAsync(arguments.Split(' '));
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains("callstream " + command + ": ", result.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>The sum of the partitions' high watermarks: how many records the topic holds.</summary>
     public static long CountRecords(InProcessKafkaCluster cluster, string topic, int partitions)
     {

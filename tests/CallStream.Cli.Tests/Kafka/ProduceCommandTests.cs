@@ -81,10 +81,7 @@ public sealed class ProduceCommandTests : IDisposable
     {
         string csv = await GenerateAsync(5);
 
-        var result = await CliRunner.RunAsync(arguments.Replace("{csv}", csv, StringComparison.Ordinal).Split(' '));
-
-        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
-        Assert.StartsWith("callstream produce", result.Error, StringComparison.Ordinal);
+        await KafkaCliFiles.AssertInvalidInputAsync(arguments.Replace("{csv}", csv, StringComparison.Ordinal), "produce");
     }
 
     [Fact]
