@@ -73,6 +73,7 @@ internal static class ProduceCommand
         if (!File.Exists(input))
             throw CliException.InvalidInput($"--input: the file '{input}' does not exist.");
         using var store = await MongoConnection.OpenAsync(context, mongo, "produce", cancellationToken).ConfigureAwait(false);
+        await context.Error.WriteLineAsync($"produce: {input} to {kafka.Describe()}").ConfigureAwait(false);
         var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "produce", null, "rows");
         ProduceResult result;
         try
