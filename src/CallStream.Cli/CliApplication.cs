@@ -23,16 +23,20 @@ internal static class CliApplication
         ArgumentNullException.ThrowIfNull(context);
         var root = new Command(
             "callstream",
-            "Real-time analytics of customer-service interactions: generate sample logs, replay them through alert rules, check rule files, render the insights report. "
+            "Real-time analytics of customer-service interactions: run the demo, generate sample logs, replay them through alert rules, check rule files, "
+            + "produce to and consume from Kafka, render the insights report. "
             + "Exit codes: 0 success, 1 failure at run time, 2 invalid input.")
         {
             new HelpOption(),
             new VersionOption(),
         };
+        root.Add(DemoCommand.Create(context));
         root.Add(GenerateCommand.Create(context));
         root.Add(ReplayCommand.Create(context));
         root.Add(CheckCommand.Create(context));
         root.Add(ReportCommand.Create(context));
+        root.Add(ProduceCommand.Create(context));
+        root.Add(ConsumeCommand.Create(context));
         return root;
     }
 
@@ -61,7 +65,8 @@ internal static class CliApplication
             Output = context.Out,
             Error = context.Error,
             EnableDefaultExceptionHandler = false,
-            ProcessTerminationTimeout = context.HandlesProcessTermination ? TimeSpan.FromSeconds(2) : null,
+            // Ctrl+C / SIGTERM cancel the command; consume then stops gracefully (drain, flush, commit), which may take a while.
+            ProcessTerminationTimeout = context.HandlesProcessTermination ? TimeSpan.FromSeconds(30) : null,
         };
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }

@@ -1,0 +1,355 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using CallStream.Cli.Connections;
+using CallStream.Cli.Logging;
+using CallStream.Cli.Progress;
+using CallStream.Kafka;
+using CallStream.Mongo;
+using CallStream.Ndjson;
+using CallStream.Pipeline;
+using CallStream.Rules;
+using Microsoft.Extensions.Logging;
+
+namespace CallStream.Cli.Commands;
+
+/// <summary>
+/// <c>callstream consume [--kafka HOSTS] [--topic T] [--group G] [--rules FILE] [--alerts OUT] [--mongo URI]
+/// [--lateness D] [--idle-timeout D] [--max-messages N] [--idle-exit D]</c>: the seed's consumer. Reads the topic as a member of a
+/// consumer group, runs the rules in event time and writes the alerts (NDJSON file and/or MongoDB, both idempotent
+/// by alert id) and, with MongoDB, the interactions; at least once, resuming from the committed offsets. Runs until
+/// Ctrl+C or SIGTERM (a graceful stop: drain, flush, commit), or until <c>--max-messages</c> / <c>--idle-exit</c>.
+/// </summary>
+internal static class ConsumeCommand
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Builds the command.</summary>
+    /// <param name="context">The surroundings it runs in.</param>
+    /// <returns>The command.</returns>
+    public static Command Create(CliContext context)
+    {
+        var kafka = KafkaConnection.CreateBrokersOption();
+        var topic = KafkaConnection.CreateTopicOption();
+        var settings = KafkaConnection.CreateSettingsOption();
+        var group = new Option<string>("--group")
+        {
+            Description = $"The consumer group; its committed offsets are where reading resumes. [default: {KafkaSourceOptions.DefaultGroupId}]",
+            HelpName = "GROUP",
+            DefaultValueFactory = _ => KafkaSourceOptions.DefaultGroupId,
+        };
+        var rules = new Option<string?>("--rules")
+        {
+            Description = $"The rule file; without it (or with '{RuleLoader.DefaultName}') the built-in default rules.",
+            HelpName = "FILE",
+        };
+        var alerts = new Option<string?>("--alerts")
+        {
+            Description = "Appends the alerts as NDJSON to this file; alerts already in it are not written again (idempotent by alert id across restarts).",
+            HelpName = "OUT",
+        };
+        alerts.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string?>();
+            if (value == "-" || (value is not null && string.IsNullOrWhiteSpace(value)))
+                result.AddError("--alerts needs a file (not standard output): alerts are appended to it and kept unique by id across restarts.");
+        });
+        var mongo = MongoConnection.CreateOption("the alerts (collection 'alerts') and the interactions (collection 'interactions')");
+        var lateness = new Option<TimeSpan>("--lateness")
+        {
+            Description = "The allowed lateness of the event-time ordering, e.g. 5s, 2m. [default: 5s]",
+            HelpName = "DURATION",
+            DefaultValueFactory = _ => new EventOrderingOptions().AllowedLateness,
+            CustomParser = r => OptionParsers.ParseDuration(r, "--lateness", allowZero: true),
+        };
+        var idleTimeout = new Option<TimeSpan>("--idle-timeout")
+        {
+            Description = "How long a partition read to its end waits before it stops holding the event-time watermark back. [default: 1s]",
+            HelpName = "DURATION",
+            DefaultValueFactory = _ => new InteractionPipelineOptions().IdleTimeout,
+            CustomParser = r => OptionParsers.ParseDuration(r, "--idle-timeout", allowZero: true),
+        };
+        var maxMessages = new Option<long?>("--max-messages")
+        {
+            Description = "Stops gracefully once this many messages were consumed in this run (for scripts and tests).",
+            HelpName = "N",
+            CustomParser = r => OptionParsers.ParseWholeNumber(r, "--max-messages"),
+        };
+        var idleExit = new Option<TimeSpan?>("--idle-exit")
+        {
+            Description = "Once every assigned partition has been read to its end and nothing new arrived for this long (e.g. 5s), treats the input as complete: evaluates the events still held for the watermark, as replay does at the end of a file, stores everything, commits and exits (for scripts and tests).",
+            HelpName = "DURATION",
+            CustomParser = r => OptionParsers.ParseDuration(r, "--idle-exit", allowZero: false),
+        };
+        var command = new Command("consume", "Consumes a Kafka topic through the rules: alerts to NDJSON and/or MongoDB (idempotent), interactions to MongoDB; at least once, resumes from committed offsets. Ctrl+C stops gracefully.")
+        {
+            kafka,
+            topic,
+            settings,
+            group,
+            rules,
+            alerts,
+            mongo,
+            lateness,
+            idleTimeout,
+            maxMessages,
+            idleExit,
+        };
+        CommandAction.Set(command, context, (parseResult, cancellationToken) => RunAsync(
+            context,
+            KafkaConnection.Resolve(context, parseResult.GetValue(kafka), parseResult.GetValue(topic)!, parseResult.GetValue(settings)),
+            new ConsumeSettings(
+                parseResult.GetValue(group)!,
+                parseResult.GetValue(rules),
+                parseResult.GetValue(alerts),
+                parseResult.GetValue(mongo),
+                parseResult.GetValue(lateness),
+                parseResult.GetValue(idleTimeout),
+                parseResult.GetValue(maxMessages),
+                parseResult.GetValue(idleExit)),
+            cancellationToken));
+        return command;
+    }
+
+    /// <summary>Runs the command.</summary>
+    /// <param name="context">The surroundings.</param>
+    /// <param name="kafka">Where to consume from.</param>
+    /// <param name="settings">The other options.</param>
+    /// <param name="cancellationToken">Ctrl+C / SIGTERM: stops gracefully.</param>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> RunAsync(CliContext context, KafkaConnection kafka, ConsumeSettings settings, CancellationToken cancellationToken)
+    {
+        var ruleSet = await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrWhiteSpace(settings.GroupId))
+            throw CliException.InvalidInput("--group must not be empty.");
+        using var store = await MongoConnection.OpenAsync(context, settings.Mongo, "consume", cancellationToken).ConfigureAwait(false);
+        if (settings.Alerts is null && store is null)
+            await context.Error.WriteLineAsync("consume: neither --alerts nor --mongo given: alerts are only counted.").ConfigureAwait(false);
+        await context.Error.WriteLineAsync($"consume: {kafka.Describe()}, group {settings.GroupId}; Ctrl+C stops gracefully.").ConfigureAwait(false);
+
+        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "consume", null, "messages");
+        var idle = settings.IdleExit is { } idleTime ? new IdleWatch(idleTime) : null;
+        using var logging = new StandardErrorLoggerFactory(context.Error, "consume");
+        ConsumeResult result;
+        try
+        {
+            result = await ConsumeAsync(
+                context,
+                new ConsumeRun(kafka, settings.GroupId, ruleSet, settings.Lateness, settings.Alerts, store) { IdleTimeout = settings.IdleTimeout, LoggerFactory = logging },
+                statistics => settings.MaxMessages is { } max && statistics.Consumed + statistics.DeadLettered >= max ? ConsumeStop.Stop
+                    : idle is not null && idle.IsIdle(statistics) ? ConsumeStop.CompleteInput
+                    : ConsumeStop.None,
+                progress,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            progress.Complete();
+        }
+
+        await context.Out.WriteLineAsync(Summarize("consume", kafka, result, settings.Alerts, store)).ConfigureAwait(false);
+        await context.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Consumes through the rules until <paramref name="stopWhen"/> says so or <paramref name="stoppingToken"/>
+    /// is cancelled, then stops gracefully: the work of <c>consume</c>, also used by <c>demo</c>.</summary>
+    /// <param name="context">The surroundings.</param>
+    /// <param name="run">What to consume and where to write.</param>
+    /// <param name="stopWhen">Checked every 100 ms with the pipeline's statistics: whether to go on, stop gracefully, or
+    /// declare the input complete (evaluate what the watermark holds, as at the end of a replay, then stop).</param>
+    /// <param name="progress">Where progress (messages consumed) is reported, or <see langword="null"/>.</param>
+    /// <param name="stoppingToken">Stops gracefully (Ctrl+C).</param>
+    /// <returns>What the run did.</returns>
+    /// <exception cref="CliException">Invalid settings (exit code 2) or a failure of the source or a sink (exit code 1).</exception>
+    public static async Task<ConsumeResult> ConsumeAsync(
+        CliContext context,
+        ConsumeRun run,
+        Func<PipelineStatistics, ConsumeStop> stopWhen,
+        ProgressReporter? progress,
+        CancellationToken stoppingToken)
+    {
+        var sourceOptions = new KafkaSourceOptions { Topic = run.Kafka.Topic, GroupId = run.GroupId };
+        run.Kafka.ApplyTo(sourceOptions, run.BaseSettings);
+        KafkaInteractionSource source;
+        try
+        {
+            source = new KafkaInteractionSource(sourceOptions, run.LoggerFactory);
+        }
+        catch (ArgumentException e)
+        {
+            throw KafkaConnection.InvalidOption(e);
+        }
+
+        long started = context.Time.GetTimestamp();
+        await using (source.ConfigureAwait(false))
+        {
+            NdjsonAlertSink? ndjson = null;
+            try
+            {
+                ndjson = run.AlertsPath is null ? null : OpenAlertFile(run.AlertsPath);
+                var pipeline = new InteractionPipeline(source, run.Rules, new InteractionPipelineOptions { AllowedLateness = run.Lateness, IdleTimeout = run.IdleTimeout }, run.LoggerFactory);
+                await using (pipeline.ConfigureAwait(false))
+                {
+                    if (ndjson is not null)
+                        pipeline.AddAlertSink("ndjson:" + Path.GetFileName(run.AlertsPath), ndjson);
+                    if (run.Store is { } store)
+                    {
+                        pipeline.AddAlertSink("mongo:" + store.AlertsCollectionName, new MongoAlertSink(store));
+                        pipeline.AddInteractionSink("mongo:" + store.InteractionsCollectionName, new MongoInteractionSink(store));
+                    }
+                    if (run.ExtraInteractionSink is { } extra)
+                        pipeline.AddInteractionSink(extra.Name, extra.Sink);
+
+                    using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    var running = pipeline.RunAsync(stop.Token);
+                    bool stopping = false;
+                    while (!running.IsCompleted)
+                    {
+                        await Task.WhenAny(running, Task.Delay(PollInterval, TimeProvider.System, CancellationToken.None)).ConfigureAwait(false);
+                        var statistics = pipeline.GetStatistics();
+                        progress?.Report(statistics.Consumed);
+                        if (stopping || stop.IsCancellationRequested)
+                            continue;
+                        switch (stopWhen(statistics))
+                        {
+                            case ConsumeStop.Stop:
+                                stopping = true;
+                                await stop.CancelAsync().ConfigureAwait(false);
+                                break;
+                            case ConsumeStop.CompleteInput:
+                                stopping = true;
+                                pipeline.Complete();
+                                break;
+                        }
+                    }
+                    var summary = await running.ConfigureAwait(false);
+                    var final = pipeline.GetStatistics();
+                    return new ConsumeResult(final, summary, ndjson?.DuplicatesSuppressed ?? 0, context.Time.GetElapsedTime(started));
+                }
+            }
+            catch (SinkWriteException e)
+            {
+                throw CliException.Failure($"a sink failed, nothing was committed past what it had not stored: {e.Message}", e);
+            }
+            catch (Confluent.Kafka.KafkaException e)
+            {
+                throw CliException.Failure($"Kafka ({run.Kafka.Describe()}): {e.Message}", e);
+            }
+            finally
+            {
+                if (ndjson is not null)
+                    await ndjson.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Formats the one-line summary of a consume run.</summary>
+    /// <param name="label">The command's name.</param>
+    /// <param name="kafka">Where it consumed from.</param>
+    /// <param name="result">What it did.</param>
+    /// <param name="alertsPath">The NDJSON alert file, or <see langword="null"/>.</param>
+    /// <param name="store">The MongoDB store, or <see langword="null"/>.</param>
+    /// <returns>The line.</returns>
+    internal static string Summarize(string label, KafkaConnection kafka, ConsumeResult result, string? alertsPath, MongoStore? store)
+    {
+        var s = result.Statistics;
+        var invariant = CultureInfo.InvariantCulture;
+        var targets = new List<string>();
+        if (alertsPath is not null)
+            targets.Add(alertsPath);
+        if (store is not null)
+            targets.Add($"MongoDB {store.Endpoint} {store.DatabaseName}.{store.AlertsCollectionName}");
+        string to = targets.Count == 0 ? "counted only" : "to " + string.Join(" and ", targets);
+        return string.Create(
+            invariant,
+            $"{label}: {s.Consumed} messages consumed from {kafka.Describe()} ({s.DeadLettered} dead-lettered, {s.WarmUpEvents} re-read to warm up, {s.Late} late); "
+            + $"{s.Alerts} alerts {to} ({result.DuplicatesSuppressed} already stored) in {result.Elapsed.TotalSeconds:0.00} s "
+            + $"({ProgressReporter.FormatRate(s.Consumed, result.Elapsed)} msgs/s).");
+    }
+
+    private static NdjsonAlertSink OpenAlertFile(string path)
+    {
+        try
+        {
+            return new NdjsonAlertSink(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw CliException.Failure($"--alerts: cannot open '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Tells when every assigned partition has been read to its end and nothing was consumed for a while (wall time).</summary>
+    private sealed class IdleWatch(TimeSpan idleFor)
+    {
+        private long _lastCount = -1;
+        private long _since = TimeProvider.System.GetTimestamp();
+
+        public bool IsIdle(PipelineStatistics statistics)
+        {
+            long count = statistics.Consumed + statistics.DeadLettered + statistics.WarmUpEvents;
+            bool atEnd = statistics.Partitions.Count > 0 && statistics.Partitions.All(p => p.CaughtUp);
+            if (count != _lastCount || !atEnd)
+            {
+                _lastCount = count;
+                _since = TimeProvider.System.GetTimestamp();
+                return false;
+            }
+            return TimeProvider.System.GetElapsedTime(_since) >= idleFor;
+        }
+    }
+
+    /// <summary>The options of <c>consume</c> besides the Kafka connection.</summary>
+    /// <param name="GroupId">The consumer group.</param>
+    /// <param name="Rules">The rule file, <c>default</c> or <see langword="null"/>.</param>
+    /// <param name="Alerts">The NDJSON alert file, or <see langword="null"/>.</param>
+    /// <param name="Mongo">The <c>--mongo</c> value, or <see langword="null"/>.</param>
+    /// <param name="Lateness">The allowed lateness.</param>
+    /// <param name="IdleTimeout">How long a caught-up partition holds the watermark.</param>
+    /// <param name="MaxMessages">Stop after this many messages, or <see langword="null"/>.</param>
+    /// <param name="IdleExit">Stop after being idle at the end of every partition this long, or <see langword="null"/>.</param>
+    internal sealed record ConsumeSettings(string GroupId, string? Rules, string? Alerts, string? Mongo, TimeSpan Lateness, TimeSpan IdleTimeout, long? MaxMessages, TimeSpan? IdleExit);
+}
+
+/// <summary>What a consume run reads and where it writes.</summary>
+/// <param name="Kafka">The topic and brokers.</param>
+/// <param name="GroupId">The consumer group.</param>
+/// <param name="Rules">The rules.</param>
+/// <param name="Lateness">The allowed lateness.</param>
+/// <param name="AlertsPath">The NDJSON alert file, or <see langword="null"/>.</param>
+/// <param name="Store">The MongoDB store, or <see langword="null"/>.</param>
+internal sealed record ConsumeRun(KafkaConnection Kafka, string GroupId, RuleSet Rules, TimeSpan Lateness, string? AlertsPath, MongoStore? Store)
+{
+    /// <summary>Gets how long a caught-up partition waits before it stops holding the watermark back.</summary>
+    public TimeSpan IdleTimeout { get; init; } = new InteractionPipelineOptions().IdleTimeout;
+
+    /// <summary>Gets librdkafka settings applied before the user's (the demo's tuning), or <see langword="null"/>.</summary>
+    public IEnumerable<KeyValuePair<string, string>>? BaseSettings { get; init; }
+
+    /// <summary>Gets where the Kafka source and the pipeline log, or <see langword="null"/>.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Gets a further interaction sink (the demo's reconciliation), or <see langword="null"/>.</summary>
+    public (string Name, IBatchedSink<Interaction> Sink)? ExtraInteractionSink { get; init; }
+}
+
+/// <summary>What a consume run does next, decided every 100 ms from the pipeline's statistics.</summary>
+internal enum ConsumeStop
+{
+    /// <summary>Goes on.</summary>
+    None,
+
+    /// <summary>Stops gracefully; events held for the watermark are read again by the next run.</summary>
+    Stop,
+
+    /// <summary>Declares the input complete: evaluates the held events as at the end of a replay, stores everything, commits and stops.</summary>
+    CompleteInput,
+}
+
+/// <summary>What a consume run did.</summary>
+/// <param name="Statistics">The pipeline's final statistics.</param>
+/// <param name="Summary">The pipeline's summary.</param>
+/// <param name="DuplicatesSuppressed">Alerts the NDJSON file already held.</param>
+/// <param name="Elapsed">The time it took.</param>
+internal sealed record ConsumeResult(PipelineStatistics Statistics, PipelineSummary Summary, long DuplicatesSuppressed, TimeSpan Elapsed);

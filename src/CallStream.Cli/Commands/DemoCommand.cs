@@ -1,0 +1,365 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text.Json;
+using CallStream.Cli.Connections;
+using CallStream.Cli.Demo;
+using CallStream.Cli.Logging;
+using CallStream.Cli.Progress;
+using CallStream.Csv;
+using CallStream.Generation;
+using CallStream.Kafka;
+using CallStream.Pipeline;
+using CallStream.Rules;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace CallStream.Cli.Commands;
+
+/// <summary>
+/// <c>callstream demo [--output DIR] [--rows N] [--seed S] [--partitions P] [--chaos] [--sequential] [--timeout D]</c>: the zero
+/// set-up tour. Generates a log, starts an in-process Kafka cluster (3 brokers, <c>consumerdata</c> with several
+/// partitions), produces the log while a consumer runs it through the default rules, and checks the outcome: every
+/// row produced and consumed, and alerts identical to an in-process replay of the same file and rules. With
+/// <c>--chaos</c> brokers go down and come back, leaders and the coordinator move and requests fail meanwhile.
+/// </summary>
+internal static class DemoCommand
+{
+    /// <summary>The default output directory.</summary>
+    public const string DefaultOutput = "callstream-demo";
+
+    /// <summary>The default number of rows.</summary>
+    public const long DefaultRows = 200_000;
+
+    private const int Brokers = 3;
+    private const string GroupId = "callstream-demo";
+
+    /// <summary>
+    /// How long a partition read to its end holds the watermark. The producer has one batch in flight: while part of it
+    /// waits for a broker that is down (or slow), every partition may be read to its end, and with the default 1 s they
+    /// would all go idle and let the watermark pass the waiting records, which then arrive late. The demo's input is
+    /// bounded: its end is declared when everything is read, so a long idle timeout costs nothing.
+    /// </summary>
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Client settings for the loopback cluster: quick reconnects and retries (as <see cref="InProcessKafkaCluster.CreateProducerConfig"/>).</summary>
+    private static readonly KeyValuePair<string, string>[] ProducerTuning =
+    [
+        new("reconnect.backoff.ms", "10"), new("reconnect.backoff.max.ms", "250"),
+        new("retry.backoff.ms", "10"), new("retry.backoff.max.ms", "250"),
+    ];
+
+    /// <summary>The consumer's: the same, plus quick heartbeats; the session outlives the chaos's broker outages.</summary>
+    private static readonly KeyValuePair<string, string>[] ConsumerTuning =
+    [
+        .. ProducerTuning,
+        new("heartbeat.interval.ms", "500"), new("session.timeout.ms", "10000"),
+    ];
+
+    /// <summary>Builds the command.</summary>
+    /// <param name="context">The surroundings it runs in.</param>
+    /// <returns>The command.</returns>
+    public static Command Create(CliContext context)
+    {
+        var output = new Option<string>("--output")
+        {
+            Description = $"The directory to write interactions.csv, default.rules, alerts.ndjson, report.html and summary.json to. [default: ./{DefaultOutput}]",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => DefaultOutput,
+        };
+        var rows = new Option<long>("--rows")
+        {
+            Description = string.Create(CultureInfo.InvariantCulture, $"How many interactions to generate. [default: {DefaultRows}]"),
+            HelpName = "N",
+            DefaultValueFactory = _ => DefaultRows,
+            CustomParser = r => OptionParsers.ParseWholeNumber(r, "--rows", 1, 50_000_000),
+        };
+        var seed = new Option<long>("--seed")
+        {
+            Description = "The seed of the generated log (and of the chaos schedule). [default: 42]",
+            HelpName = "S",
+            DefaultValueFactory = _ => new InteractionGeneratorOptions().Seed,
+        };
+        var partitions = new Option<int>("--partitions")
+        {
+            Description = "The partitions of the consumerdata topic. [default: 8]",
+            HelpName = "P",
+            DefaultValueFactory = _ => 8,
+            CustomParser = r => (int)OptionParsers.ParseWholeNumber(r, "--partitions", 1, 256),
+        };
+        var chaos = new Option<bool>("--chaos")
+        {
+            Description = "Meanwhile takes brokers down and up, moves partition leaders and the group coordinator, and makes produce, fetch and commit requests fail.",
+        };
+        var sequential = new Option<bool>("--sequential")
+        {
+            Description = "Produces everything first and consumes afterwards, to measure each side alone (the in-process cluster keeps only about 5 MB per partition: keep --rows moderate).",
+        };
+        var timeout = new Option<TimeSpan>("--timeout")
+        {
+            Description = "Fails if consuming has not caught up with producing within this time. [default: 10m]",
+            HelpName = "DURATION",
+            DefaultValueFactory = _ => TimeSpan.FromMinutes(10),
+            CustomParser = r => OptionParsers.ParseDuration(r, "--timeout", allowZero: false),
+        };
+        var command = new Command(
+            "demo",
+            "Zero set-up tour: generates a log, produces it to an in-process Kafka cluster, consumes it through the default rules, "
+            + "checks the alerts against an in-process replay and writes everything to ./callstream-demo/. No server needed.")
+        {
+            output,
+            rows,
+            seed,
+            partitions,
+            chaos,
+            sequential,
+            timeout,
+        };
+        CommandAction.Set(command, context, (parseResult, cancellationToken) => RunAsync(
+            context,
+            new DemoSettings(
+                parseResult.GetValue(output)!,
+                parseResult.GetValue(rows),
+                parseResult.GetValue(seed),
+                parseResult.GetValue(partitions),
+                parseResult.GetValue(chaos),
+                parseResult.GetValue(sequential),
+                parseResult.GetValue(timeout)),
+            cancellationToken));
+        return command;
+    }
+
+    /// <summary>Runs the demo.</summary>
+    /// <param name="context">The surroundings.</param>
+    /// <param name="settings">The options.</param>
+    /// <param name="cancellationToken">Cancels the demo.</param>
+    /// <returns>The exit code: 0 when everything reconciles, 1 otherwise.</returns>
+    public static async Task<int> RunAsync(CliContext context, DemoSettings settings, CancellationToken cancellationToken)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        var time = context.Time;
+        long started = time.GetTimestamp();
+        var files = DemoFiles.Create(settings.Output);
+        string label = settings.Chaos ? "demo --chaos" : "demo";
+
+        // 1. The log and the rules.
+        await context.Error.WriteLineAsync(string.Create(invariant, $"{label}: generating {settings.Rows} interactions to {files.Interactions}")).ConfigureAwait(false);
+        long step = time.GetTimestamp();
+        var generator = new InteractionGenerator(new InteractionGeneratorOptions { Seed = settings.Seed });
+        await WriteLogAsync(generator, settings.Rows, files.Interactions, cancellationToken).ConfigureAwait(false);
+        var generateTime = time.GetElapsedTime(step);
+        await File.WriteAllTextAsync(files.Rules, DefaultRules.Text, cancellationToken).ConfigureAwait(false);
+        var ruleSet = RuleText.Parse(DefaultRules.Text, files.Rules).RuleSet
+            ?? throw CliException.Failure("the built-in default rules do not parse (a bug).");
+        File.Delete(files.Alerts); // the NDJSON sink keeps what a file holds; the demo starts afresh
+
+        // 2. The cluster.
+        await using var cluster = StartCluster();
+        var kafka = KafkaConnection.Resolve(context, cluster.BootstrapServers, KafkaSinkOptions.DefaultInteractionsTopic, null);
+        cluster.CreateTopic(kafka.Topic, settings.Partitions, Brokers);
+        cluster.CreateTopic(kafka.Topic + KafkaSourceOptions.DeadLetterSuffix, 1, Brokers);
+        await context.Error.WriteLineAsync(string.Create(invariant, $"{label}: in-process Kafka cluster of {Brokers} brokers at {cluster.BootstrapServers}, topic {kafka.Topic} with {settings.Partitions} partitions")).ConfigureAwait(false);
+
+        // 3. Consume alongside producing (the in-process cluster keeps only about 5 MB per partition), with or without chaos.
+        // Warnings on standard error, except under chaos, where failures are the point (the summary counts them).
+        using var logging = new StandardErrorLoggerFactory(context.Error, label, settings.Chaos ? LogLevel.Critical : LogLevel.Warning);
+        var tally = new InteractionTally();
+        long produced = -1;
+        var consumeRun = new ConsumeRun(kafka, GroupId, ruleSet, new EventOrderingOptions().AllowedLateness, files.Alerts, null)
+        {
+            BaseSettings = ConsumerTuning,
+            LoggerFactory = logging,
+            IdleTimeout = IdleTimeout,
+            ExtraInteractionSink = ("reconciliation", tally),
+        };
+        using var chaosStop = new CancellationTokenSource();
+        var chaos = settings.Chaos ? new ChaosSchedule(cluster, kafka.Topic, settings.Partitions, GroupId, unchecked((int)settings.Seed), TimeProvider.System) : null;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(settings.Timeout);
+        var progress = new ProgressReporter(context.Error, time, context.ErrorIsTerminal, label + ": consumed", settings.Rows, "messages");
+        ConsumeStop Done(PipelineStatistics statistics)
+        {
+            long target = Interlocked.Read(ref produced);
+            if (target < 0 || statistics.Consumed + statistics.DeadLettered < target)
+                return ConsumeStop.None;
+            // Every acknowledged record has been read: heal the cluster, so that every partition can be confirmed read to
+            // its end (a partition whose leader is down is not) and the final commit goes through.
+            if (!chaosStop.IsCancellationRequested)
+                chaosStop.Cancel();
+            return statistics.Partitions.Count == settings.Partitions && statistics.Partitions.All(p => p.CaughtUp)
+                ? ConsumeStop.CompleteInput
+                : ConsumeStop.None;
+        }
+
+        step = time.GetTimestamp();
+        Task<ConsumeResult>? consuming = settings.Sequential ? null : ConsumeCommand.ConsumeAsync(context, consumeRun, Done, progress, deadline.Token);
+        var chaosRun = chaos?.RunAsync(chaosStop.Token) ?? Task.CompletedTask;
+        ProduceCommand.ProduceResult produce;
+        try
+        {
+            var quiet = new ProgressReporter(TextWriter.Null, time, false, "produce", null, "rows");
+            produce = await ProduceCommand.ProduceAsync(context, files.Interactions, kafka, null, strict: false, ProducerTuning, quiet, logging, cancellationToken).ConfigureAwait(false);
+            Interlocked.Exchange(ref produced, produce.Produced);
+        }
+        catch
+        {
+            await deadline.CancelAsync().ConfigureAwait(false);
+            await chaosStop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(consuming ?? Task.CompletedTask, chaosRun).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+        if (consuming is null)
+        {
+            step = time.GetTimestamp(); // --sequential: the consumer's time alone
+            consuming = ConsumeCommand.ConsumeAsync(context, consumeRun, Done, progress, deadline.Token);
+        }
+        ConsumeResult consumed;
+        try
+        {
+            consumed = await consuming.ConfigureAwait(false);
+        }
+        finally
+        {
+            progress.Complete();
+            await chaosStop.CancelAsync().ConfigureAwait(false);
+            await chaosRun.ConfigureAwait(false);
+        }
+        var pipelineTime = time.GetElapsedTime(step);
+        cancellationToken.ThrowIfCancellationRequested();
+        long topicRecords = CountTopicRecords(cluster, kafka.Topic, settings.Partitions);
+
+        // 4. The reference: an in-process replay of the same file and rules.
+        step = time.GetTimestamp();
+        var expected = Replay(files.Interactions, ruleSet);
+        var replayTime = time.GetElapsedTime(step);
+        var stored = AlertComparison.ReadFile(files.Alerts);
+        var comparison = AlertComparison.Compare(expected, stored);
+
+        // 5. The insights report of what was consumed and stored.
+        var collector = new ReportCollector();
+        collector.Add(tally.ToArray());
+        foreach (var alert in stored)
+            collector.Add(alert);
+        var report = await ReportCommand.WriteAsync(
+            context, collector.ToSource(), "callstream demo: " + Path.GetFileName(files.Interactions) + " through an in-process Kafka cluster",
+            new ReportCommand.ReportFiles(files.Report), cancellationToken).ConfigureAwait(false);
+
+        var totalTime = time.GetElapsedTime(started);
+        var s = consumed.Statistics;
+        bool reconciled = produce.Rejected == 0 && produce.Produced == settings.Rows && topicRecords == produce.Produced
+            && tally.Distinct == produce.Produced && comparison.Identical;
+        var summary = new DemoSummary(
+            settings, produce, consumed, tally.Distinct, tally.Delivered, topicRecords, expected.Count, comparison, chaos,
+            generateTime, pipelineTime, replayTime, totalTime, reconciled);
+        await summary.WriteJsonAsync(files.Summary, cancellationToken).ConfigureAwait(false);
+
+        var output = context.Out;
+        await output.WriteLineAsync(string.Create(
+            invariant,
+            $"{label}: {settings.Rows} rows generated -> {produce.Produced} produced (acknowledged, {ProgressReporter.FormatRate(produce.Produced, produce.Elapsed)} rows/s) -> "
+            + $"{topicRecords} records on {kafka.Topic} ({settings.Partitions} partitions, {Brokers} brokers) -> {tally.Distinct} consumed "
+            + $"({s.Consumed} deliveries, {s.DeadLettered} dead-lettered, {s.Late} late, {ProgressReporter.FormatRate(s.Consumed, pipelineTime)} msgs/s) -> {s.Alerts} alerts.")).ConfigureAwait(false);
+        if (chaos is not null)
+            await output.WriteLineAsync($"{label}: chaos meanwhile: {chaos.Describe()}.").ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(
+            invariant,
+            $"{label}: alerts in {files.Alerts} vs an in-process replay of {Path.GetFileName(files.Interactions)} with {Path.GetFileName(files.Rules)}: {comparison.Describe()}.")).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(
+            invariant,
+            $"{label}: {(reconciled ? "OK, nothing lost, nothing stored twice" : "FAILED: the counts or alerts do not reconcile")}: rows {settings.Rows} = produced {produce.Produced} = on topic {topicRecords} = consumed {tally.Distinct}; "
+            + $"files in {files.Directory} (report.html: {report.Figures.Notes.Count} charts; summary.json); {totalTime.TotalSeconds:0.0} s in all.")).ConfigureAwait(false);
+        await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        if (!reconciled && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw CliException.Failure(string.Create(
+                invariant,
+                $"consuming did not catch up within --timeout {settings.Timeout.TotalSeconds:0} s: {tally.Distinct} of {produce.Produced} interactions consumed, {s.Held} events held."));
+        }
+        return reconciled ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static InProcessKafkaCluster StartCluster()
+    {
+        try
+        {
+            return InProcessKafkaCluster.Start(Brokers);
+        }
+        catch (Exception e) when (e is DllNotFoundException or PlatformNotSupportedException or InvalidOperationException)
+        {
+            throw CliException.Failure("cannot start the in-process Kafka cluster: " + e.Message, e);
+        }
+    }
+
+    private static async Task WriteLogAsync(InteractionGenerator generator, long rows, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var writer = CsvInteractionWriter.Create(path, generator.AttributeColumns);
+            await using (writer.ConfigureAwait(false))
+            {
+                foreach (var interaction in generator.Generate(rows))
+                    writer.Write(interaction);
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CliException.Failure($"cannot write '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Sums the partitions' high watermarks: how many records the topic received.</summary>
+    private static long CountTopicRecords(InProcessKafkaCluster cluster, string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(cluster.CreateConsumerConfig(GroupId + "-audit")).Build();
+        long total = 0;
+        for (int p = 0; p < partitions; p++)
+            total += consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(30)).High.Value;
+        return total;
+    }
+
+    /// <summary>Runs the rules over the file in-process, as <c>replay</c> does.</summary>
+    private static List<Alert> Replay(string path, RuleSet rules)
+    {
+        var alerts = new List<Alert>();
+        using var reader = new CsvInteractionReader(path);
+        using var engine = new RuleEngine(rules, alerts.Add);
+        foreach (var interaction in reader.ReadAll())
+            engine.Offer(interaction);
+        engine.Complete();
+        return alerts;
+    }
+
+    /// <summary>The options of the demo.</summary>
+    /// <param name="Output">The output directory.</param>
+    /// <param name="Rows">The number of rows.</param>
+    /// <param name="Seed">The seed.</param>
+    /// <param name="Partitions">The partitions of the topic.</param>
+    /// <param name="Chaos">Whether faults are injected.</param>
+    /// <param name="Sequential">Whether the consumer starts only after everything was produced.</param>
+    /// <param name="Timeout">How long consuming may take.</param>
+    internal sealed record DemoSettings(string Output, long Rows, long Seed, int Partitions, bool Chaos, bool Sequential, TimeSpan Timeout);
+
+    /// <summary>The files the demo writes.</summary>
+    private sealed record DemoFiles(string Directory, string Interactions, string Rules, string Alerts, string Report, string Summary)
+    {
+        public static DemoFiles Create(string directory)
+        {
+            try
+            {
+                System.IO.Directory.CreateDirectory(directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw CliException.Failure($"--output: cannot create the directory '{directory}': {e.Message}", e);
+            }
+            return new DemoFiles(
+                directory,
+                Path.Combine(directory, "interactions.csv"),
+                Path.Combine(directory, "default.rules"),
+                Path.Combine(directory, "alerts.ndjson"),
+                Path.Combine(directory, "report.html"),
+                Path.Combine(directory, "summary.json"));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace CallStream.Cli.Commands;
+
+/// <summary>Parsers of option values that report a bad value as a parse error (exit code 2) naming the option.</summary>
+internal static class OptionParsers
+{
+    /// <summary>Parses a whole number from <paramref name="minimum"/> to <paramref name="maximum"/>.</summary>
+    /// <param name="result">The option's tokens.</param>
+    /// <param name="option">The option's name, for the message.</param>
+    /// <param name="minimum">The smallest value allowed.</param>
+    /// <param name="maximum">The largest value allowed.</param>
+    /// <returns>The value (0 after an error).</returns>
+    public static long ParseWholeNumber(ArgumentResult result, string option, long minimum = 1, long maximum = long.MaxValue)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value >= minimum && value <= maximum)
+            return value;
+        result.AddError(maximum == long.MaxValue
+            ? string.Create(CultureInfo.InvariantCulture, $"{option} must be a whole number from {minimum}, not '{token}'.")
+            : string.Create(CultureInfo.InvariantCulture, $"{option} must be a whole number from {minimum} to {maximum}, not '{token}'."));
+        return 0;
+    }
+
+    /// <summary>Parses a duration such as <c>5s</c>, <c>2m</c> or a number of seconds (see <see cref="DurationText"/>).</summary>
+    /// <param name="result">The option's tokens.</param>
+    /// <param name="option">The option's name, for the message.</param>
+    /// <param name="allowZero">Whether zero is allowed (negative values never are).</param>
+    /// <returns>The duration (zero after an error).</returns>
+    public static TimeSpan ParseDuration(ArgumentResult result, string option, bool allowZero)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (DurationText.TryParse(token, out var value) && (value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero)))
+            return value;
+        result.AddError($"{option} must be a duration such as 5s, 90s, 2m or 1h (or a number of seconds){(allowZero ? "" : " greater than 0")}, not '{token}'.");
+        return TimeSpan.Zero;
+    }
+}

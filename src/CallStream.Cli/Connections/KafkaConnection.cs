@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using CallStream.Cli.Redaction;
+using CallStream.Kafka;
+
+namespace CallStream.Cli.Connections;
+
+/// <summary>
+/// The Kafka options shared by <c>produce</c> and <c>consume</c>: <c>--kafka HOSTS</c> (else <c>CALLSTREAM_KAFKA</c>,
+/// else <c>localhost:9092</c>), <c>--topic</c> and repeatable <c>--kafka-setting KEY=VALUE</c> passed through to
+/// librdkafka (SASL, TLS, tuning); and how they are shown: secrets always masked.
+/// </summary>
+internal sealed class KafkaConnection
+{
+    private KafkaConnection(string bootstrapServers, string topic, IReadOnlyList<KeyValuePair<string, string>> settings)
+    {
+        BootstrapServers = bootstrapServers;
+        Topic = topic;
+        Settings = settings;
+    }
+
+    /// <summary>Gets the brokers (<c>bootstrap.servers</c>).</summary>
+    public string BootstrapServers { get; }
+
+    /// <summary>Gets the topic.</summary>
+    public string Topic { get; }
+
+    /// <summary>Gets the pass-through librdkafka settings, in the order given.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Settings { get; }
+
+    /// <summary>Creates the <c>--kafka</c> option.</summary>
+    /// <returns>The option.</returns>
+    public static Option<string?> CreateBrokersOption() => new("--kafka")
+    {
+        Description = $"The Kafka bootstrap servers, host:port[,host:port…]. [default: ${CliContext.KafkaVariable}, else {KafkaClientOptions.DefaultBootstrapServers}]",
+        HelpName = "HOSTS",
+    };
+
+    /// <summary>Creates the <c>--topic</c> option.</summary>
+    /// <returns>The option.</returns>
+    public static Option<string> CreateTopicOption() => new("--topic")
+    {
+        Description = $"The interactions topic. [default: {KafkaSinkOptions.DefaultInteractionsTopic}]",
+        HelpName = "TOPIC",
+        DefaultValueFactory = _ => KafkaSinkOptions.DefaultInteractionsTopic,
+    };
+
+    /// <summary>Creates the repeatable <c>--kafka-setting KEY=VALUE</c> option.</summary>
+    /// <returns>The option.</returns>
+    public static Option<string[]> CreateSettingsOption()
+    {
+        var option = new Option<string[]>("--kafka-setting")
+        {
+            Description = "A librdkafka setting passed through to the client, e.g. security.protocol=SASL_SSL or sasl.password=…; repeat for more. Secret values are never printed.",
+            HelpName = "KEY=VALUE",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                int equals = token.Value.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0)
+                    result.AddError($"--kafka-setting must be KEY=VALUE, not '{SecretRedactor.RedactConnectionString(token.Value)}'.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Resolves the connection from the parsed options and the environment.</summary>
+    /// <param name="context">The surroundings (environment variables).</param>
+    /// <param name="brokers">The <c>--kafka</c> value, or <see langword="null"/>.</param>
+    /// <param name="topic">The <c>--topic</c> value.</param>
+    /// <param name="settings">The <c>--kafka-setting</c> values.</param>
+    /// <returns>The connection.</returns>
+    public static KafkaConnection Resolve(CliContext context, string? brokers, string topic, IReadOnlyList<string>? settings)
+    {
+        string bootstrap = context.GetSetting(brokers, CliContext.KafkaVariable)?.Trim() ?? KafkaClientOptions.DefaultBootstrapServers;
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (string setting in settings ?? [])
+        {
+            int equals = setting.IndexOf('=', StringComparison.Ordinal);
+            pairs.Add(new(setting[..equals].Trim(), setting[(equals + 1)..]));
+        }
+        return new KafkaConnection(bootstrap, topic, pairs);
+    }
+
+    /// <summary>Copies the brokers and settings into a client's options.</summary>
+    /// <param name="options">The sink or source options.</param>
+    /// <param name="baseSettings">Settings applied before the user's (the demo's tuning for the in-process cluster), or <see langword="null"/>.</param>
+    public void ApplyTo(KafkaClientOptions options, IEnumerable<KeyValuePair<string, string>>? baseSettings = null)
+    {
+        options.BootstrapServers = BootstrapServers;
+        foreach (var (key, value) in baseSettings ?? [])
+            options.Settings[key] = value;
+        foreach (var (key, value) in Settings)
+            options.Settings[key] = value;
+    }
+
+    /// <summary>Describes the connection for the progress output, with secrets masked.</summary>
+    /// <returns>For example <c>topic consumerdata at broker:9092 (sasl.password=***)</c>.</returns>
+    public string Describe()
+    {
+        string hosts = SecretRedactor.RedactConnectionString(BootstrapServers) ?? string.Empty;
+        return Settings.Count == 0
+            ? $"topic {Topic} at {hosts}"
+            : $"topic {Topic} at {hosts} ({KafkaConfigRedactor.Redact(SecretRedactor.RedactSettings(Settings))})";
+    }
+
+    /// <summary>Turns an invalid option reported by the Kafka package into exit code 2 (its message masks secrets).</summary>
+    /// <param name="error">The exception thrown when the options were checked.</param>
+    /// <returns>The exception to throw.</returns>
+    public static CliException InvalidOption(ArgumentException error) =>
+        CliException.InvalidInput("Kafka settings: " + error.Message);
+}
