@@ -1,5 +1,55 @@
+using System.Diagnostics;
 using BenchmarkDotNet.Running;
+using CallStream.Benchmarks;
 
 // Run all: dotnet run -c Release --project benchmarks/CallStream.Benchmarks -- --filter '*'
 // One class: ... -- --filter '*JsonBenchmarks*'
+// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka] [rounds]
+if (args.Length > 0 && args[0] == "quick")
+{
+    QuickRun(args.Length > 1 ? args[1] : "all", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+
+static void QuickRun(string which, int rounds)
+{
+    if (which is "all" or "pipeline")
+    {
+        var bench = new PipelineBenchmarks();
+        bench.Setup();
+        Measure("pipeline", rounds, PipelineBenchmarks.EventCount, [("engine", () => bench.Engine()), ("pipeline", () => bench.Pipeline().GetAwaiter().GetResult())]);
+    }
+    if (which is "all" or "kafka")
+    {
+        var bench = new KafkaConsumeBenchmarks();
+        bench.Setup();
+        try
+        {
+            Measure("kafka", rounds, KafkaConsumeBenchmarks.MessageCount, [("bare+json", () => bench.BareConsumerWithJson()), ("source", () => bench.Source().GetAwaiter().GetResult()), ("pipeline", () => bench.Pipeline().GetAwaiter().GetResult())]);
+        }
+        finally
+        {
+            bench.Cleanup();
+        }
+    }
+}
+
+static void Measure(string title, int rounds, int operations, (string Name, Func<long> Run)[] cases)
+{
+    var best = new double[cases.Length];
+    for (int round = 0; round <= rounds; round++)
+    {
+        for (int i = 0; i < cases.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            long result = cases[i].Run();
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (round > 0)
+                best[i] = Math.Max(best[i], operations / seconds);
+            Console.WriteLine($"{title} round {round}{(round == 0 ? " (warm-up)" : "")}: {cases[i].Name,-10} {operations / seconds,12:N0} ops/s  ({seconds:F2} s, result {result})");
+        }
+    }
+    for (int i = 0; i < cases.Length; i++)
+        Console.WriteLine($"{title} best: {cases[i].Name,-10} {best[i],12:N0} ops/s  ratio to first {best[0] / best[i]:F2}x");
+}
