@@ -32,6 +32,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
     private const string AlertsKind = "alerts";
     private const string InteractionsKind = "interactions";
     private const int WarmUpRefreshEvery = 256;
+    private const int GaugeRefreshEvery = 256;
     private static readonly Task Never = new TaskCompletionSource().Task;
 
     private readonly IInteractionSource _source;
@@ -67,6 +68,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
     private Task _sinkFault = Never;
     private bool _engineCompleted;
     private long _warmUpSinceRefresh;
+    private int _sinceGaugeUpdate;
 
     // Figures, written by the loop (and sink threads), read by GetStatistics.
     private long _consumed;
@@ -315,12 +317,26 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             while (_control.Reader.TryRead(out var request))
                 await HandleControlAsync(request).ConfigureAwait(false);
 
-            _pendingMove ??= events.MoveNextAsync().AsTask();
+            if (_pendingMove is null)
+            {
+                // Fast path: a source that has events ready completes synchronously; no task per event.
+                var move = events.MoveNextAsync();
+                if (move.IsCompletedSuccessfully)
+                {
+                    if (!move.Result)
+                        return;
+                    await HandleAsync(events.Current).ConfigureAwait(false);
+                    continue;
+                }
+                _pendingMove = move.AsTask();
+            }
             if (!_pendingMove.IsCompleted)
             {
                 ThrowIfSinkFailed();
                 if (_warmUpSinceRefresh > 0)
                     RefreshEngineFigures();
+                else
+                    UpdateEngineGauges();
                 var controlReady = NextControlSignal();
                 if (_control.Reader.TryPeek(out _))
                     continue; // posted before the signal was taken
@@ -345,7 +361,35 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
         }
     }
 
-    private async ValueTask HandleAsync(InteractionSourceEvent e)
+    private ValueTask HandleAsync(in InteractionSourceEvent e)
+    {
+        if (e.Kind == InteractionSourceEventKind.Record)
+        {
+            // The common case without an async state machine: offer, and dispatch only what the engine released.
+            if (!_engineCompleted)
+                OnRecord(e);
+            return _released.Count > 0 ? DispatchThenRefreshAsync() : RefreshAfterEvent();
+        }
+        return HandleOtherAsync(e);
+    }
+
+    private async ValueTask DispatchThenRefreshAsync()
+    {
+        await DispatchAsync().ConfigureAwait(false);
+        await RefreshAfterEvent().ConfigureAwait(false);
+    }
+
+    /// <summary>Keeps the figures current: the engine's gauges every <see cref="GaugeRefreshEvery"/> events while busy (and whenever the loop waits).</summary>
+    private ValueTask RefreshAfterEvent()
+    {
+        if (_warmUpSinceRefresh >= WarmUpRefreshEvery)
+            RefreshEngineFigures();
+        else if (++_sinceGaugeUpdate >= GaugeRefreshEvery)
+            UpdateEngineGauges();
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask HandleOtherAsync(InteractionSourceEvent e)
     {
         var engine = _engine!;
         switch (e.Kind)
@@ -696,6 +740,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
 
     private void UpdateEngineGauges()
     {
+        _sinceGaugeUpdate = 0;
         var engine = _engine!;
         _held = engine.HeldEvents;
         Interlocked.Exchange(ref _late, engine.LateEvents);
