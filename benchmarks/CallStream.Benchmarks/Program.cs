@@ -26,7 +26,7 @@ static void QuickRun(string which, int rounds)
         bench.Setup();
         try
         {
-            Measure("kafka", rounds, KafkaConsumeBenchmarks.MessageCount, [("bare+json", () => bench.BareConsumerWithJson()), ("source", () => bench.Source().GetAwaiter().GetResult()), ("pipeline", () => bench.Pipeline().GetAwaiter().GetResult())]);
+            Measure("kafka", rounds, KafkaConsumeBenchmarks.MessageCount, [("bare+json", () => bench.BareConsumerWithJson()), ("source", () => bench.Source().GetAwaiter().GetResult()), ("src+engine", () => bench.SourceAndEngine().GetAwaiter().GetResult()), ("pipeline", () => bench.Pipeline().GetAwaiter().GetResult())]);
         }
         finally
         {
@@ -37,6 +37,8 @@ static void QuickRun(string which, int rounds)
 
 static void Measure(string title, int rounds, int operations, (string Name, Func<long> Run)[] cases)
 {
+    if (Environment.GetEnvironmentVariable("QUICK_ONLY") is { Length: > 0 } only)
+        cases = [.. cases.Where(c => c.Name == only)];
     var best = new double[cases.Length];
     for (int round = 0; round <= rounds; round++)
     {
