@@ -63,6 +63,11 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
     private readonly Dictionary<int, OwnedPartition> _owned = [];
     private readonly List<Released> _released = [];
     private readonly List<Alert> _currentAlerts = [];
+    private readonly Dictionary<int, long> _deferredAdvances = [];
+
+    /// <summary>The pipeline whose loop is completing tickets on this thread (checkpoint advances are collected, then stored once).</summary>
+    [ThreadStatic]
+    private static InteractionPipeline? t_deferringAdvances;
     private RuleEngine? _engine;
     private Task<bool>? _pendingMove;
     private Task _sinkFault = Never;
@@ -467,8 +472,8 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
         {
             // Evaluated (or held) by this pipeline before the partition was handed over and back.
             Interlocked.Increment(ref _replayed);
-            if (log.Pending.TryGetValue(offset, out var slot))
-                slot.Ticket = ticket; // still held: completes when evaluated
+            if (log.Pending.ContainsKey(offset))
+                log.Pending[offset] = ticket; // still held: completes when evaluated
             else if (log.Orphans.Remove(offset, out var orphan))
                 _released.Add(new Released(orphan.Interaction, ticket, orphan.Alerts));
             else
@@ -476,7 +481,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             return;
         }
 
-        log.Pending[offset] = new Slot { Ticket = ticket };
+        log.Pending[offset] = ticket;
         log.OfferedUpTo = offset;
         _engine!.Offer(new PartitionedInteraction(e.Interaction!, partition, offset));
     }
@@ -523,6 +528,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
 
     private void Release(int partition)
     {
+        _deferredAdvances.Remove(partition);
         if (_owned.Remove(partition, out var owned))
             owned.Log.DetachTickets();
         _tracker.Remove(partition);
@@ -547,9 +553,9 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             alerts = [.. _currentAlerts];
             _currentAlerts.Clear();
         }
-        if (!_logs.TryGetValue(item.Partition, out var log) || !log.Pending.Remove(item.Offset, out var slot))
+        if (!_logs.TryGetValue(item.Partition, out var log) || !log.Pending.Remove(item.Offset, out var pendingTicket))
             return;
-        if (slot.Ticket is { } ticket)
+        if (pendingTicket is { } ticket)
             _released.Add(new Released(item.Interaction, ticket, alerts));
         else if (!_owned.TryGetValue(item.Partition, out var owned) || item.Offset >= owned.WarmUpUntil)
             log.Orphans[item.Offset] = new Orphan(item.Interaction, alerts); // kept for a re-read after the partition comes back
@@ -582,9 +588,22 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
                 if (sink.Interactions is { } interactionSink)
                     await interactionSink.EnqueueAsync(released.Interaction, released.Ticket, token).ConfigureAwait(false);
             }
+            // A ticket completed here advances the checkpoint on this thread: store once per partition and dispatch, not per record.
+            t_deferringAdvances = this;
             released.Ticket.Complete();
+            t_deferringAdvances = null;
         }
         _released.Clear();
+        StoreDeferredAdvances();
+    }
+
+    private void StoreDeferredAdvances()
+    {
+        if (_deferredAdvances.Count == 0)
+            return;
+        foreach (var (partition, offset) in _deferredAdvances)
+            StoreAdvanced(partition, offset);
+        _deferredAdvances.Clear();
     }
 
     private async ValueTask HandleControlAsync(ControlRequest request)
@@ -716,6 +735,14 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
     }
 
     private void OnAdvanced(int partition, long offset)
+    {
+        if (t_deferringAdvances == this)
+            _deferredAdvances[partition] = offset; // the loop's dispatch stores it when done (offsets only grow)
+        else
+            StoreAdvanced(partition, offset);
+    }
+
+    private void StoreAdvanced(int partition, long offset)
     {
         _source.StoreOffset(partition, offset);
         if (_views.TryGetValue(partition, out var view))
