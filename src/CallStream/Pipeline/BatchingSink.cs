@@ -81,8 +81,9 @@ public sealed class BatchingSink<T> : IAsyncDisposable
         if (!_channel.Writer.TryWrite(entry))
             return SlowEnqueueAsync(entry, cancellationToken);
         // The loop is woken when a batch is full, not per item (a wake-up per item costs more than the write).
+        Interlocked.MemoryBarrier(); // the write above before the read of _wakeAt (the loop sets it, then counts)
         int wakeAt = Volatile.Read(ref _wakeAt);
-        if (wakeAt != int.MaxValue && _channel.Reader.Count >= wakeAt)
+        if (wakeAt != int.MaxValue && _channel.Reader.Count >= wakeAt && Interlocked.CompareExchange(ref _wakeAt, int.MaxValue, wakeAt) == wakeAt)
             Wake();
         return ValueTask.CompletedTask;
     }
