@@ -590,8 +590,14 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             }
             // A ticket completed here advances the checkpoint on this thread: store once per partition and dispatch, not per record.
             t_deferringAdvances = this;
-            released.Ticket.Complete();
-            t_deferringAdvances = null;
+            try
+            {
+                released.Ticket.Complete();
+            }
+            finally
+            {
+                t_deferringAdvances = null;
+            }
         }
         _released.Clear();
         StoreDeferredAdvances();
