@@ -36,4 +36,16 @@ public interface IInteractionSource : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The offset of each partition.</returns>
     Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimeAsync(IReadOnlyCollection<int> partitions, DateTimeOffset timestamp, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads, for each partition, the timestamp of the record at the given offset (or of the first record after it, when
+    /// that one is gone): what a reader needs to find the event time of a committed position before warming up its state.
+    /// Partitions with no record at or after the offset are left out of the result.
+    /// </summary>
+    /// <param name="offsets">The offset to read, per partition.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The timestamp of each record found.</returns>
+    /// <exception cref="NotSupportedException">The source cannot read records at an offset (the default implementation).</exception>
+    Task<IReadOnlyDictionary<int, DateTimeOffset>> GetTimestampsAsync(IReadOnlyDictionary<int, long> offsets, CancellationToken cancellationToken = default) =>
+        Task.FromException<IReadOnlyDictionary<int, DateTimeOffset>>(new NotSupportedException($"{GetType().Name} cannot read the timestamp of a record at an offset."));
 }

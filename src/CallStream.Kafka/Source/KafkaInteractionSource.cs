@@ -144,6 +144,23 @@ public sealed class KafkaInteractionSource : IInteractionSource
         return _lookup.FindAsync([.. partitions.Distinct()], timestamp, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="offsets"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A partition or offset is negative.</exception>
+    /// <exception cref="KafkaException">The brokers could not answer within <see cref="KafkaSourceOptions.RequestTimeout"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The source is disposed.</exception>
+    public Task<IReadOnlyDictionary<int, DateTimeOffset>> GetTimestampsAsync(IReadOnlyDictionary<int, long> offsets, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(offsets);
+        foreach (var (partition, offset) in offsets)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(partition, nameof(offsets));
+            ArgumentOutOfRangeException.ThrowIfNegative(offset, nameof(offsets));
+        }
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _lookup.ReadTimestampsAsync(offsets, cancellationToken);
+    }
+
     /// <summary>
     /// Stops reading (revoking the partitions through <see cref="InteractionSourceHandlers.OnRevoking"/> and committing, as
     /// cancelling <see cref="ReadAsync"/> does), waits for the consumer to close, and releases the clients. Unlike a

@@ -35,6 +35,20 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
         }
     }
 
+    public async Task<IReadOnlyDictionary<int, DateTimeOffset>> ReadTimestampsAsync(IReadOnlyDictionary<int, long> offsets, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return await Task.Run(() => ReadTimestamps(offsets, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose()
     {
         _gate.Wait();
@@ -84,6 +98,24 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
 
         if (scanned is not null)
             Log.OffsetsScanned(logger, timestamp, _topic, string.Join(", ", scanned.Select(p => $"{p}@{result[p]}")));
+        return result;
+    }
+
+    private Dictionary<int, DateTimeOffset> ReadTimestamps(IReadOnlyDictionary<int, long> offsets, CancellationToken cancellationToken)
+    {
+        var consumer = GetConsumer();
+        var result = new Dictionary<int, DateTimeOffset>(offsets.Count);
+        foreach (var (partition, offset) in offsets)
+        {
+            var tp = new TopicPartition(_topic, partition);
+            var ends = consumer.QueryWatermarkOffsets(tp, _timeout);
+            long from = Math.Max(offset, ends.Low.Value);
+            if (from >= ends.High.Value)
+                continue; // no record at or after the offset
+            if (ReadTimestamp(consumer, tp, from, cancellationToken) is { } timestamp)
+                result[partition] = timestamp;
+        }
+
         return result;
     }
 

@@ -209,7 +209,7 @@ public sealed class BatchingSink<T> : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                var fault = new SinkWriteException(Name, items.Count, attempt, ex);
+                var fault = new SinkWriteException(Name, items.Count, attempt, items.Select(IdOf).ToList(), ex);
                 Log.SinkFailed(_logger, ex, Name, items.Count, attempt);
                 _fault = fault;
                 _channel.Writer.TryComplete(fault);
@@ -218,6 +218,14 @@ public sealed class BatchingSink<T> : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Names an item for error messages: interactions and alerts by id.</summary>
+    private static string IdOf(T item) => item switch
+    {
+        Interaction interaction => interaction.InteractionId,
+        Alert alert => alert.AlertId,
+        _ => item?.ToString() ?? "null",
+    };
 
     private void CompleteFlushWaiters()
     {

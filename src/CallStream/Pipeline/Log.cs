@@ -13,4 +13,31 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Sink '{Sink}' failed for good: a batch of {Count} item(s) could not be written in {Attempts} attempt(s). Offsets are not committed past it.")]
     public static partial void SinkFailed(ILogger logger, Exception exception, string sink, int count, int attempts);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Pipeline started: {RuleCount} rule(s), sinks [{Sinks}], warm-up horizon {Horizon} (warm-up {WarmUp}).")]
+    public static partial void PipelineStarted(ILogger logger, int ruleCount, string sinks, TimeSpan horizon, bool warmUp);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Pipeline stopped: {Consumed} record(s) read, {Evaluated} evaluated, {Alerts} alert(s), {WarmUp} warm-up event(s), {Held} event(s) left held for the next run, in {Elapsed}.")]
+    public static partial void PipelineStopped(ILogger logger, long consumed, long evaluated, long alerts, long warmUp, int held, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Error, Message = "Pipeline failed: {Reason} Offsets are not stored past what every sink has written.")]
+    public static partial void PipelineFailed(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Partition {Partition} assigned (committed offset {Committed}, warm-up from {WarmUpFrom}).")]
+    public static partial void PartitionAssigned(ILogger logger, int partition, long committed, long warmUpFrom);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "Partition {Partition} released: {How}.")]
+    public static partial void PartitionReleased(ILogger logger, int partition, string how);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Information, Message = "Partitions {Partitions} revoking: every sink flushed in {Elapsed}; their durable offsets are stored.")]
+    public static partial void RevokeFlushed(ILogger logger, string partitions, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "Warm-up of partition {Partition}: re-reading offsets {Start} to {Committed} (exclusive), from event time {From:o} (committed position at {CommittedTime:o}).")]
+    public static partial void WarmUpPlanned(ILogger logger, int partition, long start, long committed, DateTimeOffset from, DateTimeOffset committedTime);
+
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "No warm-up for partition(s) {Partitions}: {Reason} Window and suppression state starts empty there, so alerts may differ from an uninterrupted run.")]
+    public static partial void WarmUpUnavailable(ILogger logger, Exception exception, string partitions, string reason);
+
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Information, Message = "Input completed: every held event evaluated ({Evaluated} in all), sinks flushed; stopping.")]
+    public static partial void InputCompleted(ILogger logger, long evaluated);
 }

@@ -1,0 +1,843 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using CallStream.Pipeline;
+using CallStream.Rules;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CallStream;
+
+/// <summary>
+/// Runs interactions from a partitioned source through a rule set into sinks, at least once: source → event-time
+/// ordering → rules → batching sinks, with a checkpoint that stores a record's offset only when the record was
+/// evaluated and the interaction and every alert it triggered are durable in every sink.
+/// </summary>
+/// <remarks>
+/// <para>One loop owns the rule engine; the source's partition handlers talk to it through requests. On revocation
+/// (<see cref="InteractionSourceHandlers.OnRevoking"/>) the pipeline flushes every sink so the source can commit what
+/// was evaluated; on assignment it re-reads, as warm-up, the events before the committed position that can still fall
+/// inside a window or suppression period, so state survives rebalances and restarts without alerting twice.</para>
+/// <para>Events still held for event-time ordering when the pipeline stops are not evaluated: their offsets are not
+/// stored, so the next run reads them again (see docs/decisions.md). <see cref="Complete"/> ends a finite input
+/// instead, evaluating them as a replay does.</para>
+/// <para>Metrics on the <c>CallStream</c> meter: <c>callstream.pipeline.records</c>, <c>callstream.pipeline.dead_lettered</c>,
+/// <c>callstream.pipeline.warmup_events</c>, <c>callstream.pipeline.alerts</c> (counters), <c>callstream.pipeline.held_events</c>
+/// and <c>callstream.pipeline.in_flight</c> (gauges), besides the rule engine's own.</para>
+/// </remarks>
+public sealed class InteractionPipeline : IAsyncDisposable
+{
+    private const string AlertsKind = "alerts";
+    private const string InteractionsKind = "interactions";
+    private const int WarmUpRefreshEvery = 256;
+    private static readonly Task Never = new TaskCompletionSource().Task;
+
+    private readonly IInteractionSource _source;
+    private readonly RuleSet _rules;
+    private readonly InteractionPipelineOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly IMeterFactory? _meterFactory;
+    private readonly PipelineMetrics _metrics;
+    private readonly TimeSpan _horizon;
+    private readonly List<SinkHandle> _sinks = [];
+    private readonly CheckpointTracker _tracker = new();
+    private readonly Channel<ControlRequest> _control = System.Threading.Channels.Channel.CreateUnbounded<ControlRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<int, PartitionView> _views = new();
+    private readonly ConcurrentDictionary<int, PartitionLog> _logs = new();
+    private readonly ConcurrentDictionary<int, long> _warmUpPlans = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _completeInput = new();
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _started;
+    private int _disposed;
+    private volatile bool _loopEnded;
+
+    // The loop's own state.
+    private readonly Dictionary<int, OwnedPartition> _owned = [];
+    private readonly List<Released> _released = [];
+    private readonly List<Alert> _currentAlerts = [];
+    private RuleEngine? _engine;
+    private Task<bool>? _pendingMove;
+    private Task _sinkFault = Never;
+    private bool _engineCompleted;
+    private long _warmUpSinceRefresh;
+
+    // Figures, written by the loop (and sink threads), read by GetStatistics.
+    private long _consumed;
+    private long _deadLettered;
+    private long _warmUpEvents;
+    private long _evaluated;
+    private long _alerts;
+    private long _alertsNotReemitted;
+    private long _replayed;
+    private long _late;
+    private volatile int _held;
+    private long _watermarkTicks = long.MinValue;
+
+    /// <summary>Creates a pipeline (no I/O and no threads until <see cref="RunAsync"/>).</summary>
+    /// <param name="source">The source of interactions.</param>
+    /// <param name="rules">The rules to run.</param>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    /// <param name="loggerFactory">The logger factory, or <see langword="null"/>.</param>
+    /// <param name="meterFactory">The factory of the <c>CallStream</c> meter, or <see langword="null"/> for a meter of the pipeline's own.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="rules"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public InteractionPipeline(IInteractionSource source, RuleSet rules, InteractionPipelineOptions? options = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(rules);
+        _source = source;
+        _rules = rules;
+        _options = options ?? new InteractionPipelineOptions();
+        _options.Validate();
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<InteractionPipeline>();
+        _meterFactory = meterFactory;
+        _horizon = _options.WarmUpHorizon ?? GetWarmUpHorizon(rules, _options.AllowedLateness);
+        _metrics = new PipelineMetrics(meterFactory, () => _held, () => _tracker.InFlight);
+        _tracker.Advanced += OnAdvanced;
+    }
+
+    /// <summary>Gets how far before a committed position a warm-up re-reads (in event time).</summary>
+    public TimeSpan WarmUpHorizon => _horizon;
+
+    /// <summary>Gets a task that completes when <see cref="RunAsync"/> has ended (successfully or not).</summary>
+    public Task Completion => _finished.Task;
+
+    /// <summary>
+    /// Computes the event time a warm-up must cover for a rule set: the largest window plus suppression period of any
+    /// rule (a windowed, suppressed rule needs its window's events before the alert that started the suppression),
+    /// plus the allowed lateness.
+    /// </summary>
+    /// <param name="rules">The rules.</param>
+    /// <param name="allowedLateness">The allowed lateness.</param>
+    /// <returns>The horizon.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="rules"/> is null.</exception>
+    public static TimeSpan GetWarmUpHorizon(RuleSet rules, TimeSpan allowedLateness)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var largest = TimeSpan.Zero;
+        foreach (var rule in rules)
+        {
+            var need = (rule.Window?.Length ?? TimeSpan.Zero) + (rule.Suppress ?? TimeSpan.Zero);
+            if (need > largest)
+                largest = need;
+        }
+        return largest + allowedLateness;
+    }
+
+    /// <summary>Adds a sink for alerts; each alert is written to every alert sink (writes must be idempotent by alert id).</summary>
+    /// <param name="name">A unique name for logs, metrics and errors, for example <c>ndjson:alerts</c>.</param>
+    /// <param name="sink">The sink.</param>
+    /// <param name="batching">How to batch, buffer and retry, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">The name is empty or taken, or an option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The pipeline has started.</exception>
+    public void AddAlertSink(string name, IBatchedSink<Alert> sink, BatchingOptions? batching = null)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        AddSink(new SinkHandle(name, AlertsKind, sink, null, batching));
+    }
+
+    /// <summary>Adds a sink for interactions; every evaluated interaction is written to every interaction sink (writes must be idempotent by interaction id).</summary>
+    /// <param name="name">A unique name for logs, metrics and errors, for example <c>mongo:interactions</c>.</param>
+    /// <param name="sink">The sink.</param>
+    /// <param name="batching">How to batch, buffer and retry, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">The name is empty or taken, or an option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The pipeline has started.</exception>
+    public void AddInteractionSink(string name, IBatchedSink<Interaction> sink, BatchingOptions? batching = null)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        AddSink(new SinkHandle(name, InteractionsKind, null, sink, batching));
+    }
+
+    /// <summary>
+    /// Reads the source until <paramref name="stoppingToken"/> is cancelled (or <see cref="Complete"/> is called), then
+    /// stops gracefully: the source revokes its partitions, the pipeline flushes every sink, the source commits the
+    /// stored offsets. Runs once.
+    /// </summary>
+    /// <param name="stoppingToken">Stops the pipeline gracefully.</param>
+    /// <returns>The final figures.</returns>
+    /// <exception cref="SinkWriteException">A sink failed for good; no offset was stored past the records whose outputs it did not write.</exception>
+    /// <exception cref="InvalidOperationException">The pipeline was run before.</exception>
+    /// <exception cref="ObjectDisposedException">The pipeline is disposed.</exception>
+    /// <remarks>An exception of the source (it failed for good) is thrown as it is.</remarks>
+    public async Task<PipelineSummary> RunAsync(CancellationToken stoppingToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+            throw new InvalidOperationException("An InteractionPipeline runs once; create another pipeline to run again.");
+        long startedAt = Stopwatch.GetTimestamp();
+        Exception? failure = null;
+        IAsyncEnumerator<InteractionSourceEvent>? events = null;
+        using var read = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _abort.Token, _completeInput.Token);
+        try
+        {
+            Start();
+            Log.PipelineStarted(_logger, _rules.Count, string.Join(", ", _sinks.Select(s => s.Name)), _horizon, _options.WarmUp);
+            var handlers = new InteractionSourceHandlers { OnAssigned = PlanWarmUpAsync, OnRevoking = OnRevokingAsync };
+            events = _source.ReadAsync(handlers, read.Token).GetAsyncEnumerator(CancellationToken.None);
+            await LoopAsync(events).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // any failure ends the run; it is rethrown below after the source and sinks are closed
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure = ex;
+        }
+
+        _loopEnded = true;
+        while (_control.Reader.TryRead(out var request))
+            request.Done.TrySetResult();
+        if (failure is not null)
+        {
+            Log.PipelineFailed(_logger, failure, failure.Message);
+            await _abort.CancelAsync().ConfigureAwait(false);
+        }
+
+        failure = await CloseSourceAsync(events, failure).ConfigureAwait(false);
+        failure = await CloseSinksAsync(failure).ConfigureAwait(false);
+        RefreshEngineFigures();
+        var summary = new PipelineSummary(GetStatistics(), Stopwatch.GetElapsedTime(startedAt), _completeInput.IsCancellationRequested);
+        _finished.TrySetResult();
+        if (failure is not null)
+            ExceptionDispatchInfo.Throw(failure);
+        Log.PipelineStopped(_logger, summary.Consumed, summary.Evaluated, summary.Alerts, summary.WarmUpEvents, summary.Held, summary.Elapsed);
+        return summary;
+    }
+
+    /// <summary>
+    /// Declares the input finished — for a bounded input such as a demo, once every record was read (see
+    /// <see cref="PipelineStatistics.Partitions"/>' <c>CaughtUp</c> and the counts): the held events are evaluated as at
+    /// the end of a replay, every sink is flushed, and the pipeline stops as on cancellation. Does nothing before
+    /// <see cref="RunAsync"/> has started or after it ended.
+    /// </summary>
+    public void Complete()
+    {
+        if (Volatile.Read(ref _started) == 0 || _loopEnded)
+            return;
+        _control.Writer.TryWrite(new ControlRequest(ControlKind.Complete, []));
+    }
+
+    /// <summary>Takes a thread-safe snapshot of the figures.</summary>
+    /// <returns>The snapshot.</returns>
+    public PipelineStatistics GetStatistics()
+    {
+        long watermark = Interlocked.Read(ref _watermarkTicks);
+        return new PipelineStatistics(
+            Interlocked.Read(ref _consumed),
+            Interlocked.Read(ref _deadLettered),
+            Interlocked.Read(ref _warmUpEvents),
+            Interlocked.Read(ref _evaluated),
+            Interlocked.Read(ref _late),
+            Interlocked.Read(ref _alerts),
+            Interlocked.Read(ref _alertsNotReemitted),
+            Interlocked.Read(ref _replayed),
+            _held,
+            _tracker.InFlight,
+            watermark == long.MinValue ? null : new DateTimeOffset(watermark, TimeSpan.Zero),
+            [.. _sinks.Select(s => s.GetStatistics())],
+            [.. _views.Values.OrderBy(v => v.Partition).Select(v => v.Snapshot())]);
+    }
+
+    /// <summary>Stops a running pipeline (as cancellation does) and waits for it, then releases the meter and the engine.</summary>
+    /// <returns>A task that completes when everything is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        if (Volatile.Read(ref _started) != 0)
+        {
+            await _abort.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await _finished.Task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped.
+            }
+        }
+        _engine?.Dispose();
+        _metrics.Dispose();
+        _abort.Dispose();
+        _completeInput.Dispose();
+    }
+
+    private void AddSink(SinkHandle handle)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(handle.Name, "name");
+        handle.Batching?.Validate();
+        if (Volatile.Read(ref _started) != 0)
+            throw new InvalidOperationException("Sinks must be added before the pipeline starts.");
+        if (_sinks.Any(s => string.Equals(s.Name, handle.Name, StringComparison.Ordinal)))
+            throw new ArgumentException($"A sink named '{handle.Name}' was added already; sink names must be unique.", "name");
+        _sinks.Add(handle);
+    }
+
+    private void Start()
+    {
+        var sinkLogger = _loggerFactory.CreateLogger<BatchingSink<Alert>>();
+        foreach (var sink in _sinks)
+            sink.Start(_options.TimeProvider, sinkLogger);
+        _sinkFault = _sinks.Count == 0 ? Never : Task.WhenAny(_sinks.Select(s => s.Completion));
+        _engine = new RuleEngine(_rules, _currentAlerts.Add, new RuleEngineOptions
+        {
+            AllowedLateness = _options.AllowedLateness,
+            IdleTimeout = _options.IdleTimeout,
+            TimeProvider = _options.TimeProvider,
+            MeterFactory = _meterFactory,
+            OnEventEvaluated = OnEventEvaluated,
+        });
+    }
+
+    private async Task LoopAsync(IAsyncEnumerator<InteractionSourceEvent> events)
+    {
+        var engine = _engine!;
+        while (true)
+        {
+            while (_control.Reader.TryRead(out var request))
+                await HandleControlAsync(request).ConfigureAwait(false);
+
+            _pendingMove ??= events.MoveNextAsync().AsTask();
+            if (!_pendingMove.IsCompleted)
+            {
+                ThrowIfSinkFailed();
+                if (_warmUpSinceRefresh > 0)
+                    RefreshEngineFigures();
+                var controlReady = _control.Reader.WaitToReadAsync().AsTask();
+                using var idleCancel = new CancellationTokenSource();
+                var idle = !_engineCompleted && engine.GetTimeUntilIdle() is { } due ? Task.Delay(due, _options.TimeProvider, idleCancel.Token) : Never;
+                await Task.WhenAny(_pendingMove, controlReady, _sinkFault, idle).ConfigureAwait(false);
+                await idleCancel.CancelAsync().ConfigureAwait(false);
+                ThrowIfSinkFailed();
+                if (idle.IsCompletedSuccessfully && !_engineCompleted)
+                {
+                    engine.Poll();
+                    await DispatchAsync().ConfigureAwait(false);
+                }
+                continue;
+            }
+
+            bool more = await _pendingMove.ConfigureAwait(false);
+            _pendingMove = null;
+            if (!more)
+                return;
+            await HandleAsync(events.Current).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask HandleAsync(InteractionSourceEvent e)
+    {
+        var engine = _engine!;
+        switch (e.Kind)
+        {
+            case InteractionSourceEventKind.Record:
+                if (!_engineCompleted)
+                    OnRecord(e);
+                break;
+            case InteractionSourceEventKind.DeadLettered:
+                if (!_engineCompleted)
+                    OnDeadLettered(e);
+                break;
+            case InteractionSourceEventKind.PartitionAssigned:
+                OnAssigned(e);
+                break;
+            case InteractionSourceEventKind.PartitionCaughtUp:
+                if (_views.TryGetValue(e.Partition, out var caughtUp))
+                    caughtUp.CaughtUp = true;
+                if (!_engineCompleted)
+                    engine.MarkCaughtUp(e.Partition);
+                break;
+            case InteractionSourceEventKind.PartitionActive:
+                if (_views.TryGetValue(e.Partition, out var active))
+                    active.CaughtUp = false;
+                if (!_engineCompleted)
+                    engine.MarkHasData(e.Partition);
+                break;
+            case InteractionSourceEventKind.PartitionRevoked:
+                Release(e.Partition);
+                Log.PartitionReleased(_logger, e.Partition, "revoked");
+                break;
+            case InteractionSourceEventKind.PartitionLost:
+                Release(e.Partition);
+                Log.PartitionReleased(_logger, e.Partition, "lost: its offsets since the last commit are replayed by its next owner");
+                // What was evaluated must be durable before a re-read of the partition may skip it.
+                await DispatchAsync().ConfigureAwait(false);
+                await FlushSinksAsync().ConfigureAwait(false);
+                break;
+        }
+        await DispatchAsync().ConfigureAwait(false);
+        if (_warmUpSinceRefresh >= WarmUpRefreshEvery)
+            RefreshEngineFigures();
+        else
+            UpdateEngineGauges();
+    }
+
+    private void OnRecord(InteractionSourceEvent e)
+    {
+        int partition = e.Partition;
+        long offset = e.Offset;
+        var owned = GetOwned(partition);
+        var log = owned.Log;
+        owned.View.LastRead = offset;
+        if (offset < owned.WarmUpUntil)
+        {
+            if (offset <= log.OfferedUpTo)
+                return; // already in the engine's state
+            Interlocked.Increment(ref _warmUpEvents);
+            _metrics.WarmUpEvent();
+            log.OfferedUpTo = offset;
+            _engine!.Offer(new PartitionedInteraction(e.Interaction!, partition, offset, WarmUp: true));
+            return;
+        }
+
+        Interlocked.Increment(ref _consumed);
+        _metrics.Record();
+        if (offset <= owned.LastBegun)
+        {
+            Interlocked.Increment(ref _replayed);
+            return; // read twice within one assignment: its ticket is already tracked
+        }
+        owned.LastBegun = offset;
+        var ticket = _tracker.Begin(partition, offset);
+        if (offset <= log.OfferedUpTo)
+        {
+            // Evaluated (or held) by this pipeline before the partition was handed over and back.
+            Interlocked.Increment(ref _replayed);
+            if (log.Pending.TryGetValue(offset, out var slot))
+                slot.Ticket = ticket; // still held: completes when evaluated
+            else if (log.Orphans.Remove(offset, out var orphan))
+                _released.Add(new Released(orphan.Interaction, ticket, orphan.Alerts));
+            else
+                ticket.Complete(); // evaluated and durable before the hand-over
+            return;
+        }
+
+        log.Pending[offset] = new Slot { Ticket = ticket };
+        log.OfferedUpTo = offset;
+        _engine!.Offer(new PartitionedInteraction(e.Interaction!, partition, offset));
+    }
+
+    private void OnDeadLettered(InteractionSourceEvent e)
+    {
+        var owned = GetOwned(e.Partition);
+        owned.View.LastRead = e.Offset;
+        if (e.Offset < owned.WarmUpUntil || e.Offset <= owned.LastBegun)
+            return;
+        Interlocked.Increment(ref _deadLettered);
+        _metrics.DeadLettered();
+        owned.LastBegun = e.Offset;
+        _tracker.Begin(e.Partition, e.Offset).Complete();
+    }
+
+    private void OnAssigned(InteractionSourceEvent e)
+    {
+        int partition = e.Partition;
+        long committed = e.CommittedOffset;
+        long warmUpFrom = _warmUpPlans.TryRemove(partition, out long planned) && e.Offset == planned ? planned : -1;
+        var log = _logs.GetOrAdd(partition, static p => new PartitionLog());
+        var view = new PartitionView(partition, committed, warmUpFrom);
+        _owned[partition] = new OwnedPartition(log, view) { WarmUpUntil = committed };
+        _views[partition] = view;
+        if (committed > 0 && log.Orphans.Count > 0)
+        {
+            foreach (long offset in log.Orphans.Keys.Where(o => o < committed).ToList())
+                log.Orphans.Remove(offset); // another owner delivered them
+        }
+        if (!_engineCompleted)
+            _engine!.AddPartition(partition);
+        Log.PartitionAssigned(_logger, partition, committed, warmUpFrom);
+    }
+
+    private OwnedPartition GetOwned(int partition)
+    {
+        if (_owned.TryGetValue(partition, out var owned))
+            return owned;
+        // A source that reports records without assigning their partition first: track it from here.
+        OnAssigned(InteractionSourceEvent.PartitionAssigned(partition, -1, -1));
+        return _owned[partition];
+    }
+
+    private void Release(int partition)
+    {
+        if (_owned.Remove(partition, out var owned))
+            owned.Log.DetachTickets();
+        _tracker.Remove(partition);
+        _views.TryRemove(partition, out _);
+        if (!_engineCompleted)
+            _engine!.RemovePartition(partition);
+    }
+
+    private void OnEventEvaluated(PartitionedInteraction item)
+    {
+        if (item.WarmUp)
+        {
+            _warmUpSinceRefresh++;
+            _currentAlerts.Clear();
+            return;
+        }
+
+        Interlocked.Increment(ref _evaluated);
+        Alert[]? alerts = null;
+        if (_currentAlerts.Count > 0)
+        {
+            alerts = [.. _currentAlerts];
+            _currentAlerts.Clear();
+        }
+        if (!_logs.TryGetValue(item.Partition, out var log) || !log.Pending.Remove(item.Offset, out var slot))
+            return;
+        if (slot.Ticket is { } ticket)
+            _released.Add(new Released(item.Interaction, ticket, alerts));
+        else if (!_owned.TryGetValue(item.Partition, out var owned) || item.Offset >= owned.WarmUpUntil)
+            log.Orphans[item.Offset] = new Orphan(item.Interaction, alerts); // kept for a re-read after the partition comes back
+    }
+
+    private async ValueTask DispatchAsync()
+    {
+        if (_released.Count == 0)
+            return;
+        var token = _abort.Token;
+        var onAlert = _options.OnAlert;
+        foreach (var released in _released)
+        {
+            if (released.Alerts is { } alerts)
+            {
+                foreach (var alert in alerts)
+                {
+                    Interlocked.Increment(ref _alerts);
+                    _metrics.Alert();
+                    onAlert?.Invoke(alert);
+                    foreach (var sink in _sinks)
+                    {
+                        if (sink.Alerts is { } alertSink)
+                            await alertSink.EnqueueAsync(alert, released.Ticket, token).ConfigureAwait(false);
+                    }
+                }
+            }
+            foreach (var sink in _sinks)
+            {
+                if (sink.Interactions is { } interactionSink)
+                    await interactionSink.EnqueueAsync(released.Interaction, released.Ticket, token).ConfigureAwait(false);
+            }
+            released.Ticket.Complete();
+        }
+        _released.Clear();
+    }
+
+    private async ValueTask HandleControlAsync(ControlRequest request)
+    {
+        try
+        {
+            switch (request.Kind)
+            {
+                case ControlKind.Revoke:
+                    long started = Stopwatch.GetTimestamp();
+                    await DispatchAsync().ConfigureAwait(false);
+                    await FlushSinksAsync().ConfigureAwait(false);
+                    // Whatever the engine releases from now on for these partitions is no longer theirs to commit.
+                    foreach (int partition in request.Partitions)
+                    {
+                        if (_owned.TryGetValue(partition, out var owned))
+                            owned.Log.DetachTickets();
+                    }
+                    Log.RevokeFlushed(_logger, string.Join(",", request.Partitions), Stopwatch.GetElapsedTime(started));
+                    break;
+                case ControlKind.Complete:
+                    if (!_engineCompleted)
+                    {
+                        _engineCompleted = true;
+                        _engine!.Complete();
+                        await DispatchAsync().ConfigureAwait(false);
+                        UpdateEngineGauges();
+                    }
+                    await FlushSinksAsync().ConfigureAwait(false);
+                    Log.InputCompleted(_logger, Interlocked.Read(ref _evaluated));
+                    await _completeInput.CancelAsync().ConfigureAwait(false);
+                    break;
+            }
+            request.Done.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            request.Done.TrySetException(ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<IReadOnlyDictionary<int, long>?> PlanWarmUpAsync(IReadOnlyList<AssignedPartition> assigned, CancellationToken cancellationToken)
+    {
+        if (!_options.WarmUp || _horizon <= TimeSpan.Zero)
+            return null;
+        var wanted = new Dictionary<int, long>();
+        var known = new Dictionary<int, long>();
+        foreach (var partition in assigned)
+        {
+            if (partition.CommittedOffset <= 0)
+                continue;
+            long offered = _logs.TryGetValue(partition.Partition, out var log) ? log.OfferedUpTo : -1;
+            if (offered >= partition.CommittedOffset - 1)
+                continue; // this pipeline's state already holds every event before the committed position
+            wanted[partition.Partition] = partition.CommittedOffset - 1;
+            known[partition.Partition] = offered;
+        }
+        if (wanted.Count == 0)
+            return null;
+
+        IReadOnlyDictionary<int, DateTimeOffset> times;
+        try
+        {
+            times = await _source.GetTimestampsAsync(wanted, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.WarmUpUnavailable(_logger, ex, string.Join(",", wanted.Keys), ex.Message);
+            return null;
+        }
+
+        var starts = new Dictionary<int, long>();
+        foreach (var group in times.GroupBy(t => t.Value - _horizon))
+        {
+            var partitions = group.Select(g => g.Key).ToList();
+            IReadOnlyDictionary<int, long> offsets;
+            try
+            {
+                offsets = await _source.GetOffsetsForTimeAsync(partitions, group.Key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.WarmUpUnavailable(_logger, ex, string.Join(",", partitions), ex.Message);
+                continue;
+            }
+            foreach (int partition in partitions)
+            {
+                if (!offsets.TryGetValue(partition, out long start))
+                    continue;
+                long committed = wanted[partition] + 1;
+                start = Math.Max(Math.Min(start, committed), known[partition] + 1);
+                if (start >= committed)
+                    continue;
+                starts[partition] = start;
+                _warmUpPlans[partition] = start;
+                Log.WarmUpPlanned(_logger, partition, start, committed, group.Key, times[partition]);
+            }
+        }
+        return starts.Count == 0 ? null : starts;
+    }
+
+    private async ValueTask OnRevokingAsync(IReadOnlyList<int> partitions, CancellationToken cancellationToken)
+    {
+        if (_loopEnded)
+            return;
+        var request = new ControlRequest(ControlKind.Revoke, partitions);
+        _control.Writer.TryWrite(request);
+        if (_loopEnded)
+            return; // the loop has ended and will not answer; what it stored stays stored
+        await request.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void OnAdvanced(int partition, long offset)
+    {
+        _source.StoreOffset(partition, offset);
+        if (_views.TryGetValue(partition, out var view))
+            view.Stored = offset;
+    }
+
+    private async ValueTask FlushSinksAsync()
+    {
+        if (_sinks.Count == 0)
+            return;
+        await Task.WhenAll(_sinks.Select(s => s.FlushAsync(_abort.Token))).ConfigureAwait(false);
+    }
+
+    private void ThrowIfSinkFailed()
+    {
+        foreach (var sink in _sinks)
+        {
+            if (sink.Completion.IsFaulted)
+                ExceptionDispatchInfo.Throw(sink.Completion.Exception!.InnerException!);
+        }
+    }
+
+    private void UpdateEngineGauges()
+    {
+        var engine = _engine!;
+        _held = engine.HeldEvents;
+        Interlocked.Exchange(ref _late, engine.LateEvents);
+        Interlocked.Exchange(ref _watermarkTicks, engine.Watermark?.UtcTicks ?? long.MinValue);
+    }
+
+    private void RefreshEngineFigures()
+    {
+        if (_engine is not { } engine)
+            return;
+        UpdateEngineGauges();
+        long notReemitted = 0;
+        foreach (var rule in engine.GetStatistics().Rules)
+            notReemitted += rule.Candidates - rule.Suppressed - rule.Alerts; // candidates neither suppressed nor emitted: those of warm-up events
+        Interlocked.Exchange(ref _alertsNotReemitted, notReemitted);
+        _warmUpSinceRefresh = 0;
+    }
+
+    private async Task<Exception?> CloseSourceAsync(IAsyncEnumerator<InteractionSourceEvent>? events, Exception? failure)
+    {
+        if (events is null)
+            return failure;
+        try
+        {
+            if (_pendingMove is { } pending)
+            {
+                // The source ends its sequence after a stop; events it still yields are not processed.
+                while (await pending.ConfigureAwait(false))
+                    pending = events.MoveNextAsync().AsTask();
+            }
+            await events.DisposeAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // the source's failure is reported unless an earlier one is
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure ??= ex;
+        }
+        return failure;
+    }
+
+    private async Task<Exception?> CloseSinksAsync(Exception? failure)
+    {
+        foreach (var sink in _sinks)
+        {
+            await sink.DisposeAsync().ConfigureAwait(false);
+            if (failure is null && sink.Completion.IsFaulted)
+                failure = sink.Completion.Exception!.InnerException;
+        }
+        return failure;
+    }
+
+    private enum ControlKind
+    {
+        Revoke,
+        Complete,
+    }
+
+    /// <summary>A request from a source handler (or <see cref="Complete"/>) to the loop.</summary>
+    private sealed record ControlRequest(ControlKind Kind, IReadOnlyList<int> Partitions)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>An evaluated event whose outputs are to be written under its ticket.</summary>
+    private readonly record struct Released(Interaction Interaction, RecordTicket Ticket, Alert[]? Alerts);
+
+    /// <summary>An event evaluated while no one owned its partition here: its outputs wait for a re-read.</summary>
+    private readonly record struct Orphan(Interaction Interaction, Alert[]? Alerts);
+
+    /// <summary>An event offered to the engine and not yet evaluated, with the ticket of its current owner (none after a hand-over).</summary>
+    private sealed class Slot
+    {
+        public RecordTicket? Ticket { get; set; }
+    }
+
+    /// <summary>What this pipeline's engine holds of a partition; kept across hand-overs, as the engine's state is.</summary>
+    private sealed class PartitionLog
+    {
+        private long _offeredUpTo = -1;
+
+        /// <summary>Gets or sets the highest offset offered to the engine (read by the assignment handler on the source's thread).</summary>
+        public long OfferedUpTo
+        {
+            get => Volatile.Read(ref _offeredUpTo);
+            set => Volatile.Write(ref _offeredUpTo, value);
+        }
+
+        public Dictionary<long, Slot> Pending { get; } = [];
+
+        public Dictionary<long, Orphan> Orphans { get; } = [];
+
+        public void DetachTickets()
+        {
+            foreach (var slot in Pending.Values)
+                slot.Ticket = null;
+        }
+    }
+
+    /// <summary>A partition assigned to this pipeline now.</summary>
+    private sealed class OwnedPartition(PartitionLog log, PartitionView view)
+    {
+        public PartitionLog Log { get; } = log;
+
+        public PartitionView View { get; } = view;
+
+        /// <summary>Gets or sets the committed offset at assignment: records before it only warm up state.</summary>
+        public long WarmUpUntil { get; init; } = -1;
+
+        public long LastBegun { get; set; } = -1;
+    }
+
+    /// <summary>The figures of an assigned partition, written by the loop and sink threads, read by <see cref="GetStatistics"/>.</summary>
+    private sealed class PartitionView(int partition, long committed, long warmUpFrom)
+    {
+        private long _stored = -1;
+        private long _lastRead = -1;
+        private volatile bool _caughtUp;
+
+        public int Partition { get; } = partition;
+
+        public long Stored
+        {
+            get => Interlocked.Read(ref _stored);
+            set => Interlocked.Exchange(ref _stored, value);
+        }
+
+        public long LastRead
+        {
+            get => Interlocked.Read(ref _lastRead);
+            set => Interlocked.Exchange(ref _lastRead, value);
+        }
+
+        public bool CaughtUp
+        {
+            get => _caughtUp;
+            set => _caughtUp = value;
+        }
+
+        public PartitionStatistics Snapshot() => new(Partition, committed, Stored, warmUpFrom, LastRead, CaughtUp);
+    }
+
+    /// <summary>A sink as added, and its batching sink once the pipeline runs.</summary>
+    private sealed class SinkHandle(string name, string kind, IBatchedSink<Alert>? alertSink, IBatchedSink<Interaction>? interactionSink, BatchingOptions? batching)
+    {
+        public string Name { get; } = name;
+
+        public string Kind { get; } = kind;
+
+        public BatchingOptions? Batching { get; } = batching;
+
+        public BatchingSink<Alert>? Alerts { get; private set; }
+
+        public BatchingSink<Interaction>? Interactions { get; private set; }
+
+        public Task Completion => Alerts?.Completion ?? Interactions?.Completion ?? Never;
+
+        public void Start(TimeProvider time, ILogger logger)
+        {
+            if (alertSink is not null)
+                Alerts = new BatchingSink<Alert>(alertSink, Name, Batching, time, logger);
+            else
+                Interactions = new BatchingSink<Interaction>(interactionSink!, Name, Batching, time, logger);
+        }
+
+        public Task FlushAsync(CancellationToken cancellationToken) =>
+            Alerts?.FlushAsync(cancellationToken) ?? Interactions?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => Alerts?.DisposeAsync() ?? Interactions?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+        public SinkStatistics GetStatistics()
+        {
+            long enqueued = Alerts?.Enqueued ?? Interactions?.Enqueued ?? 0;
+            long written = Alerts?.Written ?? Interactions?.Written ?? 0;
+            return new SinkStatistics(Name, Kind, enqueued, written, Completion.IsFaulted ? enqueued - written : 0);
+        }
+    }
+}
