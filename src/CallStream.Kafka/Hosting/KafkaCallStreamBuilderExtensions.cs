@@ -47,7 +47,7 @@ public static class KafkaCallStreamBuilderExtensions
                 options.Bind(section);
             options.PostConfigure<IOptions<KafkaHostingOptions>, IServiceProvider>((o, hosting, services) =>
             {
-                if (!hosting.Value.InProcess)
+                if (!hosting.Value.InProcess || !hosting.Value.IsValid)
                     return;
                 var cluster = services.GetRequiredService<InProcessKafka>();
                 o.BootstrapServers = cluster.BootstrapServers;
@@ -55,7 +55,7 @@ public static class KafkaCallStreamBuilderExtensions
                 cluster.EnsureTopic(o.ResolvedDeadLetterTopic, 1);
             });
             builder.Services.AddSingleton<IValidateOptions<KafkaSourceOptions>>(sp => new ConfigurationOptionsValidator<KafkaSourceOptions>(
-                Options.DefaultName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value)));
+                Options.DefaultName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value, checkHosting: true)));
             options.ValidateOnStart();
             builder.Services.AddSingleton<KafkaSourceTracker>();
             builder.Services.AddHealthChecks()
@@ -99,7 +99,7 @@ public static class KafkaCallStreamBuilderExtensions
                 options.Bind(section);
             options.PostConfigure<IOptions<KafkaHostingOptions>, IServiceProvider>((o, hosting, services) =>
             {
-                if (hosting.Value.InProcess)
+                if (hosting.Value.InProcess && hosting.Value.IsValid)
                 {
                     var cluster = services.GetRequiredService<InProcessKafka>();
                     o.BootstrapServers = cluster.BootstrapServers;
@@ -111,7 +111,7 @@ public static class KafkaCallStreamBuilderExtensions
                 }
             });
             builder.Services.AddSingleton<IValidateOptions<KafkaSinkOptions>>(sp => new ConfigurationOptionsValidator<KafkaSinkOptions>(
-                AlertSinkName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value)));
+                AlertSinkName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value, checkHosting: false)));
             options.ValidateOnStart();
         }
         if (configure is not null)
@@ -135,14 +135,15 @@ public static class KafkaCallStreamBuilderExtensions
         var section = builder.GetConfigurationSection("Kafka");
         if (section is not null)
             hosting.Bind(section);
-        builder.Services.AddSingleton<IValidateOptions<KafkaHostingOptions>>(new ConfigurationOptionsValidator<KafkaHostingOptions>(
-            null, section?.Path ?? nameof(KafkaHostingOptions), o => o.Validate()));
-        hosting.ValidateOnStart();
         builder.Services.TryAddSingleton<InProcessKafka>();
     }
 
-    private static void Validate(KafkaClientOptions options, string path, KafkaHostingOptions hosting)
+    private static void Validate(KafkaClientOptions options, string path, KafkaHostingOptions hosting, bool checkHosting)
     {
+        // The host settings are checked with the source's options, which depend on them (a validator of their own
+        // would fail the source's validation too, and report the same fault twice).
+        if (checkHosting)
+            hosting.Validate();
         if (!hosting.InProcess && options.BootstrapServers is null
             && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(KafkaClientOptions.BootstrapServersVariable)))
         {

@@ -12,9 +12,11 @@ public sealed class KafkaHostingOptions
     /// <value>The default value is 3.</value>
     public int InProcessPartitions { get; set; } = 3;
 
+    internal bool IsValid => InProcessPartitions is >= 1 and <= 1000;
+
     internal void Validate()
     {
-        if (InProcessPartitions is < 1 or > 1000)
+        if (!IsValid)
             throw new ArgumentOutOfRangeException(nameof(InProcessPartitions), InProcessPartitions, $"InProcessPartitions must be from 1 to 1000 (was {InProcessPartitions}).");
     }
 }

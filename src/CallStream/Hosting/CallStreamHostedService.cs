@@ -47,6 +47,10 @@ public sealed class CallStreamHostedService : BackgroundService
     /// <summary>Gets how many times a pipeline was started (1 + the number of rule reloads that restarted it).</summary>
     public int Runs => Volatile.Read(ref _runs);
 
+    /// <summary>Gets how many rule changes were rejected because the new rules were invalid or unreadable (the
+    /// running rules stayed; the diagnostics are in the log).</summary>
+    public long RejectedRuleChanges => _rules.Rejected;
+
     /// <summary>Gets why the pipeline failed for good (the host then stops), or <see langword="null"/>.</summary>
     public Exception? Failure { get; private set; }
 
@@ -57,6 +61,13 @@ public sealed class CallStreamHostedService : BackgroundService
     /// <see langword="null"/> before the first start.</summary>
     /// <returns>The statistics, or <see langword="null"/>.</returns>
     public PipelineStatistics? GetStatistics() => _running?.GetStatistics() ?? _last;
+
+    /// <summary>
+    /// Declares the input finished (for a bounded input such as a demo): the running pipeline evaluates the events it
+    /// holds, flushes every sink and stops, and the service then stops the application. Does nothing when no
+    /// pipeline runs.
+    /// </summary>
+    public void CompleteInput() => _running?.Complete();
 
     /// <summary>Loads the rules (a failure stops the host's start with the rules' diagnostics) and starts the pipeline.</summary>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -105,6 +116,11 @@ public sealed class CallStreamHostedService : BackgroundService
                         {
                             var summary = await pipeline.RunAsync(run.Token).ConfigureAwait(false);
                             Log.PipelineStopped(_logger, summary.ToString());
+                            if (summary.InputCompleted)
+                            {
+                                _services.GetService<IHostApplicationLifetime>()?.StopApplication();
+                                return;
+                            }
                         }
                         finally
                         {

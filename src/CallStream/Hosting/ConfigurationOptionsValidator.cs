@@ -60,6 +60,7 @@ public sealed class ConfigurationOptionsValidator<TOptions> : IValidateOptions<T
             message = message[..newline];
         if (message.StartsWith(sectionPath + ":", StringComparison.Ordinal) || string.IsNullOrEmpty(exception.ParamName))
             return message.StartsWith(sectionPath, StringComparison.Ordinal) ? message : $"{sectionPath}: {message}";
-        return $"{sectionPath}:{exception.ParamName}: {message}";
+        string property = exception.ParamName[(exception.ParamName.LastIndexOf('.') + 1)..];
+        return $"{sectionPath}:{property}: {message}";
     }
 }
