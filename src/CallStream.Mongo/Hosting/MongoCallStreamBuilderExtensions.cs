@@ -92,7 +92,7 @@ public static class MongoCallStreamBuilderExtensions
                 $"{path}:ConnectionString is required (for example mongodb://localhost:27017), or set the environment variable {MongoSinkOptions.ConnectionStringVariable}.",
                 nameof(MongoSinkOptions.ConnectionString));
         }
-        options.Validate();
-        options.ResolveConnectionString();
+        // The store parses the connection string (no I/O: the client connects on first use).
+        using var store = new MongoStore(options);
     }
 }
