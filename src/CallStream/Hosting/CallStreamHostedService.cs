@@ -115,7 +115,7 @@ public sealed class CallStreamHostedService : BackgroundService
                         try
                         {
                             var summary = await pipeline.RunAsync(run.Token).ConfigureAwait(false);
-                            Log.PipelineStopped(_logger, summary.ToString());
+                            Log.PipelineStopped(_logger, Runs, summary.Consumed, summary.Alerts, summary.InputCompleted);
                             if (summary.InputCompleted)
                             {
                                 _services.GetService<IHostApplicationLifetime>()?.StopApplication();

@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "CallStream pipeline starting: {Rules} rule(s), {AlertSinks} alert sink(s) [{AlertSinkNames}], {InteractionSinks} interaction sink(s) [{InteractionSinkNames}].")]
     public static partial void PipelineStarting(ILogger logger, int rules, int alertSinks, string alertSinkNames, int interactionSinks, string interactionSinkNames);
 
-    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "CallStream pipeline stopped: {Summary}.")]
-    public static partial void PipelineStopped(ILogger logger, string summary);
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "CallStream pipeline run {Run} ended: {Consumed} record(s) read, {Alerts} alert(s); input completed: {InputCompleted}.")]
+    public static partial void PipelineStopped(ILogger logger, int run, long consumed, long alerts, bool inputCompleted);
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Critical, Message = "CallStream pipeline failed; the host stops.")]
     public static partial void PipelineFailed(ILogger logger, Exception exception);
