@@ -193,6 +193,9 @@ public sealed class InteractionPipeline : IAsyncDisposable
             request.Done.TrySetResult();
         if (failure is not null)
         {
+            // A write that found the sink failed reports it second-hand; the sink's own exception names the batch.
+            if (failure is SinkWriteException or ObjectDisposedException && _sinks.FirstOrDefault(s => s.Completion.IsFaulted) is { } failed)
+                failure = failed.Completion.Exception!.InnerException!;
             Log.PipelineFailed(_logger, failure, failure.Message);
             await _abort.CancelAsync().ConfigureAwait(false);
         }
@@ -211,14 +214,13 @@ public sealed class InteractionPipeline : IAsyncDisposable
     /// <summary>
     /// Declares the input finished — for a bounded input such as a demo, once every record was read (see
     /// <see cref="PipelineStatistics.Partitions"/>' <c>CaughtUp</c> and the counts): the held events are evaluated as at
-    /// the end of a replay, every sink is flushed, and the pipeline stops as on cancellation. Does nothing before
-    /// <see cref="RunAsync"/> has started or after it ended.
+    /// the end of a replay, every sink is flushed, and the pipeline stops as on cancellation. Called before
+    /// <see cref="RunAsync"/>, the run stops at once; after it ended, it does nothing.
     /// </summary>
     public void Complete()
     {
-        if (Volatile.Read(ref _started) == 0 || _loopEnded)
-            return;
-        _control.Writer.TryWrite(new ControlRequest(ControlKind.Complete, []));
+        if (!_loopEnded)
+            _control.Writer.TryWrite(new ControlRequest(ControlKind.Complete, []));
     }
 
     /// <summary>Takes a thread-safe snapshot of the figures.</summary>

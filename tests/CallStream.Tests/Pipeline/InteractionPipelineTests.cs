@@ -1,0 +1,309 @@
+using CallStream.Pipeline;
+using CallStream.Rules;
+using CallStream.Testing.Pipeline;
+
+namespace CallStream.Tests.Pipeline;
+
+public class InteractionPipelineTests(ITestOutputHelper output)
+{
+    private const int Rows = 6000;
+
+    private static readonly List<Interaction> Log = PipelineRun.Rows(Rows);
+    private static readonly List<Alert> Expected = PipelineRun.Replay(Log);
+
+    [Fact]
+    public async Task Run_ToCompletion_StoresEveryInteraction_AlertsEqualReplay_CommitsEachPartitionsEnd()
+    {
+        var topic = new FakeTopic(3);
+        topic.Append(Log);
+        await using var run = PipelineRun.Start(topic);
+        await run.WaitAllReadAsync();
+
+        var summary = await run.CompleteAsync();
+
+        Assert.True(summary.InputCompleted);
+        Assert.Equal(Rows, summary.Consumed);
+        Assert.Equal(Rows, summary.Evaluated);
+        Assert.Equal(0, summary.Held);
+        Assert.Equal(0, summary.Late);
+        Assert.Equal(Log.Select(i => i.InteractionId).Order(), run.Interactions.Items.Keys.Order());
+        Assert.Equal(Expected.Select(a => a.AlertId).Order(), run.Alerts.Items.Keys.Order());
+        Assert.Equal(Expected.Count, summary.Alerts);
+        Assert.Equal(0, run.Alerts.Duplicates);
+        for (int p = 0; p < 3; p++)
+            Assert.Equal(topic.EndOf(p), topic.CommittedOf(p));
+        var sinks = summary.Statistics.Sinks;
+        Assert.Equal([("memory:alerts", "alerts", (long)Expected.Count), ("memory:interactions", "interactions", (long)Rows)], sinks.Select(s => (s.Name, s.Kind, s.Written)));
+        Assert.All(sinks, s => Assert.Equal(s.Enqueued, s.Written));
+        output.WriteLine($"{summary.Consumed} read, {summary.Evaluated} evaluated, {summary.Alerts} alerts (replay {Expected.Count})");
+    }
+
+    [Fact]
+    public async Task Stop_LeavesHeldEventsUnevaluated_CommitsOnlyBeforeThem_AndTheNextRunFinishes()
+    {
+        var topic = new FakeTopic(3);
+        topic.Append(Log);
+        var alerts = MemoryStore.ForAlerts();
+        var interactions = MemoryStore.ForInteractions();
+        PipelineSummary first;
+        await using (var run = PipelineRun.Start(topic, alerts, interactions, PipelineRun.Options(lateness: TimeSpan.FromHours(2))))
+        {
+            await run.WaitAllReadAsync();
+            first = await run.StopAsync();
+        }
+
+        Assert.False(first.InputCompleted);
+        Assert.True(first.Held > 0, "events within the allowed lateness of the newest stay held");
+        Assert.Equal(Rows - first.Held, first.Evaluated);
+        Assert.Equal(first.Evaluated, interactions.Items.Count);
+        for (int p = 0; p < 3; p++)
+        {
+            long committed = topic.CommittedOf(p);
+            var records = topic.Records(p);
+            // Everything before the committed offset is stored; the record at it is not (it was held).
+            Assert.All(records.Take((int)committed), r => Assert.True(interactions.Items.ContainsKey(r.Interaction!.InteractionId)));
+            if (committed < records.Count)
+                Assert.False(interactions.Items.ContainsKey(records[(int)committed].Interaction!.InteractionId));
+        }
+
+        await using (var run = PipelineRun.Start(topic, alerts, interactions))
+        {
+            await run.WaitAllReadAsync();
+            var second = await run.CompleteAsync();
+            output.WriteLine($"first run: {first.Evaluated} evaluated, {first.Held} held; second: {second.Consumed} read, {second.WarmUpEvents} warm-up, {second.Evaluated} evaluated, {second.AlertsNotReemitted} alerts not re-emitted");
+            Assert.True(second.WarmUpEvents > 0);
+        }
+
+        Assert.Equal(Rows, interactions.Items.Count);
+        Assert.Equal(Expected.Select(a => a.AlertId).Order(), alerts.Items.Keys.Order());
+        for (int p = 0; p < 3; p++)
+            Assert.Equal(topic.EndOf(p), topic.CommittedOf(p));
+    }
+
+    [Fact]
+    public async Task Restart_MidStream_WarmsUpWithoutReemitting_AlertsEqualReplay()
+    {
+        var (alerts, first, second) = await RunInTwoHalvesAsync(warmUp: true);
+
+        Assert.True(second.WarmUpEvents > 0);
+        Assert.True(second.AlertsNotReemitted > 0, "the warm-up re-read events whose alerts were delivered before");
+        Assert.Equal(Expected.Select(a => a.AlertId).Order(), alerts.Items.Keys.Order());
+        Assert.Equal(0, alerts.Duplicates);
+        Assert.Equal(Expected.Count, first.Alerts + second.Alerts);
+    }
+
+    [Fact]
+    public async Task Restart_MidStream_WithoutWarmUp_DiffersFromReplay()
+    {
+        // The control of the test above: without warm-up the second run starts with empty windows and suppression.
+        var (alerts, _, second) = await RunInTwoHalvesAsync(warmUp: false);
+
+        Assert.Equal(0, second.WarmUpEvents);
+        Assert.NotEqual(Expected.Select(a => a.AlertId).Order(), alerts.Items.Keys.Order());
+    }
+
+    [Fact]
+    public async Task Revoke_WaitsForEverySinkToFlush_ThenCommitsWhatIsDurable()
+    {
+        var topic = new FakeTopic(3);
+        topic.Append(Log);
+        var interactions = MemoryStore.ForInteractions();
+        var batching = PipelineRun.Batching;
+        batching.FlushInterval = TimeSpan.FromHours(1); // only full batches and flushes are written
+        await using var run = PipelineRun.Start(topic, interactions: interactions, batching: batching);
+        await run.WaitAsync(s => s.Consumed > 1000, "reading 1000 records");
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        interactions.Gate = gate;
+
+        var revoke = run.Source.RevokeAsync(0);
+        await run.WaitAsync(s => s.InFlight > 0, "records in flight");
+        Assert.False(revoke.IsCompleted, "the revocation waits for the sinks");
+        Assert.Equal(-1, topic.CommittedOf(0));
+
+        gate.SetResult();
+        await revoke;
+
+        long committed = topic.CommittedOf(0);
+        var records = topic.Records(0);
+        Assert.True(committed > 0);
+        Assert.All(records.Take((int)committed), r => Assert.True(interactions.Items.ContainsKey(r.Interaction!.InteractionId)));
+        Assert.Equal(1, run.Source.RevokingCalls);
+        await run.WaitAsync(s => s.Partitions.All(p => p.Partition != 0), "partition 0 released");
+    }
+
+    [Fact]
+    public async Task Revoke_ThenAssignBack_NothingEvaluatedTwice_AlertsEqualReplay()
+    {
+        var topic = new FakeTopic(3);
+        topic.Append(Log.Take(Rows / 2));
+        await using var run = PipelineRun.Start(topic);
+        await run.WaitAllReadAsync();
+
+        await run.Source.RevokeAsync(1);
+        await run.Source.AssignAsync(1);
+        topic.Append(Log.Skip(Rows / 2));
+        await run.WaitAllReadAsync();
+        var summary = await run.CompleteAsync();
+
+        output.WriteLine($"{summary.Consumed} read, {summary.Statistics.Replayed} replayed, {summary.Evaluated} evaluated, {summary.WarmUpEvents} warm-up");
+        Assert.Equal(0, summary.WarmUpEvents); // the pipeline's own state already holds the partition's events
+        Assert.Equal(Rows, summary.Evaluated);
+        Assert.Equal(Expected.Select(a => a.AlertId).Order(), run.Alerts.Items.Keys.Order());
+        Assert.Equal(0, run.Alerts.Duplicates);
+        for (int p = 0; p < 3; p++)
+            Assert.Equal(topic.EndOf(p), topic.CommittedOf(p));
+    }
+
+    [Fact]
+    public async Task Lost_ThenAssignBack_ReplaysAreNotEvaluatedTwice_NothingIsLost()
+    {
+        var topic = new FakeTopic(3);
+        topic.Append(Log.Take(Rows / 2));
+        await using var run = PipelineRun.Start(topic);
+        await run.WaitAllReadAsync();
+        long heldBefore = run.Pipeline.GetStatistics().Held;
+
+        await run.Source.LoseAsync(1); // nothing committed: the partition is read again from its start
+        Assert.Equal(-1, topic.CommittedOf(1));
+        await run.Source.AssignAsync(1);
+        topic.Append(Log.Skip(Rows / 2));
+        await run.WaitAllReadAsync();
+        var summary = await run.CompleteAsync();
+
+        output.WriteLine($"held before the loss: {heldBefore}; {summary.Consumed} read, {summary.Statistics.Replayed} replayed, {summary.Evaluated} evaluated");
+        Assert.True(summary.Statistics.Replayed >= Rows / 2 / 3 / 2, "the partition's records were read again");
+        Assert.Equal(Rows, summary.Evaluated);
+        Assert.Equal(Rows, run.Interactions.Items.Count);
+        Assert.Equal(Expected.Select(a => a.AlertId).Order(), run.Alerts.Items.Keys.Order());
+        for (int p = 0; p < 3; p++)
+            Assert.Equal(topic.EndOf(p), topic.CommittedOf(p));
+    }
+
+    [Fact]
+    public async Task SinkFailingForGood_RunThrowsWithTheIds_AndNoOffsetIsStoredPastThem()
+    {
+        var topic = new FakeTopic(3);
+        topic.Append(Log);
+        var poisoned = Log[2500];
+        var interactions = MemoryStore.ForInteractions();
+        interactions.FailWhen = batch => batch.Contains(poisoned);
+        await using var run = PipelineRun.Start(topic, interactions: interactions);
+
+        var error = await Assert.ThrowsAsync<SinkWriteException>(() => run.Run);
+
+        Assert.Equal("memory:interactions", error.SinkName);
+        Assert.Contains(poisoned.InteractionId, error.ItemIds);
+        Assert.Contains(poisoned.InteractionId, error.Message, StringComparison.Ordinal);
+        int partition = topic.PartitionOf(poisoned.CustomerId);
+        long offset = topic.Records(partition).Select((r, i) => (r, i)).First(x => x.r.Interaction == poisoned).i;
+        Assert.InRange(topic.CommittedOf(partition), -1, offset);
+        for (int p = 0; p < 3; p++)
+        {
+            long committed = topic.CommittedOf(p);
+            Assert.All(topic.Records(p).Take((int)Math.Max(committed, 0)), r => Assert.True(interactions.Items.ContainsKey(r.Interaction!.InteractionId)));
+        }
+        var failed = run.Pipeline.GetStatistics().Sinks.Single(s => s.Name == "memory:interactions");
+        Assert.True(failed.Failed > 0);
+    }
+
+    [Fact]
+    public async Task DeadLetteredRecords_CompleteAtOnce_AndAreCounted()
+    {
+        var topic = new FakeTopic(2);
+        var rows = Log.Take(200).ToList();
+        for (int i = 0; i < rows.Count; i++)
+        {
+            topic.Append(i % 2, rows[i]);
+            if (i % 50 == 0)
+                topic.AppendPoison(i % 2, "invalid-json: test", rows[i].StartTime);
+        }
+        await using var run = PipelineRun.Start(topic);
+        await run.WaitAllReadAsync();
+        var summary = await run.CompleteAsync();
+
+        Assert.Equal(4, summary.DeadLettered);
+        Assert.Equal(200, summary.Consumed);
+        Assert.Equal(topic.EndOf(0), topic.CommittedOf(0));
+        Assert.Equal(topic.EndOf(1), topic.CommittedOf(1));
+    }
+
+    [Fact]
+    public async Task OnAlert_SeesEachAlert_AndStatisticsCountThem()
+    {
+        var topic = new FakeTopic(2);
+        topic.Append(Log.Take(2000));
+        var seen = new List<Alert>();
+        var options = PipelineRun.Options();
+        options.OnAlert = seen.Add;
+        await using var run = PipelineRun.Start(topic, options: options);
+        await run.WaitAllReadAsync();
+        var summary = await run.CompleteAsync();
+
+        var expected = PipelineRun.Replay(Log.Take(2000));
+        Assert.Equal(expected.Select(a => a.AlertId).Order(), seen.Select(a => a.AlertId).Order());
+        Assert.Equal(summary.Alerts, seen.Count);
+    }
+
+    [Fact]
+    public void Constructor_ChecksArguments()
+    {
+        var source = new FakeInteractionSource(new FakeTopic(1));
+        Assert.Throws<ArgumentNullException>(() => new InteractionPipeline(null!, DefaultRules.RuleSet));
+        Assert.Throws<ArgumentNullException>(() => new InteractionPipeline(source, null!));
+        var bad = Assert.Throws<ArgumentOutOfRangeException>(() => new InteractionPipeline(source, DefaultRules.RuleSet, new InteractionPipelineOptions { AllowedLateness = TimeSpan.FromSeconds(-1) }));
+        Assert.Contains("AllowedLateness", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddSink_ChecksNamesAndState()
+    {
+        var topic = new FakeTopic(1);
+        await using var pipeline = new InteractionPipeline(new FakeInteractionSource(topic), DefaultRules.RuleSet, PipelineRun.Options());
+        pipeline.AddAlertSink("a", MemoryStore.ForAlerts());
+        Assert.Throws<ArgumentException>(() => pipeline.AddInteractionSink("a", MemoryStore.ForInteractions()));
+        Assert.Throws<ArgumentException>(() => pipeline.AddAlertSink(" ", MemoryStore.ForAlerts()));
+        Assert.Throws<ArgumentNullException>(() => pipeline.AddAlertSink("b", null!));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pipeline.AddAlertSink("c", MemoryStore.ForAlerts(), new BatchingOptions { BatchSize = 0 }));
+
+        using var stop = new CancellationTokenSource();
+        var running = pipeline.RunAsync(stop.Token);
+        Assert.Throws<InvalidOperationException>(() => pipeline.AddAlertSink("d", MemoryStore.ForAlerts()));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.RunAsync(stop.Token));
+        await stop.CancelAsync();
+        var summary = await running;
+        Assert.Equal(0, summary.Consumed);
+    }
+
+    [Fact]
+    public void WarmUpHorizon_IsTheLargestWindowPlusSuppressionPlusLateness()
+    {
+        // Default rules: AgentFailureRate (tumbling 1d) is the largest; LowSatisfactionStreak is 2h + 2h.
+        Assert.Equal(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(5), InteractionPipeline.GetWarmUpHorizon(DefaultRules.RuleSet, TimeSpan.FromSeconds(5)));
+        var rules = RuleSet.Parse("rule R\n  where outcome = 'failed'\n  group by customer_id\n  window sliding 1h\n  having count(*) >= 5\n  suppress 2h\n");
+        Assert.Equal(TimeSpan.FromHours(3), InteractionPipeline.GetWarmUpHorizon(rules, TimeSpan.Zero));
+        Assert.Equal(TimeSpan.FromMinutes(7), new InteractionPipeline(new FakeInteractionSource(new FakeTopic(1)), rules, new InteractionPipelineOptions { WarmUpHorizon = TimeSpan.FromMinutes(7) }).WarmUpHorizon);
+    }
+
+    private async Task<(MemoryStore<Alert> Alerts, PipelineSummary First, PipelineSummary Second)> RunInTwoHalvesAsync(bool warmUp)
+    {
+        var topic = new FakeTopic(3);
+        topic.Append(Log.Take(Rows / 2));
+        var alerts = MemoryStore.ForAlerts();
+        var interactions = MemoryStore.ForInteractions();
+        PipelineSummary first, second;
+        await using (var run = PipelineRun.Start(topic, alerts, interactions, PipelineRun.Options(warmUp)))
+        {
+            await run.WaitAllReadAsync();
+            first = await run.StopAsync();
+        }
+        topic.Append(Log.Skip(Rows / 2));
+        await using (var run = PipelineRun.Start(topic, alerts, interactions, PipelineRun.Options(warmUp)))
+        {
+            await run.WaitAllReadAsync();
+            second = await run.CompleteAsync();
+        }
+        output.WriteLine($"warm-up {warmUp}: first run {first.Evaluated} evaluated, {first.Alerts} alerts, {first.Held} held; second {second.WarmUpEvents} warm-up, {second.Evaluated} evaluated, {second.Alerts} alerts, {second.AlertsNotReemitted} not re-emitted; stored {alerts.Items.Count} alerts, replay {Expected.Count}");
+        Assert.Equal(Rows, interactions.Items.Count);
+        return (alerts, first, second);
+    }
+}
