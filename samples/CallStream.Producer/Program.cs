@@ -27,7 +27,8 @@ internal sealed class ProducerWorker(IConfiguration configuration, ILoggerFactor
         InProcessKafkaCluster? cluster = null;
         try
         {
-            var kafka = new KafkaSinkOptions { Topic = configuration["CallStream:Kafka:Topic"] ?? KafkaSinkOptions.DefaultInteractionsTopic };
+            // Event-time message timestamps let a consumer warm its windows up from the right offsets after a restart.
+            var kafka = new KafkaSinkOptions { Topic = configuration["CallStream:Kafka:Topic"] ?? KafkaSinkOptions.DefaultInteractionsTopic, MessageTimestamp = KafkaMessageTimestamp.EventTime };
             configuration.GetSection("CallStream:Kafka:Producer").Bind(kafka);
             if (SampleHost.InProcess(configuration))
             {

@@ -26,7 +26,7 @@ public sealed class BatchingSink<T> : IAsyncDisposable
     private long _enqueued;
     private long _written;
     private volatile bool _completing;
-    private volatile Exception? _fault;
+    private volatile SinkWriteException? _fault;
 
     /// <summary>Creates the batching sink and starts its writer loop.</summary>
     /// <param name="sink">The sink that writes batches.</param>
@@ -134,8 +134,8 @@ public sealed class BatchingSink<T> : IAsyncDisposable
 
     private void ThrowIfUnusable()
     {
-        if (_fault is { } fault)
-            throw new SinkWriteException(Name, 0, 0, fault);
+        if (_fault is SinkWriteException fault)
+            throw new SinkWriteException(fault.SinkName, fault.BatchSize, fault.Attempts, fault.ItemIds, fault.InnerException!); // a fresh one, with the failed batch's figures
         ObjectDisposedException.ThrowIf(_completing, this);
     }
 

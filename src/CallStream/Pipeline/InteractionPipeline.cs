@@ -192,16 +192,17 @@ public sealed class InteractionPipeline : IAsyncDisposable
         while (_control.Reader.TryRead(out var request))
             request.Done.TrySetResult();
         if (failure is not null)
-        {
-            // A write that found the sink failed reports it second-hand; the sink's own exception names the batch.
-            if (failure is SinkWriteException or ObjectDisposedException && _sinks.FirstOrDefault(s => s.Completion.IsFaulted) is { } failed)
-                failure = failed.Completion.Exception!.InnerException!;
-            Log.PipelineFailed(_logger, failure, failure.Message);
             await _abort.CancelAsync().ConfigureAwait(false);
-        }
 
         failure = await CloseSourceAsync(events, failure).ConfigureAwait(false);
         failure = await CloseSinksAsync(failure).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            // A write that found a sink failed reports it second-hand; the sink's own exception names the batch.
+            if (failure is SinkWriteException or ObjectDisposedException && _sinks.FirstOrDefault(s => s.Completion.IsFaulted) is { } failed)
+                failure = failed.Completion.Exception!.InnerException!;
+            Log.PipelineFailed(_logger, failure, failure.Message);
+        }
         RefreshEngineFigures();
         var summary = new PipelineSummary(GetStatistics(), Stopwatch.GetElapsedTime(startedAt), _completeInput.IsCancellationRequested);
         _finished.TrySetResult();

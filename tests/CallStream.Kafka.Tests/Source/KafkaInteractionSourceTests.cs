@@ -476,6 +476,24 @@ public sealed class KafkaInteractionSourceTests
     }
 
     [Fact]
+    public async Task GetTimestamps_ReadsTheRecordAtEachOffset_LeavingOutPartitionsWithoutOne()
+    {
+        using var cluster = InProcessKafkaCluster.Start();
+        cluster.CreateTopic(Topic, partitions: 3, replicationFactor: 1);
+        Seed.Interactions(cluster, Topic, 0, TestData.Interactions(10), i => i.StartTime);
+        Seed.Interactions(cluster, Topic, 1, TestData.Interactions(10, first: 100), i => i.StartTime);
+        await using var source = new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "times"));
+
+        var times = await source.GetTimestampsAsync(new Dictionary<int, long> { [0] = 7, [1] = 0, [2] = 0 }, Ct);
+        Assert.Equal(new Dictionary<int, DateTimeOffset> { [0] = TestData.Start.AddMinutes(7), [1] = TestData.Start.AddMinutes(100) }, times);
+        Assert.Empty(await source.GetTimestampsAsync(new Dictionary<int, long> { [0] = 10 }, Ct)); // at the end: no record
+
+        await Assert.ThrowsAsync<ArgumentNullException>(() => source.GetTimestampsAsync(null!, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => source.GetTimestampsAsync(new Dictionary<int, long> { [0] = -1 }, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => source.GetTimestampsAsync(new Dictionary<int, long> { [-1] = 0 }, Ct));
+    }
+
+    [Fact]
     public async Task UnknownLibrdkafkaSetting_FailsTheFirstRead_NamingIt()
     {
         var options = new KafkaSourceOptions { BootstrapServers = "127.0.0.1:1" };

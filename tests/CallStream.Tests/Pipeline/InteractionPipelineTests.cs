@@ -180,6 +180,76 @@ public class InteractionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Revoke_EventsReleasedWhileThePartitionIsAway_AreWrittenWhenItComesBack()
+    {
+        // While partition 1 is away, partitions 0 and 2 move two hours on (partition 1 has no rows there), so the
+        // engine releases partition 1's held events: they are evaluated with no owner, kept, and written once it is back.
+        var topic = new FakeTopic(3);
+        int cut = Rows / 2;
+        int sliceEnd = Log.FindIndex(r => r.StartTime >= Log[cut].StartTime.AddHours(2));
+        var slice = Log.Skip(cut).Take(sliceEnd - cut).Where(r => topic.PartitionOf(r.CustomerId) != 1).ToList();
+        var log = Log.Take(cut).Concat(slice).Concat(Log.Skip(sliceEnd)).ToList();
+        var expected = PipelineRun.Replay(log);
+        topic.Append(Log.Take(cut));
+        await using var run = PipelineRun.Start(topic, options: PipelineRun.Options(lateness: TimeSpan.FromHours(1)));
+        await run.WaitAllReadAsync();
+
+        await run.Source.RevokeAsync(1); // the flush stores what was evaluated; partition 1's held events stay in the engine
+        long committed1 = topic.CommittedOf(1);
+        var heldOf1 = topic.Records(1).Skip((int)committed1).Select(r => r.Interaction!.InteractionId).ToList();
+        topic.Append(slice);
+        await run.WaitAllReadAsync();
+        var away = run.Pipeline.GetStatistics();
+        Assert.DoesNotContain(heldOf1, run.Interactions.Items.ContainsKey); // evaluated or not, not written under the old owner
+        await run.Source.AssignAsync(1);
+        topic.Append(Log.Skip(sliceEnd));
+        await run.WaitAllReadAsync();
+        var summary = await run.CompleteAsync();
+
+        output.WriteLine($"partition 1: committed {committed1} at the revocation, {heldOf1.Count} held; while away {away.Evaluated} evaluated, {away.Held} held; replayed {summary.Statistics.Replayed}");
+        Assert.NotEmpty(heldOf1);
+        Assert.Equal(heldOf1.Count, summary.Statistics.Replayed);
+        Assert.Equal(log.Count, summary.Evaluated); // nothing evaluated twice
+        Assert.Equal(log.Select(i => i.InteractionId).Order(), run.Interactions.Items.Keys.Order()); // nothing lost
+        Assert.Equal(expected.Select(a => a.AlertId).Order(), run.Alerts.Items.Keys.Order());
+        for (int p = 0; p < 3; p++)
+            Assert.Equal(topic.EndOf(p), topic.CommittedOf(p));
+    }
+
+    [Fact]
+    public async Task IdlePartition_HoldsTheWatermarkForTheIdleTimeout_OnThePipelinesClock()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var topic = new FakeTopic(2);
+        var rows = Log.Take(50).ToList();
+        foreach (var row in rows)
+            topic.Append(0, row); // partition 1 stays empty
+        var options = new InteractionPipelineOptions { IdleTimeout = TimeSpan.FromSeconds(1), AllowedLateness = TimeSpan.Zero, TimeProvider = time };
+        await using var run = PipelineRun.Start(topic, options: options);
+        await run.WaitAllReadAsync();
+        Assert.Equal(0, run.Pipeline.GetStatistics().Evaluated); // partition 1 delivered nothing and is not idle yet
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await run.WaitAsync(s => s.Evaluated == rows.Count, "the events released once partition 1 is idle");
+        var summary = await run.CompleteAsync();
+        Assert.Equal(rows.Count, summary.Evaluated);
+        Assert.Equal(topic.EndOf(0), topic.CommittedOf(0));
+    }
+
+    [Fact]
+    public async Task SourceFailure_IsThrownByRun_AfterTheSinksAreClosed()
+    {
+        var alerts = MemoryStore.ForAlerts();
+        await using var pipeline = new InteractionPipeline(new FailingSource(), DefaultRules.RuleSet, PipelineRun.Options());
+        pipeline.AddAlertSink("alerts", alerts);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.RunAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal("broker gone for good", error.Message);
+        Assert.True(pipeline.Completion.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public async Task SinkFailingForGood_RunThrowsWithTheIds_AndNoOffsetIsStoredPastThem()
     {
         var topic = new FakeTopic(3);
@@ -193,7 +263,7 @@ public class InteractionPipelineTests(ITestOutputHelper output)
 
         Assert.Equal("memory:interactions", error.SinkName);
         Assert.Contains(poisoned.InteractionId, error.ItemIds);
-        Assert.Contains(poisoned.InteractionId, error.Message, StringComparison.Ordinal);
+        Assert.Contains(error.ItemIds[0], error.Message, StringComparison.Ordinal); // the first few ids are named in the message
         int partition = topic.PartitionOf(poisoned.CustomerId);
         long offset = topic.Records(partition).Select((r, i) => (r, i)).First(x => x.r.Interaction == poisoned).i;
         Assert.InRange(topic.CommittedOf(partition), -1, offset);
@@ -242,6 +312,76 @@ public class InteractionPipelineTests(ITestOutputHelper output)
         var expected = PipelineRun.Replay(Log.Take(2000));
         Assert.Equal(expected.Select(a => a.AlertId).Order(), seen.Select(a => a.AlertId).Order());
         Assert.Equal(summary.Alerts, seen.Count);
+    }
+
+    [Fact]
+    public async Task SlowSink_SlowsReading_ThePipelineReadsNoFurtherThanItsQueuesHold()
+    {
+        var topic = new FakeTopic(3);
+        topic.Append(Log);
+        var interactions = MemoryStore.ForInteractions();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        interactions.Gate = gate;
+        var batching = new BatchingOptions { BatchSize = 50, QueueCapacity = 200, FlushInterval = TimeSpan.FromMilliseconds(5) };
+        await using var run = PipelineRun.Start(topic, interactions: interactions, batching: batching);
+
+        // One batch is being written (held at the gate), the queue is full, and one more write waits for room.
+        await run.WaitAsync(s => s.Sinks.Single(k => k.Kind == "interactions").Enqueued == 50 + 200 + 1, "the interaction sink's queue filling up");
+        var blocked = run.Pipeline.GetStatistics();
+        int read = run.Source.Yielded.Count(e => e.Kind == InteractionSourceEventKind.Record);
+        output.WriteLine($"blocked: {read} records read, {blocked.Evaluated} evaluated, {blocked.Held} held");
+        Assert.Equal(blocked.Consumed, read); // the source is pulled only as fast as the sinks take
+        Assert.True(read < Rows / 2);
+
+        gate.SetResult();
+        await run.WaitAllReadAsync();
+        var summary = await run.CompleteAsync();
+        Assert.Equal(Rows, interactions.Items.Count);
+        Assert.Equal(Rows, summary.Evaluated);
+    }
+
+    [Fact]
+    public async Task Metrics_GoToTheCallStreamMeterOfTheFactory()
+    {
+        using var meterFactory = new TestMeterFactory();
+        var measurements = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (meterFactory.Meters.Contains(instrument.Meter) && instrument.Name.StartsWith("callstream.pipeline.", StringComparison.Ordinal))
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.AddOrUpdate(instrument.Name, value, (_, v) => v + value));
+        listener.Start();
+        var topic2 = new FakeTopic(2);
+        topic2.Append(Log.Take(1000));
+        var expectedAlerts = PipelineRun.Replay(Log.Take(1000)).Count;
+        await using var second = new InteractionPipeline(new FakeInteractionSource(topic2), DefaultRules.RuleSet, PipelineRun.Options(), meterFactory: meterFactory);
+        second.AddAlertSink("alerts", MemoryStore.ForAlerts());
+        using var stop = new CancellationTokenSource();
+        var running = second.RunAsync(stop.Token);
+        while (second.GetStatistics() is var s && !(s.Partitions.Count == 2 && s.Partitions.All(p => p.CaughtUp)))
+            await Task.Delay(2, TestContext.Current.CancellationToken);
+        second.Complete();
+        await running;
+
+        Assert.NotEmpty(meterFactory.Meters);
+        Assert.All(meterFactory.Meters, m => Assert.Equal("CallStream", m.Name));
+        Assert.Equal(1000, measurements.GetValueOrDefault("callstream.pipeline.records"));
+        Assert.Equal(expectedAlerts, measurements.GetValueOrDefault("callstream.pipeline.alerts"));
+    }
+
+    [Fact]
+    public async Task Complete_BeforeTheRunStarts_StopsItAtOnce()
+    {
+        var topic = new FakeTopic(2);
+        topic.Append(Log.Take(100));
+        await using var pipeline = new InteractionPipeline(new FakeInteractionSource(topic), DefaultRules.RuleSet, PipelineRun.Options());
+        pipeline.Complete();
+        var summary = await pipeline.RunAsync(TestContext.Current.CancellationToken);
+        Assert.True(summary.InputCompleted);
+        Assert.Equal(0, summary.Evaluated);
+        Assert.Equal(-1, topic.CommittedOf(0));
     }
 
     [Fact]
@@ -305,5 +445,46 @@ public class InteractionPipelineTests(ITestOutputHelper output)
         output.WriteLine($"warm-up {warmUp}: first run {first.Evaluated} evaluated, {first.Alerts} alerts, {first.Held} held; second {second.WarmUpEvents} warm-up, {second.Evaluated} evaluated, {second.Alerts} alerts, {second.AlertsNotReemitted} not re-emitted; stored {alerts.Items.Count} alerts, replay {Expected.Count}");
         Assert.Equal(Rows, interactions.Items.Count);
         return (alerts, first, second);
+    }
+
+    private sealed class TestMeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    {
+        public List<System.Diagnostics.Metrics.Meter> Meters { get; } = [];
+
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
+        {
+            var meter = new System.Diagnostics.Metrics.Meter(options.Name, options.Version, options.Tags, scope: this);
+            lock (Meters)
+                Meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in Meters)
+                meter.Dispose();
+        }
+    }
+
+    private sealed class FailingSource : IInteractionSource
+    {
+        public IAsyncEnumerable<InteractionSourceEvent> ReadAsync(InteractionSourceHandlers? handlers = null, CancellationToken cancellationToken = default) => Read();
+
+        public void StoreOffset(int partition, long nextOffset)
+        {
+        }
+
+        public Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimeAsync(IReadOnlyCollection<int> partitions, DateTimeOffset timestamp, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyDictionary<int, long>>(new Dictionary<int, long>());
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private static async IAsyncEnumerable<InteractionSourceEvent> Read()
+        {
+            yield return InteractionSourceEvent.PartitionAssigned(0, 0, -1);
+            yield return InteractionSourceEvent.Record(0, 0, Log[0].StartTime, Log[0]);
+            await Task.Yield();
+            throw new InvalidOperationException("broker gone for good");
+        }
     }
 }
