@@ -232,7 +232,7 @@ public sealed class KafkaHostTests : IDisposable
             builder.Logging.AddProvider(new FakeLoggerProvider(logs));
         builder.Services.AddCallStream(builder.Configuration.GetSection("CallStream"), cs =>
         {
-            cs.UseKafkaSource().AddAlertSink("list", _ => sink, new Pipeline.BatchingOptions { FlushInterval = TimeSpan.FromMilliseconds(20) });
+            cs.UseKafkaSource().AddAlertSink("list", _ => sink, new CallStream.Pipeline.BatchingOptions { FlushInterval = TimeSpan.FromMilliseconds(20) });
             configure(cs);
         });
         return builder.Build();
