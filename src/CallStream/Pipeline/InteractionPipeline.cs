@@ -50,6 +50,7 @@ public sealed class InteractionPipeline : IAsyncDisposable
     private readonly ConcurrentDictionary<int, long> _warmUpPlans = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _completeInput = new();
+    private readonly CancellationTokenSource _disposing = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _started;
     private int _disposed;
@@ -169,10 +170,22 @@ public sealed class InteractionPipeline : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (Interlocked.Exchange(ref _started, 1) != 0)
             throw new InvalidOperationException("An InteractionPipeline runs once; create another pipeline to run again.");
+        try
+        {
+            return await RunCoreAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _finished.TrySetResult();
+        }
+    }
+
+    private async Task<PipelineSummary> RunCoreAsync(CancellationToken stoppingToken)
+    {
         long startedAt = Stopwatch.GetTimestamp();
         Exception? failure = null;
         IAsyncEnumerator<InteractionSourceEvent>? events = null;
-        using var read = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _abort.Token, _completeInput.Token);
+        using var read = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _abort.Token, _completeInput.Token, _disposing.Token);
         try
         {
             Start();
@@ -205,7 +218,6 @@ public sealed class InteractionPipeline : IAsyncDisposable
         }
         RefreshEngineFigures();
         var summary = new PipelineSummary(GetStatistics(), Stopwatch.GetElapsedTime(startedAt), _completeInput.IsCancellationRequested);
-        _finished.TrySetResult();
         if (failure is not null)
             ExceptionDispatchInfo.Throw(failure);
         Log.PipelineStopped(_logger, summary.Consumed, summary.Evaluated, summary.Alerts, summary.WarmUpEvents, summary.Held, summary.Elapsed);
@@ -245,7 +257,10 @@ public sealed class InteractionPipeline : IAsyncDisposable
             [.. _views.Values.OrderBy(v => v.Partition).Select(v => v.Snapshot())]);
     }
 
-    /// <summary>Stops a running pipeline (as cancellation does) and waits for it, then releases the meter and the engine.</summary>
+    /// <summary>
+    /// Stops a running pipeline gracefully (as cancelling <see cref="RunAsync"/>'s token does) and waits for it, then
+    /// releases the engine and the meter. The sinks added are not disposed: they belong to the caller.
+    /// </summary>
     /// <returns>A task that completes when everything is released.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -253,20 +268,14 @@ public sealed class InteractionPipeline : IAsyncDisposable
             return;
         if (Volatile.Read(ref _started) != 0)
         {
-            await _abort.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await _finished.Task.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped.
-            }
+            await _disposing.CancelAsync().ConfigureAwait(false);
+            await _finished.Task.ConfigureAwait(false);
         }
         _engine?.Dispose();
         _metrics.Dispose();
         _abort.Dispose();
         _completeInput.Dispose();
+        _disposing.Dispose();
     }
 
     private void AddSink(SinkHandle handle)
@@ -696,9 +705,18 @@ public sealed class InteractionPipeline : IAsyncDisposable
                 while (await pending.ConfigureAwait(false))
                     pending = events.MoveNextAsync().AsTask();
             }
-            await events.DisposeAsync().ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // the source's failure is reported unless an earlier one is
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure ??= ex;
+        }
+        try
+        {
+            await events.DisposeAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // as above
         catch (Exception ex)
 #pragma warning restore CA1031
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reactive.Linq;
 using CallStream.Generation;
 using CallStream.Kafka.Tests.Support;
 using CallStream.Ndjson;
@@ -54,7 +55,7 @@ internal sealed class KafkaPipelineScenario : IAsyncDisposable
     public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Starts a 3-broker cluster, creates the topic (partition p led by broker p % 3 + 1, the group's coordinator on broker 1) and produces the rows with <see cref="KafkaInteractionSink"/> (event-time timestamps).</summary>
-    public static async Task<KafkaPipelineScenario> CreateAsync(ITestOutputHelper output, int rows = 20_000, int partitions = 6)
+    public static async Task<KafkaPipelineScenario> CreateAsync(ITestOutputHelper output, int rows = 20_000, int partitions = 6, KafkaMessageTimestamp timestamps = KafkaMessageTimestamp.EventTime)
     {
         var cluster = InProcessKafkaCluster.Start();
         cluster.CreateTopic(Topic, partitions, replicationFactor: 3);
@@ -64,7 +65,7 @@ internal sealed class KafkaPipelineScenario : IAsyncDisposable
         var log = new InteractionGenerator(new InteractionGeneratorOptions { Seed = 5, InteractionsPerDay = 5000 }).Generate(rows).ToList();
 
         var sinkOptions = KafkaOptions.Sink(cluster, Topic);
-        sinkOptions.MessageTimestamp = KafkaMessageTimestamp.EventTime;
+        sinkOptions.MessageTimestamp = timestamps;
         await using (var producer = new KafkaInteractionSink(sinkOptions))
         await using (var batching = new BatchingSink<Interaction>(producer, "kafka:consumerdata", new BatchingOptions { BatchSize = 5000 }))
         {
@@ -165,15 +166,8 @@ internal sealed class KafkaPipelineScenario : IAsyncDisposable
         return [.. committed.OrderBy(c => c.Partition.Value).Select(c => c.Offset.Value)];
     }
 
-    private static List<Alert> PipelineRunReplay(IEnumerable<Interaction> rows)
-    {
-        var alerts = new List<Alert>();
-        using var engine = new RuleEngine(DefaultRules.RuleSet, alerts.Add);
-        foreach (var row in rows)
-            engine.Offer(row);
-        engine.Complete();
-        return alerts;
-    }
+    /// <summary>The alerts of <c>replay</c>: the rules over the rows in file order, completed at the end.</summary>
+    private static List<Alert> PipelineRunReplay(IEnumerable<Interaction> rows) => [.. rows.ToObservable().DetectAlerts(DefaultRules.RuleSet).ToEnumerable()];
 
     /// <summary>The interaction store behind a gate the scenario opens.</summary>
     private sealed class GatedSink(MemoryStore<Interaction> store, TaskCompletionSource gate) : IBatchedSink<Interaction>

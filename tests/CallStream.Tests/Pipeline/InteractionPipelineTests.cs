@@ -385,6 +385,24 @@ public class InteractionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Dispose_StopsARunningPipelineGracefully()
+    {
+        var topic = new FakeTopic(2);
+        topic.Append(Log.Take(500));
+        await using var run = PipelineRun.Start(topic);
+        await run.WaitAllReadAsync();
+
+        await run.Pipeline.DisposeAsync();
+
+        var summary = await run.Run;
+        Assert.False(summary.InputCompleted);
+        Assert.Equal(500, summary.Consumed);
+        Assert.Equal(summary.Evaluated, run.Interactions.Items.Count);
+        Assert.Equal(summary.Evaluated, topic.CommittedOf(0) + topic.CommittedOf(1));
+        Assert.True(run.Pipeline.Completion.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public void Constructor_ChecksArguments()
     {
         var source = new FakeInteractionSource(new FakeTopic(1));

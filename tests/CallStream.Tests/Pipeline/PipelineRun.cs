@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reactive.Linq;
 using CallStream.Generation;
 using CallStream.Pipeline;
 using CallStream.Rules;
@@ -59,15 +60,7 @@ internal sealed class PipelineRun : IAsyncDisposable
         [.. new InteractionGenerator(new InteractionGeneratorOptions { Seed = 11, InteractionsPerDay = perDay }).Generate(count)];
 
     /// <summary>The alerts of <c>replay</c>: the rule engine over the rows in file order, completed at the end.</summary>
-    public static List<Alert> Replay(IEnumerable<Interaction> rows)
-    {
-        var alerts = new List<Alert>();
-        using var engine = new RuleEngine(DefaultRules.RuleSet, alerts.Add);
-        foreach (var row in rows)
-            engine.Offer(row);
-        engine.Complete();
-        return alerts;
-    }
+    public static List<Alert> Replay(IEnumerable<Interaction> rows) => [.. rows.ToObservable().DetectAlerts(DefaultRules.RuleSet).ToEnumerable()];
 
     /// <summary>Waits (polling, with a deadline) until a condition on the statistics holds; fails early when the run ends.</summary>
     public async Task WaitAsync(Func<PipelineStatistics, bool> condition, string what)
