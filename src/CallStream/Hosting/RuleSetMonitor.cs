@@ -76,16 +76,17 @@ internal sealed class RuleSetMonitor : IDisposable
             }
             catch (RuleParseException exception)
             {
-                Interlocked.Increment(ref _rejected);
                 foreach (var diagnostic in exception.Diagnostics)
                     Log.RuleDiagnostic(_logger, diagnostic.ToString());
                 Log.ReloadRejected(_logger, reason, exception.Diagnostics.Count, _current.Count);
+                // Counted after logging, so that whoever sees the count sees the diagnostics too.
+                Interlocked.Increment(ref _rejected);
                 return false;
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                Interlocked.Increment(ref _rejected);
                 Log.ReloadFailed(_logger, exception, reason, _current.Count);
+                Interlocked.Increment(ref _rejected);
                 return false;
             }
 
@@ -95,8 +96,8 @@ internal sealed class RuleSetMonitor : IDisposable
                 return false;
             }
             _current = next;
-            Interlocked.Increment(ref _reloads);
             Log.RulesReloaded(_logger, reason, next.Count);
+            Interlocked.Increment(ref _reloads);
             var fired = _changed;
             _changed = new CancellationTokenSource();
             fired.Cancel();
