@@ -56,6 +56,24 @@ public sealed class AddCallStreamTests
     }
 
     [Fact]
+    public async Task SourceFails_HostStops_AndTheHealthCheckReportsTheFailure()
+    {
+        using var host = BuildHost(new() { ["CallStream:Rules:UseDefaults"] = "true" });
+        var service = host.Services.GetRequiredService<CallStreamHostedService>();
+
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        // The deadline only bounds a host that never stops (the failure under test).
+        await host.WaitForShutdownAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        Assert.IsType<InvalidOperationException>(service.Failure);
+        Assert.False(service.IsRunning);
+        var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
+        var entry = report.Entries[CallStreamHealthCheck.Name];
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Contains("The source is not read in these tests.", entry.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_BoundFromTheCallStreamSection()
     {
         using var host = BuildHost(new()
