@@ -27,7 +27,7 @@ namespace CallStream;
 /// <c>callstream.pipeline.warmup_events</c>, <c>callstream.pipeline.alerts</c> (counters), <c>callstream.pipeline.held_events</c>
 /// and <c>callstream.pipeline.in_flight</c> (gauges), besides the rule engine's own.</para>
 /// </remarks>
-public sealed class InteractionPipeline : IAsyncDisposable
+public sealed partial class InteractionPipeline : IAsyncDisposable
 {
     private const string AlertsKind = "alerts";
     private const string InteractionsKind = "interactions";
@@ -45,6 +45,8 @@ public sealed class InteractionPipeline : IAsyncDisposable
     private readonly List<SinkHandle> _sinks = [];
     private readonly CheckpointTracker _tracker = new();
     private readonly Channel<ControlRequest> _control = System.Threading.Channels.Channel.CreateUnbounded<ControlRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _controlLock = new();
+    private TaskCompletionSource _controlSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<int, PartitionView> _views = new();
     private readonly ConcurrentDictionary<int, PartitionLog> _logs = new();
     private readonly ConcurrentDictionary<int, long> _warmUpPlans = new();
@@ -233,7 +235,7 @@ public sealed class InteractionPipeline : IAsyncDisposable
     public void Complete()
     {
         if (!_loopEnded)
-            _control.Writer.TryWrite(new ControlRequest(ControlKind.Complete, []));
+            PostControl(new ControlRequest(ControlKind.Complete, []));
     }
 
     /// <summary>Takes a thread-safe snapshot of the figures.</summary>
@@ -319,7 +321,9 @@ public sealed class InteractionPipeline : IAsyncDisposable
                 ThrowIfSinkFailed();
                 if (_warmUpSinceRefresh > 0)
                     RefreshEngineFigures();
-                var controlReady = _control.Reader.WaitToReadAsync().AsTask();
+                var controlReady = NextControlSignal();
+                if (_control.Reader.TryPeek(out _))
+                    continue; // posted before the signal was taken
                 using var idleCancel = new CancellationTokenSource();
                 var idle = !_engineCompleted && engine.GetTimeUntilIdle() is { } due ? Task.Delay(due, _options.TimeProvider, idleCancel.Token) : Never;
                 await Task.WhenAny(_pendingMove, controlReady, _sinkFault, idle).ConfigureAwait(false);
@@ -644,10 +648,27 @@ public sealed class InteractionPipeline : IAsyncDisposable
         if (_loopEnded)
             return;
         var request = new ControlRequest(ControlKind.Revoke, partitions);
-        _control.Writer.TryWrite(request);
+        PostControl(request);
         if (_loopEnded)
             return; // the loop has ended and will not answer; what it stored stays stored
         await request.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void PostControl(ControlRequest request)
+    {
+        _control.Writer.TryWrite(request);
+        lock (_controlLock)
+            _controlSignal.TrySetResult();
+    }
+
+    private Task NextControlSignal()
+    {
+        lock (_controlLock)
+        {
+            if (_controlSignal.Task.IsCompleted)
+                _controlSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _controlSignal.Task;
+        }
     }
 
     private void OnAdvanced(int partition, long offset)
@@ -734,131 +755,5 @@ public sealed class InteractionPipeline : IAsyncDisposable
                 failure = sink.Completion.Exception!.InnerException;
         }
         return failure;
-    }
-
-    private enum ControlKind
-    {
-        Revoke,
-        Complete,
-    }
-
-    /// <summary>A request from a source handler (or <see cref="Complete"/>) to the loop.</summary>
-    private sealed record ControlRequest(ControlKind Kind, IReadOnlyList<int> Partitions)
-    {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>An evaluated event whose outputs are to be written under its ticket.</summary>
-    private readonly record struct Released(Interaction Interaction, RecordTicket Ticket, Alert[]? Alerts);
-
-    /// <summary>An event evaluated while no one owned its partition here: its outputs wait for a re-read.</summary>
-    private readonly record struct Orphan(Interaction Interaction, Alert[]? Alerts);
-
-    /// <summary>An event offered to the engine and not yet evaluated, with the ticket of its current owner (none after a hand-over).</summary>
-    private sealed class Slot
-    {
-        public RecordTicket? Ticket { get; set; }
-    }
-
-    /// <summary>What this pipeline's engine holds of a partition; kept across hand-overs, as the engine's state is.</summary>
-    private sealed class PartitionLog
-    {
-        private long _offeredUpTo = -1;
-
-        /// <summary>Gets or sets the highest offset offered to the engine (read by the assignment handler on the source's thread).</summary>
-        public long OfferedUpTo
-        {
-            get => Volatile.Read(ref _offeredUpTo);
-            set => Volatile.Write(ref _offeredUpTo, value);
-        }
-
-        public Dictionary<long, Slot> Pending { get; } = [];
-
-        public Dictionary<long, Orphan> Orphans { get; } = [];
-
-        public void DetachTickets()
-        {
-            foreach (var slot in Pending.Values)
-                slot.Ticket = null;
-        }
-    }
-
-    /// <summary>A partition assigned to this pipeline now.</summary>
-    private sealed class OwnedPartition(PartitionLog log, PartitionView view)
-    {
-        public PartitionLog Log { get; } = log;
-
-        public PartitionView View { get; } = view;
-
-        /// <summary>Gets or sets the committed offset at assignment: records before it only warm up state.</summary>
-        public long WarmUpUntil { get; init; } = -1;
-
-        public long LastBegun { get; set; } = -1;
-    }
-
-    /// <summary>The figures of an assigned partition, written by the loop and sink threads, read by <see cref="GetStatistics"/>.</summary>
-    private sealed class PartitionView(int partition, long committed, long warmUpFrom)
-    {
-        private long _stored = -1;
-        private long _lastRead = -1;
-        private volatile bool _caughtUp;
-
-        public int Partition { get; } = partition;
-
-        public long Stored
-        {
-            get => Interlocked.Read(ref _stored);
-            set => Interlocked.Exchange(ref _stored, value);
-        }
-
-        public long LastRead
-        {
-            get => Interlocked.Read(ref _lastRead);
-            set => Interlocked.Exchange(ref _lastRead, value);
-        }
-
-        public bool CaughtUp
-        {
-            get => _caughtUp;
-            set => _caughtUp = value;
-        }
-
-        public PartitionStatistics Snapshot() => new(Partition, committed, Stored, warmUpFrom, LastRead, CaughtUp);
-    }
-
-    /// <summary>A sink as added, and its batching sink once the pipeline runs.</summary>
-    private sealed class SinkHandle(string name, string kind, IBatchedSink<Alert>? alertSink, IBatchedSink<Interaction>? interactionSink, BatchingOptions? batching)
-    {
-        public string Name { get; } = name;
-
-        public string Kind { get; } = kind;
-
-        public BatchingOptions? Batching { get; } = batching;
-
-        public BatchingSink<Alert>? Alerts { get; private set; }
-
-        public BatchingSink<Interaction>? Interactions { get; private set; }
-
-        public Task Completion => Alerts?.Completion ?? Interactions?.Completion ?? Never;
-
-        public void Start(TimeProvider time, ILogger logger)
-        {
-            if (alertSink is not null)
-                Alerts = new BatchingSink<Alert>(alertSink, Name, Batching, time, logger);
-            else
-                Interactions = new BatchingSink<Interaction>(interactionSink!, Name, Batching, time, logger);
-        }
-
-        public Task FlushAsync(CancellationToken cancellationToken) =>
-            Alerts?.FlushAsync(cancellationToken) ?? Interactions?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
-
-        public ValueTask DisposeAsync() => Alerts?.DisposeAsync() ?? Interactions?.DisposeAsync() ?? ValueTask.CompletedTask;
-
-        public SinkStatistics GetStatistics()
-        {
-            long enqueued = Alerts?.Enqueued ?? Interactions?.Enqueued ?? 0;
-            long written = Alerts?.Written ?? Interactions?.Written ?? 0;
-            return new SinkStatistics(Name, Kind, enqueued, written, Completion.IsFaulted ? enqueued - written : 0);
-        }
     }
 }
