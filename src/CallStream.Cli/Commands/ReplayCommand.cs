@@ -15,8 +15,11 @@ namespace CallStream.Cli.Commands;
 /// </summary>
 internal static class ReplayCommand
 {
-    private const int BatchSize = 4096;
-    private const int QueuedBatches = 16;
+    // Small batches and a short queue: every interaction in flight survives the young-generation collections that
+    // happen meanwhile, and with thousands in flight each of them was promoted and then collected again (11 of 12
+    // collections of a million-row replay were gen-1, 0.14-0.28 s of pauses, against 0.02 s with these sizes).
+    private const int BatchSize = 1024;
+    private const int QueuedBatches = 4;
     private const int MaxPrintedProblems = 20;
 
     /// <summary>Builds the command.</summary>
