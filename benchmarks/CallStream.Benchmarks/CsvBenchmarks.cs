@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using CallStream.Csv;
-using CallStream.Generation;
 
 namespace CallStream.Benchmarks;
 
@@ -15,17 +14,7 @@ public class CsvBenchmarks
     private byte[] _file = [];
 
     [GlobalSetup]
-    public void Setup()
-    {
-        var generator = new InteractionGenerator();
-        using var buffer = new MemoryStream();
-        using (var writer = new CsvInteractionWriter(buffer, generator.AttributeColumns, leaveOpen: true))
-        {
-            foreach (var interaction in generator.Generate(Rows))
-                writer.Write(interaction);
-        }
-        _file = buffer.ToArray();
-    }
+    public void Setup() => _file = GeneratedInteractions.CsvFile(Rows);
 
     [Benchmark(OperationsPerInvoke = Rows)]
     public long Read()

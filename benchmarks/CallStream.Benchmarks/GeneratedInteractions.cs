@@ -1,14 +1,28 @@
+using CallStream.Csv;
 using CallStream.Generation;
 using CallStream.Rules;
 using CallStream.Rules.Engine;
 
 namespace CallStream.Benchmarks;
 
-/// <summary>Input for the rule benchmarks: realistic generated interactions, made once per benchmark setup.</summary>
+/// <summary>Input for the benchmarks: realistic generated interactions and logs, made once per benchmark setup.</summary>
 internal static class GeneratedInteractions
 {
     /// <summary>Generates interactions in event-time order (ten thousand a working day; the generator's defaults).</summary>
     public static Interaction[] InOrder(int count) => new InteractionGenerator().Generate(count).ToArray();
+
+    /// <summary>Generates a CSV log in the <c>callstream generate</c> format (9 columns), in memory.</summary>
+    public static byte[] CsvFile(int rows)
+    {
+        var generator = new InteractionGenerator();
+        using var buffer = new MemoryStream();
+        using (var writer = new CsvInteractionWriter(buffer, generator.AttributeColumns, leaveOpen: true))
+        {
+            foreach (var interaction in generator.Generate(rows))
+                writer.Write(interaction);
+        }
+        return buffer.ToArray();
+    }
 
     /// <summary>
     /// Reorders events as several partitions would deliver them: each event arrives up to <paramref name="maxDelay"/>

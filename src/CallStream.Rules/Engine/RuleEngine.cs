@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using CallStream.Rules.Engine;
 
 namespace CallStream.Rules;
@@ -97,6 +98,7 @@ public sealed class RuleEngine : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="interaction"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The engine is completed.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Offer(Interaction interaction)
     {
         ArgumentNullException.ThrowIfNull(interaction);
@@ -108,6 +110,7 @@ public sealed class RuleEngine : IDisposable
     /// <exception cref="ArgumentException">The item has no interaction.</exception>
     /// <exception cref="InvalidOperationException">The engine is completed.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Offer(in PartitionedInteraction item)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -188,6 +191,7 @@ public sealed class RuleEngine : IDisposable
         _ownedMeter?.Dispose();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Evaluate(PartitionedInteraction item)
     {
         if (item.WarmUp)

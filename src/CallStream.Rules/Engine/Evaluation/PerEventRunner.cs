@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CallStream.Rules.Engine;
 
 /// <summary>A rule without a window: every event that passes <c>where</c> is a candidate (spec point 3).</summary>
@@ -8,6 +10,7 @@ internal sealed class PerEventRunner : RuleRunner
     {
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Offer(Interaction e, long ticks, ICollection<Alert>? output)
     {
         if (Take(e))

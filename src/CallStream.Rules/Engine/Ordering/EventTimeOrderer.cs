@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CallStream.Rules.Engine;
 
 namespace CallStream.Rules;
@@ -111,6 +112,7 @@ public sealed class EventTimeOrderer
     /// <param name="item">The event and its partition. Offering marks the partition as having data (no longer caught up).</param>
     /// <exception cref="ArgumentException">The item has no interaction.</exception>
     /// <exception cref="InvalidOperationException">The orderer is completed, or this is called from the release callback.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Offer(in PartitionedInteraction item)
     {
         if (item.Interaction is null)
@@ -255,6 +257,7 @@ public sealed class EventTimeOrderer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReleaseReady()
     {
         if (_watermarkStale)
@@ -268,6 +271,7 @@ public sealed class EventTimeOrderer
     }
 
     /// <summary>Releases the oldest held event when it is at or before <paramref name="upTo"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryTakeNext(long upTo)
     {
         bool hasRun = _run.TryPeek(out var fromRun);
@@ -295,6 +299,7 @@ public sealed class EventTimeOrderer
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Release(in PartitionedInteraction item)
     {
         ReleasedCount++;

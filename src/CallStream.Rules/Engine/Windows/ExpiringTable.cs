@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace CallStream.Rules.Engine;
@@ -61,6 +62,7 @@ internal sealed class ExpiringTable<TNode>
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TNode node) => _nodes.TryGetValue(key, out node);
 
     /// <summary>Gets the entry of a key, creating (or reusing) one when missing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TNode GetOrAdd(string key, Func<string, TNode> create)
     {
         ref TNode? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_nodes, key, out bool exists);
@@ -95,6 +97,7 @@ internal sealed class ExpiringTable<TNode>
 
     /// <summary>Drops the entries whose <see cref="ExpiringNode.ExpiresAt"/> is at or before <paramref name="now"/>, as the queue reaches them.</summary>
     /// <returns>The number of entries dropped.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int RemoveExpired(long now)
     {
         int removed = 0;

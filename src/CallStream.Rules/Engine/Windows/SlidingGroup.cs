@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace CallStream.Rules.Engine;
@@ -80,6 +81,7 @@ internal sealed class SlidingGroup : ExpiringNode
     }
 
     /// <summary>Removes the entries at or before <paramref name="threshold"/> (the window is <c>(e.t - W, e.t]</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EvictUpTo(long threshold)
     {
         if (_count == 0 || _times[_head] > threshold)
@@ -100,6 +102,7 @@ internal sealed class SlidingGroup : ExpiringNode
     }
 
     /// <summary>Appends an entry no older than any held.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(long time, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)
     {
         if (_count == _times.Length)
@@ -149,6 +152,7 @@ internal sealed class SlidingGroup : ExpiringNode
     }
 
     /// <summary>Reads every aggregate over the entries held.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Read(double[] values)
     {
         for (int n = 0; n < _numberWidth; n++)

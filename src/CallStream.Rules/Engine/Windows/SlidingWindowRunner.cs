@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CallStream.Rules.Engine;
 
 /// <summary>
@@ -17,6 +19,7 @@ internal sealed class SlidingWindowRunner : WindowRunner<SlidingGroup>
     {
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Offer(Interaction e, long ticks, ICollection<Alert>? output)
     {
         if (!TryTake(e, out string key, out var group, out ulong bits))

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CallStream.Rules.Engine;
 
 /// <summary>
@@ -89,6 +91,7 @@ internal sealed class TumblingGroup : ExpiringNode
     }
 
     /// <summary>Adds an event to a half's window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(int half, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)
     {
         var acc = _acc.AsSpan(half * _plan.Width, _plan.Width);
@@ -105,6 +108,7 @@ internal sealed class TumblingGroup : ExpiringNode
     }
 
     /// <summary>Reads every aggregate of a half's window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Read(int half, double[] values) => _plan.Read(_acc.AsSpan(half * _plan.Width, _plan.Width), values);
 
     private void Reset(int half)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CallStream.Rules.Engine;
 
 /// <summary>
@@ -46,6 +48,7 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
     /// <summary>Gets the offered event's distinct keys.</summary>
     protected DistinctKey[] Keys { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Expire(long frontier)
     {
         _groups.RemoveExpired(frontier);
@@ -57,6 +60,7 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
     /// <see cref="Numbers"/> and <see cref="Keys"/>.
     /// </summary>
     /// <returns><see langword="false"/> when <c>where</c> rejects the event.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected bool TryTake(Interaction e, out string key, out TGroup group, out ulong bits)
     {
         if (!Take(e))

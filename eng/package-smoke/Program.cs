@@ -1,0 +1,57 @@
+// Runs the hosted pipeline from the packages: in-process Kafka (the native librdkafka from the package), the
+// default rules, a sink of its own; prints one line the script checks.
+using System.Collections.Concurrent;
+using CallStream;
+using CallStream.Hosting;
+using CallStream.Kafka;
+using CallStream.Pipeline;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+const int Count = 500;
+using var cluster = InProcessKafkaCluster.Start(1);
+cluster.CreateTopic("consumerdata", 2);
+var start = new DateTimeOffset(2025, 1, 6, 9, 0, 0, TimeSpan.Zero);
+var interactions = Enumerable.Range(0, Count).Select(n => new Interaction(
+    $"i-{n}", $"c-{n % 40}", $"agent-{n % 9}", (Channel)(n % 4), start.AddSeconds(30 * n),
+    durationSeconds: n % 50 == 0 ? 4000 : 120, n % 7 == 0 ? Outcome.Failed : Outcome.Resolved, satisfaction: 3)).ToList();
+using (var producer = new KafkaInteractionSink(new KafkaSinkOptions { BootstrapServers = cluster.BootstrapServers }))
+{
+    await producer.WriteBatchAsync(interactions, CancellationToken.None);
+}
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["CallStream:Kafka:BootstrapServers"] = cluster.BootstrapServers,
+    ["CallStream:Rules:UseDefaults"] = "true",
+});
+var alerts = new ConcurrentDictionary<string, Alert>();
+builder.Services.AddCallStream(builder.Configuration.GetSection("CallStream"), cs => cs
+    .UseKafkaSource()
+    .AddAlertSink("memory", _ => new MemorySink(alerts), new BatchingOptions { FlushInterval = TimeSpan.FromMilliseconds(50) }));
+using var host = builder.Build();
+var service = host.Services.GetRequiredService<CallStreamHostedService>();
+await host.StartAsync();
+using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+while (service.GetStatistics() is not { Consumed: Count } statistics || !statistics.Partitions.All(p => p.CaughtUp))
+    await Task.Delay(50, deadline.Token);
+service.CompleteInput();
+await host.WaitForShutdownAsync(deadline.Token);
+int expected = interactions.Count(i => i.DurationSeconds > 3000) + interactions.Count(i => i.Outcome == Outcome.Failed);
+int perEvent = alerts.Values.Count(a => a.Rule is "LongCall" or "FailedCall");
+Console.WriteLine($"package smoke: {service.GetStatistics()!.Consumed} read, {alerts.Count} alerts, {perEvent} per-event alerts (expected {expected})");
+return service.Failure is null && perEvent == expected ? 0 : 1;
+
+sealed class MemorySink(ConcurrentDictionary<string, Alert> alerts) : IBatchedSink<Alert>
+{
+    public ValueTask WriteBatchAsync(IReadOnlyList<Alert> batch, CancellationToken cancellationToken)
+    {
+        foreach (var alert in batch)
+            alerts[alert.AlertId] = alert;
+        return ValueTask.CompletedTask;
+    }
+}

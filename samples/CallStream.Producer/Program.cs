@@ -1,0 +1,92 @@
+// CSV → Kafka + MongoDB: the producer of the original system, as a Generic Host app.
+using CallStream;
+using CallStream.Kafka;
+using CallStream.Mongo;
+using CallStream.Pipeline;
+using CallStream.Samples;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+var builder = SampleHost.CreateBuilder(args);
+builder.Services.AddHostedService<ProducerWorker>();
+using var host = builder.Build();
+await host.RunAsync();
+return ProducerWorker.Failed ? 1 : 0;
+
+/// <summary>Reads the CSV and writes every interaction to the Kafka topic and, when one is configured, to MongoDB.</summary>
+internal sealed class ProducerWorker(IConfiguration configuration, ILoggerFactory loggers, IHostApplicationLifetime lifetime) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger<ProducerWorker>();
+
+    public static bool Failed { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        InProcessKafkaCluster? cluster = null;
+        try
+        {
+            // Event-time message timestamps let a consumer warm its windows up from the right offsets after a restart.
+            var kafka = new KafkaSinkOptions { Topic = configuration["CallStream:Kafka:Topic"] ?? KafkaSinkOptions.DefaultInteractionsTopic, MessageTimestamp = KafkaMessageTimestamp.EventTime };
+            configuration.GetSection("CallStream:Kafka:Producer").Bind(kafka);
+            if (SampleHost.InProcess(configuration))
+            {
+                cluster = InProcessKafkaCluster.Start(1);
+                cluster.CreateTopic(kafka.Topic, 3);
+                kafka.BootstrapServers = cluster.BootstrapServers;
+                _logger.LogInformation("Running on an in-process Kafka cluster (no server): the topic lives as long as this process.");
+            }
+            else
+            {
+                kafka.BootstrapServers ??= configuration["CallStream:Kafka:BootstrapServers"];
+            }
+
+            var interactions = SampleHost.ReadInteractions(configuration, _logger, stoppingToken);
+            MongoStore? store = null;
+            if (SampleHost.MongoConfigured(configuration))
+            {
+                var mongo = new MongoSinkOptions();
+                configuration.GetSection("CallStream:Mongo").Bind(mongo);
+                store = new MongoStore(mongo, loggers);
+            }
+            else
+            {
+                _logger.LogWarning("No MongoDB configured (CallStream:Mongo:ConnectionString or CALLSTREAM_MONGO): interactions go to Kafka only.");
+            }
+
+            using (store)
+            {
+                long written = store is null
+                    ? await SampleHost.ProduceAsync(interactions, kafka, loggers, stoppingToken)
+                    : await ProduceBothAsync(interactions, kafka, store, stoppingToken);
+                _logger.LogInformation("Produced {Count} interaction(s) to topic '{Topic}'{Mongo}.", written, kafka.Topic, store is null ? "" : " and MongoDB");
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Failed = true;
+            _logger.LogError(ex, "The producer failed.");
+        }
+        finally
+        {
+            cluster?.Dispose();
+            lifetime.StopApplication();
+        }
+    }
+
+    /// <summary>Writes each interaction to both sinks; the Kafka topic and the collection are both idempotent by interaction id.</summary>
+    private async Task<long> ProduceBothAsync(IAsyncEnumerable<Interaction> interactions, KafkaSinkOptions kafka, MongoStore store, CancellationToken cancellationToken)
+    {
+        using var producer = new KafkaInteractionSink(kafka, loggers);
+        await using var toKafka = new BatchingSink<Interaction>(producer, "kafka:" + producer.Topic, logger: _logger);
+        await using var toMongo = new BatchingSink<Interaction>(new MongoInteractionSink(store), "mongo:interactions", logger: _logger);
+        await foreach (var interaction in interactions.WithCancellation(cancellationToken))
+        {
+            await toKafka.EnqueueAsync(interaction, cancellationToken: cancellationToken);
+            await toMongo.EnqueueAsync(interaction, cancellationToken: cancellationToken);
+        }
+        await Task.WhenAll(toKafka.FlushAsync(cancellationToken), toMongo.FlushAsync(cancellationToken));
+        return toKafka.Written;
+    }
+}

@@ -1,0 +1,82 @@
+using CallStream.Kafka;
+using CallStream.Pipeline;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CallStream.Samples;
+
+/// <summary>What the samples share: their command-line switches, and reading the interactions of a demo.</summary>
+internal static class SampleHost
+{
+    /// <summary>The configuration key of the in-process switch (<c>--in-process</c>).</summary>
+    public const string InProcessKey = "CallStream:Kafka:InProcess";
+
+    /// <summary>Creates the host builder: appsettings.json, environment variables, and the command line, where
+    /// <c>--in-process</c> stands for <c>--CallStream:Kafka:InProcess=true</c> and <c>--input FILE</c> for
+    /// <c>--Sample:Input=FILE</c>.</summary>
+    public static HostApplicationBuilder CreateBuilder(string[] args)
+    {
+        var rest = new List<string>();
+        var switches = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--in-process")
+                switches[InProcessKey] = "true";
+            else if (args[i] == "--input" && i + 1 < args.Length)
+                switches["Sample:Input"] = args[++i];
+            else
+                rest.Add(args[i]);
+        }
+
+        var builder = Host.CreateApplicationBuilder([.. rest]);
+        builder.Configuration.AddInMemoryCollection(switches);
+        return builder;
+    }
+
+    /// <summary>Tells whether the host runs on the in-process Kafka cluster.</summary>
+    public static bool InProcess(IConfiguration configuration) => configuration.GetValue<bool>(InProcessKey);
+
+    /// <summary>Tells whether a MongoDB deployment is configured (<c>CallStream:Mongo:ConnectionString</c> or <c>CALLSTREAM_MONGO</c>).</summary>
+    public static bool MongoConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["CallStream:Mongo:ConnectionString"])
+        || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("CALLSTREAM_MONGO"));
+
+    /// <summary>Reads the demo's interactions: the CSV file <c>Sample:Input</c>, or <c>Sample:Rows</c> generated ones.</summary>
+    public static IAsyncEnumerable<Interaction> ReadInteractions(IConfiguration configuration, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (configuration["Sample:Input"] is { Length: > 0 } input)
+        {
+            logger.LogInformation("Reading interactions from {Input}.", input);
+            return ReadCsvAsync(input, cancellationToken);
+        }
+
+        int rows = configuration.GetValue("Sample:Rows", 5000);
+        logger.LogInformation("Generating {Rows} synthetic interactions (set Sample:Input or --input FILE to read a CSV).", rows);
+        return new Generation.InteractionGenerator().Generate(rows).ToAsyncEnumerable();
+    }
+
+    /// <summary>Writes interactions to the source topic through a batching Kafka sink; returns how many were written.</summary>
+    public static async Task<long> ProduceAsync(IAsyncEnumerable<Interaction> interactions, KafkaSinkOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        using var kafka = new KafkaInteractionSink(options, loggers);
+        var sink = new BatchingSink<Interaction>(kafka, "kafka:" + kafka.Topic, logger: loggers.CreateLogger("CallStream.Samples"));
+        await using (sink.ConfigureAwait(false))
+        {
+            await foreach (var interaction in interactions.WithCancellation(cancellationToken).ConfigureAwait(false))
+                await sink.EnqueueAsync(interaction, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await sink.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return sink.Written;
+        }
+    }
+
+    private static async IAsyncEnumerable<Interaction> ReadCsvAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var reader = new Csv.CsvInteractionReader(path);
+        await using (reader.ConfigureAwait(false))
+        {
+            await foreach (var interaction in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                yield return interaction;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using CallStream.Hosting;
+using CallStream.Kafka;
+using CallStream.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using System.Diagnostics.Metrics;
+
+namespace CallStream;
+
+/// <summary>Kafka for <c>services.AddCallStream(cs => ...)</c>: the source, the alert sink, and their health check.</summary>
+public static class KafkaCallStreamBuilderExtensions
+{
+    /// <summary>The name of the alert sink added by <see cref="AddKafkaAlertSink"/>, and of its <see cref="KafkaSinkOptions"/>.</summary>
+    public const string AlertSinkName = "kafka:alerts";
+
+    /// <summary>The name of the Kafka health check.</summary>
+    public const string HealthCheckName = "callstream-kafka";
+
+    /// <summary>The name of the consumer-lag health check (degraded above <c>CallStream:Health:MaxConsumerLag</c>).</summary>
+    public const string LagHealthCheckName = "callstream-kafka-lag";
+
+    /// <summary>
+    /// Reads interactions from a Kafka topic with a consumer group (<see cref="KafkaInteractionSource"/>). The options
+    /// are bound from <c>CallStream:Kafka</c> when <c>AddCallStream</c> was given configuration, then
+    /// <paramref name="configure"/> runs; they are validated when the host starts, and
+    /// <c>CallStream:Kafka:BootstrapServers</c> is required unless <c>CallStream:Kafka:InProcess</c> is true (an
+    /// in-process cluster, no server) or the environment variable <c>CALLSTREAM_KAFKA</c> names the brokers. Adds the
+    /// health check <c>callstream-kafka</c> (brokers reachable, topic present).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the source in code, or <see langword="null"/>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    public static ICallStreamBuilder UseKafkaSource(this ICallStreamBuilder builder, Action<KafkaSourceOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var section = builder.GetConfigurationSection("Kafka");
+        string path = section?.Path ?? nameof(KafkaSourceOptions);
+        AddKafkaCore(builder);
+
+        var options = builder.Services.AddOptions<KafkaSourceOptions>();
+        if (!builder.Services.Any(d => d.ServiceType == typeof(KafkaSourceTracker)))
+        {
+            if (section is not null)
+                options.Bind(section);
+            options.PostConfigure<IOptions<KafkaHostingOptions>, IServiceProvider>((o, hosting, services) =>
+            {
+                if (!hosting.Value.InProcess || !hosting.Value.IsValid)
+                    return;
+                var cluster = services.GetRequiredService<InProcessKafka>();
+                o.BootstrapServers = cluster.BootstrapServers;
+                cluster.EnsureTopic(o.Topic, hosting.Value.InProcessPartitions);
+                cluster.EnsureTopic(o.ResolvedDeadLetterTopic, 1);
+            });
+            builder.Services.AddSingleton<IValidateOptions<KafkaSourceOptions>>(sp => new ConfigurationOptionsValidator<KafkaSourceOptions>(
+                Options.DefaultName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value, checkHosting: true)));
+            options.ValidateOnStart();
+            builder.Services.AddSingleton<KafkaSourceTracker>();
+            builder.Services.AddHealthChecks()
+                .AddCheck<KafkaHealthCheck>(HealthCheckName, tags: [CallStreamHealthCheck.Tag])
+                .AddCheck<KafkaConsumerLagHealthCheck>(LagHealthCheckName, tags: [CallStreamHealthCheck.Tag]);
+        }
+        if (configure is not null)
+            options.Configure(configure);
+
+        builder.UseSource(sp => sp.GetRequiredService<KafkaSourceTracker>().Track(new KafkaInteractionSource(
+            sp.GetRequiredService<IOptions<KafkaSourceOptions>>().Value,
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<IMeterFactory>(),
+            sp.GetService<TimeProvider>())));
+        return builder;
+    }
+
+    /// <summary>
+    /// Writes alerts to a Kafka topic (<see cref="KafkaAlertSink"/>, default topic <c>callstream-alerts</c>) under the
+    /// sink name <c>kafka:alerts</c>. Options are bound from <c>CallStream:Kafka:Alerts</c>; the brokers default to
+    /// <c>CallStream:Kafka:BootstrapServers</c> (or the in-process cluster). Adding it twice is harmless.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the sink in code, or <see langword="null"/>.</param>
+    /// <param name="batching">The batching options, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    public static ICallStreamBuilder AddKafkaAlertSink(this ICallStreamBuilder builder, Action<KafkaSinkOptions>? configure = null, BatchingOptions? batching = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var kafka = builder.GetConfigurationSection("Kafka");
+        var section = kafka?.GetSection("Alerts");
+        string path = section?.Path ?? nameof(KafkaSinkOptions);
+        AddKafkaCore(builder);
+
+        var options = builder.Services.AddOptions<KafkaSinkOptions>(AlertSinkName);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(AlertSinkMarker)))
+        {
+            builder.Services.AddSingleton(new AlertSinkMarker());
+            if (section is not null)
+                options.Bind(section);
+            options.PostConfigure<IOptions<KafkaHostingOptions>, IServiceProvider>((o, hosting, services) =>
+            {
+                if (hosting.Value.InProcess && hosting.Value.IsValid)
+                {
+                    var cluster = services.GetRequiredService<InProcessKafka>();
+                    o.BootstrapServers = cluster.BootstrapServers;
+                    cluster.EnsureTopic(o.Topic ?? KafkaSinkOptions.DefaultAlertsTopic, hosting.Value.InProcessPartitions);
+                }
+                else if (o.BootstrapServers is null && kafka?["BootstrapServers"] is { Length: > 0 } shared)
+                {
+                    o.BootstrapServers = shared;
+                }
+            });
+            builder.Services.AddSingleton<IValidateOptions<KafkaSinkOptions>>(sp => new ConfigurationOptionsValidator<KafkaSinkOptions>(
+                AlertSinkName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value, checkHosting: false)));
+            options.ValidateOnStart();
+        }
+        if (configure is not null)
+            options.Configure(configure);
+
+        return builder.AddAlertSink(AlertSinkName, sp => new KafkaAlertSink(
+            sp.GetRequiredService<IOptionsMonitor<KafkaSinkOptions>>().Get(AlertSinkName),
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<IMeterFactory>(),
+            sp.GetService<TimeProvider>()), batching);
+    }
+
+    /// <summary>Marks the services as holding the Kafka alert sink's registrations.</summary>
+    private sealed class AlertSinkMarker;
+
+    private static void AddKafkaCore(ICallStreamBuilder builder)
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(InProcessKafka)))
+            return;
+        var hosting = builder.Services.AddOptions<KafkaHostingOptions>();
+        var section = builder.GetConfigurationSection("Kafka");
+        if (section is not null)
+            hosting.Bind(section);
+        builder.Services.TryAddSingleton<InProcessKafka>();
+    }
+
+    private static void Validate(KafkaClientOptions options, string path, KafkaHostingOptions hosting, bool checkHosting)
+    {
+        // The host settings are checked with the source's options, which depend on them (a validator of their own
+        // would fail the source's validation too, and report the same fault twice).
+        if (checkHosting)
+            hosting.Validate();
+        if (!hosting.InProcess && options.BootstrapServers is null
+            && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(KafkaClientOptions.BootstrapServersVariable)))
+        {
+            throw new ArgumentException(
+                $"{path}:BootstrapServers is required (for example localhost:9092); or set the environment variable {KafkaClientOptions.BootstrapServersVariable}, or CallStream:Kafka:InProcess=true to run on an in-process cluster with no server.",
+                nameof(KafkaClientOptions.BootstrapServers));
+        }
+        options.Validate();
+    }
+}

@@ -1,0 +1,109 @@
+using CallStream.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using System.Diagnostics.Metrics;
+
+namespace CallStream;
+
+/// <summary>Adds CallStream to a Generic Host: <c>services.AddCallStream(cs => ...)</c>.</summary>
+public static class CallStreamServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the CallStream pipeline as a hosted service: it reads the configured source, runs the rules in event
+    /// time and writes to the configured sinks, and stops gracefully with the host (drains the sinks, commits).
+    /// Calling it again adds to the same pipeline.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Configures the source, rules and sinks.</param>
+    /// <returns>The services, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static IServiceCollection AddCallStream(this IServiceCollection services, Action<ICallStreamBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(AddCore(services, configuration: null));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the CallStream pipeline as a hosted service with its settings bound from a configuration section
+    /// (usually <c>configuration.GetSection("CallStream")</c>) and validated when the host starts; adapters bind their
+    /// settings from subsections (<c>Kafka</c>, <c>Mongo</c>). Calling it again adds to the same pipeline.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The <c>CallStream</c> section (see <see cref="CallStreamOptions"/>).</param>
+    /// <param name="configure">Configures the source, rules and sinks in code, or <see langword="null"/>.</param>
+    /// <returns>The services, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is null.</exception>
+    public static IServiceCollection AddCallStream(this IServiceCollection services, IConfiguration configuration, Action<ICallStreamBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = AddCore(services, configuration);
+        configure?.Invoke(builder);
+        return services;
+    }
+
+    private static CallStreamBuilder AddCore(IServiceCollection services, IConfiguration? configuration)
+    {
+        var builder = new CallStreamBuilder(services, configuration);
+        var options = services.AddOptions<CallStreamOptions>();
+        var pipeline = services.AddOptions<InteractionPipelineOptions>();
+        string path = CallStreamOptions.SectionName;
+        if (configuration is not null)
+        {
+            options.Bind(configuration);
+            pipeline.Bind(configuration.GetSection("Pipeline"));
+            path = configuration is IConfigurationSection section ? section.Path : CallStreamOptions.SectionName;
+        }
+
+        // A marker keeps the second call from registering the hosted service and the checks twice.
+        if (services.Any(d => d.ServiceType == typeof(CallStreamMarker)))
+            return builder;
+        services.AddSingleton(new CallStreamMarker());
+        services.AddSingleton<IValidateOptions<CallStreamOptions>>(new ConfigurationOptionsValidator<CallStreamOptions>(null, path, o => o.Validate()));
+        options.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<InteractionPipelineOptions>>(new ConfigurationOptionsValidator<InteractionPipelineOptions>(null, path + ":Pipeline", o => o.Validate()));
+        pipeline.ValidateOnStart();
+        services.TryAddSingleton<RuleFileSourceFactory>();
+        services.TryAddSingleton(sp => new RuleSetMonitor(RuleSources(sp), (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<RuleSetMonitor>()));
+        services.TryAddSingleton(sp => new HostMetrics(sp.GetService<IMeterFactory>()));
+        services.AddOptions<InteractionPipelineOptions>().PostConfigure<HostMetrics>((o, metrics) =>
+        {
+            var user = o.OnAlert;
+            o.OnAlert = alert =>
+            {
+                metrics.Alert(alert);
+                user?.Invoke(alert);
+            };
+        });
+        services.TryAddSingleton(sp => new CallStreamHostedService(
+            sp, sp.GetRequiredService<IOptions<InteractionPipelineOptions>>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+        services.AddHostedService(sp => sp.GetRequiredService<CallStreamHostedService>());
+        services.AddHealthChecks().AddCheck<CallStreamHealthCheck>(CallStreamHealthCheck.Name, tags: [CallStreamHealthCheck.Tag]);
+        return builder;
+    }
+
+    private static List<IRuleSource> RuleSources(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<CallStreamOptions>>().Value.Rules;
+        var sources = new List<IRuleSource>(services.GetServices<IRuleSource>());
+        if (options.UseDefaults && !sources.Any(s => s is FixedRuleSource { Name: FixedRuleSource.DefaultsName }))
+            sources.Add(FixedRuleSource.Defaults());
+
+        var files = services.GetServices<RuleFileRegistration>().ToList();
+        if (options.File is { } file)
+            files.Add(new RuleFileRegistration(Path.GetFullPath(file), options.ReloadOnChange));
+        var factory = services.GetRequiredService<RuleFileSourceFactory>();
+        foreach (var registration in files.DistinctBy(f => f.FullPath, StringComparer.Ordinal))
+            sources.Add(factory.Create(registration));
+        return sources;
+    }
+
+    /// <summary>Marks the services as holding CallStream's core registrations.</summary>
+    private sealed class CallStreamMarker;
+}

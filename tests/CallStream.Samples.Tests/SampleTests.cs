@@ -1,0 +1,79 @@
+using System.Text.Json;
+using CallStream.Csv;
+using CallStream.Generation;
+
+namespace CallStream.Samples.Tests;
+
+/// <summary>Each sample's in-process mode end to end, as its README runs it: no Kafka or MongoDB server.</summary>
+public sealed class SampleTests : IDisposable
+{
+    private const int Rows = 2000;
+    private readonly string _directory = Directory.CreateTempSubdirectory("callstream-samples-").FullName;
+    private readonly string _csv;
+    private readonly List<Interaction> _interactions;
+
+    public SampleTests()
+    {
+        _csv = Path.Combine(_directory, "interactions.csv");
+        var generator = new InteractionGenerator();
+        _interactions = [.. generator.Generate(Rows)];
+        using var writer = CsvInteractionWriter.Create(_csv, generator.AttributeColumns);
+        foreach (var interaction in _interactions)
+            writer.Write(interaction);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Producer_InProcess_ProducesEveryRowOfTheCsv()
+    {
+        var (exitCode, output) = await SampleProcess.RunAsync("CallStream.Producer", "--in-process", "--input", _csv);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"Produced {Rows} interaction(s) to topic 'consumerdata'.", output, StringComparison.Ordinal);
+        Assert.Contains("No MongoDB configured", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Consumer_InProcess_WritesTheAlertsOfEveryInteractionToTheNdjsonFile()
+    {
+        string rules = Path.Combine(_directory, "alerts.rules");
+        await File.WriteAllTextAsync(rules, """
+            rule LongCall
+              where duration_seconds > 3000
+              severity warning
+              message "{interaction_id} lasted {duration_seconds} s"
+
+            rule FailedCall
+              where outcome = 'failed'
+              severity info
+              message "{interaction_id} failed"
+            """, TestContext.Current.CancellationToken);
+        string alerts = Path.Combine(_directory, "alerts.ndjson");
+
+        var (exitCode, output) = await SampleProcess.RunAsync("CallStream.Consumer", "--in-process", "--input", _csv,
+            "--CallStream:Rules:UseDefaults=false", "--CallStream:Rules:File=" + rules, "--Sample:AlertsFile=" + alerts);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("No MongoDB configured", output, StringComparison.Ordinal);
+        var written = File.ReadAllLines(alerts).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var expected = _interactions.Where(i => i.DurationSeconds > 3000).Select(i => ("LongCall", i.InteractionId))
+            .Concat(_interactions.Where(i => i.Outcome == Outcome.Failed).Select(i => ("FailedCall", i.InteractionId)))
+            .Order().ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, written.Select(a => (a.GetProperty("rule").GetString()!, a.GetProperty("interactionId").GetString()!)).Order().ToList());
+        Assert.Contains($"Consumer finished: {Rows} interaction(s) read", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CustomRule_InProcess_RunsTheCSharpRulesIntoTheCustomSink()
+    {
+        var (exitCode, output) = await SampleProcess.RunAsync("CallStream.CustomRule", "--input", _csv);
+
+        Assert.True(exitCode == 0, output);
+        var alertLines = output.Split('\n').Where(l => l.StartsWith("ALERT ", StringComparison.Ordinal)).ToList();
+        int expected = _interactions.Count(i => i.Channel == Channel.Video && i.Outcome == Outcome.Failed && i.DurationSeconds > 600);
+        Assert.Equal(expected, alertLines.Count(l => l.Contains("LongFailedVideoCall", StringComparison.Ordinal)));
+        Assert.Contains($"CustomRule finished: {Rows} interaction(s) read, {alertLines.Count} alert(s)", output, StringComparison.Ordinal);
+    }
+}
