@@ -1,5 +1,61 @@
+using System.Diagnostics;
 using BenchmarkDotNet.Running;
+using CallStream.Benchmarks;
 
 // Run all: dotnet run -c Release --project benchmarks/CallStream.Benchmarks -- --filter '*'
 // One class: ... -- --filter '*JsonBenchmarks*'
+// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka] [rounds]
+if (args.Length > 0 && args[0] == "quick")
+{
+    QuickRun(args.Length > 1 ? args[1] : "all", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+
+static void QuickRun(string which, int rounds)
+{
+    if (which is "all" or "pipeline")
+    {
+        var bench = new PipelineBenchmarks();
+        bench.Setup();
+        Measure("pipeline", rounds, PipelineBenchmarks.EventCount, [("engine", () => bench.Engine()), ("pipeline", () => bench.Pipeline().GetAwaiter().GetResult())]);
+    }
+    if (which is "all" or "kafka")
+    {
+        var bench = new KafkaConsumeBenchmarks();
+        bench.Setup();
+        try
+        {
+            Measure("kafka", rounds, KafkaConsumeBenchmarks.MessageCount, [("bare+json", () => bench.BareConsumerWithJson()), ("source", () => bench.Source().GetAwaiter().GetResult()), ("src+engine", () => bench.SourceAndEngine().GetAwaiter().GetResult()), ("pipeline", () => bench.Pipeline().GetAwaiter().GetResult()), ("pipe+ids", () => bench.PipelineWithInteractionSink().GetAwaiter().GetResult())]);
+        }
+        finally
+        {
+            bench.Cleanup();
+        }
+    }
+}
+
+static void Measure(string title, int rounds, int operations, (string Name, Func<long> Run)[] cases)
+{
+    if (Environment.GetEnvironmentVariable("QUICK_ONLY") is { Length: > 0 } only)
+        cases = [.. cases.Where(c => c.Name == only)];
+    var best = new double[cases.Length];
+    for (int round = 0; round <= rounds; round++)
+    {
+        for (int i = 0; i < cases.Length; i++)
+        {
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
+            long start = Stopwatch.GetTimestamp();
+            long result = cases[i].Run();
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            if (round > 0)
+                best[i] = Math.Max(best[i], operations / seconds);
+            Console.WriteLine($"{title} round {round}{(round == 0 ? " (warm-up)" : "")}: {cases[i].Name,-10} {operations / seconds,12:N0} ops/s  ({seconds:F2} s, CPU {cpu / operations * 1e6:F2} µs/op, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / operations} B/op, GC0 {GC.CollectionCount(0) - gen0} GC2 {GC.CollectionCount(2) - gen2}, result {result})");
+        }
+    }
+    for (int i = 0; i < cases.Length; i++)
+        Console.WriteLine($"{title} best: {cases[i].Name,-10} {best[i],12:N0} ops/s  ratio to first {best[0] / best[i]:F2}x");
+}

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -24,6 +25,7 @@ namespace CallStream.Kafka;
 public sealed class KafkaInteractionSource : IInteractionSource
 {
     private const int ConsumedReportEvery = 1024;
+    private const int MaxBatchSize = 256;
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan WriteWaitSlice = TimeSpan.FromMilliseconds(50);
     private static readonly long StoreIntervalTicks = Stopwatch.Frequency / 200; // 5 ms
@@ -34,6 +36,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
     private readonly TimeProvider _time;
     private readonly string _topic;
     private readonly Channel<Item> _events;
+    private readonly int _batchSize;
     private readonly OffsetStore _offsets = new();
     private readonly DeadLetterPublisher _deadLetters;
     private readonly TimestampOffsetLookup _lookup;
@@ -57,6 +60,8 @@ public sealed class KafkaInteractionSource : IInteractionSource
     private long _epoch;
     private long _lastStoreTicks;
     private int _consumedUnreported;
+    private InteractionSourceEvent[]? _batch;
+    private int _batchCount;
     private volatile string? _statistics;
     private volatile Error? _fatal;
 
@@ -75,7 +80,10 @@ public sealed class KafkaInteractionSource : IInteractionSource
         _time = timeProvider ?? TimeProvider.System;
         _metrics = new KafkaMetrics(meterFactory);
         _metrics.ObserveLag(ObserveLag);
-        _events = System.Threading.Channels.Channel.CreateBounded<Item>(new BoundedChannelOptions(_options.EventQueueCapacity)
+        // Records travel to the reader in batches (one queue item, one wake-up per batch); the queue holds about
+        // EventQueueCapacity events in all.
+        _batchSize = Math.Clamp(_options.EventQueueCapacity / 4, 1, MaxBatchSize);
+        _events = System.Threading.Channels.Channel.CreateBounded<Item>(new BoundedChannelOptions(Math.Max(1, _options.EventQueueCapacity / _batchSize))
         {
             SingleReader = true,
             SingleWriter = true,
@@ -196,9 +204,19 @@ public sealed class KafkaInteractionSource : IInteractionSource
             {
                 while (reader.TryRead(out var item))
                 {
-                    if (IsStale(item))
-                        continue;
-                    yield return item.Event;
+                    if (item.Batch is { } batch)
+                    {
+                        for (int i = 0; i < item.Count; i++)
+                        {
+                            if (!IsStale(batch[i], item.Epoch))
+                                yield return batch[i];
+                        }
+                        ArrayPool<InteractionSourceEvent>.Shared.Return(batch, clearArray: true);
+                    }
+                    else if (!IsStale(item.Event, item.Epoch))
+                    {
+                        yield return item.Event;
+                    }
                 }
             }
         }
@@ -211,11 +229,11 @@ public sealed class KafkaInteractionSource : IInteractionSource
         }
     }
 
-    private bool IsStale(in Item item) =>
-        item.Event.Kind is InteractionSourceEventKind.Record or InteractionSourceEventKind.DeadLettered
+    private bool IsStale(in InteractionSourceEvent sourceEvent, long epoch) =>
+        sourceEvent.Kind is InteractionSourceEventKind.Record or InteractionSourceEventKind.DeadLettered
         && !_revokedAtEpoch.IsEmpty
-        && _revokedAtEpoch.TryGetValue(item.Event.Partition, out long revokedAt)
-        && item.Epoch < revokedAt;
+        && _revokedAtEpoch.TryGetValue(sourceEvent.Partition, out long revokedAt)
+        && epoch < revokedAt;
 
     private void RequestStop() => TryCancel(_stop);
 
@@ -285,7 +303,8 @@ public sealed class KafkaInteractionSource : IInteractionSource
             ConsumeResult<Ignore, Interaction>? result;
             try
             {
-                result = consumer.Consume(PollTimeout);
+                // While a batch is being filled, take only what the client has fetched; hand the batch over before waiting.
+                result = consumer.Consume(_batchCount > 0 ? TimeSpan.Zero : PollTimeout);
             }
             catch (ConsumeException ex) when (ex.Error.Code == ErrorCode.Local_ValueDeserialization && ex.InnerException is PoisonRecordException poison)
             {
@@ -299,7 +318,10 @@ public sealed class KafkaInteractionSource : IInteractionSource
             }
 
             if (result is null)
+            {
+                FlushBatch();
                 continue;
+            }
             if (result.IsPartitionEOF)
                 OnEndOfPartition(result.Partition.Value, result.Offset.Value);
             else
@@ -320,7 +342,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
         state.Position = offset + 1;
         state.RecheckEnd = false;
-        Emit(InteractionSourceEvent.Record(partition, offset, DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs), result.Message.Value));
+        AddToBatch(InteractionSourceEvent.Record(partition, offset, DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs), result.Message.Value));
         Interlocked.Increment(ref _consumed);
         if (++_consumedUnreported >= ConsumedReportEvery)
             ReportConsumed();
@@ -433,6 +455,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, Interaction> consumer, List<TopicPartition> assigned)
     {
+        FlushBatch();
         var partitions = assigned.Select(tp => tp.Partition.Value).ToList();
         var committed = ReadCommitted(consumer, assigned);
         IReadOnlyDictionary<int, long>? starts = null;
@@ -480,6 +503,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     private void OnRevoked(IConsumer<Ignore, Interaction> consumer, List<TopicPartitionOffset> revoked)
     {
+        FlushBatch(); // read before the revocation: the reader drops those of the revoked partitions
         var partitions = revoked.Select(tpo => tpo.Partition.Value).ToList();
         long epoch = ++_epoch;
         foreach (int partition in partitions)
@@ -521,6 +545,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     private void OnLost(IConsumer<Ignore, Interaction> consumer, List<TopicPartitionOffset> lost)
     {
+        FlushBatch();
         var partitions = lost.Select(tpo => tpo.Partition.Value).ToList();
         long epoch = ++_epoch;
         foreach (int partition in partitions)
@@ -658,7 +683,37 @@ public sealed class KafkaInteractionSource : IInteractionSource
     /// instead, to be read again after the restart.</param>
     private void Emit(InteractionSourceEvent sourceEvent, bool closing = false)
     {
-        var item = new Item(sourceEvent, _epoch);
+        FlushBatch(); // events of a partition stay in order
+        Write(new Item(sourceEvent, null, 0, _epoch), closing);
+    }
+
+    /// <summary>Adds a record to the batch being filled; a full batch is queued for the reader.</summary>
+    private void AddToBatch(in InteractionSourceEvent sourceEvent)
+    {
+        if (_batchSize == 1)
+        {
+            Emit(sourceEvent);
+            return;
+        }
+        _batch ??= ArrayPool<InteractionSourceEvent>.Shared.Rent(_batchSize);
+        _batch[_batchCount++] = sourceEvent;
+        if (_batchCount >= _batchSize)
+            FlushBatch();
+    }
+
+    /// <summary>Queues the records batched so far (dropped, like single records, when a stop is requested while the queue is full).</summary>
+    private void FlushBatch()
+    {
+        if (_batchCount == 0)
+            return;
+        var item = new Item(default, _batch, _batchCount, _epoch);
+        _batch = null;
+        _batchCount = 0;
+        Write(item, closing: false);
+    }
+
+    private void Write(in Item item, bool closing)
+    {
         var writer = _events.Writer;
         if (writer.TryWrite(item))
             return;
@@ -707,8 +762,8 @@ public sealed class KafkaInteractionSource : IInteractionSource
             yield return new Measurement<long>(lag, new KeyValuePair<string, object?>("topic", _topic), new KeyValuePair<string, object?>("partition", partition));
     }
 
-    /// <summary>A queued event and the revocation epoch at which it was read.</summary>
-    private readonly record struct Item(InteractionSourceEvent Event, long Epoch);
+    /// <summary>A queued event, or a batch of records (a pooled array, returned by the reader), and the revocation epoch at which it was read.</summary>
+    private readonly record struct Item(InteractionSourceEvent Event, InteractionSourceEvent[]? Batch, int Count, long Epoch);
 
     /// <summary>What the consume thread knows about an assigned partition.</summary>
     private sealed class PartitionState

@@ -23,6 +23,7 @@ public sealed class BatchingSink<T> : IAsyncDisposable
     private readonly Lock _flushLock = new();
     private readonly List<(long Target, TaskCompletionSource Done)> _flushWaiters = [];
     private TaskCompletionSource _wake = NewSignal();
+    private int _wakeAt = int.MaxValue; // queued items at which a writer wakes the waiting loop (a full batch, or a full queue)
     private long _enqueued;
     private long _written;
     private volatile bool _completing;
@@ -77,7 +78,14 @@ public sealed class BatchingSink<T> : IAsyncDisposable
         ticket?.AddPending();
         Interlocked.Increment(ref _enqueued);
         var entry = new Entry(item, ticket);
-        return _channel.Writer.TryWrite(entry) ? ValueTask.CompletedTask : SlowEnqueueAsync(entry, cancellationToken);
+        if (!_channel.Writer.TryWrite(entry))
+            return SlowEnqueueAsync(entry, cancellationToken);
+        // The loop is woken when a batch is full, not per item (a wake-up per item costs more than the write).
+        Interlocked.MemoryBarrier(); // the write above before the read of _wakeAt (the loop sets it, then counts)
+        int wakeAt = Volatile.Read(ref _wakeAt);
+        if (wakeAt != int.MaxValue && _channel.Reader.Count >= wakeAt && Interlocked.CompareExchange(ref _wakeAt, int.MaxValue, wakeAt) == wakeAt)
+            Wake();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Writes every item queued so far and waits until they are durable.</summary>
@@ -121,6 +129,7 @@ public sealed class BatchingSink<T> : IAsyncDisposable
 
     private async ValueTask SlowEnqueueAsync(Entry entry, CancellationToken cancellationToken)
     {
+        Wake(); // the queue is full: the loop must take a batch now
         try
         {
             await _channel.Writer.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
@@ -163,12 +172,19 @@ public sealed class BatchingSink<T> : IAsyncDisposable
                 TimeSpan remaining = _options.FlushInterval - _time.GetElapsedTime(start);
                 if (remaining <= TimeSpan.Zero)
                     break;
+                // Wait for the interval, a flush, the end, or enough items for a full batch (writers check _wakeAt).
+                Interlocked.Exchange(ref _wakeAt, Math.Min(_options.BatchSize - batch.Count, _options.QueueCapacity));
+                if (reader.Count >= Volatile.Read(ref _wakeAt))
+                {
+                    Volatile.Write(ref _wakeAt, int.MaxValue);
+                    continue;
+                }
                 using var cancelWait = new CancellationTokenSource();
-                var more = reader.WaitToReadAsync(cancelWait.Token).AsTask();
                 var delay = Task.Delay(remaining, _time, cancelWait.Token);
-                await Task.WhenAny(more, delay, wake).ConfigureAwait(false);
+                await Task.WhenAny(delay, wake, reader.Completion).ConfigureAwait(false);
+                Volatile.Write(ref _wakeAt, int.MaxValue);
                 await cancelWait.CancelAsync().ConfigureAwait(false);
-                if (more.IsCompletedSuccessfully && !more.Result)
+                if (reader.Completion.IsCompleted)
                     break; // the channel is completed and empty
             }
             if (batch.Count == 0)
@@ -226,6 +242,12 @@ public sealed class BatchingSink<T> : IAsyncDisposable
         Alert alert => alert.AlertId,
         _ => item?.ToString() ?? "null",
     };
+
+    private void Wake()
+    {
+        lock (_flushLock)
+            WakeLocked();
+    }
 
     private void CompleteFlushWaiters()
     {

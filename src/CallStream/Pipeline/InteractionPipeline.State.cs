@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CallStream.Pipeline;
 using Microsoft.Extensions.Logging;
 
@@ -24,12 +25,6 @@ public sealed partial class InteractionPipeline
     /// <summary>An event evaluated while no one owned its partition here: its outputs wait for a re-read.</summary>
     private readonly record struct Orphan(Interaction Interaction, Alert[]? Alerts);
 
-    /// <summary>An event offered to the engine and not yet evaluated, with the ticket of its current owner (none after a hand-over).</summary>
-    private sealed class Slot
-    {
-        public RecordTicket? Ticket { get; set; }
-    }
-
     /// <summary>What this pipeline's engine holds of a partition; kept across hand-overs, as the engine's state is.</summary>
     private sealed class PartitionLog
     {
@@ -42,14 +37,15 @@ public sealed partial class InteractionPipeline
             set => Volatile.Write(ref _offeredUpTo, value);
         }
 
-        public Dictionary<long, Slot> Pending { get; } = [];
+        /// <summary>Gets the events offered to the engine and not yet evaluated, with the ticket of their current owner (null after a hand-over).</summary>
+        public Dictionary<long, RecordTicket?> Pending { get; } = [];
 
         public Dictionary<long, Orphan> Orphans { get; } = [];
 
         public void DetachTickets()
         {
-            foreach (var slot in Pending.Values)
-                slot.Ticket = null;
+            foreach (long offset in Pending.Keys)
+                CollectionsMarshal.GetValueRefOrNullRef(Pending, offset) = null; // in place: the enumeration stays valid
         }
     }
 

@@ -32,6 +32,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
     private const string AlertsKind = "alerts";
     private const string InteractionsKind = "interactions";
     private const int WarmUpRefreshEvery = 256;
+    private const int GaugeRefreshEvery = 256;
     private static readonly Task Never = new TaskCompletionSource().Task;
 
     private readonly IInteractionSource _source;
@@ -62,11 +63,17 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
     private readonly Dictionary<int, OwnedPartition> _owned = [];
     private readonly List<Released> _released = [];
     private readonly List<Alert> _currentAlerts = [];
+    private readonly Dictionary<int, long> _deferredAdvances = [];
+
+    /// <summary>The pipeline whose loop is completing tickets on this thread (checkpoint advances are collected, then stored once).</summary>
+    [ThreadStatic]
+    private static InteractionPipeline? t_deferringAdvances;
     private RuleEngine? _engine;
     private Task<bool>? _pendingMove;
     private Task _sinkFault = Never;
     private bool _engineCompleted;
     private long _warmUpSinceRefresh;
+    private int _sinceGaugeUpdate;
 
     // Figures, written by the loop (and sink threads), read by GetStatistics.
     private long _consumed;
@@ -315,12 +322,26 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             while (_control.Reader.TryRead(out var request))
                 await HandleControlAsync(request).ConfigureAwait(false);
 
-            _pendingMove ??= events.MoveNextAsync().AsTask();
+            if (_pendingMove is null)
+            {
+                // Fast path: a source that has events ready completes synchronously; no task per event.
+                var move = events.MoveNextAsync();
+                if (move.IsCompletedSuccessfully)
+                {
+                    if (!move.Result)
+                        return;
+                    await HandleAsync(events.Current).ConfigureAwait(false);
+                    continue;
+                }
+                _pendingMove = move.AsTask();
+            }
             if (!_pendingMove.IsCompleted)
             {
                 ThrowIfSinkFailed();
                 if (_warmUpSinceRefresh > 0)
                     RefreshEngineFigures();
+                else
+                    UpdateEngineGauges();
                 var controlReady = NextControlSignal();
                 if (_control.Reader.TryPeek(out _))
                     continue; // posted before the signal was taken
@@ -345,7 +366,35 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
         }
     }
 
-    private async ValueTask HandleAsync(InteractionSourceEvent e)
+    private ValueTask HandleAsync(in InteractionSourceEvent e)
+    {
+        if (e.Kind == InteractionSourceEventKind.Record)
+        {
+            // The common case without an async state machine: offer, and dispatch only what the engine released.
+            if (!_engineCompleted)
+                OnRecord(e);
+            return _released.Count > 0 ? DispatchThenRefreshAsync() : RefreshAfterEvent();
+        }
+        return HandleOtherAsync(e);
+    }
+
+    private async ValueTask DispatchThenRefreshAsync()
+    {
+        await DispatchAsync().ConfigureAwait(false);
+        await RefreshAfterEvent().ConfigureAwait(false);
+    }
+
+    /// <summary>Keeps the figures current: the engine's gauges every <see cref="GaugeRefreshEvery"/> events while busy (and whenever the loop waits).</summary>
+    private ValueTask RefreshAfterEvent()
+    {
+        if (_warmUpSinceRefresh >= WarmUpRefreshEvery)
+            RefreshEngineFigures();
+        else if (++_sinceGaugeUpdate >= GaugeRefreshEvery)
+            UpdateEngineGauges();
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask HandleOtherAsync(InteractionSourceEvent e)
     {
         var engine = _engine!;
         switch (e.Kind)
@@ -423,8 +472,8 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
         {
             // Evaluated (or held) by this pipeline before the partition was handed over and back.
             Interlocked.Increment(ref _replayed);
-            if (log.Pending.TryGetValue(offset, out var slot))
-                slot.Ticket = ticket; // still held: completes when evaluated
+            if (log.Pending.ContainsKey(offset))
+                log.Pending[offset] = ticket; // still held: completes when evaluated
             else if (log.Orphans.Remove(offset, out var orphan))
                 _released.Add(new Released(orphan.Interaction, ticket, orphan.Alerts));
             else
@@ -432,7 +481,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             return;
         }
 
-        log.Pending[offset] = new Slot { Ticket = ticket };
+        log.Pending[offset] = ticket;
         log.OfferedUpTo = offset;
         _engine!.Offer(new PartitionedInteraction(e.Interaction!, partition, offset));
     }
@@ -479,6 +528,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
 
     private void Release(int partition)
     {
+        _deferredAdvances.Remove(partition);
         if (_owned.Remove(partition, out var owned))
             owned.Log.DetachTickets();
         _tracker.Remove(partition);
@@ -503,9 +553,9 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             alerts = [.. _currentAlerts];
             _currentAlerts.Clear();
         }
-        if (!_logs.TryGetValue(item.Partition, out var log) || !log.Pending.Remove(item.Offset, out var slot))
+        if (!_logs.TryGetValue(item.Partition, out var log) || !log.Pending.Remove(item.Offset, out var pendingTicket))
             return;
-        if (slot.Ticket is { } ticket)
+        if (pendingTicket is { } ticket)
             _released.Add(new Released(item.Interaction, ticket, alerts));
         else if (!_owned.TryGetValue(item.Partition, out var owned) || item.Offset >= owned.WarmUpUntil)
             log.Orphans[item.Offset] = new Orphan(item.Interaction, alerts); // kept for a re-read after the partition comes back
@@ -538,9 +588,28 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
                 if (sink.Interactions is { } interactionSink)
                     await interactionSink.EnqueueAsync(released.Interaction, released.Ticket, token).ConfigureAwait(false);
             }
-            released.Ticket.Complete();
+            // A ticket completed here advances the checkpoint on this thread: store once per partition and dispatch, not per record.
+            t_deferringAdvances = this;
+            try
+            {
+                released.Ticket.Complete();
+            }
+            finally
+            {
+                t_deferringAdvances = null;
+            }
         }
         _released.Clear();
+        StoreDeferredAdvances();
+    }
+
+    private void StoreDeferredAdvances()
+    {
+        if (_deferredAdvances.Count == 0)
+            return;
+        foreach (var (partition, offset) in _deferredAdvances)
+            StoreAdvanced(partition, offset);
+        _deferredAdvances.Clear();
     }
 
     private async ValueTask HandleControlAsync(ControlRequest request)
@@ -673,6 +742,14 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
 
     private void OnAdvanced(int partition, long offset)
     {
+        if (t_deferringAdvances == this)
+            _deferredAdvances[partition] = offset; // the loop's dispatch stores it when done (offsets only grow)
+        else
+            StoreAdvanced(partition, offset);
+    }
+
+    private void StoreAdvanced(int partition, long offset)
+    {
         _source.StoreOffset(partition, offset);
         if (_views.TryGetValue(partition, out var view))
             view.Stored = offset;
@@ -696,6 +773,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
 
     private void UpdateEngineGauges()
     {
+        _sinceGaugeUpdate = 0;
         var engine = _engine!;
         _held = engine.HeldEvents;
         Interlocked.Exchange(ref _late, engine.LateEvents);

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using CallStream.Json;
+using CallStream.Kafka;
+using CallStream.Ndjson;
+using CallStream.Rules;
+using Confluent.Kafka;
+
+namespace CallStream.Benchmarks;
+
+/// <summary>
+/// Consuming <see cref="MessageCount"/> interactions (JSON) from <see cref="Partitions"/> partitions of an in-process
+/// cluster, group join included, each operation with a fresh consumer group: a bare Confluent consumer that decodes
+/// each message (the reference), <see cref="KafkaInteractionSource"/> alone, and the whole pipeline (default rules,
+/// alerts to an NDJSON file). One operation is one message; compare the ratios of one run, not absolute figures.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+public class KafkaConsumeBenchmarks
+{
+    /// <summary>The messages on the topic.</summary>
+    public const int MessageCount = 200_000;
+
+    /// <summary>The topic's partitions.</summary>
+    public const int Partitions = 8;
+
+    private const string Topic = "interactions";
+
+    private InProcessKafkaCluster _cluster = null!;
+    private string _directory = "";
+    private int _group;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _cluster = InProcessKafkaCluster.Start(3);
+        _cluster.CreateTopic(Topic, Partitions, 3);
+        _directory = Directory.CreateTempSubdirectory("callstream-bench-").FullName;
+        var events = GeneratedInteractions.InOrder(MessageCount);
+        var config = _cluster.CreateProducerConfig();
+        config.LingerMs = 5;
+        config.CompressionType = CompressionType.Lz4;
+        using var producer = new ProducerBuilder<string, byte[]>(config).Build();
+        foreach (var e in events)
+        {
+            var value = JsonSerializer.SerializeToUtf8Bytes(e, CallStreamJsonContext.Default.Interaction);
+            producer.Produce(Topic, new Message<string, byte[]> { Key = e.CustomerId, Value = value, Timestamp = new Timestamp(e.StartTime) });
+        }
+        producer.Flush();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _cluster.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>A bare consumer (the cluster's tuned configuration) decoding every message into an interaction.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = MessageCount)]
+    public long BareConsumerWithJson()
+    {
+        var config = _cluster.CreateConsumerConfig(NextGroup());
+        config.EnableAutoOffsetStore = false;
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
+        consumer.Subscribe(Topic);
+        long count = 0;
+        while (count < MessageCount)
+        {
+            var result = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException($"Nothing consumed after {count} messages.");
+            if (JsonSerializer.Deserialize(result.Message.Value, CallStreamJsonContext.Default.Interaction) is not null)
+                count++;
+        }
+        consumer.Close();
+        return count;
+    }
+
+    /// <summary>The source alone: every record event read (and its offset stored at once).</summary>
+    [Benchmark(OperationsPerInvoke = MessageCount)]
+    public async Task<long> Source()
+    {
+        await using var source = new KafkaInteractionSource(SourceOptions());
+        using var stop = new CancellationTokenSource();
+        long count = 0;
+        await foreach (var e in source.ReadAsync(null, stop.Token).ConfigureAwait(false))
+        {
+            if (e.Kind == InteractionSourceEventKind.Record)
+            {
+                source.StoreOffset(e.Partition, e.Offset + 1);
+                if (++count == MessageCount)
+                    await stop.CancelAsync().ConfigureAwait(false);
+            }
+        }
+        return count;
+    }
+
+    /// <summary>The source feeding a bare rule engine directly (no checkpoints, no sinks): the floor for the pipeline.</summary>
+    [Benchmark(OperationsPerInvoke = MessageCount)]
+    public async Task<long> SourceAndEngine()
+    {
+        await using var source = new KafkaInteractionSource(SourceOptions());
+        using var stop = new CancellationTokenSource();
+        long alerts = 0;
+        using var engine = new RuleEngine(DefaultRules.RuleSet, _ => alerts++);
+        long count = 0;
+        await foreach (var e in source.ReadAsync(null, stop.Token).ConfigureAwait(false))
+        {
+            switch (e.Kind)
+            {
+                case InteractionSourceEventKind.PartitionAssigned:
+                    engine.AddPartition(e.Partition);
+                    break;
+                case InteractionSourceEventKind.Record:
+                    engine.Offer(new PartitionedInteraction(e.Interaction!, e.Partition, e.Offset));
+                    source.StoreOffset(e.Partition, e.Offset + 1);
+                    if (++count == MessageCount)
+                        await stop.CancelAsync().ConfigureAwait(false);
+                    break;
+            }
+        }
+        engine.Complete();
+        return alerts;
+    }
+
+    /// <summary>The whole pipeline: source, event-time ordering, the seven default rules, alerts to an NDJSON file.</summary>
+    [Benchmark(OperationsPerInvoke = MessageCount)]
+    public Task<long> Pipeline() => RunPipelineAsync(withInteractionSink: false);
+
+    /// <summary>The same with an interaction sink that keeps every interaction id, as the demo's reconciliation does.</summary>
+    [Benchmark(OperationsPerInvoke = MessageCount)]
+    public Task<long> PipelineWithInteractionSink() => RunPipelineAsync(withInteractionSink: true);
+
+    private async Task<long> RunPipelineAsync(bool withInteractionSink)
+    {
+        string path = Path.Combine(_directory, $"alerts-{_group}.ndjson");
+        await using var source = new KafkaInteractionSource(SourceOptions());
+        await using var sink = new NdjsonAlertSink(path);
+        var pipeline = new InteractionPipeline(source, DefaultRules.RuleSet);
+        await using (pipeline.ConfigureAwait(false))
+        {
+            pipeline.AddAlertSink("ndjson", sink);
+            if (withInteractionSink)
+                pipeline.AddInteractionSink("ids", new IdSink());
+            using var watch = new Timer(_ =>
+            {
+                if (pipeline.GetStatistics().Consumed >= MessageCount)
+                    pipeline.Complete();
+            }, null, 10, 10);
+            var summary = await pipeline.RunAsync(CancellationToken.None).ConfigureAwait(false);
+            if (summary.Evaluated != MessageCount)
+                throw new InvalidOperationException($"Evaluated {summary.Evaluated} of {MessageCount}.");
+            File.Delete(path);
+            return summary.Alerts;
+        }
+    }
+
+    /// <summary>An interaction sink that keeps the ids it was given.</summary>
+    private sealed class IdSink : IBatchedSink<Interaction>
+    {
+        private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+
+        public ValueTask WriteBatchAsync(IReadOnlyList<Interaction> batch, CancellationToken cancellationToken)
+        {
+            foreach (var interaction in batch)
+                _ids.Add(interaction.InteractionId);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private KafkaSourceOptions SourceOptions()
+    {
+        var options = new KafkaSourceOptions { Topic = Topic, GroupId = NextGroup(), BootstrapServers = _cluster.BootstrapServers };
+        foreach (var (key, value) in _cluster.CreateConsumerConfig("unused"))
+        {
+            if (key is not ("bootstrap.servers" or "group.id" or "auto.offset.reset"))
+                options.Settings[key] = value;
+        }
+        return options;
+    }
+
+    private string NextGroup() => $"bench-{Interlocked.Increment(ref _group)}";
+}
