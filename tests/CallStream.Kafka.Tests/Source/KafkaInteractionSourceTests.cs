@@ -455,11 +455,7 @@ public sealed class KafkaInteractionSourceTests
     [Fact]
     public async Task GetOffsetsForTime_ReturnsTheFirstOffsetAtOrAfterTheTimestamp_OrTheEnd()
     {
-        using var cluster = InProcessKafkaCluster.Start();
-        cluster.CreateTopic(Topic, partitions: 3, replicationFactor: 1);
-        // Partition 0: minutes 0..9; partition 1: minutes 100..109; partition 2: empty.
-        Seed.Interactions(cluster, Topic, 0, TestData.Interactions(10), i => i.StartTime);
-        Seed.Interactions(cluster, Topic, 1, TestData.Interactions(10, first: 100), i => i.StartTime);
+        using var cluster = StartTimedTopic();
         await using var source = new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "times"));
 
         var atMinute5 = await source.GetOffsetsForTimeAsync([0, 1, 2], TestData.Start.AddMinutes(5), Ct);
@@ -478,10 +474,7 @@ public sealed class KafkaInteractionSourceTests
     [Fact]
     public async Task GetTimestamps_ReadsTheRecordAtEachOffset_LeavingOutPartitionsWithoutOne()
     {
-        using var cluster = InProcessKafkaCluster.Start();
-        cluster.CreateTopic(Topic, partitions: 3, replicationFactor: 1);
-        Seed.Interactions(cluster, Topic, 0, TestData.Interactions(10), i => i.StartTime);
-        Seed.Interactions(cluster, Topic, 1, TestData.Interactions(10, first: 100), i => i.StartTime);
+        using var cluster = StartTimedTopic();
         await using var source = new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "times"));
 
         var times = await source.GetTimestampsAsync(new Dictionary<int, long> { [0] = 7, [1] = 0, [2] = 0 }, Ct);
@@ -566,5 +559,16 @@ public sealed class KafkaInteractionSourceTests
 
         var ex = Assert.Throws<ArgumentException>(() => new KafkaInteractionSource(new KafkaSourceOptions { GroupId = " " }));
         Assert.Contains("KafkaSourceOptions.GroupId", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A cluster with <see cref="Topic"/> in 3 partitions, timestamped by event time: partition 0 holds minutes
+    /// 0..9, partition 1 minutes 100..109, partition 2 nothing.</summary>
+    private static InProcessKafkaCluster StartTimedTopic()
+    {
+        var cluster = InProcessKafkaCluster.Start();
+        cluster.CreateTopic(Topic, partitions: 3, replicationFactor: 1);
+        Seed.Interactions(cluster, Topic, 0, TestData.Interactions(10), i => i.StartTime);
+        Seed.Interactions(cluster, Topic, 1, TestData.Interactions(10, first: 100), i => i.StartTime);
+        return cluster;
     }
 }
