@@ -11,6 +11,7 @@ namespace CallStream;
 public sealed class Alert : IEquatable<Alert>
 {
     private readonly AlertValue[] _values;
+    private string? _alertId;
 
     /// <summary>Creates a validated alert; its <see cref="AlertId"/> is computed from rule, key and interaction id.</summary>
     /// <param name="rule">The rule's name.</param>
@@ -53,7 +54,7 @@ public sealed class Alert : IEquatable<Alert>
         Key = key ?? throw new ArgumentNullException(nameof(key));
         InteractionId = RequireText(interactionId, nameof(interactionId));
         Message = message ?? throw new ArgumentNullException(nameof(message));
-        if (!Enum.IsDefined(severity))
+        if ((uint)severity > (uint)Severity.Critical)
             throw new ArgumentOutOfRangeException(nameof(severity), severity, "severity must be one of " + WireNames.AllowedSeverities + ".");
         if (windowStart.HasValue != windowEnd.HasValue)
             throw new ArgumentException("windowStart and windowEnd are given together or not at all.", nameof(windowEnd));
@@ -67,14 +68,22 @@ public sealed class Alert : IEquatable<Alert>
             if (string.IsNullOrEmpty(v.Expression))
                 throw new ArgumentException("Every alert value names its aggregate.", nameof(values));
         }
-        string computed = ComputeId(Rule, Key, InteractionId);
-        if (alertId is not null && !string.Equals(alertId, computed, StringComparison.Ordinal))
-            throw new ArgumentException($"alertId '{alertId}' does not match the id computed from rule, key and interactionId ('{computed}').", nameof(alertId));
-        AlertId = computed;
+        if (alertId is not null)
+        {
+            string computed = ComputeId(Rule, Key, InteractionId);
+            if (!string.Equals(alertId, computed, StringComparison.Ordinal))
+                throw new ArgumentException($"alertId '{alertId}' does not match the id computed from rule, key and interactionId ('{computed}').", nameof(alertId));
+            _alertId = computed;
+        }
     }
 
     /// <summary>Gets the deterministic id: 16 lowercase hex digits of SHA-256 over <c>{rule}\n{key}\n{interactionId}</c>.</summary>
-    public string AlertId { get; }
+    /// <remarks>
+    /// Computed on first use, not when the alert is created: the rule engine's thread then does not pay for the
+    /// hash, the thread that stores or serialises the alert does. The value depends only on immutable fields, so
+    /// concurrent first reads compute the same string.
+    /// </remarks>
+    public string AlertId => _alertId ?? ComputeAndKeepId();
 
     /// <summary>Gets the name of the rule that fired.</summary>
     public string Rule { get; }
@@ -180,6 +189,13 @@ public sealed class Alert : IEquatable<Alert>
 
     /// <inheritdoc/>
     public override string ToString() => $"[{WireNames.Name(Severity)}] {Rule} key={Key} at {Iso8601.Format(TriggeredAt)}: {Message}";
+
+    private string ComputeAndKeepId()
+    {
+        string id = ComputeId(Rule, Key, InteractionId);
+        Volatile.Write(ref _alertId, id);
+        return id;
+    }
 
     private static string RequireText(string value, string name)
     {
