@@ -57,6 +57,28 @@ public class KafkaConsumeBenchmarks
         Directory.Delete(_directory, recursive: true);
     }
 
+    /// <summary>
+    /// A bare consumer (the cluster's tuned configuration) that only counts the messages, decoding nothing: the
+    /// ceiling of the client itself, for reference (no use of the data is possible at this speed).
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = MessageCount)]
+    public long BareConsumer()
+    {
+        var config = _cluster.CreateConsumerConfig(NextGroup());
+        config.EnableAutoOffsetStore = false;
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
+        consumer.Subscribe(Topic);
+        long count = 0;
+        while (count < MessageCount)
+        {
+            var result = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException($"Nothing consumed after {count} messages.");
+            if (result.Message.Value is { Length: > 0 })
+                count++;
+        }
+        consumer.Close();
+        return count;
+    }
+
     /// <summary>A bare consumer (the cluster's tuned configuration) decoding every message into an interaction.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = MessageCount)]
     public long BareConsumerWithJson()

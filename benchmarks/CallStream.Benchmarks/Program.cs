@@ -26,7 +26,7 @@ static void QuickRun(string which, int rounds)
         bench.Setup();
         try
         {
-            Measure("kafka", rounds, KafkaConsumeBenchmarks.MessageCount, [("bare+json", () => bench.BareConsumerWithJson()), ("source", () => bench.Source().GetAwaiter().GetResult()), ("src+engine", () => bench.SourceAndEngine().GetAwaiter().GetResult()), ("pipeline", () => bench.Pipeline().GetAwaiter().GetResult()), ("pipe+ids", () => bench.PipelineWithInteractionSink().GetAwaiter().GetResult())]);
+            Measure("kafka", rounds, KafkaConsumeBenchmarks.MessageCount, [("bare+json", () => bench.BareConsumerWithJson()), ("bare", () => bench.BareConsumer()), ("source", () => bench.Source().GetAwaiter().GetResult()), ("src+engine", () => bench.SourceAndEngine().GetAwaiter().GetResult()), ("pipeline", () => bench.Pipeline().GetAwaiter().GetResult()), ("pipe+ids", () => bench.PipelineWithInteractionSink().GetAwaiter().GetResult())]);
         }
         finally
         {

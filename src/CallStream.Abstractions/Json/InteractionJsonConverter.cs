@@ -23,23 +23,14 @@ public sealed class InteractionJsonConverter : JsonConverter<Interaction>
         int? satisfaction = null;
         List<KeyValuePair<string, string>>? attributes = null;
         int seen = 0;
+        Span<char> shortText = stackalloc char[ShortText];
 
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.EndObject)
                 break;
-            int bit;
-            if (reader.ValueTextEquals("interactionId"u8)) bit = 1;
-            else if (reader.ValueTextEquals("customerId"u8)) bit = 2;
-            else if (reader.ValueTextEquals("agentId"u8)) bit = 4;
-            else if (reader.ValueTextEquals("channel"u8)) bit = 8;
-            else if (reader.ValueTextEquals("startTime"u8)) bit = 16;
-            else if (reader.ValueTextEquals("durationSeconds"u8)) bit = 32;
-            else if (reader.ValueTextEquals("outcome"u8)) bit = 64;
-            else if (reader.ValueTextEquals("satisfaction"u8)) bit = 128;
-            else if (reader.ValueTextEquals("attributes"u8)) bit = 256;
-            else bit = 0;
-            string name = bit == 0 ? "" : reader.GetString()!;
+            int bit = FieldBit(ref reader);
+            string name = FieldName(bit);
             if ((seen & bit) != 0)
                 throw new InteractionFormatException(name, null, "the field is given twice.");
             seen |= bit;
@@ -51,6 +42,12 @@ public sealed class InteractionJsonConverter : JsonConverter<Interaction>
                 case 4: agentId = RequiredText(ref reader, name); break;
                 case 8:
                     {
+                        // The common case without allocating: a short text that names a channel.
+                        if (TryCopyShortText(ref reader, shortText, out int length) && WireNames.TryParseChannel(shortText[..length], out var known))
+                        {
+                            channel = known;
+                            break;
+                        }
                         string text = RequiredText(ref reader, name);
                         channel = WireNames.TryParseChannel(text, out var c) ? c
                             : throw new InteractionFormatException(name, text, "unknown channel; allowed: " + WireNames.AllowedChannels + ".");
@@ -58,6 +55,11 @@ public sealed class InteractionJsonConverter : JsonConverter<Interaction>
                     }
                 case 16:
                     {
+                        if (TryCopyShortText(ref reader, shortText, out int length) && Iso8601.TryParse(shortText[..length], out var parsed))
+                        {
+                            startTime = parsed;
+                            break;
+                        }
                         string text = RequiredText(ref reader, name);
                         startTime = Iso8601.TryParse(text, out var t) ? t
                             : throw new InteractionFormatException(name, text, "not an ISO-8601 instant (e.g. 2024-03-01T09:15:00Z).");
@@ -74,6 +76,11 @@ public sealed class InteractionJsonConverter : JsonConverter<Interaction>
                     }
                 case 64:
                     {
+                        if (TryCopyShortText(ref reader, shortText, out int length) && WireNames.TryParseOutcome(shortText[..length], out var known))
+                        {
+                            outcome = known;
+                            break;
+                        }
                         string text = RequiredText(ref reader, name);
                         outcome = WireNames.TryParseOutcome(text, out var o) ? o
                             : throw new InteractionFormatException(name, text, "unknown outcome; allowed: " + WireNames.AllowedOutcomes + ".");
@@ -156,6 +163,71 @@ public sealed class InteractionJsonConverter : JsonConverter<Interaction>
             list.Add(new(key, value));
         }
         return list;
+    }
+
+    /// <summary>The field's bit (0 for a field of no interest), by length and bytes when the name has no escapes.</summary>
+    private static int FieldBit(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+            return EscapedFieldBit(ref reader);
+        var name = reader.ValueSpan;
+        return name.Length switch
+        {
+            7 => name.SequenceEqual("agentId"u8) ? 4 : name.SequenceEqual("channel"u8) ? 8 : name.SequenceEqual("outcome"u8) ? 64 : 0,
+            9 => name.SequenceEqual("startTime"u8) ? 16 : 0,
+            10 => name.SequenceEqual("customerId"u8) ? 2 : name.SequenceEqual("attributes"u8) ? 256 : 0,
+            12 => name.SequenceEqual("satisfaction"u8) ? 128 : 0,
+            13 => name.SequenceEqual("interactionId"u8) ? 1 : 0,
+            15 => name.SequenceEqual("durationSeconds"u8) ? 32 : 0,
+            _ => 0,
+        };
+    }
+
+    private static int EscapedFieldBit(ref Utf8JsonReader reader)
+    {
+        int bit;
+        if (reader.ValueTextEquals("interactionId"u8)) bit = 1;
+        else if (reader.ValueTextEquals("customerId"u8)) bit = 2;
+        else if (reader.ValueTextEquals("agentId"u8)) bit = 4;
+        else if (reader.ValueTextEquals("channel"u8)) bit = 8;
+        else if (reader.ValueTextEquals("startTime"u8)) bit = 16;
+        else if (reader.ValueTextEquals("durationSeconds"u8)) bit = 32;
+        else if (reader.ValueTextEquals("outcome"u8)) bit = 64;
+        else if (reader.ValueTextEquals("satisfaction"u8)) bit = 128;
+        else if (reader.ValueTextEquals("attributes"u8)) bit = 256;
+        else bit = 0;
+        return bit;
+    }
+
+    /// <summary>The longest text (in UTF-16 code units) read into a stack buffer instead of a string.</summary>
+    private const int ShortText = 64;
+
+    private static string FieldName(int bit) => bit switch
+    {
+        1 => "interactionId",
+        2 => "customerId",
+        4 => "agentId",
+        8 => "channel",
+        16 => "startTime",
+        32 => "durationSeconds",
+        64 => "outcome",
+        128 => "satisfaction",
+        256 => "attributes",
+        _ => "",
+    };
+
+    /// <summary>
+    /// Copies a string token of at most <see cref="ShortText"/> UTF-8 bytes into <paramref name="buffer"/> without
+    /// allocating; <see langword="false"/> when the token is not text or is longer, so that the caller takes its
+    /// allocating path, which also reports every error as before.
+    /// </summary>
+    private static bool TryCopyShortText(ref Utf8JsonReader reader, scoped Span<char> buffer, out int length)
+    {
+        length = 0;
+        if (reader.TokenType != JsonTokenType.String || reader.HasValueSequence || reader.ValueSpan.Length > buffer.Length)
+            return false;
+        length = reader.CopyString(buffer); // no more UTF-16 code units than UTF-8 bytes, so it fits
+        return true;
     }
 
     private static string RequiredText(ref Utf8JsonReader reader, string name)
