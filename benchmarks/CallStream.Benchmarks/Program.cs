@@ -4,10 +4,15 @@ using CallStream.Benchmarks;
 
 // Run all: dotnet run -c Release --project benchmarks/CallStream.Benchmarks -- --filter '*'
 // One class: ... -- --filter '*JsonBenchmarks*'
-// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka] [rounds]
+// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka|rules] [rounds]
+// ("all" runs pipeline and kafka; "rules" is the engine's cost per event for each default rule alone, over 1,000,000 events;
+// QUICK_ONLY=NAME runs one case; QUICK_GCTRACE=1 also counts collections by generation and large-object allocations by type)
 if (args.Length > 0 && args[0] == "quick")
 {
+    using var trace = Environment.GetEnvironmentVariable("QUICK_GCTRACE") is { Length: > 0 } ? new GcTrace() : null;
     QuickRun(args.Length > 1 ? args[1] : "all", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    foreach (var (k, v) in GcTrace.Counts.OrderBy(p => p.Key))
+        Console.WriteLine($"{k}: {v}");
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
@@ -19,6 +24,26 @@ static void QuickRun(string which, int rounds)
         var bench = new PipelineBenchmarks();
         bench.Setup();
         Measure("pipeline", rounds, PipelineBenchmarks.EventCount, [("engine", () => bench.Engine()), ("pipeline", () => bench.Pipeline().GetAwaiter().GetResult())]);
+    }
+    if (which is "rules")
+    {
+        const int Events = 1_000_000;
+        var events = GeneratedInteractions.InOrder(Events);
+        long RunEngine(CallStream.Rules.RuleSet rules)
+        {
+            long alerts = 0;
+            using var engine = new CallStream.Rules.RuleEngine(rules, _ => alerts++);
+            foreach (var e in events)
+                engine.Offer(e);
+            engine.Complete();
+            return alerts;
+        }
+        var defaults = CallStream.Rules.DefaultRules.RuleSet;
+        var cases = new List<(string Name, Func<long> Run)> { ("ordering", () => RunEngine(CallStream.Rules.RuleSet.Empty)) };
+        foreach (var rule in defaults)
+            cases.Add((rule.Name, () => RunEngine(CallStream.Rules.RuleSet.Create(rule))));
+        cases.Add(("all 7", () => RunEngine(defaults)));
+        Measure("rules", rounds, Events, [.. cases]);
     }
     if (which is "all" or "kafka")
     {
@@ -57,5 +82,5 @@ static void Measure(string title, int rounds, int operations, (string Name, Func
         }
     }
     for (int i = 0; i < cases.Length; i++)
-        Console.WriteLine($"{title} best: {cases[i].Name,-10} {best[i],12:N0} ops/s  ratio to first {best[0] / best[i]:F2}x");
+        Console.WriteLine($"{title} best: {cases[i].Name,-10} {best[i],12:N0} ops/s  ({1e9 / best[i]:N0} ns/op)  ratio to first {best[0] / best[i]:F2}x");
 }
