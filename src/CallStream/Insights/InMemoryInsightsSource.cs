@@ -17,7 +17,7 @@ public sealed class InMemoryInsightsSource : IInsightsSource
         var alertRows = LastPerId(alerts ?? [], a => a.Id);
         InteractionCount = interactionRows.Count;
         AlertCount = alertRows.Count;
-        Interactions = new OrdinalQuery<InteractionRecord>(interactionRows);
+        Interactions = new OrdinalQuery<InteractionRecord>(interactionRows, nameof(InteractionRecord.Id), r => r.Id);
         Alerts = new OrdinalQuery<AlertRecord>(alertRows);
     }
 
