@@ -97,9 +97,12 @@ internal static class ReplayCommand
     /// <returns>The exit code.</returns>
     public static async Task<int> RunAsync(CliContext context, ReplaySettings settings, CancellationToken cancellationToken)
     {
-        var ruleSet = await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
         if (!File.Exists(settings.Input))
+        {
+            // Problems of the rules are reported first, as when the input exists (the rules are loaded while it is read).
+            await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
             throw CliException.InvalidInput($"--input: the file '{settings.Input}' does not exist.");
+        }
 
         var invariant = CultureInfo.InvariantCulture;
         bool alertsToStandardOutput = settings.Alerts == "-";
@@ -118,20 +121,31 @@ internal static class ReplayCommand
             }
         }
 
-        StreamWriter? rejectsWriter = settings.Rejects is null ? null : OpenText(settings.Rejects, "--rejects");
+        // Opened on the first rejected row or once the rules are loaded, whichever comes first: reading starts before
+        // the rules are loaded, and a rule file with errors must leave the outputs of an earlier run alone.
+        var rejectsWriter = settings.Rejects is null ? null : new DeferredFileWriter(settings.Rejects, "--rejects");
         var readerOptions = new CsvReaderOptions
         {
             Strict = settings.Strict,
             Rejects = rejectsWriter,
             OnRejected = r => PrintProblem(r.ToString()),
         };
-        using var alertSink = AlertOutput.Open(context, settings.Alerts);
+        AlertOutput? alertSink = null;
         var report = settings.Report is null ? null : new ReportCollector();
         var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "replay", null, "rows");
         RuleEngineStatistics statistics;
         long read, accepted, rejected;
+        CsvInteractionReader? reader = null;
+        BatchReader? batches = null;
         try
         {
+            // The log is read from the start, on its own thread, while the rules are loaded and compiled here: the
+            // two warm up (and are just-in-time compiled) side by side instead of one after the other.
+            reader = new CsvInteractionReader(settings.Input, readerOptions);
+            batches = new BatchReader(reader, cancellationToken);
+            var ruleSet = await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
+            rejectsWriter?.Open();
+            alertSink = AlertOutput.Open(context, settings.Alerts);
             var engineOptions = new RuleEngineOptions
             {
                 AllowedLateness = settings.Lateness,
@@ -140,7 +154,6 @@ internal static class ReplayCommand
                     invariant,
                     $"late event {late.Event.Interaction.InteractionId} at {Iso8601.Format(late.Event.Interaction.StartTime)}, {late.Lateness.TotalSeconds:0.###} s behind the last released event; evaluated at once.")),
             };
-            using var reader = new CsvInteractionReader(settings.Input, readerOptions);
             await using var alertWriter = new AlertWriter(alertSink, cancellationToken);
             using var engine = new RuleEngine(ruleSet, report is null ? alertWriter.Add : a => { alertWriter.Add(a); report.Add(a); }, engineOptions);
             try
@@ -148,10 +161,10 @@ internal static class ReplayCommand
                 // Three threads: one parses CSV into batches, this one runs the rules, one writes the alerts;
                 // bounded queues keep memory flat.
                 long count = 0;
-                await foreach (var batch in ReadInBatchesAsync(reader, cancellationToken).ConfigureAwait(false))
+                while (await batches.NextAsync().ConfigureAwait(false) is { } batch)
                 {
-                    OfferAll(engine, batch.Span);
-                    report?.Add(batch.Span);
+                    OfferAll(engine, batch);
+                    report?.Add(batch);
                     await alertWriter.HandOverAsync().ConfigureAwait(false);
                     count += batch.Length;
                     progress.Report(count);
@@ -175,6 +188,10 @@ internal static class ReplayCommand
         }
         finally
         {
+            if (batches is not null)
+                await batches.DisposeAsync().ConfigureAwait(false); // ends the reading thread, also when the replay stops early
+            reader?.Dispose();
+            alertSink?.Dispose();
             progress.Complete();
             if (rejectsWriter is not null)
                 await rejectsWriter.DisposeAsync().ConfigureAwait(false);
@@ -210,43 +227,78 @@ internal static class ReplayCommand
         CsvInteractionReader reader,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var queue = System.Threading.Channels.Channel.CreateBounded<Interaction[]>(
-            new System.Threading.Channels.BoundedChannelOptions(QueuedBatches) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(
-            async () =>
-            {
-                try
-                {
-                    var batch = new Interaction[BatchSize];
-                    int n = 0;
-                    foreach (var interaction in reader.ReadAll())
-                    {
-                        batch[n++] = interaction;
-                        if (n == BatchSize)
-                        {
-                            await queue.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                            batch = new Interaction[BatchSize];
-                            n = 0;
-                        }
-                    }
-                    if (n > 0)
-                        await queue.Writer.WriteAsync(batch[..n], cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    queue.Writer.TryComplete();
-                }
-            },
-            cancellationToken);
-        while (await queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        await using var batches = new BatchReader(reader, cancellationToken);
+        while (await batches.NextAsync().ConfigureAwait(false) is { } batch)
+            yield return batch;
+    }
+
+    /// <summary>
+    /// Reads a log on a worker thread, from construction on, in batches of <see cref="BatchSize"/> handed over through
+    /// a bounded queue (memory stays flat). Disposing stops the worker and waits for it, so the reader can be
+    /// disposed next.
+    /// </summary>
+    private sealed class BatchReader : IAsyncDisposable
+    {
+        private readonly System.Threading.Channels.Channel<Interaction[]> _queue =
+            System.Threading.Channels.Channel.CreateBounded<Interaction[]>(
+                new System.Threading.Channels.BoundedChannelOptions(QueuedBatches) { SingleReader = true, SingleWriter = true });
+
+        private readonly CancellationTokenSource _stop;
+        private readonly Task _producer;
+
+        public BatchReader(CsvInteractionReader reader, CancellationToken cancellationToken)
         {
-            while (queue.Reader.TryRead(out var batch))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                yield return batch;
-            }
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var token = _stop.Token;
+            _producer = Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        var batch = new Interaction[BatchSize];
+                        int n = 0;
+                        foreach (var interaction in reader.ReadAll())
+                        {
+                            batch[n++] = interaction;
+                            if (n == BatchSize)
+                            {
+                                await _queue.Writer.WriteAsync(batch, token).ConfigureAwait(false);
+                                batch = new Interaction[BatchSize];
+                                n = 0;
+                            }
+                        }
+                        if (n > 0)
+                            await _queue.Writer.WriteAsync(batch[..n], token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _queue.Writer.TryComplete();
+                    }
+                },
+                token);
         }
-        await producer.ConfigureAwait(false); // surfaces the reader's exception (strict mode, bad header, I/O)
+
+        /// <summary>Gets the next batch, or <see langword="null"/> at the end; throws what the reading threw (strict mode, bad header, I/O).</summary>
+        public async ValueTask<Interaction[]?> NextAsync()
+        {
+            while (await _queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                if (_queue.Reader.TryRead(out var batch))
+                {
+                    _stop.Token.ThrowIfCancellationRequested();
+                    return batch;
+                }
+            }
+            await _producer.ConfigureAwait(false);
+            return null;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _stop.Dispose();
+        }
     }
 
     /// <summary>
@@ -319,6 +371,91 @@ internal static class ReplayCommand
         {
             _queue.Writer.TryComplete();
             await _writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>
+    /// A text file created only by <see cref="Open"/>: what is written before goes to memory (up to
+    /// <see cref="MaxPending"/> characters, after which writers wait for <see cref="Open"/>) and into the file when it
+    /// opens. Disposed without being opened, it leaves the file alone. Writes may come from another thread.
+    /// </summary>
+    private sealed class DeferredFileWriter(string path, string option) : TextWriter
+    {
+        private const int MaxPending = 1 << 20;
+        private readonly Lock _lock = new();
+        private readonly ManualResetEventSlim _settled = new();
+        private StringBuilder? _pending = new();
+        private StreamWriter? _file;
+
+        public override Encoding Encoding { get; } = new UTF8Encoding(false); // as OpenText writes
+
+        /// <summary>Creates the file with what was written so far; throws the <see cref="CliException"/> that names it when it cannot be created.</summary>
+        public void Open()
+        {
+            try
+            {
+                using var held = _lock.EnterScope();
+                if (_file is not null || _pending is null)
+                    return;
+                var file = OpenText(path, option);
+                file.Write(_pending);
+                _pending = null;
+                _file = file;
+            }
+            finally
+            {
+                _settled.Set();
+            }
+        }
+
+        public override void Write(char value) => Append(value.ToString());
+
+        public override void Write(string? value) => Append(value);
+
+        public override void Write(ReadOnlySpan<char> buffer) => Append(buffer.ToString());
+
+        public override void Write(char[] buffer, int index, int count) => Append(new string(buffer, index, count));
+
+        public override void Flush()
+        {
+            using var held = _lock.EnterScope();
+            _file?.Flush();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                using (_lock.EnterScope())
+                {
+                    _file?.Dispose();
+                    _pending = null;
+                }
+                _settled.Set();
+            }
+            base.Dispose(disposing);
+        }
+
+        private void Append(string? text)
+        {
+            if (string.IsNullOrEmpty(text))
+                return;
+            using (_lock.EnterScope())
+            {
+                if (_file is not null)
+                {
+                    _file.Write(text);
+                    return;
+                }
+                if (_pending is { } pending && pending.Length < MaxPending)
+                {
+                    pending.Append(text);
+                    return;
+                }
+            }
+            _settled.Wait(); // opened, or the replay ended
+            using (_lock.EnterScope())
+                _file?.Write(text);
         }
     }
 

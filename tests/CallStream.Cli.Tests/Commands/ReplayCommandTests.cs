@@ -118,6 +118,38 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task InvalidRules_LeaveTheOutputsOfAnEarlierRunAlone()
+    {
+        // The log is read while the rules load, but nothing is written until they have loaded: a typo in the rule
+        // file must not truncate the alerts or rejects of the last good run, even when the log has bad rows.
+        string input = Write(".csv", Header + "\n"
+            + "i1,c1,a1,fax,2024-03-01T09:00:00Z,60,failed,4,north\n"
+            + "i2,c2,a1,chat,2024-03-01T09:05:00Z,60,failed,,north\n");
+        string rules = Write(".rules", "rule X\n  window sliding 1h\n");
+        string alerts = Write(".ndjson", "earlier alerts\n");
+        string rejects = Write(".csv", "earlier rejects\n");
+
+        var result = await CliRunner.RunAsync(["replay", "--input", input, "--rules", rules, "--alerts", alerts, "--rejects", rejects]);
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains($"{rules}:", result.Error, StringComparison.Ordinal);
+        Assert.Equal("earlier alerts\n", await File.ReadAllTextAsync(alerts, TestContext.Current.CancellationToken));
+        Assert.Equal("earlier rejects\n", await File.ReadAllTextAsync(rejects, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Rejects_IsWrittenEvenWithoutABadRow()
+    {
+        string input = Write(".csv", Header + "\ni1,c1,a1,voice,2024-03-01T09:00:00Z,60,resolved,4,north\n");
+        string rejects = Write(".csv", "earlier rejects\n");
+
+        var result = await CliRunner.RunAsync(["replay", "--input", input, "--rejects", rejects]);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.DoesNotContain("earlier", await File.ReadAllTextAsync(rejects, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InvalidRules_ExitWithTwo_BeforeReadingTheInput()
     {
         string rules = Write(".rules", "rule X\n  window sliding 1h\n");
