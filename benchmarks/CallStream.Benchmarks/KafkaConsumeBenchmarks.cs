@@ -62,41 +62,12 @@ public class KafkaConsumeBenchmarks
     /// ceiling of the client itself, for reference (no use of the data is possible at this speed).
     /// </summary>
     [Benchmark(OperationsPerInvoke = MessageCount)]
-    public long BareConsumer()
-    {
-        var config = _cluster.CreateConsumerConfig(NextGroup());
-        config.EnableAutoOffsetStore = false;
-        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
-        consumer.Subscribe(Topic);
-        long count = 0;
-        while (count < MessageCount)
-        {
-            var result = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException($"Nothing consumed after {count} messages.");
-            if (result.Message.Value is { Length: > 0 })
-                count++;
-        }
-        consumer.Close();
-        return count;
-    }
+    public long BareConsumer() => ConsumeAll(static value => value is { Length: > 0 });
 
     /// <summary>A bare consumer (the cluster's tuned configuration) decoding every message into an interaction.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = MessageCount)]
-    public long BareConsumerWithJson()
-    {
-        var config = _cluster.CreateConsumerConfig(NextGroup());
-        config.EnableAutoOffsetStore = false;
-        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
-        consumer.Subscribe(Topic);
-        long count = 0;
-        while (count < MessageCount)
-        {
-            var result = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException($"Nothing consumed after {count} messages.");
-            if (JsonSerializer.Deserialize(result.Message.Value, CallStreamJsonContext.Default.Interaction) is not null)
-                count++;
-        }
-        consumer.Close();
-        return count;
-    }
+    public long BareConsumerWithJson() =>
+        ConsumeAll(static value => JsonSerializer.Deserialize(value, CallStreamJsonContext.Default.Interaction) is not null);
 
     /// <summary>The source alone: every record event read (and its offset stored at once).</summary>
     [Benchmark(OperationsPerInvoke = MessageCount)]
@@ -199,6 +170,24 @@ public class KafkaConsumeBenchmarks
                 options.Settings[key] = value;
         }
         return options;
+    }
+
+    /// <summary>Reads every message with a plain consumer of a fresh group, counting those that <paramref name="use"/> accepts.</summary>
+    private long ConsumeAll(Func<byte[], bool> use)
+    {
+        var config = _cluster.CreateConsumerConfig(NextGroup());
+        config.EnableAutoOffsetStore = false;
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
+        consumer.Subscribe(Topic);
+        long count = 0;
+        while (count < MessageCount)
+        {
+            var result = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException($"Nothing consumed after {count} messages.");
+            if (use(result.Message.Value))
+                count++;
+        }
+        consumer.Close();
+        return count;
     }
 
     private string NextGroup() => $"bench-{Interlocked.Increment(ref _group)}";
