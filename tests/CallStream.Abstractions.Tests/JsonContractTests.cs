@@ -38,10 +38,27 @@ public class JsonContractTests
         Assert.Null(i.Satisfaction);
     }
 
+    [Fact]
+    public void Interaction_ReadsEscapedNamesAndValues_AndLongTexts()
+    {
+        // Escaped field names and values, and texts longer than the reader's stack buffer, take its slower paths.
+        string json = "{\"interaction\\u0049d\":\"i\",\"customerId\":\"c\",\"agentId\":\"a\",\"ch\\u0061nnel\":\"\\u0076ideo\","
+            + "\"startTime\":\"" + new string(' ', 70) + "2024-03-01T10:15:00+01:00\",\"durationSeconds\":60,"
+            + "\"outcome\":\"" + new string(' ', 70) + "resolved\"}";
+        var i = JsonSerializer.Deserialize(json, CallStreamJsonContext.Default.Interaction)!;
+        Assert.Equal("i", i.InteractionId);
+        Assert.Equal(Channel.Video, i.Channel);
+        Assert.Equal(T0, i.StartTime);
+        Assert.Equal(Outcome.Resolved, i.Outcome);
+    }
+
     [Theory]
     [InlineData("""{"customerId":"c","agentId":"a","channel":"chat","startTime":"2024-03-01T09:00:00Z","durationSeconds":1,"outcome":"failed"}""", "interactionId", "is required")]
     [InlineData("""{"interactionId":"i","customerId":"c","agentId":"a","channel":"fax","startTime":"2024-03-01T09:00:00Z","durationSeconds":1,"outcome":"failed"}""", "channel", "allowed: email")]
     [InlineData("""{"interactionId":"i","customerId":"c","agentId":"a","channel":"chat","startTime":"yesterday","durationSeconds":1,"outcome":"failed"}""", "startTime", "ISO-8601")]
+    [InlineData("""{"interactionId":"i","customerId":"c","agentId":"a","channel":"  ","startTime":"2024-03-01T09:00:00Z","durationSeconds":1,"outcome":"failed"}""", "channel", "must not be empty")]
+    [InlineData("""{"interactionId":"i","customerId":"c","agentId":"a","channel":7,"startTime":"2024-03-01T09:00:00Z","durationSeconds":1,"outcome":"failed"}""", "channel", "must be text")]
+    [InlineData("""{"interactionId":"i","customerId":"c","agentId":"a","channel":"chat","startTime":"2024-03-01T09:00:00Z","durationSeconds":1,"outcome":null}""", "outcome", "must be text")]
     [InlineData("""{"interactionId":"i","customerId":"c","agentId":"a","channel":"chat","startTime":"2024-03-01T09:00:00Z","durationSeconds":-4,"outcome":"failed"}""", "durationSeconds", "negative")]
     [InlineData("""{"interactionId":"i","customerId":"c","agentId":"a","channel":"chat","startTime":"2024-03-01T09:00:00Z","durationSeconds":"4","outcome":"failed"}""", "durationSeconds", "number")]
     [InlineData("""{"interactionId":"i","customerId":"c","agentId":"a","channel":"chat","startTime":"2024-03-01T09:00:00Z","durationSeconds":4,"outcome":"meh"}""", "outcome", "allowed: resolved")]
