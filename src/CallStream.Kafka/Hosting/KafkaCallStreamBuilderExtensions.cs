@@ -76,7 +76,11 @@ public static class KafkaCallStreamBuilderExtensions
     /// <summary>
     /// Writes alerts to a Kafka topic (<see cref="KafkaAlertSink"/>, default topic <c>callstream-alerts</c>) under the
     /// sink name <c>kafka:alerts</c>. Options are bound from <c>CallStream:Kafka:Alerts</c>; the brokers default to
-    /// <c>CallStream:Kafka:BootstrapServers</c> (or the in-process cluster). Adding it twice is harmless.
+    /// <c>CallStream:Kafka:BootstrapServers</c> (or the in-process cluster), and the connection and security settings
+    /// of <c>CallStream:Kafka:Settings</c> (<c>security.*</c>, <c>sasl.*</c>, <c>ssl.*</c>, <c>socket.*</c>,
+    /// <c>client.dns.lookup</c>, <c>broker.address.*</c>, <c>enable.ssl.certificate.verification</c>) apply to the
+    /// sink too unless <c>CallStream:Kafka:Alerts:Settings</c> sets them: one secured cluster is configured once. The
+    /// source's consumer settings are not passed to the sink's producer. Adding it twice is harmless.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the sink in code, or <see langword="null"/>.</param>
@@ -109,6 +113,14 @@ public static class KafkaCallStreamBuilderExtensions
                 {
                     o.BootstrapServers = shared;
                 }
+                if (kafka is not null && !(hosting.Value.InProcess && hosting.Value.IsValid))
+                {
+                    foreach (var setting in kafka.GetSection(nameof(KafkaClientOptions.Settings)).GetChildren())
+                    {
+                        if (setting.Value is not null && IsConnectionSetting(setting.Key))
+                            o.Settings.TryAdd(setting.Key, setting.Value);
+                    }
+                }
             });
             builder.Services.AddSingleton<IValidateOptions<KafkaSinkOptions>>(sp => new ConfigurationOptionsValidator<KafkaSinkOptions>(
                 AlertSinkName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value, checkHosting: false)));
@@ -123,6 +135,16 @@ public static class KafkaCallStreamBuilderExtensions
             sp.GetService<IMeterFactory>(),
             sp.GetService<TimeProvider>()), batching);
     }
+
+    /// <summary>Whether a librdkafka setting says how to reach and authenticate with the brokers (shared by consumers and producers).</summary>
+    internal static bool IsConnectionSetting(string key) =>
+        key.StartsWith("security.", StringComparison.Ordinal)
+        || key.StartsWith("sasl.", StringComparison.Ordinal)
+        || key.StartsWith("ssl.", StringComparison.Ordinal)
+        || key.StartsWith("ssl_", StringComparison.Ordinal)
+        || key.StartsWith("socket.", StringComparison.Ordinal)
+        || key.StartsWith("broker.address.", StringComparison.Ordinal)
+        || key is "client.dns.lookup" or "enable.ssl.certificate.verification";
 
     /// <summary>Marks the services as holding the Kafka alert sink's registrations.</summary>
     private sealed class AlertSinkMarker;

@@ -160,6 +160,35 @@ public sealed class KafkaHostTests : IDisposable
     }
 
     [Fact]
+    public void AlertSink_TakesTheSharedConnectionAndSecuritySettings_ButNotTheConsumersOnes()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CallStream:Kafka:BootstrapServers"] = "broker-1:9093",
+            ["CallStream:Kafka:Settings:security.protocol"] = "SASL_SSL",
+            ["CallStream:Kafka:Settings:sasl.mechanism"] = "SCRAM-SHA-512",
+            ["CallStream:Kafka:Settings:sasl.username"] = "consumer-user",
+            ["CallStream:Kafka:Settings:sasl.password"] = "s3cret",
+            ["CallStream:Kafka:Settings:ssl.ca.location"] = "/etc/ssl/ca.pem",
+            ["CallStream:Kafka:Settings:session.timeout.ms"] = "3000",
+            ["CallStream:Kafka:Alerts:Settings:sasl.username"] = "alerts-user",
+        });
+        builder.Services.AddCallStream(builder.Configuration.GetSection("CallStream"), cs => cs.UseKafkaSource().AddKafkaAlertSink());
+        using var host = builder.Build();
+
+        var sink = host.Services.GetRequiredService<IOptionsMonitor<KafkaSinkOptions>>().Get(KafkaCallStreamBuilderExtensions.AlertSinkName);
+
+        Assert.Equal("broker-1:9093", sink.BootstrapServers);
+        Assert.Equal("SASL_SSL", sink.Settings["security.protocol"]);
+        Assert.Equal("SCRAM-SHA-512", sink.Settings["sasl.mechanism"]);
+        Assert.Equal("s3cret", sink.Settings["sasl.password"]);
+        Assert.Equal("/etc/ssl/ca.pem", sink.Settings["ssl.ca.location"]);
+        Assert.Equal("alerts-user", sink.Settings["sasl.username"]); // the sink's own setting wins
+        Assert.False(sink.Settings.ContainsKey("session.timeout.ms")); // a consumer setting stays with the consumer
+    }
+
+    [Fact]
     public async Task InProcess_RunsWithoutServers_AndTheHealthChecksAreHealthy()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
