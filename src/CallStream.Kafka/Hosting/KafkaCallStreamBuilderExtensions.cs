@@ -58,6 +58,7 @@ public static class KafkaCallStreamBuilderExtensions
                 Options.DefaultName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value, checkHosting: true)));
             options.ValidateOnStart();
             builder.Services.AddSingleton<KafkaSourceTracker>();
+            builder.Services.AddSingleton<KafkaHealthAdmin>();
             builder.Services.AddHealthChecks()
                 .AddCheck<KafkaHealthCheck>(HealthCheckName, tags: [CallStreamHealthCheck.Tag])
                 .AddCheck<KafkaConsumerLagHealthCheck>(LagHealthCheckName, tags: [CallStreamHealthCheck.Tag]);

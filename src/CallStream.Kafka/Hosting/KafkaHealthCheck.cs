@@ -8,17 +8,20 @@ namespace CallStream.Kafka;
 /// <summary>
 /// The <c>callstream-kafka</c> health check: asks the brokers for the source topic's metadata within
 /// <see cref="CallStreamHealthOptions.Timeout"/>. Healthy when a broker answers and the topic has partitions;
-/// unhealthy when no broker answers or the topic is missing.
+/// unhealthy when no broker answers or the topic is missing. The checks of a host share one admin client
+/// (<see cref="KafkaHealthAdmin"/>), so a probe every few seconds does not open new broker connections each time.
 /// </summary>
 internal sealed class KafkaHealthCheck : IHealthCheck
 {
     private readonly IOptions<KafkaSourceOptions> _source;
     private readonly IOptions<CallStreamOptions> _host;
+    private readonly KafkaHealthAdmin _admin;
 
-    public KafkaHealthCheck(IOptions<KafkaSourceOptions> source, IOptions<CallStreamOptions> host)
+    public KafkaHealthCheck(IOptions<KafkaSourceOptions> source, IOptions<CallStreamOptions> host, KafkaHealthAdmin admin)
     {
         _source = source;
         _host = host;
+        _admin = admin;
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -28,16 +31,14 @@ internal sealed class KafkaHealthCheck : IHealthCheck
         return Task.Run(() => Check(options, timeout), cancellationToken);
     }
 
-    private static HealthCheckResult Check(KafkaSourceOptions options, TimeSpan timeout)
+    private HealthCheckResult Check(KafkaSourceOptions options, TimeSpan timeout)
     {
-        var config = new AdminClientConfig { ClientId = "callstream-health" };
-        options.ApplyTo(config);
-        config.Set("socket.timeout.ms", ((int)timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        string servers = config.BootstrapServers ?? "?";
+        var resolved = new AdminClientConfig();
+        options.ApplyTo(resolved); // the brokers as the client resolves them (options, CALLSTREAM_KAFKA or the default)
+        string servers = resolved.BootstrapServers ?? "?";
         try
         {
-            using var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
-            var metadata = admin.GetMetadata(options.Topic, timeout);
+            var metadata = _admin.Get(options, timeout).GetMetadata(options.Topic, timeout);
             var topic = metadata.Topics.FirstOrDefault(t => string.Equals(t.Topic, options.Topic, StringComparison.Ordinal));
             var data = new Dictionary<string, object>
             {
@@ -53,5 +54,36 @@ internal sealed class KafkaHealthCheck : IHealthCheck
         {
             return HealthCheckResult.Unhealthy($"Kafka at {servers} did not answer within {timeout.TotalSeconds} s: {exception.Error.Reason}.");
         }
+    }
+}
+
+/// <summary>The admin client of a host's Kafka health checks: made on the first check, disposed with the host's services.</summary>
+internal sealed class KafkaHealthAdmin : IDisposable
+{
+    private readonly Lock _lock = new();
+    private IAdminClient? _client;
+    private bool _disposed;
+
+    /// <summary>Gets the client, making it on first use with the source's connection settings and the check's timeout.</summary>
+    public IAdminClient Get(KafkaSourceOptions options, TimeSpan timeout)
+    {
+        using var held = _lock.EnterScope();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_client is null)
+        {
+            var config = new AdminClientConfig { ClientId = "callstream-health" };
+            options.ApplyTo(config);
+            config.Set("socket.timeout.ms", ((int)timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _client = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
+        }
+        return _client;
+    }
+
+    public void Dispose()
+    {
+        using var held = _lock.EnterScope();
+        _disposed = true;
+        _client?.Dispose();
+        _client = null;
     }
 }

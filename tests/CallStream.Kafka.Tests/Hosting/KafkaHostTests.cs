@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CallStream.Hosting;
+using Confluent.Kafka;
 using CallStream.Kafka.Tests.Support;
 using CallStream.Rules;
 using Microsoft.Extensions.Configuration;
@@ -186,6 +187,39 @@ public sealed class KafkaHostTests : IDisposable
         Assert.Equal("/etc/ssl/ca.pem", sink.Settings["ssl.ca.location"]);
         Assert.Equal("alerts-user", sink.Settings["sasl.username"]); // the sink's own setting wins
         Assert.False(sink.Settings.ContainsKey("session.timeout.ms")); // a consumer setting stays with the consumer
+    }
+
+    [Fact]
+    public async Task HealthCheck_SharesOneAdminClient_AndSeesTheBrokerGoAndComeBack()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CallStream:Kafka:BootstrapServers"] = _cluster.BootstrapServers,
+            ["CallStream:Kafka:Topic"] = Topic,
+            ["CallStream:Kafka:GroupId"] = _group,
+            ["CallStream:Kafka:Settings:reconnect.backoff.max.ms"] = "250",
+            ["CallStream:Health:Timeout"] = "00:00:01",
+        });
+        builder.Services.AddCallStream(builder.Configuration.GetSection("CallStream"), cs => cs.UseKafkaSource());
+        using var host = builder.Build();
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        Task<HealthReport> Check() => health.CheckHealthAsync(r => r.Name == KafkaCallStreamBuilderExtensions.HealthCheckName, ct);
+        IAdminClient Client() => host.Services.GetRequiredService<KafkaHealthAdmin>().Get(
+            host.Services.GetRequiredService<IOptions<KafkaSourceOptions>>().Value, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(HealthStatus.Healthy, (await Check()).Status);
+        var client = Client();
+
+        _cluster.SetBrokerDown(1);
+        var down = await Check();
+        Assert.Equal(HealthStatus.Unhealthy, down.Status);
+        Assert.Contains(_cluster.BootstrapServers, down.Entries[KafkaCallStreamBuilderExtensions.HealthCheckName].Description, StringComparison.Ordinal);
+
+        _cluster.SetBrokerUp(1);
+        Eventually.Holds(() => Check().GetAwaiter().GetResult().Status == HealthStatus.Healthy, Eventually.Generous, "the health check seeing the broker back");
+        Assert.Same(client, Client()); // every check asked through the same client
     }
 
     [Fact]
