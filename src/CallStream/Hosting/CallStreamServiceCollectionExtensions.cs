@@ -70,7 +70,11 @@ public static class CallStreamServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<InteractionPipelineOptions>>(new ConfigurationOptionsValidator<InteractionPipelineOptions>(null, path + ":Pipeline", o => o.Validate()));
         pipeline.ValidateOnStart();
         services.TryAddSingleton<RuleFileSourceFactory>();
-        services.TryAddSingleton(sp => new RuleSetMonitor(RuleSources(sp), (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<RuleSetMonitor>()));
+        services.TryAddSingleton(sp => new RuleSetMonitor(
+            RuleSources(sp),
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<RuleSetMonitor>(),
+            RuleSetMonitor.HostSettleDelay,
+            sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new HostMetrics(sp.GetService<IMeterFactory>()));
         services.AddOptions<InteractionPipelineOptions>().PostConfigure<HostMetrics>((o, metrics) =>
         {

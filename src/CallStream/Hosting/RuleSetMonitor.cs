@@ -9,6 +9,8 @@ namespace CallStream.Hosting;
 /// Holds the running rules: every <see cref="IRuleSource"/> combined in registration order. When a source's change
 /// token fires it loads every source again; a valid result replaces the running rules and fires
 /// <see cref="Watch"/>, an invalid one is logged with its diagnostics (FILE:LINE:COLUMN) and the running rules stay.
+/// With a settle delay, a change is loaded only once the sources have been quiet that long: an editor that saves in
+/// several writes (or a half-written file that happens to parse) causes one reload of the final text, not several.
 /// </summary>
 internal sealed class RuleSetMonitor : IDisposable
 {
@@ -16,16 +18,30 @@ internal sealed class RuleSetMonitor : IDisposable
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly List<IDisposable> _subscriptions = [];
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _settleDelay;
     private CancellationTokenSource _changed = new();
+    private ITimer? _settling;
+    private string? _settlingReason;
     private RuleSet? _current;
     private long _reloads;
     private long _rejected;
     private bool _disposed;
 
-    public RuleSetMonitor(IEnumerable<IRuleSource> sources, ILogger logger)
+    /// <summary>The settle delay of a host's rule files: as long as the configuration system waits before reloading a changed file.</summary>
+    public static readonly TimeSpan HostSettleDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Creates the monitor.</summary>
+    /// <param name="sources">The rule sources, in registration order.</param>
+    /// <param name="logger">Where reloads and diagnostics are logged.</param>
+    /// <param name="settleDelay">How long the sources must be quiet after a change before it is loaded; zero loads at once.</param>
+    /// <param name="time">The clock of the settle delay, or <see langword="null"/> for the system clock.</param>
+    public RuleSetMonitor(IEnumerable<IRuleSource> sources, ILogger logger, TimeSpan settleDelay = default, TimeProvider? time = null)
     {
         _sources = [.. sources];
         _logger = logger;
+        _settleDelay = settleDelay;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>Gets the running rules; <see cref="Start"/> loads them first.</summary>
@@ -111,6 +127,8 @@ internal sealed class RuleSetMonitor : IDisposable
         lock (_gate)
         {
             _disposed = true;
+            _settling?.Dispose();
+            _settling = null;
             foreach (var subscription in _subscriptions)
                 subscription.Dispose();
             _subscriptions.Clear();
@@ -125,7 +143,41 @@ internal sealed class RuleSetMonitor : IDisposable
         IChangeToken? pending = first;
         _subscriptions.Add(ChangeToken.OnChange(
             () => Interlocked.Exchange(ref pending, null) ?? source.Watch() ?? NullChangeToken.Singleton,
-            () => Reload(source.Name + " changed")));
+            () => OnChanged(source.Name + " changed")));
+    }
+
+    /// <summary>Reloads at once, or (with a settle delay) once no further change has come for that long.</summary>
+    private void OnChanged(string reason)
+    {
+        if (_settleDelay <= TimeSpan.Zero)
+        {
+            Reload(reason);
+            return;
+        }
+        lock (_gate)
+        {
+            if (_disposed)
+                return;
+            _settlingReason = reason;
+            if (_settling is null)
+                _settling = _time.CreateTimer(static state => ((RuleSetMonitor)state!).OnSettled(), this, _settleDelay, Timeout.InfiniteTimeSpan);
+            else
+                _settling.Change(_settleDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnSettled()
+    {
+        string? reason;
+        lock (_gate)
+        {
+            reason = _settlingReason;
+            _settlingReason = null;
+            _settling?.Dispose();
+            _settling = null;
+        }
+        if (reason is not null)
+            Reload(reason);
     }
 
     private RuleSet LoadAll()

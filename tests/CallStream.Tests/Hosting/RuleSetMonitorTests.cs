@@ -3,6 +3,7 @@ using CallStream.Rules;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CallStream.Tests.Hosting;
 
@@ -120,6 +121,48 @@ public sealed class RuleSetMonitorTests
 
         Assert.Contains("a.rules, b.rules", error.Message, StringComparison.Ordinal);
         Assert.Contains("LongCall", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reload_WithASettleDelay_LoadsOnlyTheFinalTextOnceTheSourcesAreQuiet()
+    {
+        var time = new FakeTimeProvider();
+        var source = new EditableRuleSource("alerts.rules", LongCall);
+        using var monitor = new RuleSetMonitor([source], new FakeLogger(), TimeSpan.FromMilliseconds(250), time);
+        monitor.Start();
+        var changed = monitor.Watch();
+
+        // An editor saving in steps: a first part that happens to parse on its own, then the whole file.
+        source.Edit(FailedCall);
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        source.Edit(LongCall + "\n\n" + FailedCall);
+        time.Advance(TimeSpan.FromMilliseconds(200));
+
+        Assert.False(changed.HasChanged); // 200 ms since the last change: still settling
+        Assert.Equal(["LongCall"], monitor.Current.Select(r => r.Name));
+
+        time.Advance(TimeSpan.FromMilliseconds(50));
+
+        Assert.True(changed.HasChanged);
+        Assert.Equal(["LongCall", "FailedCall"], monitor.Current.Select(r => r.Name));
+        Assert.Equal(1, monitor.Reloads); // the half-written state was never applied
+        Assert.Equal(0, monitor.Rejected);
+    }
+
+    [Fact]
+    public void Dispose_WhileSettling_LoadsNothing()
+    {
+        var time = new FakeTimeProvider();
+        var source = new EditableRuleSource("alerts.rules", LongCall);
+        var monitor = new RuleSetMonitor([source], new FakeLogger(), TimeSpan.FromMilliseconds(250), time);
+        monitor.Start();
+
+        source.Edit(FailedCall);
+        monitor.Dispose();
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, monitor.Reloads);
+        Assert.Equal(["LongCall"], monitor.Current.Select(r => r.Name));
     }
 
     /// <summary>A rule source whose text the test edits; each edit fires its change token, as a file watcher would.</summary>
