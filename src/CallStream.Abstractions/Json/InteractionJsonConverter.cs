@@ -185,36 +185,22 @@ public sealed class InteractionJsonConverter : JsonConverter<Interaction>
 
     private static int EscapedFieldBit(ref Utf8JsonReader reader)
     {
-        int bit;
-        if (reader.ValueTextEquals("interactionId"u8)) bit = 1;
-        else if (reader.ValueTextEquals("customerId"u8)) bit = 2;
-        else if (reader.ValueTextEquals("agentId"u8)) bit = 4;
-        else if (reader.ValueTextEquals("channel"u8)) bit = 8;
-        else if (reader.ValueTextEquals("startTime"u8)) bit = 16;
-        else if (reader.ValueTextEquals("durationSeconds"u8)) bit = 32;
-        else if (reader.ValueTextEquals("outcome"u8)) bit = 64;
-        else if (reader.ValueTextEquals("satisfaction"u8)) bit = 128;
-        else if (reader.ValueTextEquals("attributes"u8)) bit = 256;
-        else bit = 0;
-        return bit;
+        for (int i = 0; i < FieldNames.Length; i++)
+        {
+            if (reader.ValueTextEquals(FieldNames[i]))
+                return 1 << i;
+        }
+        return 0;
     }
 
     /// <summary>The longest text (in UTF-16 code units) read into a stack buffer instead of a string.</summary>
     private const int ShortText = 64;
 
-    private static string FieldName(int bit) => bit switch
-    {
-        1 => "interactionId",
-        2 => "customerId",
-        4 => "agentId",
-        8 => "channel",
-        16 => "startTime",
-        32 => "durationSeconds",
-        64 => "outcome",
-        128 => "satisfaction",
-        256 => "attributes",
-        _ => "",
-    };
+    /// <summary>The fields of the contract; a field's bit is <c>1 &lt;&lt; index</c>.</summary>
+    private static readonly string[] FieldNames =
+        ["interactionId", "customerId", "agentId", "channel", "startTime", "durationSeconds", "outcome", "satisfaction", "attributes"];
+
+    private static string FieldName(int bit) => bit == 0 ? "" : FieldNames[System.Numerics.BitOperations.TrailingZeroCount(bit)];
 
     /// <summary>
     /// Copies a string token of at most <see cref="ShortText"/> UTF-8 bytes into <paramref name="buffer"/> without
