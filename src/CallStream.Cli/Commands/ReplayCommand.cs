@@ -189,7 +189,11 @@ internal static class ReplayCommand
         finally
         {
             if (batches is not null)
+            {
+                // A reader waiting on a full rejects buffer (the rules never loaded) must not keep the stop waiting.
+                rejectsWriter?.StopWaiting();
                 await batches.DisposeAsync().ConfigureAwait(false); // ends the reading thread, also when the replay stops early
+            }
             reader?.Dispose();
             alertSink?.Dispose();
             progress.Complete();
@@ -408,6 +412,9 @@ internal static class ReplayCommand
             }
         }
 
+        /// <summary>Lets writers waiting for <see cref="Open"/> go on; what they write then without an open file is dropped.</summary>
+        public void StopWaiting() => _settled.Set();
+
         public override void Write(char value) => Append(value.ToString());
 
         public override void Write(string? value) => Append(value);
@@ -453,7 +460,7 @@ internal static class ReplayCommand
                     return;
                 }
             }
-            _settled.Wait(); // opened, or the replay ended
+            _settled.Wait(); // opened, or the replay is ending (then nothing is written)
             using (_lock.EnterScope())
                 _file?.Write(text);
         }

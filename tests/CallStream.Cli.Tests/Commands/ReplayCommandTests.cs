@@ -137,6 +137,23 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal("earlier rejects\n", await File.ReadAllTextAsync(rejects, TestContext.Current.CancellationToken));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task InvalidRules_WithMoreRejectsThanTheBufferHolds_StopsPromptly()
+    {
+        // Over 1 MiB of bad rows: the reading thread fills the rejects buffer and waits for the rules, which fail.
+        var csv = new System.Text.StringBuilder(Header + "\n");
+        for (int n = 0; n < 20_000; n++)
+            csv.Append("i").Append(n).Append(",c1,a1,fax,2024-03-01T09:00:00Z,60,failed,4,").Append('x', 60).Append('\n');
+        string input = Write(".csv", csv.ToString());
+        string rules = Write(".rules", "rule X\n  window sliding 1h\n");
+        string rejects = Write(".csv", "earlier rejects\n");
+
+        var result = await CliRunner.RunAsync(["replay", "--input", input, "--rules", rules, "--rejects", rejects]);
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Equal("earlier rejects\n", await File.ReadAllTextAsync(rejects, TestContext.Current.CancellationToken));
+    }
+
     [Fact]
     public async Task Rejects_IsWrittenEvenWithoutABadRow()
     {
