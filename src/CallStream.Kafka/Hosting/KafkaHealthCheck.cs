@@ -33,12 +33,10 @@ internal sealed class KafkaHealthCheck : IHealthCheck
 
     private HealthCheckResult Check(KafkaSourceOptions options, TimeSpan timeout)
     {
-        var resolved = new AdminClientConfig();
-        options.ApplyTo(resolved); // the brokers as the client resolves them (options, CALLSTREAM_KAFKA or the default)
-        string servers = resolved.BootstrapServers ?? "?";
+        var admin = _admin.Get(options, timeout, out string servers);
         try
         {
-            var metadata = _admin.Get(options, timeout).GetMetadata(options.Topic, timeout);
+            var metadata = admin.GetMetadata(options.Topic, timeout);
             var topic = metadata.Topics.FirstOrDefault(t => string.Equals(t.Topic, options.Topic, StringComparison.Ordinal));
             var data = new Dictionary<string, object>
             {
@@ -62,10 +60,14 @@ internal sealed class KafkaHealthAdmin : IDisposable
 {
     private readonly Lock _lock = new();
     private IAdminClient? _client;
+    private string _servers = "?";
     private bool _disposed;
 
     /// <summary>Gets the client, making it on first use with the source's connection settings and the check's timeout.</summary>
-    public IAdminClient Get(KafkaSourceOptions options, TimeSpan timeout)
+    /// <param name="options">The source's options.</param>
+    /// <param name="timeout">The check's timeout.</param>
+    /// <param name="servers">The brokers as the client resolved them (options, <c>CALLSTREAM_KAFKA</c> or the default), for messages.</param>
+    public IAdminClient Get(KafkaSourceOptions options, TimeSpan timeout, out string servers)
     {
         using var held = _lock.EnterScope();
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -75,7 +77,9 @@ internal sealed class KafkaHealthAdmin : IDisposable
             options.ApplyTo(config);
             config.Set("socket.timeout.ms", ((int)timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
             _client = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
+            _servers = config.BootstrapServers ?? "?";
         }
+        servers = _servers;
         return _client;
     }
 

@@ -207,7 +207,7 @@ public sealed class KafkaHostTests : IDisposable
         var health = host.Services.GetRequiredService<HealthCheckService>();
         Task<HealthReport> Check() => health.CheckHealthAsync(r => r.Name == KafkaCallStreamBuilderExtensions.HealthCheckName, ct);
         IAdminClient Client() => host.Services.GetRequiredService<KafkaHealthAdmin>().Get(
-            host.Services.GetRequiredService<IOptions<KafkaSourceOptions>>().Value, TimeSpan.FromSeconds(1));
+            host.Services.GetRequiredService<IOptions<KafkaSourceOptions>>().Value, TimeSpan.FromSeconds(1), out _);
 
         Assert.Equal(HealthStatus.Healthy, (await Check()).Status);
         var client = Client();
