@@ -71,14 +71,15 @@ static void Measure(string title, int rounds, int operations, (string Name, Func
         {
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
+            int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+            var pause = GC.GetTotalPauseDuration();
             long start = Stopwatch.GetTimestamp();
             long result = cases[i].Run();
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             if (round > 0)
                 best[i] = Math.Max(best[i], operations / seconds);
-            Console.WriteLine($"{title} round {round}{(round == 0 ? " (warm-up)" : "")}: {cases[i].Name,-10} {operations / seconds,12:N0} ops/s  ({seconds:F2} s, CPU {cpu / operations * 1e6:F2} µs/op, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / operations} B/op, GC0 {GC.CollectionCount(0) - gen0} GC2 {GC.CollectionCount(2) - gen2}, result {result})");
+            Console.WriteLine($"{title} round {round}{(round == 0 ? " (warm-up)" : "")}: {cases[i].Name,-10} {operations / seconds,12:N0} ops/s  ({seconds:F2} s, CPU {cpu / operations * 1e6:F2} µs/op, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / operations} B/op, GC0 {GC.CollectionCount(0) - gen0} GC1 {GC.CollectionCount(1) - gen1} GC2 {GC.CollectionCount(2) - gen2}, pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms, result {result})");
         }
     }
     for (int i = 0; i < cases.Length; i++)

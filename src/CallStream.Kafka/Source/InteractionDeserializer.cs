@@ -10,10 +10,14 @@ namespace CallStream.Kafka;
 /// <summary>
 /// Reads a message value as an interaction straight from librdkafka's buffer (no copy): checks the size limit and
 /// UTF-8, then parses the JSON of the data contract. Anything else throws <see cref="PoisonRecordException"/>, which
-/// the consumer reports with the raw record, so the source can dead-letter it.
+/// the consumer reports with the raw record, so the source can dead-letter it. Repeated texts (customer and agent ids,
+/// attributes) are shared between the interactions read (<see cref="InteractionJsonReader"/>): the consumer calls it
+/// from its one polling thread.
 /// </summary>
 internal sealed class InteractionDeserializer(int maxBytes) : IDeserializer<Interaction>
 {
+    private readonly InteractionJsonReader _reader = new();
+
     public Interaction Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
     {
         if (isNull)
@@ -24,7 +28,7 @@ internal sealed class InteractionDeserializer(int maxBytes) : IDeserializer<Inte
             throw new PoisonRecordException(DeadLetterHeaders.ErrorInvalidUtf8, $"the value is not valid UTF-8 (invalid byte sequence at byte {FirstInvalidByte(data)}).");
         try
         {
-            return JsonSerializer.Deserialize(data, CallStreamJsonContext.Default.Interaction)
+            return _reader.Read(data)
                 ?? throw new PoisonRecordException(DeadLetterHeaders.ErrorInvalidInteraction, "the value is JSON null, not an interaction object.");
         }
         catch (InteractionFormatException ex)

@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.Json;
+
+namespace CallStream.Json;
+
+/// <summary>
+/// Reads interactions from UTF-8 JSON documents one after the other (a consumer's message values), exactly as
+/// <see cref="InteractionJson.Deserialize"/> does, and shares what repeats between them: one string per customer id,
+/// agent id and attribute name or value, and one <see cref="AttributeMap"/> per single attribute.
+/// </summary>
+/// <remarks>
+/// Sharing saves an allocation per repeated value, and it matters most for interactions held in memory for a while
+/// (waiting for the event-time watermark): fewer objects survive each garbage collection. The shared texts are
+/// bounded (<see cref="MaxSharedTexts"/> values of at most 64 bytes, then new strings as without sharing). Not
+/// thread-safe: use one reader per thread.
+/// </remarks>
+public sealed class InteractionJsonReader
+{
+    /// <summary>The most distinct texts (and single-attribute maps) shared.</summary>
+    public const int MaxSharedTexts = 1 << 16;
+
+    private const int MaxSharedLength = 64;
+
+    // Open addressing with linear probing, at most half full, growing with the texts it holds.
+    private Slot[] _slots = new Slot[64];
+    private int _count;
+    private readonly Dictionary<(string Name, string Value), AttributeMap> _maps = [];
+
+    /// <summary>Reads an interaction from UTF-8 JSON.</summary>
+    /// <param name="utf8Json">The document: one JSON object (or the literal <c>null</c>).</param>
+    /// <returns>The interaction, or <see langword="null"/> for the JSON literal <c>null</c>.</returns>
+    /// <exception cref="InteractionFormatException">The object breaks the data contract; the exception names the field and value.</exception>
+    /// <exception cref="JsonException">The document is not valid JSON.</exception>
+    /// <exception cref="ArgumentException">A value breaks a rule of <see cref="Interaction"/>.</exception>
+    public Interaction? Read(ReadOnlySpan<byte> utf8Json) =>
+        InteractionJson.TryReadCommon(utf8Json, this, out var interaction)
+            ? interaction
+            : JsonSerializer.Deserialize(utf8Json, CallStreamJsonContext.Default.Interaction);
+
+    /// <summary>Gets the shared string of printable ASCII text, or a new one when the text is long or the table full.</summary>
+    internal string GetText(ReadOnlySpan<byte> ascii)
+    {
+        if (ascii.Length > MaxSharedLength)
+            return Encoding.ASCII.GetString(ascii);
+        // HashCode is seeded per process, so crafted input cannot make the probing slow.
+        var hasher = default(HashCode);
+        hasher.AddBytes(ascii);
+        int hash = hasher.ToHashCode();
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        int index = hash & mask;
+        while (slots[index].Text is { } candidate)
+        {
+            if (slots[index].Hash == hash && Equal(ascii, candidate))
+                return candidate;
+            index = (index + 1) & mask;
+        }
+        string text = Encoding.ASCII.GetString(ascii);
+        if (_count == MaxSharedTexts)
+            return text;
+        slots[index] = new Slot(text, hash);
+        if (++_count * 2 > slots.Length)
+            Grow();
+        return text;
+    }
+
+    /// <summary>Gets the shared map of one attribute.</summary>
+    internal IEnumerable<KeyValuePair<string, string>> GetMap(KeyValuePair<string, string> attribute)
+    {
+        if (_maps.TryGetValue((attribute.Key, attribute.Value), out var map))
+            return map;
+        map = AttributeMap.Create([attribute]);
+        if (_maps.Count < MaxSharedTexts)
+            _maps.Add((attribute.Key, attribute.Value), map);
+        return map;
+    }
+
+    private static bool Equal(ReadOnlySpan<byte> ascii, string text)
+    {
+        if (ascii.Length != text.Length)
+            return false;
+        for (int i = 0; i < ascii.Length; i++)
+        {
+            if (ascii[i] != text[i])
+                return false;
+        }
+        return true;
+    }
+
+    private void Grow()
+    {
+        var larger = new Slot[_slots.Length * 2];
+        int mask = larger.Length - 1;
+        foreach (var slot in _slots)
+        {
+            if (slot.Text is null)
+                continue;
+            int index = slot.Hash & mask;
+            while (larger[index].Text is not null)
+                index = (index + 1) & mask;
+            larger[index] = slot;
+        }
+        _slots = larger;
+    }
+
+    private readonly record struct Slot(string? Text, int Hash);
+
+}
