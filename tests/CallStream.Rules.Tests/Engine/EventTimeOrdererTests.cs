@@ -232,6 +232,93 @@ public class EventTimeOrdererTests
     }
 
     [Fact]
+    public void RemovedPartition_WithHeldEvents_StillReleasesThemInOrder()
+    {
+        var orderer = Create(latenessSeconds: 0);
+        orderer.AddPartition(0);
+        orderer.AddPartition(1);
+        orderer.Offer(new PartitionedInteraction(Events.At(1, id: "p1-a"), 1));
+        orderer.Offer(new PartitionedInteraction(Events.At(3, id: "p1-b"), 1));
+        orderer.Offer(new PartitionedInteraction(Events.At(0, id: "p0-a"), 0));
+        orderer.Offer(new PartitionedInteraction(Events.At(2, id: "p0-b"), 0)); // watermark 2 (min of 3 and 2)
+        Assert.Equal(["p0-a", "p1-a", "p0-b"], ReleasedIds);
+        orderer.RemovePartition(1); // its "p1-b" stays held until the watermark passes it
+        Assert.Equal(1, orderer.HeldCount);
+        orderer.Offer(new PartitionedInteraction(Events.At(2.5, id: "p0-c"), 0));
+        Assert.Equal(["p0-a", "p1-a", "p0-b", "p0-c"], ReleasedIds);
+        orderer.Offer(new PartitionedInteraction(Events.At(9, id: "p0-d"), 0));
+        Assert.Equal(["p0-a", "p1-a", "p0-b", "p0-c", "p1-b", "p0-d"], ReleasedIds);
+        orderer.AddPartition(1); // back, with nothing held yet: holds the watermark again
+        orderer.Offer(new PartitionedInteraction(Events.At(10, id: "p1-e"), 1));
+        orderer.Complete();
+        Assert.Equal(["p0-a", "p1-a", "p0-b", "p0-c", "p1-b", "p0-d", "p1-e"], ReleasedIds);
+    }
+
+    [Fact]
+    public void SecondPartition_JoiningWhileTheFirstIsReleasing_IsMergedInOrder()
+    {
+        var orderer = Create(latenessSeconds: 5);
+        foreach (double t in new[] { 10.0, 11, 12, 16 })
+            orderer.Offer(new PartitionedInteraction(Events.At(t, id: $"p0-{t}"), 0)); // watermark 11: two released
+        Assert.Equal(["p0-10", "p0-11"], ReleasedIds);
+        orderer.Offer(new PartitionedInteraction(Events.At(11.5, id: "p1-11.5"), 1));
+        orderer.Offer(new PartitionedInteraction(Events.At(17, id: "p1-17"), 1));
+        orderer.Offer(new PartitionedInteraction(Events.At(22, id: "p1-22"), 1)); // watermark min(16, 22) - 5 = 11
+        orderer.Offer(new PartitionedInteraction(Events.At(20, id: "p0-20"), 0)); // watermark 15
+        Assert.Equal(["p0-10", "p0-11", "p1-11.5", "p0-12"], ReleasedIds);
+        orderer.Complete();
+        Assert.Equal(["p0-10", "p0-11", "p1-11.5", "p0-12", "p0-16", "p1-17", "p0-20", "p1-22"], ReleasedIds);
+    }
+
+    /// <summary>
+    /// Partitions delivering in chunks (as a consumer receives fetch responses), each mostly in event-time order with
+    /// some events out of order within it: every event comes out once, and what is not late comes out in (time, id)
+    /// order, exactly as a model that sorts everything held.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 3)]
+    [InlineData(3, 8)]
+    [InlineData(4, 50)]
+    public void InterleavedPartitions_ComeOutInEventTimeOrder(int seed, int chunk)
+    {
+        var random = new Random(seed);
+        const int Partitions = 5;
+        var perPartition = Enumerable.Range(0, Partitions).Select(_ => new List<Interaction>()).ToArray();
+        for (int n = 0; n < 3000; n++)
+        {
+            double t = n * 0.7 + (random.Next(10) == 0 ? -random.NextDouble() * 4 : 0); // one in ten out of order (within the lateness)
+            perPartition[random.Next(Partitions)].Add(Events.At(t, id: $"e{random.Next(100000):D5}"));
+        }
+        var orderer = Create(latenessSeconds: 5);
+        var positions = new int[Partitions];
+        var expectedInOrder = new List<(double, string)>();
+        var offered = new List<Interaction>();
+        while (positions.Select((p, i) => p < perPartition[i].Count).Any(x => x))
+        {
+            int partition = random.Next(Partitions);
+            for (int k = 0; k < chunk && positions[partition] < perPartition[partition].Count; k++)
+            {
+                var e = perPartition[partition][positions[partition]++];
+                offered.Add(e);
+                orderer.Offer(new PartitionedInteraction(e, partition, positions[partition]));
+            }
+        }
+        orderer.Complete();
+
+        Assert.Equal(offered.Count, _released.Count);
+        Assert.Equal(offered.Select(e => e.InteractionId).Order(StringComparer.Ordinal), ReleasedIds.Order(StringComparer.Ordinal));
+        var late = _late.Select(l => l.Event.Interaction).ToHashSet(ReferenceEqualityComparer.Instance);
+        var inOrder = _released.Where(r => !late.Contains(r.Interaction)).Select(r => r.Interaction).ToList();
+        for (int i = 1; i < inOrder.Count; i++)
+        {
+            int byTime = inOrder[i - 1].StartTime.CompareTo(inOrder[i].StartTime);
+            Assert.True(byTime < 0 || (byTime == 0 && string.CompareOrdinal(inOrder[i - 1].InteractionId, inOrder[i].InteractionId) <= 0), $"{inOrder[i - 1].InteractionId} before {inOrder[i].InteractionId}");
+        }
+        Assert.Equal(0, orderer.HeldCount);
+    }
+
+    [Fact]
     public void ReleasedItems_KeepPartitionOffsetAndWarmUp()
     {
         var orderer = Create(latenessSeconds: 0);

@@ -19,8 +19,9 @@ namespace CallStream.Rules;
 /// <see cref="Complete"/> releases everything held.
 /// </para>
 /// <para>
-/// Held events live in a FIFO run while they arrive in order (O(1) each, the common case of a file or a single
-/// partition) and in a binary heap keyed by (ticks, id) otherwise. Partitions are registered on first use, or
+/// Held events live in one FIFO run per partition while the partition delivers them in order (O(1) each: a file, a
+/// Kafka partition written in event-time order), and in a binary heap keyed by (ticks, id) otherwise; releasing
+/// merges the runs' heads (a heap of at most one entry per partition) with that heap's top. Partitions are registered on first use, or
 /// ahead with <see cref="AddPartition"/> (so that an assigned partition that has not delivered yet holds the
 /// watermark); <see cref="RemovePartition"/> forgets one after a rebalance. Not thread-safe, and not re-entrant:
 /// the release callback must not call back into the orderer.
@@ -35,9 +36,10 @@ public sealed class EventTimeOrderer
     private readonly long _lateness;
     private readonly Dictionary<int, PartitionState> _partitions = [];
     private PartitionState[] _states = [];
-    private readonly Queue<PartitionedInteraction> _run = new();
+    private readonly PriorityQueue<Run, EventKey> _runs = new();
     private readonly PriorityQueue<PartitionedInteraction, EventKey> _heap = new();
-    private EventKey _runTail;
+    private int _heldInRuns;
+    private bool _topRunStale;
     private EventKey _lastReleased;
     private bool _hasReleased;
     private int _cachedPartitionId;
@@ -76,7 +78,7 @@ public sealed class EventTimeOrderer
     public long LateCount { get; private set; }
 
     /// <summary>Gets the number of events held, waiting for the watermark.</summary>
-    public int HeldCount => _run.Count + _heap.Count;
+    public int HeldCount => _heldInRuns + _heap.Count;
 
     /// <summary>Gets the number of partitions known.</summary>
     public int PartitionCount => _partitions.Count;
@@ -137,14 +139,26 @@ public sealed class EventTimeOrderer
                 ReportLate(new LateEvent(item, EventTicks.ToInstant(_lastReleased.Ticks)));
             Release(item);
         }
-        else if (_run.Count == 0 || key >= _runTail)
-        {
-            _run.Enqueue(item);
-            _runTail = key;
-        }
         else
         {
-            _heap.Enqueue(item, key);
+            var run = partition.Run;
+            if (run.Count == 0)
+            {
+                run.Add(item, key);
+                if (_topRunStale)
+                    RefreshTopRun(); // before another run can sift above it
+                _runs.Enqueue(run, key);
+                _heldInRuns++;
+            }
+            else if (key >= run.Tail)
+            {
+                run.Add(item, key);
+                _heldInRuns++;
+            }
+            else
+            {
+                _heap.Enqueue(item, key); // out of order within its partition
+            }
         }
 
         if (_pendingIdle > 0)
@@ -274,17 +288,48 @@ public sealed class EventTimeOrderer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryTakeNext(long upTo)
     {
-        bool hasRun = _run.TryPeek(out var fromRun);
-        bool hasHeap = _heap.TryPeek(out var fromHeap, out var heapKey);
+        PartitionedInteraction next;
+        EventKey key;
+        if (_heap.Count == 0 && _runs.Count == 1)
+        {
+            // One partition holding events, in order (a file): no merge. The run's priority in _runs goes stale (too
+            // old, as heads only grow) and is refreshed before the next merge.
+            var only = _runs.Peek();
+            key = only.Head;
+            if (key.Ticks > upTo)
+                return false;
+            next = only.Take();
+            _heldInRuns--;
+            if (only.Count == 0)
+            {
+                _runs.Dequeue();
+                _topRunStale = false;
+            }
+            else
+            {
+                _topRunStale = true;
+            }
+            _lastReleased = key;
+            _hasReleased = true;
+            Release(next);
+            return true;
+        }
+        if (_topRunStale)
+            RefreshTopRun();
+        bool hasRun = _runs.TryPeek(out var run, out key);
+        bool hasHeap = _heap.TryPeek(out _, out var heapKey);
         if (!hasRun && !hasHeap)
             return false;
-        PartitionedInteraction next;
-        EventKey key = hasRun ? EventKey.Of(fromRun.Interaction) : default;
         if (hasRun && (!hasHeap || key <= heapKey))
         {
             if (key.Ticks > upTo)
                 return false;
-            next = _run.Dequeue();
+            next = run!.Take();
+            _heldInRuns--;
+            if (run.Count == 0)
+                _runs.Dequeue();
+            else
+                _runs.DequeueEnqueue(run, run.Head);
         }
         else
         {
@@ -297,6 +342,14 @@ public sealed class EventTimeOrderer
         _hasReleased = true;
         Release(next);
         return true;
+    }
+
+    /// <summary>Gives the top run its current head as priority again (taken from it while it was the only run, it went stale).</summary>
+    private void RefreshTopRun()
+    {
+        var top = _runs.Peek();
+        _runs.DequeueEnqueue(top, top.Head);
+        _topRunStale = false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -399,6 +452,9 @@ public sealed class EventTimeOrderer
 
     private sealed class PartitionState
     {
+        /// <summary>Gets the partition's held events that arrived in order. Kept by the merge until drained, also after the partition is removed.</summary>
+        public Run Run { get; } = new();
+
         public long Newest { get; set; } = long.MinValue;
 
         public bool CaughtUp { get; set; }
@@ -406,5 +462,47 @@ public sealed class EventTimeOrderer
         public bool Idle { get; set; }
 
         public long CaughtUpSince { get; set; }
+    }
+
+    /// <summary>A FIFO of held events in event-time order, with their keys (a ring buffer that grows as needed).</summary>
+    private sealed class Run
+    {
+        private (PartitionedInteraction Item, EventKey Key)[] _items = new (PartitionedInteraction, EventKey)[16];
+        private int _head;
+
+        public int Count { get; private set; }
+
+        /// <summary>Gets the key of the newest event added.</summary>
+        public EventKey Tail { get; private set; }
+
+        /// <summary>Gets the key of the oldest event held; the run is not empty.</summary>
+        public EventKey Head => _items[_head].Key;
+
+        public void Add(in PartitionedInteraction item, EventKey key)
+        {
+            if (Count == _items.Length)
+                Grow();
+            _items[(_head + Count) & (_items.Length - 1)] = (item, key);
+            Count++;
+            Tail = key;
+        }
+
+        public PartitionedInteraction Take()
+        {
+            var item = _items[_head].Item;
+            _items[_head] = default;
+            _head = (_head + 1) & (_items.Length - 1);
+            Count--;
+            return item;
+        }
+
+        private void Grow()
+        {
+            var larger = new (PartitionedInteraction, EventKey)[_items.Length * 2];
+            for (int i = 0; i < Count; i++)
+                larger[i] = _items[(_head + i) & (_items.Length - 1)];
+            _items = larger;
+            _head = 0;
+        }
     }
 }
