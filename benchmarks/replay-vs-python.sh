@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Issue 3's end-to-end figure: `callstream replay` of a 1,000,000-row log through the default rules against Python's
-# csv module counting the rows of the same file. Builds the CLI (Release), generates the log once (seed 42) and runs
-# both with hyperfine when it is installed, otherwise with a plain timing loop. Usage:
+# csv module counting the rows of the same file. Builds the CLI twice, as `dotnet build` leaves it (JIT, what
+# `dotnet run` and the portable tool package run) and published for this machine's platform (ReadyToRun: precompiled,
+# see src/CallStream.Cli/README.md), generates the log once (seed 42) and runs the three commands side by side with
+# hyperfine when it is installed, otherwise with a plain timing loop. Usage:
 #   benchmarks/replay-vs-python.sh [ROWS] [RUNS]      (defaults: 1000000 rows, 10 runs)
 set -euo pipefail
 rows=${1:-1000000}
@@ -11,19 +13,22 @@ work=${TMPDIR:-/tmp}/callstream-replay-vs-python
 mkdir -p "$work"
 dotnet build "$root/src/CallStream.Cli" -c Release -v q -nologo >/dev/null
 cli=("dotnet" "$root/src/CallStream.Cli/bin/Release/net10.0/CallStream.Cli.dll")
+rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -1)
+dotnet publish "$root/src/CallStream.Cli" -c Release -r "$rid" --self-contained false -o "$work/r2r" -v q -nologo >/dev/null
 log="$work/log-$rows.csv"
 [ -f "$log" ] || "${cli[@]}" generate --rows "$rows" --seed 42 --output "$log"
 replay="${cli[*]} replay --input $log --alerts $work/alerts.ndjson"
+replay_r2r="$work/r2r/CallStream.Cli replay --input $log --alerts $work/alerts-r2r.ndjson"
 count="python3 -c \"import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=''))))\" $log"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 if command -v hyperfine >/dev/null; then
-  hyperfine -N -w 2 -r "$runs" "$replay" "$count"
+  hyperfine -N -w 2 -r "$runs" "$replay" "$replay_r2r" "$count"
 else
-  for name in replay count; do
+  for name in replay replay_r2r count; do
     cmd=${!name}
     for _ in $(seq "$runs"); do
       /usr/bin/env time -f "$name %e s wall, %U s user" bash -c "$cmd" >/dev/null
     done
   done
 fi
-sha256sum "$work/alerts.ndjson"
+sha256sum "$work/alerts.ndjson" "$work/alerts-r2r.ndjson"

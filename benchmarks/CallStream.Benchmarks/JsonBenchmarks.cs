@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CallStream.Json;
@@ -12,6 +11,7 @@ public class JsonBenchmarks
     private byte[] _message = [];
     private Interaction _interaction = null!;
     private readonly ArrayBufferWriterHolder _buffer = new();
+    private readonly InteractionJsonReader _reader = new();
 
     [GlobalSetup]
     public void Setup()
@@ -21,8 +21,17 @@ public class JsonBenchmarks
         _message = JsonSerializer.SerializeToUtf8Bytes(_interaction, CallStreamJsonContext.Default.Interaction);
     }
 
-    [Benchmark]
+    /// <summary>Through the serializer (the token reader and <see cref="InteractionJsonConverter"/>).</summary>
+    [Benchmark(Baseline = true)]
     public Interaction Deserialize() => JsonSerializer.Deserialize(_message, CallStreamJsonContext.Default.Interaction)!;
+
+    /// <summary>Through the one-pass reader of <see cref="InteractionJson"/> (what the message's common shape takes).</summary>
+    [Benchmark]
+    public Interaction DeserializeOnePass() => InteractionJson.Deserialize(_message)!;
+
+    /// <summary>The same with repeated texts shared, as the Kafka source reads (<see cref="InteractionJsonReader"/>).</summary>
+    [Benchmark]
+    public Interaction ReadShared() => _reader.Read(_message)!;
 
     [Benchmark]
     public int Serialize()
