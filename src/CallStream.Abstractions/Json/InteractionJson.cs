@@ -61,12 +61,8 @@ public static class InteractionJson
         Span<char> chars = stackalloc char[MaxInstantLength];
         while (true)
         {
-            if (!TryPlainText(json, ref i, out var name))
+            if (!TryMemberName(json, ref i, out var name))
                 return false;
-            i = SkipWhiteSpace(json, i);
-            if (i >= json.Length || json[i] != (byte)':')
-                return false;
-            i = SkipWhiteSpace(json, i + 1);
             int bit = FieldBit(name);
             if (bit == 0 || (seen & bit) != 0)
                 return false; // unknown fields are skipped, and repeated ones reported, by the serializer
@@ -114,18 +110,10 @@ public static class InteractionJson
                         return false;
                     break;
             }
-            i = SkipWhiteSpace(json, i);
-            if (i >= json.Length)
+            if (!TryAfterMember(json, ref i, out bool more))
                 return false;
-            if (json[i] == (byte)',')
-            {
-                i = SkipWhiteSpace(json, i + 1);
-                continue;
-            }
-            if (json[i] != (byte)'}')
-                return false;
-            i++;
-            break;
+            if (!more)
+                break;
         }
         if (SkipWhiteSpace(json, i) != json.Length || (seen & RequiredFields) != RequiredFields)
             return false;
@@ -133,8 +121,39 @@ public static class InteractionJson
         return true;
     }
 
+    /// <summary>A member's name and the colon after it; on success <paramref name="i"/> is at the value.</summary>
+    private static bool TryMemberName(ReadOnlySpan<byte> json, ref int i, out ReadOnlySpan<byte> name)
+    {
+        if (!TryPlainText(json, ref i, out name))
+            return false;
+        i = SkipWhiteSpace(json, i);
+        if (i >= json.Length || json[i] != (byte)':')
+            return false;
+        i = SkipWhiteSpace(json, i + 1);
+        return true;
+    }
+
+    /// <summary>What follows a member's value: a comma and the next member (<paramref name="more"/>), or the closing brace.</summary>
+    private static bool TryAfterMember(ReadOnlySpan<byte> json, ref int i, out bool more)
+    {
+        more = false;
+        i = SkipWhiteSpace(json, i);
+        if (i >= json.Length)
+            return false;
+        if (json[i] == (byte)',')
+        {
+            i = SkipWhiteSpace(json, i + 1);
+            more = true;
+            return true;
+        }
+        if (json[i] != (byte)'}')
+            return false;
+        i++;
+        return true;
+    }
+
     /// <summary>The field's bit, as <see cref="InteractionJsonConverter"/> numbers them; 0 for any other name.</summary>
-    private static int FieldBit(ReadOnlySpan<byte> name) => name.Length switch
+    internal static int FieldBit(ReadOnlySpan<byte> name) => name.Length switch
     {
         7 => name.SequenceEqual("agentId"u8) ? 4 : name.SequenceEqual("channel"u8) ? 8 : name.SequenceEqual("outcome"u8) ? 64 : 0,
         9 => name.SequenceEqual("startTime"u8) ? 16 : 0,
@@ -324,12 +343,8 @@ public static class InteractionJson
         }
         while (true)
         {
-            if (!TryPlainText(json, ref i, out var key) || key.IsEmpty)
+            if (!TryMemberName(json, ref i, out var key) || key.IsEmpty)
                 return false;
-            i = SkipWhiteSpace(json, i);
-            if (i >= json.Length || json[i] != (byte)':')
-                return false;
-            i = SkipWhiteSpace(json, i + 1);
             if (!TryPlainText(json, ref i, out var text))
                 return false;
             string name = Text(key, shared);
@@ -339,17 +354,10 @@ public static class InteractionJson
                     return false;
             }
             list.Add(new(name, Text(text, shared)));
-            i = SkipWhiteSpace(json, i);
-            if (i >= json.Length)
+            if (!TryAfterMember(json, ref i, out bool more))
                 return false;
-            if (json[i] == (byte)',')
-            {
-                i = SkipWhiteSpace(json, i + 1);
+            if (more)
                 continue;
-            }
-            if (json[i] != (byte)'}')
-                return false;
-            i++;
             attributes = shared is not null && list.Count == 1 ? shared.GetMap(list[0]) : list;
             return true;
         }

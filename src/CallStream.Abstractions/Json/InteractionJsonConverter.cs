@@ -170,17 +170,7 @@ public sealed class InteractionJsonConverter : JsonConverter<Interaction>
     {
         if (reader.ValueIsEscaped || reader.HasValueSequence)
             return EscapedFieldBit(ref reader);
-        var name = reader.ValueSpan;
-        return name.Length switch
-        {
-            7 => name.SequenceEqual("agentId"u8) ? 4 : name.SequenceEqual("channel"u8) ? 8 : name.SequenceEqual("outcome"u8) ? 64 : 0,
-            9 => name.SequenceEqual("startTime"u8) ? 16 : 0,
-            10 => name.SequenceEqual("customerId"u8) ? 2 : name.SequenceEqual("attributes"u8) ? 256 : 0,
-            12 => name.SequenceEqual("satisfaction"u8) ? 128 : 0,
-            13 => name.SequenceEqual("interactionId"u8) ? 1 : 0,
-            15 => name.SequenceEqual("durationSeconds"u8) ? 32 : 0,
-            _ => 0,
-        };
+        return InteractionJson.FieldBit(reader.ValueSpan);
     }
 
     private static int EscapedFieldBit(ref Utf8JsonReader reader)
