@@ -17,6 +17,7 @@ namespace CallStream.Rules;
 public sealed class RuleEvaluator
 {
     private readonly RuleRunner[] _runners;
+    private readonly ExpiryAlarm _alarm = new();
     private long _frontier = long.MinValue;
 
     /// <summary>Compiles a rule set into an evaluator.</summary>
@@ -31,7 +32,7 @@ public sealed class RuleEvaluator
     internal RuleEvaluator(CompiledRuleSet compiled)
     {
         Rules = compiled.Rules;
-        _runners = compiled.Compiled.Select(c => c.CreateRunner()).ToArray();
+        _runners = compiled.Compiled.Select(c => c.CreateRunner(_alarm)).ToArray();
     }
 
     /// <summary>Gets the rules, in evaluation order.</summary>
@@ -94,8 +95,20 @@ public sealed class RuleEvaluator
         if (ticks > _frontier)
         {
             _frontier = ticks;
-            for (int i = 0; i < runners.Length; i++)
-                runners[i].Expire(ticks);
+            if (ticks >= _alarm.Due)
+                Expire(ticks);
         }
+    }
+
+    /// <summary>Runs every rule's expiry at a new frontier, then sets the alarm to the next time one may drop something.</summary>
+    private void Expire(long frontier)
+    {
+        long due = long.MaxValue;
+        foreach (var runner in _runners)
+        {
+            runner.Expire(frontier);
+            due = Math.Min(due, runner.NextExpiry);
+        }
+        _alarm.Due = due;
     }
 }

@@ -118,6 +118,26 @@ public class ExpiringTableTests
     }
 
     [Fact]
+    public void Alarm_IsLoweredToTheExpiryOfANewQueueHead_Only()
+    {
+        var alarm = new ExpiryAlarm();
+        var table = new ExpiringTable<Node>(alarm);
+        Assert.Equal(long.MaxValue, alarm.Due);
+
+        Add(table, "first", 300);
+        Assert.Equal(300, alarm.Due);
+        // Queued behind the head: the head decides when RemoveExpired can start to drop.
+        Add(table, "second", 100);
+        Assert.Equal(300, alarm.Due);
+
+        Assert.Equal(2, table.RemoveExpired(300));
+        alarm.Due = table.NextExpiry;
+        Assert.Equal(long.MaxValue, alarm.Due);
+        Add(table, "third", 400);
+        Assert.Equal(400, alarm.Due);
+    }
+
+    [Fact]
     public void RandomAddsAndExpiries_AgreeWithADictionary()
     {
         // Clusters of linear probing form and break up as entries come and go: every key left must stay reachable.

@@ -62,10 +62,11 @@ internal sealed class CompiledRule
     }
 
     /// <summary>Creates the mutable state that evaluates this rule.</summary>
-    public RuleRunner CreateRunner() => Rule.Window?.Kind switch
+    /// <param name="alarm">The expiry alarm of the evaluator the runner belongs to.</param>
+    public RuleRunner CreateRunner(ExpiryAlarm alarm) => Rule.Window?.Kind switch
     {
-        null => new PerEventRunner(this),
-        WindowKind.Sliding => new SlidingWindowRunner(this),
-        _ => new TumblingWindowRunner(this),
+        null => new PerEventRunner(this, alarm),
+        WindowKind.Sliding => new SlidingWindowRunner(this, alarm),
+        _ => new TumblingWindowRunner(this, alarm),
     };
 }

@@ -63,6 +63,7 @@ internal sealed class ExpiringTable<TNode>
 
     private const int InitialCapacity = 16;
 
+    private readonly ExpiryAlarm _alarm;
     private Slot[] _slots = new Slot[InitialCapacity];
     private int _count;
     private (TNode Node, long Expiry)[] _queue = new (TNode, long)[16];
@@ -70,6 +71,10 @@ internal sealed class ExpiringTable<TNode>
     private int _queued;
     private ExpiringNode? _free;
     private int _freeCount;
+
+    /// <summary>Creates an empty table.</summary>
+    /// <param name="alarm">The alarm to lower when an entry's expiry comes first in the queue; null for none.</param>
+    public ExpiringTable(ExpiryAlarm? alarm = null) => _alarm = alarm ?? new ExpiryAlarm();
 
     /// <summary>Gets the number of entries.</summary>
     public int Count => _count;
@@ -231,6 +236,8 @@ internal sealed class ExpiringTable<TNode>
 
     private void Enqueue(TNode node, long expiry)
     {
+        if (_queued == 0)
+            _alarm.Lower(expiry);
         if (_queued == _queue.Length)
         {
             var larger = new (TNode, long)[_queue.Length * 2];

@@ -14,8 +14,8 @@ namespace CallStream.Rules.Engine;
 /// </remarks>
 internal sealed class TumblingWindowRunner : WindowRunner<TumblingGroup>
 {
-    public TumblingWindowRunner(CompiledRule rule)
-        : base(rule, static (key, plan) => new TumblingGroup(key, plan))
+    public TumblingWindowRunner(CompiledRule rule, ExpiryAlarm alarm)
+        : base(rule, alarm, static (key, plan) => new TumblingGroup(key, plan))
     {
     }
 

@@ -10,12 +10,13 @@ namespace CallStream.Rules.Engine;
 internal abstract class WindowRunner<TGroup> : RuleRunner
     where TGroup : ExpiringNode
 {
-    private readonly ExpiringTable<TGroup> _groups = new();
+    private readonly ExpiringTable<TGroup> _groups;
     private readonly Func<string, TGroup> _create;
 
-    protected WindowRunner(CompiledRule rule, Func<string, AggregatePlan, TGroup> create)
-        : base(rule)
+    protected WindowRunner(CompiledRule rule, ExpiryAlarm alarm, Func<string, AggregatePlan, TGroup> create)
+        : base(rule, alarm)
     {
+        _groups = new ExpiringTable<TGroup>(alarm);
         var plan = rule.Aggregates ?? throw ExprCompiler.Unchecked();
         Plan = plan;
         Having = rule.Having ?? throw ExprCompiler.Unchecked();
@@ -47,6 +48,8 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
 
     /// <summary>Gets the offered event's distinct keys.</summary>
     protected DistinctKey[] Keys { get; }
+
+    public override long NextExpiry => Math.Min(_groups.NextExpiry, base.NextExpiry);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Expire(long frontier)
