@@ -45,7 +45,7 @@ internal sealed class SlidingWindowRunner : WindowRunner<SlidingGroup>
             // Older than everything retained: its window holds itself only.
             Plan.ReadSingle(Scratch, bits, Numbers, Keys, values);
         }
-        if (Having(e, values) == Tri.True)
+        if (Having(e, values))
             Candidate(e, ticks, key, output, values, windowStart, ticks);
     }
 }

@@ -58,7 +58,7 @@ internal sealed class TumblingWindowRunner : WindowRunner<TumblingGroup>
             Touch(group);
         }
 
-        if (Having(e, values) == Tri.True && (half < 0 || !group.IsAlerted(half)))
+        if (Having(e, values) && (half < 0 || !group.IsAlerted(half)))
         {
             long start = EventTicks.WindowStart(k, window);
             if (Candidate(e, ticks, key, output, values, start, EventTicks.Add(start, window)) && half >= 0)

@@ -12,6 +12,8 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
 {
     private readonly ExpiringTable<TGroup> _groups;
     private readonly Func<string, TGroup> _create;
+    private readonly BoolEval _having;
+    private readonly AggregateThresholds? _thresholds;
 
     protected WindowRunner(CompiledRule rule, ExpiryAlarm alarm, Func<string, AggregatePlan, TGroup> create)
         : base(rule, alarm)
@@ -19,7 +21,8 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
         _groups = new ExpiringTable<TGroup>(alarm);
         var plan = rule.Aggregates ?? throw ExprCompiler.Unchecked();
         Plan = plan;
-        Having = rule.Having ?? throw ExprCompiler.Unchecked();
+        _having = rule.Having ?? throw ExprCompiler.Unchecked();
+        _thresholds = rule.HavingThresholds;
         Window = rule.WindowTicks;
         _create = key => create(key, plan);
         Values = new double[plan.SlotCount];
@@ -31,8 +34,6 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
     public override int GroupCount => _groups.Count;
 
     protected AggregatePlan Plan { get; }
-
-    protected BoolEval Having { get; }
 
     /// <summary>Gets the window length in ticks.</summary>
     protected long Window { get; }
@@ -78,6 +79,11 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
         bits = Plan.EvaluateEntry(e, Numbers, Keys);
         return true;
     }
+
+    /// <summary>Tells whether <c>having</c> is true for the offered event and the aggregate values of its window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    protected bool Having(Interaction e, double[] values) =>
+        _thresholds is { } thresholds ? thresholds.Holds(values) : _having(e, values) == Tri.True;
 
     /// <summary>Re-queues a group whose <see cref="ExpiringNode.ExpiresAt"/> was raised.</summary>
     protected void Touch(TGroup group) => _groups.Touch(group);

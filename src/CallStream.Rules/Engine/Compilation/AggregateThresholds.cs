@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+
+namespace CallStream.Rules.Engine;
+
+/// <summary>
+/// A <c>having</c> clause of the usual shape, a conjunction of aggregates compared with constants
+/// (<c>count(*) &gt;= 10 and rate(outcome = 'failed') &gt; 0.5</c>), tested by reading the aggregate values by slot
+/// in one loop instead of through a chain of closures.
+/// </summary>
+/// <remarks>
+/// Equivalent to the compiled condition where a decision is made: a conjunction is true when every comparison is
+/// true, and a comparison with null (NaN) is Unknown, never true — which <c>&lt; &lt;= &gt; &gt;= =</c> give for
+/// NaN on their own, and <c>!=</c> is told explicitly.
+/// </remarks>
+internal sealed class AggregateThresholds
+{
+    private readonly Threshold[] _thresholds;
+
+    private AggregateThresholds(Threshold[] thresholds) => _thresholds = thresholds;
+
+    /// <summary>Compiles a having clause of that shape.</summary>
+    /// <param name="having">The having clause.</param>
+    /// <param name="slotOf">Maps an aggregate to its slot in the aggregate values.</param>
+    /// <returns>The thresholds, or <see langword="null"/> when the clause has another shape.</returns>
+    public static AggregateThresholds? TryCompile(Expr having, Func<AggregateExpr, int> slotOf)
+    {
+        ArgumentNullException.ThrowIfNull(having);
+        ArgumentNullException.ThrowIfNull(slotOf);
+        var thresholds = new List<Threshold>();
+        return Collect(having, slotOf, thresholds) ? new AggregateThresholds([.. thresholds]) : null;
+    }
+
+    /// <summary>Tells whether the clause is true for the aggregate values of a window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Holds(double[] values)
+    {
+        foreach (var threshold in _thresholds)
+        {
+            double v = values[threshold.Slot];
+            double c = threshold.Constant;
+            bool holds = threshold.Op switch
+            {
+                BinaryOp.GreaterOrEqual => v >= c,
+                BinaryOp.Greater => v > c,
+                BinaryOp.LessOrEqual => v <= c,
+                BinaryOp.Less => v < c,
+                BinaryOp.Equal => v == c,
+                _ => v != c && !double.IsNaN(v),
+            };
+            if (!holds)
+                return false;
+        }
+        return true;
+    }
+
+    private static bool Collect(Expr expr, Func<AggregateExpr, int> slotOf, List<Threshold> thresholds)
+    {
+        switch (expr)
+        {
+            case BinaryExpr { Op: BinaryOp.And } and:
+                return Collect(and.Left, slotOf, thresholds) && Collect(and.Right, slotOf, thresholds);
+            case BinaryExpr b when TriLogic.IsComparison(b.Op):
+                if (b.Left is AggregateExpr left && Constant(b.Right) is double right)
+                {
+                    thresholds.Add(new Threshold(slotOf(left), b.Op, right));
+                    return true;
+                }
+                if (b.Right is AggregateExpr aggregate && Constant(b.Left) is double constant)
+                {
+                    thresholds.Add(new Threshold(slotOf(aggregate), TriLogic.Flip(b.Op), constant));
+                    return true;
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Gets the value of a number or duration literal (a duration used as a number is its length in seconds).</summary>
+    private static double? Constant(Expr expr) => expr switch
+    {
+        NumberLiteral n => n.Value,
+        DurationLiteral d => d.Value.TotalSeconds,
+        _ => null,
+    };
+
+    private readonly record struct Threshold(int Slot, BinaryOp Op, double Constant);
+}
