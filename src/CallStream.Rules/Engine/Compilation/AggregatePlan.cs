@@ -237,32 +237,37 @@ internal sealed class AggregatePlan
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Read(ReadOnlySpan<double> acc, double[] values)
     {
-        double count = acc[CountOffset];
         for (int i = 0; i < _slots.Length; i++)
-        {
-            int c = _slots[i].Column;
-            values[i] = _slots[i].Kind switch
-            {
-                AggregateKind.CountAll => count,
-                AggregateKind.Count => acc[ConditionOffset + c],
-                AggregateKind.Rate => count == 0 ? double.NaN : acc[ConditionOffset + c] / count,
-                AggregateKind.Sum => acc[NonNullOffset + c] == 0 ? double.NaN : acc[SumOffset + c] + acc[CompensationOffset + c],
-                AggregateKind.Avg => acc[NonNullOffset + c] == 0 ? double.NaN : (acc[SumOffset + c] + acc[CompensationOffset + c]) / acc[NonNullOffset + c],
-                AggregateKind.Min => acc[NonNullOffset + c] == 0 ? double.NaN : acc[MinOffset + c],
-                AggregateKind.Max => acc[NonNullOffset + c] == 0 ? double.NaN : acc[MaxOffset + c],
-                _ => acc[DistinctOffset + c],
-            };
-        }
+            values[i] = ReadSlot(acc, i);
     }
 
-    /// <summary>Reads every aggregate over a window holding one event only.</summary>
-    public void ReadSingle(double[] scratch, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys, double[] values)
+    /// <summary>Reads one aggregate's value from accumulators; NaN is null.</summary>
+    public double ReadSlot(ReadOnlySpan<double> acc, int slot)
+    {
+        double count = acc[CountOffset];
+        int c = _slots[slot].Column;
+        return _slots[slot].Kind switch
+        {
+            AggregateKind.CountAll => count,
+            AggregateKind.Count => acc[ConditionOffset + c],
+            AggregateKind.Rate => count == 0 ? double.NaN : acc[ConditionOffset + c] / count,
+            AggregateKind.Sum => acc[NonNullOffset + c] == 0 ? double.NaN : acc[SumOffset + c] + acc[CompensationOffset + c],
+            AggregateKind.Avg => acc[NonNullOffset + c] == 0 ? double.NaN : (acc[SumOffset + c] + acc[CompensationOffset + c]) / acc[NonNullOffset + c],
+            AggregateKind.Min => acc[NonNullOffset + c] == 0 ? double.NaN : acc[MinOffset + c],
+            AggregateKind.Max => acc[NonNullOffset + c] == 0 ? double.NaN : acc[MaxOffset + c],
+            _ => acc[DistinctOffset + c],
+        };
+    }
+
+    /// <summary>Fills <paramref name="scratch"/> with the accumulators of a window holding one event only.</summary>
+    /// <returns>The accumulators.</returns>
+    public ReadOnlySpan<double> AccumulateSingle(double[] scratch, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)
     {
         Reset(scratch);
         Add(scratch, bits, numbers);
         for (int d = 0; d < keys.Length; d++)
             scratch[DistinctOffset + d] = keys[d].IsNull ? 0 : 1;
-        Read(scratch, values);
+        return scratch;
     }
 
     /// <summary>Turns aggregate values into the <see cref="Alert.Values"/> of an alert.</summary>

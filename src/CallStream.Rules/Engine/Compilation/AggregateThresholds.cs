@@ -30,13 +30,15 @@ internal sealed class AggregateThresholds
         return Collect(having, slotOf, thresholds) ? new AggregateThresholds([.. thresholds]) : null;
     }
 
-    /// <summary>Tells whether the clause is true for the aggregate values of a window.</summary>
+    /// <summary>Tells whether the clause is true for a window, reading from its accumulators only the aggregates it needs.</summary>
+    /// <param name="plan">The rule's aggregate plan.</param>
+    /// <param name="acc">The accumulators of the window.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Holds(double[] values)
+    public bool Holds(AggregatePlan plan, ReadOnlySpan<double> acc)
     {
         foreach (var threshold in _thresholds)
         {
-            double v = values[threshold.Slot];
+            double v = plan.ReadSlot(acc, threshold.Slot);
             double c = threshold.Constant;
             bool holds = threshold.Op switch
             {

@@ -170,9 +170,9 @@ internal sealed class SlidingGroup : ExpiringNode
         }
     }
 
-    /// <summary>Reads every aggregate over the entries held.</summary>
+    /// <summary>Gets the accumulators of the entries held, every aggregate readable from them (min, max and distinct counts brought up to date).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Read(double[] values)
+    public ReadOnlySpan<double> Accumulate()
     {
         var acc = Accumulators;
         if (_hasDeques)
@@ -187,11 +187,12 @@ internal sealed class SlidingGroup : ExpiringNode
         }
         for (int d = 0; d < _keyWidth; d++)
             acc[_plan.DistinctOffset + d] = _distinct[d].Count;
-        _plan.Read(acc, values);
+        return acc;
     }
 
-    /// <summary>Reads every aggregate over the entries at or before <paramref name="upTo"/>: the window of a late event.</summary>
-    public void ReadPrefix(long upTo, double[] scratch, double[] values)
+    /// <summary>Fills <paramref name="scratch"/> with the accumulators of the entries at or before <paramref name="upTo"/>: the window of a late event.</summary>
+    /// <returns>The accumulators.</returns>
+    public ReadOnlySpan<double> AccumulatePrefix(long upTo, double[] scratch)
     {
         _plan.Reset(scratch);
         var sets = new HashSet<DistinctKey>[_keyWidth];
@@ -212,7 +213,7 @@ internal sealed class SlidingGroup : ExpiringNode
         }
         for (int d = 0; d < _keyWidth; d++)
             scratch[_plan.DistinctOffset + d] = sets[d].Count;
-        _plan.Read(scratch, values);
+        return scratch;
     }
 
     private long TimeAt(int i) => _block[_accWidth + (i * _stride)];

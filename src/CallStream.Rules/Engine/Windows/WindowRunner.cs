@@ -80,10 +80,19 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
         return true;
     }
 
-    /// <summary>Tells whether <c>having</c> is true for the offered event and the aggregate values of its window.</summary>
+    /// <summary>Tells whether <c>having</c> is true for the offered event and the accumulators of its window.</summary>
+    /// <remarks>Thresholds read only the aggregates they test, and stop at the first that fails.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected bool Having(Interaction e, double[] values) =>
-        _thresholds is { } thresholds ? thresholds.Holds(values) : _having(e, values) == Tri.True;
+    protected bool Having(Interaction e, ReadOnlySpan<double> acc) =>
+        _thresholds is { } thresholds ? thresholds.Holds(Plan, acc) : _having(e, Read(acc)) == Tri.True;
+
+    /// <summary>Reads every aggregate from accumulators into <see cref="Values"/>.</summary>
+    /// <returns><see cref="Values"/>.</returns>
+    protected double[] Read(ReadOnlySpan<double> acc)
+    {
+        Plan.Read(acc, Values);
+        return Values;
+    }
 
     /// <summary>Re-queues a group whose <see cref="ExpiringNode.ExpiresAt"/> was raised.</summary>
     protected void Touch(TGroup group) => _groups.Touch(group);
