@@ -38,7 +38,7 @@ public class AggregateThresholdsTests
                 acc[i] = Samples[random.Next(Samples.Length)];
             plan.Read(acc, values);
             bool expected = condition(e, values) == Tri.True;
-            Assert.Equal(expected, thresholds.Holds(plan, acc));
+            Assert.Equal(expected, thresholds.Holds(acc));
             checkedTrue += expected ? 1 : 0;
             checkedFalse += expected ? 0 : 1;
         }

@@ -259,6 +259,27 @@ internal sealed class AggregatePlan
         };
     }
 
+    /// <summary>
+    /// Locates a slot's aggregate in the accumulators, for readers that inline <see cref="ReadSlot"/>: its kind, the
+    /// index of its value (a count, a sum, a min, a max or a distinct count), of a sum's compensation, and of the count
+    /// that makes it null when 0 and divides a rate or an average (-1 when none).
+    /// </summary>
+    public (AggregateKind Kind, int Value, int Compensation, int Count) Locate(int slot)
+    {
+        int c = _slots[slot].Column;
+        return _slots[slot].Kind switch
+        {
+            AggregateKind.CountAll => (AggregateKind.CountAll, CountOffset, -1, -1),
+            AggregateKind.Count => (AggregateKind.Count, ConditionOffset + c, -1, -1),
+            AggregateKind.Rate => (AggregateKind.Rate, ConditionOffset + c, -1, CountOffset),
+            AggregateKind.Sum => (AggregateKind.Sum, SumOffset + c, CompensationOffset + c, NonNullOffset + c),
+            AggregateKind.Avg => (AggregateKind.Avg, SumOffset + c, CompensationOffset + c, NonNullOffset + c),
+            AggregateKind.Min => (AggregateKind.Min, MinOffset + c, -1, NonNullOffset + c),
+            AggregateKind.Max => (AggregateKind.Max, MaxOffset + c, -1, NonNullOffset + c),
+            var kind => (kind, DistinctOffset + c, -1, -1),
+        };
+    }
+
     /// <summary>Fills <paramref name="scratch"/> with the accumulators of a window holding one event only.</summary>
     /// <returns>The accumulators.</returns>
     public ReadOnlySpan<double> AccumulateSingle(double[] scratch, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)

@@ -20,25 +20,32 @@ internal sealed class AggregateThresholds
 
     /// <summary>Compiles a having clause of that shape.</summary>
     /// <param name="having">The having clause.</param>
-    /// <param name="slotOf">Maps an aggregate to its slot in the aggregate values.</param>
+    /// <param name="plan">The rule's aggregates.</param>
     /// <returns>The thresholds, or <see langword="null"/> when the clause has another shape.</returns>
-    public static AggregateThresholds? TryCompile(Expr having, Func<AggregateExpr, int> slotOf)
+    public static AggregateThresholds? TryCompile(Expr having, AggregatePlan plan)
     {
         ArgumentNullException.ThrowIfNull(having);
-        ArgumentNullException.ThrowIfNull(slotOf);
+        ArgumentNullException.ThrowIfNull(plan);
         var thresholds = new List<Threshold>();
-        return Collect(having, slotOf, thresholds) ? new AggregateThresholds([.. thresholds]) : null;
+        return Collect(having, plan, thresholds) ? new AggregateThresholds([.. thresholds]) : null;
     }
 
     /// <summary>Tells whether the clause is true for a window, reading from its accumulators only the aggregates it needs.</summary>
-    /// <param name="plan">The rule's aggregate plan.</param>
     /// <param name="acc">The accumulators of the window.</param>
+    /// <remarks>Reads each aggregate as <see cref="AggregatePlan.ReadSlot"/> does, inline.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Holds(AggregatePlan plan, ReadOnlySpan<double> acc)
+    public bool Holds(ReadOnlySpan<double> acc)
     {
         foreach (var threshold in _thresholds)
         {
-            double v = plan.ReadSlot(acc, threshold.Slot);
+            double v = threshold.Kind switch
+            {
+                AggregateKind.CountAll or AggregateKind.Count or AggregateKind.Distinct => acc[threshold.Value],
+                AggregateKind.Rate => acc[threshold.Count] == 0 ? double.NaN : acc[threshold.Value] / acc[threshold.Count],
+                AggregateKind.Avg => acc[threshold.Count] == 0 ? double.NaN : (acc[threshold.Value] + acc[threshold.Compensation]) / acc[threshold.Count],
+                AggregateKind.Sum => acc[threshold.Count] == 0 ? double.NaN : acc[threshold.Value] + acc[threshold.Compensation],
+                _ => acc[threshold.Count] == 0 ? double.NaN : acc[threshold.Value],
+            };
             double c = threshold.Constant;
             bool holds = threshold.Op switch
             {
@@ -55,21 +62,21 @@ internal sealed class AggregateThresholds
         return true;
     }
 
-    private static bool Collect(Expr expr, Func<AggregateExpr, int> slotOf, List<Threshold> thresholds)
+    private static bool Collect(Expr expr, AggregatePlan plan, List<Threshold> thresholds)
     {
         switch (expr)
         {
             case BinaryExpr { Op: BinaryOp.And } and:
-                return Collect(and.Left, slotOf, thresholds) && Collect(and.Right, slotOf, thresholds);
+                return Collect(and.Left, plan, thresholds) && Collect(and.Right, plan, thresholds);
             case BinaryExpr b when TriLogic.IsComparison(b.Op):
                 if (b.Left is AggregateExpr left && Constant(b.Right) is double right)
                 {
-                    thresholds.Add(new Threshold(slotOf(left), b.Op, right));
+                    thresholds.Add(Threshold.Of(plan.Locate(plan.SlotOf(left)), b.Op, right));
                     return true;
                 }
                 if (b.Right is AggregateExpr aggregate && Constant(b.Left) is double constant)
                 {
-                    thresholds.Add(new Threshold(slotOf(aggregate), TriLogic.Flip(b.Op), constant));
+                    thresholds.Add(Threshold.Of(plan.Locate(plan.SlotOf(aggregate)), TriLogic.Flip(b.Op), constant));
                     return true;
                 }
                 return false;
@@ -86,5 +93,10 @@ internal sealed class AggregateThresholds
         _ => null,
     };
 
-    private readonly record struct Threshold(int Slot, BinaryOp Op, double Constant);
+    /// <summary>An aggregate, located in the accumulators (<see cref="AggregatePlan.Locate"/>), compared with a constant.</summary>
+    private readonly record struct Threshold(AggregateKind Kind, int Value, int Compensation, int Count, BinaryOp Op, double Constant)
+    {
+        public static Threshold Of((AggregateKind Kind, int Value, int Compensation, int Count) at, BinaryOp op, double constant) =>
+            new(at.Kind, at.Value, at.Compensation, at.Count, op, constant);
+    }
 }

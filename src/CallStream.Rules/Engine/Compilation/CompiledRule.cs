@@ -63,7 +63,7 @@ internal sealed class CompiledRule
             aggregates = AggregatePlan.Build(rule);
             var clause = rule.Having ?? throw ExprCompiler.Unchecked();
             having = new ExprCompiler(aggregates.SlotOf).CompileCondition(clause);
-            thresholds = AggregateThresholds.TryCompile(clause, aggregates.SlotOf);
+            thresholds = AggregateThresholds.TryCompile(clause, aggregates);
         }
         return new CompiledRule(rule, where, key, aggregates, having, thresholds, MessageRenderer.Compile(rule, aggregates));
     }

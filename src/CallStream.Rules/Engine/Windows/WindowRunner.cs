@@ -84,7 +84,7 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
     /// <remarks>Thresholds read only the aggregates they test, and stop at the first that fails.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected bool Having(Interaction e, ReadOnlySpan<double> acc) =>
-        _thresholds is { } thresholds ? thresholds.Holds(Plan, acc) : _having(e, Read(acc)) == Tri.True;
+        _thresholds is { } thresholds ? thresholds.Holds(acc) : _having(e, Read(acc)) == Tri.True;
 
     /// <summary>Reads every aggregate from accumulators into <see cref="Values"/>.</summary>
     /// <returns><see cref="Values"/>.</returns>
