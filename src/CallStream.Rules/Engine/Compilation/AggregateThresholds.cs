@@ -9,8 +9,7 @@ namespace CallStream.Rules.Engine;
 /// </summary>
 /// <remarks>
 /// Equivalent to the compiled condition where a decision is made: a conjunction is true when every comparison is
-/// true, and a comparison with null (NaN) is Unknown, never true — which <c>&lt; &lt;= &gt; &gt;= =</c> give for
-/// NaN on their own, and <c>!=</c> is told explicitly.
+/// true, and a comparison with null (NaN) is Unknown, never true.
 /// </remarks>
 internal sealed class AggregateThresholds
 {
@@ -32,31 +31,26 @@ internal sealed class AggregateThresholds
 
     /// <summary>Tells whether the clause is true for a window, reading from its accumulators only the aggregates it needs.</summary>
     /// <param name="acc">The accumulators of the window.</param>
-    /// <remarks>Reads each aggregate as <see cref="AggregatePlan.ReadSlot"/> does, inline.</remarks>
+    /// <remarks>Reads each aggregate as <see cref="AggregatePlan.ReadSlot"/> does, with tests instead of switches on kind and operator.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Holds(ReadOnlySpan<double> acc)
     {
-        foreach (var threshold in _thresholds)
+        foreach (var t in _thresholds)
         {
-            double v = threshold.Kind switch
+            double v = acc[t.Value];
+            if (t.Count >= 0)
             {
-                AggregateKind.CountAll or AggregateKind.Count or AggregateKind.Distinct => acc[threshold.Value],
-                AggregateKind.Rate => acc[threshold.Count] == 0 ? double.NaN : acc[threshold.Value] / acc[threshold.Count],
-                AggregateKind.Avg => acc[threshold.Count] == 0 ? double.NaN : (acc[threshold.Value] + acc[threshold.Compensation]) / acc[threshold.Count],
-                AggregateKind.Sum => acc[threshold.Count] == 0 ? double.NaN : acc[threshold.Value] + acc[threshold.Compensation],
-                _ => acc[threshold.Count] == 0 ? double.NaN : acc[threshold.Value],
-            };
-            double c = threshold.Constant;
-            bool holds = threshold.Op switch
-            {
-                BinaryOp.GreaterOrEqual => v >= c,
-                BinaryOp.Greater => v > c,
-                BinaryOp.LessOrEqual => v <= c,
-                BinaryOp.Less => v < c,
-                BinaryOp.Equal => v == c,
-                _ => v != c && !double.IsNaN(v),
-            };
-            if (!holds)
+                double n = acc[t.Count];
+                if (n == 0)
+                    return false; // null: the comparison is Unknown
+                if (t.Compensation >= 0)
+                    v += acc[t.Compensation];
+                if (t.Divide)
+                    v /= n;
+            }
+            double c = t.Constant;
+            // NaN is neither greater, less nor equal: a comparison with null never holds.
+            if (!(v > c ? t.Greater : v < c ? t.Less : v == c && t.Equal))
                 return false;
         }
         return true;
@@ -93,10 +87,22 @@ internal sealed class AggregateThresholds
         _ => null,
     };
 
-    /// <summary>An aggregate, located in the accumulators (<see cref="AggregatePlan.Locate"/>), compared with a constant.</summary>
-    private readonly record struct Threshold(AggregateKind Kind, int Value, int Compensation, int Count, BinaryOp Op, double Constant)
+    /// <summary>
+    /// An aggregate located in the accumulators (<see cref="AggregatePlan.Locate"/>): its value, plus a compensation
+    /// when a sum, divided by the count when a rate or an average, null when that count is 0; compared with a
+    /// constant, the operator being which of greater, less and equal make it hold.
+    /// </summary>
+    private readonly record struct Threshold(int Value, int Compensation, int Count, bool Divide, double Constant, bool Greater, bool Less, bool Equal)
     {
         public static Threshold Of((AggregateKind Kind, int Value, int Compensation, int Count) at, BinaryOp op, double constant) =>
-            new(at.Kind, at.Value, at.Compensation, at.Count, op, constant);
+            new(
+                at.Value,
+                at.Compensation,
+                at.Count,
+                at.Kind is AggregateKind.Rate or AggregateKind.Avg,
+                constant,
+                Greater: op is BinaryOp.Greater or BinaryOp.GreaterOrEqual or BinaryOp.NotEqual,
+                Less: op is BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.NotEqual,
+                Equal: op is BinaryOp.Equal or BinaryOp.GreaterOrEqual or BinaryOp.LessOrEqual);
     }
 }
