@@ -138,6 +138,24 @@ public class ExpiringTableTests
     }
 
     [Fact]
+    public void DroppedEntry_FoundLast_IsNotFoundAgainForItsKey()
+    {
+        var table = new ExpiringTable<Node>();
+        var old = Add(table, "k", 100);
+        old.State = 42;
+        Assert.Same(old, table.GetOrAdd("k", Create));
+        table.RemoveExpired(100);
+
+        // The same key instance again: a new (reused, cleared) entry, in the table.
+        var again = table.GetOrAdd("k", Create);
+
+        Assert.Equal(0, again.State);
+        Assert.Equal(1, table.Count);
+        Assert.True(table.TryGetValue("k", out var found));
+        Assert.Same(again, found);
+    }
+
+    [Fact]
     public void RandomAddsAndExpiries_AgreeWithADictionary()
     {
         // Clusters of linear probing form and break up as entries come and go: every key left must stay reachable.

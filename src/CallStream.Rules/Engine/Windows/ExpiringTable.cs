@@ -52,7 +52,8 @@ internal abstract class ExpiringNode
 /// reads one slot and the entry it needs anyway, and compares keys by reference before comparing their text
 /// (readers pool equal strings, so an equal key is usually the same instance). Hash codes are the ordinal,
 /// randomised ones of <see cref="string.GetHashCode()"/>, so keys chosen to collide cannot be crafted. A removed
-/// slot is refilled by shifting back the entries probed past it, so no tombstones accumulate.
+/// slot is refilled by shifting back the entries probed past it, so no tombstones accumulate. The entry found last
+/// is remembered: the same key instance again (a group with few keys, such as a channel) skips hashing and probing.
 /// </para>
 /// </remarks>
 internal sealed class ExpiringTable<TNode>
@@ -66,6 +67,7 @@ internal sealed class ExpiringTable<TNode>
     private readonly ExpiryAlarm _alarm;
     private Slot[] _slots = new Slot[InitialCapacity];
     private int _count;
+    private TNode? _last;
     private (TNode Node, long Expiry)[] _queue = new (TNode, long)[16];
     private int _head;
     private int _queued;
@@ -110,6 +112,8 @@ internal sealed class ExpiringTable<TNode>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TNode GetOrAdd(string key, Func<string, TNode> create)
     {
+        if (_last is { } last && ReferenceEquals(last.Key, key))
+            return last;
         int hash = key.GetHashCode();
         var slots = _slots;
         int mask = slots.Length - 1;
@@ -117,10 +121,10 @@ internal sealed class ExpiringTable<TNode>
         while (slots[i].Node is { } candidate)
         {
             if (slots[i].Hash == hash && (ReferenceEquals(candidate.Key, key) || string.Equals(candidate.Key, key, StringComparison.Ordinal)))
-                return candidate;
+                return _last = candidate;
             i = (i + 1) & mask;
         }
-        return Add(i, hash, key, create);
+        return _last = Add(i, hash, key, create);
     }
 
     /// <summary>Tells the table an entry's <see cref="ExpiringNode.ExpiresAt"/> was set or raised.</summary>
@@ -193,6 +197,9 @@ internal sealed class ExpiringTable<TNode>
     /// <summary>Removes an entry from the hash table, shifting back the entries that probed past its slot.</summary>
     private void Remove(TNode node)
     {
+        // The remembered entry is forgotten when dropped (it may be reused for another key).
+        if (ReferenceEquals(_last, node))
+            _last = null;
         var slots = _slots;
         int mask = slots.Length - 1;
         int i = node.Hash & mask;
