@@ -32,7 +32,8 @@ public sealed class RuleEvaluator
     internal RuleEvaluator(CompiledRuleSet compiled)
     {
         Rules = compiled.Rules;
-        _runners = compiled.Compiled.Select(c => c.CreateRunner(_alarm)).ToArray();
+        var hashes = new KeyHashes();
+        _runners = compiled.Compiled.Select(c => c.CreateRunner(_alarm, hashes)).ToArray();
     }
 
     /// <summary>Gets the rules, in evaluation order.</summary>

@@ -156,6 +156,25 @@ public class ExpiringTableTests
     }
 
     [Fact]
+    public void TablesSharingKeyHashes_FindTheirOwnEntries()
+    {
+        var hashes = new KeyHashes();
+        var first = new ExpiringTable<Node>(hashes: hashes);
+        var second = new ExpiringTable<Node>(hashes: hashes);
+        var a = first.GetOrAdd("agent-1", Create);
+        var b = second.GetOrAdd("agent-1", Create);
+        var c = second.GetOrAdd("agent-2", Create);
+
+        Assert.NotSame(a, b);
+        Assert.True(first.TryGetValue("agent-1", out var foundA));
+        Assert.Same(a, foundA);
+        Assert.False(first.TryGetValue("agent-2", out _));
+        Assert.Same(c, second.GetOrAdd(new string("agent-2".AsSpan()), Create));
+        Assert.Equal("agent-2".GetHashCode(), hashes.Of("agent-2"));
+        Assert.Equal("agent-1".GetHashCode(), hashes.Of("agent-1"));
+    }
+
+    [Fact]
     public void RandomAddsAndExpiries_AgreeWithADictionary()
     {
         // Clusters of linear probing form and break up as entries come and go: every key left must stay reachable.

@@ -70,10 +70,11 @@ internal sealed class CompiledRule
 
     /// <summary>Creates the mutable state that evaluates this rule.</summary>
     /// <param name="alarm">The expiry alarm of the evaluator the runner belongs to.</param>
-    public RuleRunner CreateRunner(ExpiryAlarm alarm) => Rule.Window?.Kind switch
+    /// <param name="hashes">The hash codes of keys of that evaluator, shared by its tables.</param>
+    public RuleRunner CreateRunner(ExpiryAlarm alarm, KeyHashes hashes) => Rule.Window?.Kind switch
     {
-        null => new PerEventRunner(this, alarm),
-        WindowKind.Sliding => new SlidingWindowRunner(this, alarm),
-        _ => new TumblingWindowRunner(this, alarm),
+        null => new PerEventRunner(this, alarm, hashes),
+        WindowKind.Sliding => new SlidingWindowRunner(this, alarm, hashes),
+        _ => new TumblingWindowRunner(this, alarm, hashes),
     };
 }

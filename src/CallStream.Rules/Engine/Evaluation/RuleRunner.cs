@@ -12,11 +12,11 @@ internal abstract class RuleRunner
 
     private readonly SuppressionTable? _suppression;
 
-    protected RuleRunner(CompiledRule rule, ExpiryAlarm alarm)
+    protected RuleRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes)
     {
         Rule = rule;
         if (rule.SuppressTicks > 0)
-            _suppression = new SuppressionTable(rule.SuppressTicks, alarm);
+            _suppression = new SuppressionTable(rule.SuppressTicks, alarm, hashes);
     }
 
     public CompiledRule Rule { get; }

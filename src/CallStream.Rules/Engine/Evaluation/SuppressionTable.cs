@@ -14,10 +14,11 @@ internal sealed class SuppressionTable
     /// <summary>Creates the table of a suppression period of <paramref name="period"/> ticks.</summary>
     /// <param name="period">The suppression period in ticks.</param>
     /// <param name="alarm">The alarm of the evaluator, lowered when an entry's expiry comes first.</param>
-    public SuppressionTable(long period, ExpiryAlarm alarm)
+    /// <param name="hashes">The hash codes of keys of the evaluator.</param>
+    public SuppressionTable(long period, ExpiryAlarm alarm, KeyHashes hashes)
     {
         _period = period;
-        _entries = new ExpiringTable<Entry>(alarm);
+        _entries = new ExpiringTable<Entry>(alarm, hashes);
     }
 
     public int Count => _entries.Count;

@@ -65,6 +65,7 @@ internal sealed class ExpiringTable<TNode>
     private const int InitialCapacity = 16;
 
     private readonly ExpiryAlarm _alarm;
+    private readonly KeyHashes _hashes;
     private Slot[] _slots = new Slot[InitialCapacity];
     private int _count;
     private TNode? _last;
@@ -76,7 +77,12 @@ internal sealed class ExpiringTable<TNode>
 
     /// <summary>Creates an empty table.</summary>
     /// <param name="alarm">The alarm to lower when an entry's expiry comes first in the queue; null for none.</param>
-    public ExpiringTable(ExpiryAlarm? alarm = null) => _alarm = alarm ?? new ExpiryAlarm();
+    /// <param name="hashes">The hash codes of keys, shared with the other tables of the evaluator; null for the table's own.</param>
+    public ExpiringTable(ExpiryAlarm? alarm = null, KeyHashes? hashes = null)
+    {
+        _alarm = alarm ?? new ExpiryAlarm();
+        _hashes = hashes ?? new KeyHashes();
+    }
 
     /// <summary>Gets the number of entries.</summary>
     public int Count => _count;
@@ -90,7 +96,7 @@ internal sealed class ExpiringTable<TNode>
     /// <summary>Gets the entry of a key, if present.</summary>
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TNode node)
     {
-        int hash = key.GetHashCode();
+        int hash = _hashes.Of(key);
         var slots = _slots;
         int mask = slots.Length - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask)
@@ -114,7 +120,7 @@ internal sealed class ExpiringTable<TNode>
     {
         if (_last is { } last && ReferenceEquals(last.Key, key))
             return last;
-        int hash = key.GetHashCode();
+        int hash = _hashes.Of(key);
         var slots = _slots;
         int mask = slots.Length - 1;
         int i = hash & mask;

@@ -14,8 +14,8 @@ namespace CallStream.Rules.Engine;
 /// </remarks>
 internal sealed class SlidingWindowRunner : WindowRunner<SlidingGroup>
 {
-    public SlidingWindowRunner(CompiledRule rule, ExpiryAlarm alarm)
-        : base(rule, alarm, static (key, plan) => new SlidingGroup(key, plan))
+    public SlidingWindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes)
+        : base(rule, alarm, hashes, static (key, plan) => new SlidingGroup(key, plan))
     {
     }
 

@@ -21,8 +21,8 @@ internal sealed class TumblingWindowRunner : WindowRunner<TumblingGroup>
     private long _cachedStart = long.MaxValue;
     private long _cachedEnd = long.MinValue;
 
-    public TumblingWindowRunner(CompiledRule rule, ExpiryAlarm alarm)
-        : base(rule, alarm, static (key, plan) => new TumblingGroup(key, plan))
+    public TumblingWindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes)
+        : base(rule, alarm, hashes, static (key, plan) => new TumblingGroup(key, plan))
     {
     }
 

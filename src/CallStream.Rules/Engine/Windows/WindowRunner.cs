@@ -15,10 +15,10 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
     private readonly BoolEval _having;
     private readonly AggregateThresholds? _thresholds;
 
-    protected WindowRunner(CompiledRule rule, ExpiryAlarm alarm, Func<string, AggregatePlan, TGroup> create)
-        : base(rule, alarm)
+    protected WindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes, Func<string, AggregatePlan, TGroup> create)
+        : base(rule, alarm, hashes)
     {
-        _groups = new ExpiringTable<TGroup>(alarm);
+        _groups = new ExpiringTable<TGroup>(alarm, hashes);
         var plan = rule.Aggregates ?? throw ExprCompiler.Unchecked();
         Plan = plan;
         _having = rule.Having ?? throw ExprCompiler.Unchecked();
