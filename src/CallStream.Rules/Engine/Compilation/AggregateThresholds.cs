@@ -35,7 +35,7 @@ internal sealed class AggregateThresholds
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Holds(ReadOnlySpan<double> acc)
     {
-        foreach (var t in _thresholds)
+        foreach (ref readonly var t in _thresholds.AsSpan())
         {
             double v = acc[t.Value];
             if (t.Count >= 0)
