@@ -17,6 +17,7 @@ namespace CallStream.Rules;
 public sealed class RuleEvaluator
 {
     private readonly RuleRunner[] _runners;
+    private readonly ExpiryAlarm[] _runnerAlarms;
     private readonly ExpiryAlarm _alarm = new();
     private long _frontier = long.MinValue;
 
@@ -33,7 +34,8 @@ public sealed class RuleEvaluator
     {
         Rules = compiled.Rules;
         var hashes = new KeyHashes();
-        _runners = compiled.Compiled.Select(c => c.CreateRunner(_alarm, hashes)).ToArray();
+        _runnerAlarms = compiled.Compiled.Select(_ => new ExpiryAlarm(_alarm)).ToArray();
+        _runners = compiled.Compiled.Select((c, i) => c.CreateRunner(_runnerAlarms[i], hashes)).ToArray();
     }
 
     /// <summary>Gets the rules, in evaluation order.</summary>
@@ -101,14 +103,19 @@ public sealed class RuleEvaluator
         }
     }
 
-    /// <summary>Runs every rule's expiry at a new frontier, then sets the alarm to the next time one may drop something.</summary>
+    /// <summary>Runs the expiry of the rules whose alarm is due at a new frontier, then sets the alarms to the next time one may drop something.</summary>
     private void Expire(long frontier)
     {
         long due = long.MaxValue;
-        foreach (var runner in _runners)
+        for (int i = 0; i < _runners.Length; i++)
         {
-            runner.Expire(frontier);
-            due = Math.Min(due, runner.NextExpiry);
+            var alarm = _runnerAlarms[i];
+            if (frontier >= alarm.Due)
+            {
+                _runners[i].Expire(frontier);
+                alarm.Due = _runners[i].NextExpiry;
+            }
+            due = Math.Min(due, alarm.Due);
         }
         _alarm.Due = due;
     }

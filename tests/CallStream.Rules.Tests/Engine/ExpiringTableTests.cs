@@ -138,6 +138,25 @@ public class ExpiringTableTests
     }
 
     [Fact]
+    public void Alarm_LoweredByATable_LowersItsParent()
+    {
+        var parent = new ExpiryAlarm();
+        var alarm = new ExpiryAlarm(parent);
+        var table = new ExpiringTable<Node>(alarm);
+
+        Add(table, "k", 300);
+        Assert.Equal(300, alarm.Due);
+        Assert.Equal(300, parent.Due);
+
+        // The parent of several alarms is as early as the earliest of them.
+        new ExpiryAlarm(parent).Lower(500);
+        Assert.Equal(300, parent.Due);
+        new ExpiryAlarm(parent).Lower(200);
+        Assert.Equal(200, parent.Due);
+        Assert.Equal(300, alarm.Due);
+    }
+
+    [Fact]
     public void DroppedEntry_FoundLast_IsNotFoundAgainForItsKey()
     {
         var table = new ExpiringTable<Node>();
