@@ -17,6 +17,8 @@ namespace CallStream.Rules;
 public sealed class RuleEvaluator
 {
     private readonly RuleRunner[] _runners;
+    private readonly ExpiryAlarm[] _runnerAlarms;
+    private readonly ExpiryAlarm _alarm = new();
     private long _frontier = long.MinValue;
 
     /// <summary>Compiles a rule set into an evaluator.</summary>
@@ -31,7 +33,9 @@ public sealed class RuleEvaluator
     internal RuleEvaluator(CompiledRuleSet compiled)
     {
         Rules = compiled.Rules;
-        _runners = compiled.Compiled.Select(c => c.CreateRunner()).ToArray();
+        var hashes = new KeyHashes();
+        _runnerAlarms = compiled.Compiled.Select(_ => new ExpiryAlarm(_alarm)).ToArray();
+        _runners = compiled.Compiled.Select((c, i) => c.CreateRunner(_runnerAlarms[i], hashes)).ToArray();
     }
 
     /// <summary>Gets the rules, in evaluation order.</summary>
@@ -94,8 +98,25 @@ public sealed class RuleEvaluator
         if (ticks > _frontier)
         {
             _frontier = ticks;
-            for (int i = 0; i < runners.Length; i++)
-                runners[i].Expire(ticks);
+            if (ticks >= _alarm.Due)
+                Expire(ticks);
         }
+    }
+
+    /// <summary>Runs the expiry of the rules whose alarm is due at a new frontier, then sets the alarms to the next time one may drop something.</summary>
+    private void Expire(long frontier)
+    {
+        long due = long.MaxValue;
+        for (int i = 0; i < _runners.Length; i++)
+        {
+            var alarm = _runnerAlarms[i];
+            if (frontier >= alarm.Due)
+            {
+                _runners[i].Expire(frontier);
+                alarm.Due = _runners[i].NextExpiry;
+            }
+            due = Math.Min(due, alarm.Due);
+        }
+        _alarm.Due = due;
     }
 }

@@ -120,4 +120,16 @@ public class TumblingWindowTests
         Assert.Equal(["w1b"], alerts.Select(a => a.InteractionId));
         Assert.Equal(Events.Time(3600), alerts[0].WindowStart);
     }
+
+    [Fact]
+    public void LateEvent_JoinsThePreviousWindow_WithSumAndMax()
+    {
+        var rule = new Rule("Busy", window: Tumbling(TimeSpan.FromHours(1)), having: And(Ge(Sum(Duration), Num(300)), Ge(Max(Duration), Num(100))));
+        var alerts = Events.Evaluate(rule,
+            Events.At(3500, duration: 100), Events.At(3600, duration: 50), Events.At(3590, id: "late", duration: 200), Events.At(3650, id: "current", duration: 240));
+        var alert = Assert.Single(alerts);
+        Assert.Equal("late", alert.InteractionId);
+        Assert.Equal(Events.Time(0), alert.WindowStart);
+        Assert.Equal([300.0, 200.0], alert.Values.Select(v => v.Value!.Value));
+    }
 }

@@ -237,32 +237,58 @@ internal sealed class AggregatePlan
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Read(ReadOnlySpan<double> acc, double[] values)
     {
-        double count = acc[CountOffset];
         for (int i = 0; i < _slots.Length; i++)
-        {
-            int c = _slots[i].Column;
-            values[i] = _slots[i].Kind switch
-            {
-                AggregateKind.CountAll => count,
-                AggregateKind.Count => acc[ConditionOffset + c],
-                AggregateKind.Rate => count == 0 ? double.NaN : acc[ConditionOffset + c] / count,
-                AggregateKind.Sum => acc[NonNullOffset + c] == 0 ? double.NaN : acc[SumOffset + c] + acc[CompensationOffset + c],
-                AggregateKind.Avg => acc[NonNullOffset + c] == 0 ? double.NaN : (acc[SumOffset + c] + acc[CompensationOffset + c]) / acc[NonNullOffset + c],
-                AggregateKind.Min => acc[NonNullOffset + c] == 0 ? double.NaN : acc[MinOffset + c],
-                AggregateKind.Max => acc[NonNullOffset + c] == 0 ? double.NaN : acc[MaxOffset + c],
-                _ => acc[DistinctOffset + c],
-            };
-        }
+            values[i] = ReadSlot(acc, i);
     }
 
-    /// <summary>Reads every aggregate over a window holding one event only.</summary>
-    public void ReadSingle(double[] scratch, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys, double[] values)
+    /// <summary>Reads one aggregate's value from accumulators; NaN is null.</summary>
+    public double ReadSlot(ReadOnlySpan<double> acc, int slot)
+    {
+        double count = acc[CountOffset];
+        int c = _slots[slot].Column;
+        return _slots[slot].Kind switch
+        {
+            AggregateKind.CountAll => count,
+            AggregateKind.Count => acc[ConditionOffset + c],
+            AggregateKind.Rate => count == 0 ? double.NaN : acc[ConditionOffset + c] / count,
+            AggregateKind.Sum => acc[NonNullOffset + c] == 0 ? double.NaN : acc[SumOffset + c] + acc[CompensationOffset + c],
+            AggregateKind.Avg => acc[NonNullOffset + c] == 0 ? double.NaN : (acc[SumOffset + c] + acc[CompensationOffset + c]) / acc[NonNullOffset + c],
+            AggregateKind.Min => acc[NonNullOffset + c] == 0 ? double.NaN : acc[MinOffset + c],
+            AggregateKind.Max => acc[NonNullOffset + c] == 0 ? double.NaN : acc[MaxOffset + c],
+            _ => acc[DistinctOffset + c],
+        };
+    }
+
+    /// <summary>
+    /// Locates a slot's aggregate in the accumulators, for readers that inline <see cref="ReadSlot"/>: its kind, the
+    /// index of its value (a count, a sum, a min, a max or a distinct count), of a sum's compensation, and of the count
+    /// that makes it null when 0 and divides a rate or an average (-1 when none).
+    /// </summary>
+    public (AggregateKind Kind, int Value, int Compensation, int Count) Locate(int slot)
+    {
+        int c = _slots[slot].Column;
+        return _slots[slot].Kind switch
+        {
+            AggregateKind.CountAll => (AggregateKind.CountAll, CountOffset, -1, -1),
+            AggregateKind.Count => (AggregateKind.Count, ConditionOffset + c, -1, -1),
+            AggregateKind.Rate => (AggregateKind.Rate, ConditionOffset + c, -1, CountOffset),
+            AggregateKind.Sum => (AggregateKind.Sum, SumOffset + c, CompensationOffset + c, NonNullOffset + c),
+            AggregateKind.Avg => (AggregateKind.Avg, SumOffset + c, CompensationOffset + c, NonNullOffset + c),
+            AggregateKind.Min => (AggregateKind.Min, MinOffset + c, -1, NonNullOffset + c),
+            AggregateKind.Max => (AggregateKind.Max, MaxOffset + c, -1, NonNullOffset + c),
+            var kind => (kind, DistinctOffset + c, -1, -1),
+        };
+    }
+
+    /// <summary>Fills <paramref name="scratch"/> with the accumulators of a window holding one event only.</summary>
+    /// <returns>The accumulators.</returns>
+    public ReadOnlySpan<double> AccumulateSingle(double[] scratch, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)
     {
         Reset(scratch);
         Add(scratch, bits, numbers);
         for (int d = 0; d < keys.Length; d++)
             scratch[DistinctOffset + d] = keys[d].IsNull ? 0 : 1;
-        Read(scratch, values);
+        return scratch;
     }
 
     /// <summary>Turns aggregate values into the <see cref="Alert.Values"/> of an alert.</summary>

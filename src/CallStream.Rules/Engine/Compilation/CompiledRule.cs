@@ -6,8 +6,9 @@ namespace CallStream.Rules.Engine;
 /// </summary>
 internal sealed class CompiledRule
 {
-    private CompiledRule(Rule rule, BoolEval? where, Func<Interaction, string> key, AggregatePlan? aggregates, BoolEval? having, MessageRenderer message)
+    private CompiledRule(Rule rule, BoolEval? where, Func<Interaction, string> key, AggregatePlan? aggregates, BoolEval? having, AggregateThresholds? thresholds, MessageRenderer message)
     {
+        HavingThresholds = thresholds;
         Rule = rule;
         Where = where;
         Key = key;
@@ -34,6 +35,9 @@ internal sealed class CompiledRule
     /// <summary>Gets the having-predicate of a windowed rule, or null.</summary>
     public BoolEval? Having { get; }
 
+    /// <summary>Gets the having clause as thresholds on aggregates when it has that shape (tested faster than <see cref="Having"/>), or null.</summary>
+    public AggregateThresholds? HavingThresholds { get; }
+
     public MessageRenderer Message { get; }
 
     /// <summary>Gets the window length in ticks, or 0 for a per-event rule.</summary>
@@ -53,19 +57,24 @@ internal sealed class CompiledRule
             : rule.IsWindowed ? static _ => "*" : static e => e.InteractionId;
         AggregatePlan? aggregates = null;
         BoolEval? having = null;
+        AggregateThresholds? thresholds = null;
         if (rule.IsWindowed)
         {
             aggregates = AggregatePlan.Build(rule);
-            having = new ExprCompiler(aggregates.SlotOf).CompileCondition(rule.Having ?? throw ExprCompiler.Unchecked());
+            var clause = rule.Having ?? throw ExprCompiler.Unchecked();
+            having = new ExprCompiler(aggregates.SlotOf).CompileCondition(clause);
+            thresholds = AggregateThresholds.TryCompile(clause, aggregates);
         }
-        return new CompiledRule(rule, where, key, aggregates, having, MessageRenderer.Compile(rule, aggregates));
+        return new CompiledRule(rule, where, key, aggregates, having, thresholds, MessageRenderer.Compile(rule, aggregates));
     }
 
     /// <summary>Creates the mutable state that evaluates this rule.</summary>
-    public RuleRunner CreateRunner() => Rule.Window?.Kind switch
+    /// <param name="alarm">The expiry alarm of the evaluator the runner belongs to.</param>
+    /// <param name="hashes">The hash codes of keys of that evaluator, shared by its tables.</param>
+    public RuleRunner CreateRunner(ExpiryAlarm alarm, KeyHashes hashes) => Rule.Window?.Kind switch
     {
-        null => new PerEventRunner(this),
-        WindowKind.Sliding => new SlidingWindowRunner(this),
-        _ => new TumblingWindowRunner(this),
+        null => new PerEventRunner(this, alarm, hashes),
+        WindowKind.Sliding => new SlidingWindowRunner(this, alarm, hashes),
+        _ => new TumblingWindowRunner(this, alarm, hashes),
     };
 }

@@ -5,8 +5,8 @@ namespace CallStream.Rules.Engine;
 /// <summary>A rule without a window: every event that passes <c>where</c> is a candidate (spec point 3).</summary>
 internal sealed class PerEventRunner : RuleRunner
 {
-    public PerEventRunner(CompiledRule rule)
-        : base(rule)
+    public PerEventRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes)
+        : base(rule, alarm, hashes)
     {
     }
 

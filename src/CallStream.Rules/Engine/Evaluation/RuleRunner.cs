@@ -12,11 +12,11 @@ internal abstract class RuleRunner
 
     private readonly SuppressionTable? _suppression;
 
-    protected RuleRunner(CompiledRule rule)
+    protected RuleRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes)
     {
         Rule = rule;
         if (rule.SuppressTicks > 0)
-            _suppression = new SuppressionTable(rule.SuppressTicks);
+            _suppression = new SuppressionTable(rule.SuppressTicks, alarm, hashes);
     }
 
     public CompiledRule Rule { get; }
@@ -47,6 +47,9 @@ internal abstract class RuleRunner
     /// <param name="ticks">Its start time in UTC ticks.</param>
     /// <param name="output">Where alerts go; null to update the state only (warm-up).</param>
     public abstract void Offer(Interaction e, long ticks, ICollection<Alert>? output);
+
+    /// <summary>Gets the event time (ticks) from which <see cref="Expire"/> may drop something; <see cref="long.MaxValue"/> when nothing can expire.</summary>
+    public virtual long NextExpiry => _suppression?.NextExpiry ?? long.MaxValue;
 
     /// <summary>Drops the state that event time <paramref name="frontier"/> has made useless (spec point 7).</summary>
     public virtual void Expire(long frontier) => _suppression?.RemoveExpired(frontier);

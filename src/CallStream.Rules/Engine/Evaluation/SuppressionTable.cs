@@ -8,10 +8,18 @@ namespace CallStream.Rules.Engine;
 internal sealed class SuppressionTable
 {
     private static readonly Func<string, Entry> Create = static key => new Entry(key);
-    private readonly ExpiringTable<Entry> _entries = new();
+    private readonly ExpiringTable<Entry> _entries;
     private readonly long _period;
 
-    public SuppressionTable(long period) => _period = period;
+    /// <summary>Creates the table of a suppression period of <paramref name="period"/> ticks.</summary>
+    /// <param name="period">The suppression period in ticks.</param>
+    /// <param name="alarm">The alarm of the evaluator, lowered when an entry's expiry comes first.</param>
+    /// <param name="hashes">The hash codes of keys of the evaluator.</param>
+    public SuppressionTable(long period, ExpiryAlarm alarm, KeyHashes hashes)
+    {
+        _period = period;
+        _entries = new ExpiringTable<Entry>(alarm, hashes);
+    }
 
     public int Count => _entries.Count;
 
@@ -31,6 +39,9 @@ internal sealed class SuppressionTable
     }
 
     public void RemoveExpired(long frontier) => _entries.RemoveExpired(frontier);
+
+    /// <summary>Gets the event time (ticks) from which <see cref="RemoveExpired"/> may drop something.</summary>
+    public long NextExpiry => _entries.NextExpiry;
 
     private sealed class Entry : ExpiringNode
     {

@@ -1,4 +1,5 @@
-using System.Text;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace CallStream.Rules.Engine;
 
@@ -51,32 +52,32 @@ internal sealed class MessageRenderer
     /// <param name="aggregates">The aggregate values by slot (NaN is null); empty for per-event rules.</param>
     public string Render(string ruleName, Interaction e, string key, double[] aggregates)
     {
-        var text = new StringBuilder(96);
+        // Built on the stack (spilling to a pooled array for a long message): the message string is the only allocation.
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
         foreach (var segment in _segments)
         {
             switch (segment.Kind)
             {
                 case SegmentKind.Literal:
-                    text.Append(segment.Text);
+                    text.AppendLiteral(segment.Text!);
                     break;
                 case SegmentKind.Rule:
-                    text.Append(ruleName);
+                    text.AppendFormatted(ruleName);
                     break;
                 case SegmentKind.Key:
-                    text.Append(key);
+                    text.AppendFormatted(key);
                     break;
                 case SegmentKind.Field:
-                    text.Append(segment.Field!(e));
+                    text.AppendFormatted(segment.Field!(e));
                     break;
                 default:
-                    text.Append(NumberText.FormatAggregate(aggregates[segment.Slot]));
+                    text.AppendFormatted(NumberText.FormatAggregate(aggregates[segment.Slot]));
                     break;
             }
         }
-        return text.ToString();
+        return text.ToStringAndClear();
     }
 
-    /// <summary>Binds a template checked with the rule: fields to their readers, aggregates to their slots.</summary>
     private static Segment[] Bind(MessageTemplate template, AggregatePlan? aggregates) =>
         template.Segments.Select(segment => segment switch
         {

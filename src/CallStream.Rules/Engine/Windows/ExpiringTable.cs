@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace CallStream.Rules.Engine;
 
@@ -15,6 +14,9 @@ internal abstract class ExpiringNode
 
     /// <summary>Gets or sets whether the entry is in its table's expiry queue.</summary>
     internal bool Queued { get; set; }
+
+    /// <summary>Gets or sets the hash code of <see cref="Key"/> in the table holding the entry.</summary>
+    internal int Hash { get; set; }
 
     /// <summary>Gets or sets the next entry of the table's free list.</summary>
     internal ExpiringNode? NextFree { get; set; }
@@ -32,17 +34,27 @@ internal abstract class ExpiringNode
 }
 
 /// <summary>
-/// A map from key to state whose entries expire as event time advances (spec point 7): a dictionary plus an
-/// expiry queue. An entry is queued once, with the expiry it had then; raising its expiry later costs nothing
-/// (no list to relink, no neighbour to touch, which matters with a million groups that do not fit in cache).
-/// <see cref="RemoveExpired"/> pops the queue's head while its queued expiry has passed: an entry whose expiry
-/// has really passed is dropped; one that was raised meanwhile goes back to the tail with its new expiry. Each
-/// entry is popped about once per window of its activity, so the cost is O(1) amortised per update.
+/// A map from key to state whose entries expire as event time advances (spec point 7): an open-addressing hash
+/// table plus an expiry queue. An entry is queued once, with the expiry it had then; raising its expiry later
+/// costs nothing (no list to relink, no neighbour to touch, which matters with a million groups that do not fit
+/// in cache). <see cref="RemoveExpired"/> pops the queue's head while its queued expiry has passed: an entry whose
+/// expiry has really passed is dropped; one that was raised meanwhile goes back to the tail with its new expiry.
+/// Each entry is popped about once per window of its activity, so the cost is O(1) amortised per update.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The queue is only roughly in expiry order, so an entry may be dropped a little after it could be (when the
 /// entries before it are), never before. Dropped entries are kept on a bounded free list and reused for new
 /// keys, so a stream of short-lived groups does not churn the garbage collector.
+/// </para>
+/// <para>
+/// The hash table probes linearly through one array of (entry, hash code) slots, at most half full: a lookup
+/// reads one slot and the entry it needs anyway, and compares keys by reference before comparing their text
+/// (readers pool equal strings, so an equal key is usually the same instance). Hash codes are the ordinal,
+/// randomised ones of <see cref="string.GetHashCode()"/>, so keys chosen to collide cannot be crafted. A removed
+/// slot is refilled by shifting back the entries probed past it, so no tombstones accumulate. The entry found last
+/// is remembered: the same key instance again (a group with few keys, such as a channel) skips hashing and probing.
+/// </para>
 /// </remarks>
 internal sealed class ExpiringTable<TNode>
     where TNode : ExpiringNode
@@ -50,39 +62,75 @@ internal sealed class ExpiringTable<TNode>
     /// <summary>The most dropped entries kept for reuse.</summary>
     public const int MaxFree = 4096;
 
-    private readonly Dictionary<string, TNode> _nodes = new(StringComparer.Ordinal);
+    private const int InitialCapacity = 16;
+
+    private readonly ExpiryAlarm _alarm;
+    private readonly KeyHashes _hashes;
+    private Slot[] _slots = new Slot[InitialCapacity];
+    private int _count;
+    private TNode? _last;
     private (TNode Node, long Expiry)[] _queue = new (TNode, long)[16];
     private int _head;
     private int _queued;
     private ExpiringNode? _free;
     private int _freeCount;
 
-    public int Count => _nodes.Count;
+    /// <summary>Creates an empty table.</summary>
+    /// <param name="alarm">The alarm to lower when an entry's expiry comes first in the queue; null for none.</param>
+    /// <param name="hashes">The hash codes of keys, shared with the other tables of the evaluator; null for the table's own.</param>
+    public ExpiringTable(ExpiryAlarm? alarm = null, KeyHashes? hashes = null)
+    {
+        _alarm = alarm ?? new ExpiryAlarm();
+        _hashes = hashes ?? new KeyHashes();
+    }
 
-    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TNode node) => _nodes.TryGetValue(key, out node);
+    /// <summary>Gets the number of entries.</summary>
+    public int Count => _count;
+
+    /// <summary>Gets the number of slots of the hash table (a power of two, at least twice <see cref="Count"/>).</summary>
+    internal int Capacity => _slots.Length;
+
+    /// <summary>Gets the event time (ticks) from which <see cref="RemoveExpired"/> may drop something; <see cref="long.MaxValue"/> when nothing is queued.</summary>
+    public long NextExpiry => _queued > 0 ? _queue[_head].Expiry : long.MaxValue;
+
+    /// <summary>Gets the entry of a key, if present.</summary>
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TNode node)
+    {
+        int hash = _hashes.Of(key);
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        for (int i = hash & mask; ; i = (i + 1) & mask)
+        {
+            var candidate = slots[i].Node;
+            if (candidate is null)
+                break;
+            if (slots[i].Hash == hash && (ReferenceEquals(candidate.Key, key) || string.Equals(candidate.Key, key, StringComparison.Ordinal)))
+            {
+                node = candidate;
+                return true;
+            }
+        }
+        node = null;
+        return false;
+    }
 
     /// <summary>Gets the entry of a key, creating (or reusing) one when missing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TNode GetOrAdd(string key, Func<string, TNode> create)
     {
-        ref TNode? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_nodes, key, out bool exists);
-        if (exists)
-            return slot!;
-        TNode node;
-        if (_free is not null)
+        if (_last is { } last && ReferenceEquals(last.Key, key))
+            return last;
+        int hash = _hashes.Of(key);
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        int i = hash & mask;
+        while (slots[i].Node is { } candidate)
         {
-            node = (TNode)_free;
-            _free = node.NextFree;
-            node.NextFree = null;
-            _freeCount--;
-            node.Reuse(key);
+            if (slots[i].Hash == hash && (ReferenceEquals(candidate.Key, key) || string.Equals(candidate.Key, key, StringComparison.Ordinal)))
+                return _last = candidate;
+            i = (i + 1) & mask;
         }
-        else
-        {
-            node = create(key);
-        }
-        slot = node;
-        return node;
+        return _last = Add(i, hash, key, create);
     }
 
     /// <summary>Tells the table an entry's <see cref="ExpiringNode.ExpiresAt"/> was set or raised.</summary>
@@ -113,7 +161,7 @@ internal sealed class ExpiringTable<TNode>
                 continue;
             }
             node.Queued = false;
-            _nodes.Remove(node.Key);
+            Remove(node);
             removed++;
             if (_freeCount < MaxFree)
             {
@@ -125,17 +173,96 @@ internal sealed class ExpiringTable<TNode>
         return removed;
     }
 
+    /// <summary>Adds a new entry for a key found missing at free slot <paramref name="i"/>.</summary>
+    private TNode Add(int i, int hash, string key, Func<string, TNode> create)
+    {
+        TNode node;
+        if (_free is not null)
+        {
+            node = (TNode)_free;
+            _free = node.NextFree;
+            node.NextFree = null;
+            _freeCount--;
+            node.Reuse(key);
+        }
+        else
+        {
+            node = create(key);
+        }
+        node.Hash = hash;
+        if ((_count + 1) * 2 > _slots.Length)
+        {
+            Grow();
+            i = FreeSlot(_slots, hash);
+        }
+        _slots[i] = new Slot(node, hash);
+        _count++;
+        return node;
+    }
+
+    /// <summary>Removes an entry from the hash table, shifting back the entries that probed past its slot.</summary>
+    private void Remove(TNode node)
+    {
+        // The remembered entry is forgotten when dropped (it may be reused for another key).
+        if (ReferenceEquals(_last, node))
+            _last = null;
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        int i = node.Hash & mask;
+        while (!ReferenceEquals(slots[i].Node, node))
+            i = (i + 1) & mask;
+        // Backward-shift deletion: move each later entry of the run into the hole when its home slot does not lie
+        // (cyclically) between the hole and itself, so every entry stays reachable from its home slot.
+        int hole = i;
+        for (int j = (i + 1) & mask; slots[j].Node is not null; j = (j + 1) & mask)
+        {
+            int home = slots[j].Hash & mask;
+            if (((j - home) & mask) >= ((j - hole) & mask))
+            {
+                slots[hole] = slots[j];
+                hole = j;
+            }
+        }
+        slots[hole] = default;
+        _count--;
+    }
+
+    private void Grow()
+    {
+        var larger = new Slot[_slots.Length * 2];
+        foreach (var slot in _slots)
+        {
+            if (slot.Node is not null)
+                larger[FreeSlot(larger, slot.Hash)] = slot;
+        }
+        _slots = larger;
+    }
+
+    private static int FreeSlot(Slot[] slots, int hash)
+    {
+        int mask = slots.Length - 1;
+        int i = hash & mask;
+        while (slots[i].Node is not null)
+            i = (i + 1) & mask;
+        return i;
+    }
+
     private void Enqueue(TNode node, long expiry)
     {
+        if (_queued == 0)
+            _alarm.Lower(expiry);
         if (_queued == _queue.Length)
         {
             var larger = new (TNode, long)[_queue.Length * 2];
-            for (int i = 0; i < _queued; i++)
-                larger[i] = _queue[(_head + i) & (_queue.Length - 1)];
+            for (int k = 0; k < _queued; k++)
+                larger[k] = _queue[(_head + k) & (_queue.Length - 1)];
             _queue = larger;
             _head = 0;
         }
         _queue[(_head + _queued) & (_queue.Length - 1)] = (node, expiry);
         _queued++;
     }
+
+    /// <summary>A slot of the hash table: an entry and the hash code of its key, or empty.</summary>
+    private readonly record struct Slot(TNode? Node, int Hash);
 }

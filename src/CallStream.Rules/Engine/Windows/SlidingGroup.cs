@@ -5,10 +5,17 @@ namespace CallStream.Rules.Engine;
 
 /// <summary>
 /// The sliding-window state of one group of one rule: the entries taken in the window, in time order, in a ring
-/// buffer (struct of arrays: time, condition bits, number values, distinct keys), plus the accumulators that
-/// make every aggregate an O(1) read — counts and compensated sums, a monotonic deque per min/max, a reference-
-/// counted map per distinct. Entries enter at the back and leave from the front as the window slides.
+/// buffer, plus the accumulators that make every aggregate an O(1) read — counts and compensated sums, a monotonic
+/// deque per min/max, a reference-counted map per distinct. Entries enter at the back and leave from the front as
+/// the window slides.
 /// </summary>
+/// <remarks>
+/// The accumulators and the ring live in one <see cref="long"/> block, so an event touches one array rather than
+/// one per column (a group is usually cold in cache when its next event comes): first the accumulators
+/// (<see cref="AggregatePlan.Width"/> doubles, by their bits), then one record per entry — time, condition bits
+/// (when the rule counts conditions), then the number columns (doubles, by their bits). Distinct keys hold
+/// references, so they have a ring of their own.
+/// </remarks>
 internal sealed class SlidingGroup : ExpiringNode
 {
     private const int InitialCapacity = 4;
@@ -18,14 +25,16 @@ internal sealed class SlidingGroup : ExpiringNode
     private readonly int _numberWidth;
     private readonly int _keyWidth;
     private readonly bool _hasBits;
-    private readonly double[] _acc;
+    private readonly bool _hasDeques;
+    private readonly int _accWidth;
+    private readonly int _numbersAt;
+    private readonly int _stride;
     private readonly MonotonicDeque?[] _minima;
     private readonly MonotonicDeque?[] _maxima;
     private readonly Dictionary<DistinctKey, int>[] _distinct;
-    private long[] _times;
-    private ulong[] _bits;
-    private double[] _numbers;
+    private long[] _block;
     private DistinctKey[] _keys;
+    private int _capacity;
     private int _head;
     private int _count;
 
@@ -36,18 +45,20 @@ internal sealed class SlidingGroup : ExpiringNode
         _numberWidth = plan.NumberCount;
         _keyWidth = plan.DistinctCount;
         _hasBits = plan.ConditionCount > 0;
-        _times = new long[InitialCapacity];
-        _bits = _hasBits ? new ulong[InitialCapacity] : [];
-        _numbers = _numberWidth > 0 ? new double[InitialCapacity * _numberWidth] : [];
+        _accWidth = plan.Width;
+        _numbersAt = _hasBits ? 2 : 1;
+        _stride = _numbersAt + _numberWidth;
+        _capacity = InitialCapacity;
+        _block = new long[_accWidth + (InitialCapacity * _stride)];
         _keys = _keyWidth > 0 ? new DistinctKey[InitialCapacity * _keyWidth] : [];
-        _acc = new double[plan.Width];
-        plan.Reset(_acc);
+        plan.Reset(Accumulators);
         _minima = _numberWidth > 0 ? new MonotonicDeque?[_numberWidth] : [];
         _maxima = _numberWidth > 0 ? new MonotonicDeque?[_numberWidth] : [];
         for (int n = 0; n < _numberWidth; n++)
         {
             _minima[n] = plan.NeedsMin[n] ? new MonotonicDeque(minimum: true) : null;
             _maxima[n] = plan.NeedsMax[n] ? new MonotonicDeque(minimum: false) : null;
+            _hasDeques |= plan.NeedsMin[n] || plan.NeedsMax[n];
         }
         _distinct = _keyWidth > 0 ? new Dictionary<DistinctKey, int>[_keyWidth] : [];
         for (int d = 0; d < _keyWidth; d++)
@@ -60,7 +71,9 @@ internal sealed class SlidingGroup : ExpiringNode
     /// <summary>Gets the number of entries held.</summary>
     public int Count => _count;
 
-    private int Mask => _times.Length - 1;
+    private int Mask => _capacity - 1;
+
+    private Span<double> Accumulators => MemoryMarshal.Cast<long, double>(_block.AsSpan(0, _accWidth));
 
     /// <inheritdoc/>
     protected override void Clear()
@@ -68,9 +81,9 @@ internal sealed class SlidingGroup : ExpiringNode
         Newest = long.MinValue;
         _head = 0;
         _count = 0;
-        if (_times.Length > ShrinkAbove)
+        if (_capacity > ShrinkAbove)
             Resize(InitialCapacity);
-        _plan.Reset(_acc);
+        _plan.Reset(Accumulators);
         for (int n = 0; n < _numberWidth; n++)
         {
             _minima[n]?.Clear();
@@ -84,39 +97,45 @@ internal sealed class SlidingGroup : ExpiringNode
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EvictUpTo(long threshold)
     {
-        if (_count == 0 || _times[_head] > threshold)
+        if (_count == 0 || TimeAt(_head) > threshold)
             return;
-        while (_count > 0 && _times[_head] <= threshold)
+        while (_count > 0 && TimeAt(_head) <= threshold)
         {
             RemoveFromAccumulators(_head);
             _head = (_head + 1) & Mask;
             _count--;
         }
-        for (int n = 0; n < _numberWidth; n++)
+        if (_hasDeques)
         {
-            _minima[n]?.EvictUpTo(threshold);
-            _maxima[n]?.EvictUpTo(threshold);
+            for (int n = 0; n < _numberWidth; n++)
+            {
+                _minima[n]?.EvictUpTo(threshold);
+                _maxima[n]?.EvictUpTo(threshold);
+            }
         }
-        if (_times.Length > ShrinkAbove && _count < _times.Length / 4)
-            Resize(_times.Length / 2);
+        if (_capacity > ShrinkAbove && _count < _capacity / 4)
+            Resize(_capacity / 2);
     }
 
     /// <summary>Appends an entry no older than any held.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(long time, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)
     {
-        if (_count == _times.Length)
-            Resize(_times.Length * 2);
+        if (_count == _capacity)
+            Resize(_capacity * 2);
         Write((_head + _count) & Mask, time, bits, numbers, keys);
         _count++;
         AddToAccumulators(bits, numbers, keys);
-        for (int n = 0; n < _numberWidth; n++)
+        if (_hasDeques)
         {
-            double v = numbers[n];
-            if (!double.IsNaN(v))
+            for (int n = 0; n < _numberWidth; n++)
             {
-                _minima[n]?.Push(time, v);
-                _maxima[n]?.Push(time, v);
+                double v = numbers[n];
+                if (!double.IsNaN(v))
+                {
+                    _minima[n]?.Push(time, v);
+                    _maxima[n]?.Push(time, v);
+                }
             }
         }
     }
@@ -124,10 +143,10 @@ internal sealed class SlidingGroup : ExpiringNode
     /// <summary>Inserts a late entry at its place in time order (O(window) for the rare late event).</summary>
     public void InsertLate(long time, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)
     {
-        if (_count == _times.Length)
-            Resize(_times.Length * 2);
+        if (_count == _capacity)
+            Resize(_capacity * 2);
         int position = _count;
-        while (position > 0 && _times[(_head + position - 1) & Mask] > time)
+        while (position > 0 && TimeAt((_head + position - 1) & Mask) > time)
             position--;
         for (int k = _count; k > position; k--)
             Move((_head + k - 1) & Mask, (_head + k) & Mask);
@@ -141,34 +160,39 @@ internal sealed class SlidingGroup : ExpiringNode
             for (int k = 0; k < _count; k++)
             {
                 int i = (_head + k) & Mask;
-                double v = _numbers[(i * _numberWidth) + n];
+                double v = NumbersAt(i)[n];
                 if (!double.IsNaN(v))
                 {
-                    _minima[n]?.Push(_times[i], v);
-                    _maxima[n]?.Push(_times[i], v);
+                    _minima[n]?.Push(TimeAt(i), v);
+                    _maxima[n]?.Push(TimeAt(i), v);
                 }
             }
         }
     }
 
-    /// <summary>Reads every aggregate over the entries held.</summary>
+    /// <summary>Gets the accumulators of the entries held, every aggregate readable from them (min, max and distinct counts brought up to date).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Read(double[] values)
+    public ReadOnlySpan<double> Accumulate()
     {
-        for (int n = 0; n < _numberWidth; n++)
+        var acc = Accumulators;
+        if (_hasDeques)
         {
-            if (_minima[n] is { IsEmpty: false } min)
-                _acc[_plan.MinOffset + n] = min.Front;
-            if (_maxima[n] is { IsEmpty: false } max)
-                _acc[_plan.MaxOffset + n] = max.Front;
+            for (int n = 0; n < _numberWidth; n++)
+            {
+                if (_minima[n] is { IsEmpty: false } min)
+                    acc[_plan.MinOffset + n] = min.Front;
+                if (_maxima[n] is { IsEmpty: false } max)
+                    acc[_plan.MaxOffset + n] = max.Front;
+            }
         }
         for (int d = 0; d < _keyWidth; d++)
-            _acc[_plan.DistinctOffset + d] = _distinct[d].Count;
-        _plan.Read(_acc, values);
+            acc[_plan.DistinctOffset + d] = _distinct[d].Count;
+        return acc;
     }
 
-    /// <summary>Reads every aggregate over the entries at or before <paramref name="upTo"/>: the window of a late event.</summary>
-    public void ReadPrefix(long upTo, double[] scratch, double[] values)
+    /// <summary>Fills <paramref name="scratch"/> with the accumulators of the entries at or before <paramref name="upTo"/>: the window of a late event.</summary>
+    /// <returns>The accumulators.</returns>
+    public ReadOnlySpan<double> AccumulatePrefix(long upTo, double[] scratch)
     {
         _plan.Reset(scratch);
         var sets = new HashSet<DistinctKey>[_keyWidth];
@@ -177,9 +201,9 @@ internal sealed class SlidingGroup : ExpiringNode
         for (int k = 0; k < _count; k++)
         {
             int i = (_head + k) & Mask;
-            if (_times[i] > upTo)
+            if (TimeAt(i) > upTo)
                 break;
-            _plan.Add(scratch, _hasBits ? _bits[i] : 0, _numbers.AsSpan(i * _numberWidth, _numberWidth));
+            _plan.Add(scratch, BitsAt(i), NumbersAt(i));
             for (int d = 0; d < _keyWidth; d++)
             {
                 var key = _keys[(i * _keyWidth) + d];
@@ -189,12 +213,19 @@ internal sealed class SlidingGroup : ExpiringNode
         }
         for (int d = 0; d < _keyWidth; d++)
             scratch[_plan.DistinctOffset + d] = sets[d].Count;
-        _plan.Read(scratch, values);
+        return scratch;
     }
+
+    private long TimeAt(int i) => _block[_accWidth + (i * _stride)];
+
+    private ulong BitsAt(int i) => _hasBits ? (ulong)_block[_accWidth + (i * _stride) + 1] : 0;
+
+    private ReadOnlySpan<double> NumbersAt(int i) =>
+        MemoryMarshal.Cast<long, double>(_block.AsSpan(_accWidth + (i * _stride) + _numbersAt, _numberWidth));
 
     private void AddToAccumulators(ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)
     {
-        _plan.Add(_acc, bits, numbers);
+        _plan.Add(Accumulators, bits, numbers);
         for (int d = 0; d < _keyWidth; d++)
         {
             if (!keys[d].IsNull)
@@ -204,7 +235,7 @@ internal sealed class SlidingGroup : ExpiringNode
 
     private void RemoveFromAccumulators(int i)
     {
-        _plan.Remove(_acc, _hasBits ? _bits[i] : 0, _numbers.AsSpan(i * _numberWidth, _numberWidth));
+        _plan.Remove(Accumulators, BitsAt(i), NumbersAt(i));
         for (int d = 0; d < _keyWidth; d++)
         {
             var key = _keys[(i * _keyWidth) + d];
@@ -218,41 +249,34 @@ internal sealed class SlidingGroup : ExpiringNode
 
     private void Write(int i, long time, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)
     {
-        _times[i] = time;
+        int at = _accWidth + (i * _stride);
+        _block[at] = time;
         if (_hasBits)
-            _bits[i] = bits;
-        numbers.CopyTo(_numbers.AsSpan(i * _numberWidth, _numberWidth));
+            _block[at + 1] = (long)bits;
+        MemoryMarshal.Cast<double, long>(numbers).CopyTo(_block.AsSpan(at + _numbersAt, _numberWidth));
         keys.CopyTo(_keys.AsSpan(i * _keyWidth, _keyWidth));
     }
 
     private void Move(int from, int to)
     {
-        _times[to] = _times[from];
-        if (_hasBits)
-            _bits[to] = _bits[from];
-        Array.Copy(_numbers, from * _numberWidth, _numbers, to * _numberWidth, _numberWidth);
+        Array.Copy(_block, _accWidth + (from * _stride), _block, _accWidth + (to * _stride), _stride);
         Array.Copy(_keys, from * _keyWidth, _keys, to * _keyWidth, _keyWidth);
     }
 
     private void Resize(int capacity)
     {
-        var times = new long[capacity];
-        var bits = _hasBits ? new ulong[capacity] : _bits;
-        var numbers = _numberWidth > 0 ? new double[capacity * _numberWidth] : _numbers;
+        var block = new long[_accWidth + (capacity * _stride)];
         var keys = _keyWidth > 0 ? new DistinctKey[capacity * _keyWidth] : _keys;
+        Array.Copy(_block, block, _accWidth);
         for (int k = 0; k < _count; k++)
         {
             int from = (_head + k) & Mask;
-            times[k] = _times[from];
-            if (_hasBits)
-                bits[k] = _bits[from];
-            Array.Copy(_numbers, from * _numberWidth, numbers, k * _numberWidth, _numberWidth);
+            Array.Copy(_block, _accWidth + (from * _stride), block, _accWidth + (k * _stride), _stride);
             Array.Copy(_keys, from * _keyWidth, keys, k * _keyWidth, _keyWidth);
         }
-        _times = times;
-        _bits = bits;
-        _numbers = numbers;
+        _block = block;
         _keys = keys;
+        _capacity = capacity;
         _head = 0;
     }
 }

@@ -14,8 +14,8 @@ namespace CallStream.Rules.Engine;
 /// </remarks>
 internal sealed class SlidingWindowRunner : WindowRunner<SlidingGroup>
 {
-    public SlidingWindowRunner(CompiledRule rule)
-        : base(rule, static (key, plan) => new SlidingGroup(key, plan))
+    public SlidingWindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes)
+        : base(rule, alarm, hashes, static (key, plan) => new SlidingGroup(key, plan))
     {
     }
 
@@ -24,8 +24,8 @@ internal sealed class SlidingWindowRunner : WindowRunner<SlidingGroup>
     {
         if (!TryTake(e, out string key, out var group, out ulong bits))
             return;
-        var values = Values;
         long windowStart = EventTicks.Subtract(ticks, Window);
+        ReadOnlySpan<double> acc;
         if (ticks >= group.Newest)
         {
             group.EvictUpTo(windowStart);
@@ -33,19 +33,19 @@ internal sealed class SlidingWindowRunner : WindowRunner<SlidingGroup>
             group.Newest = ticks;
             group.ExpiresAt = EventTicks.Add(ticks, Window);
             Touch(group);
-            group.Read(values);
+            acc = group.Accumulate();
         }
         else if (ticks > EventTicks.Subtract(group.Newest, Window))
         {
             group.InsertLate(ticks, bits, Numbers, Keys);
-            group.ReadPrefix(ticks, Scratch, values);
+            acc = group.AccumulatePrefix(ticks, Scratch);
         }
         else
         {
             // Older than everything retained: its window holds itself only.
-            Plan.ReadSingle(Scratch, bits, Numbers, Keys, values);
+            acc = Plan.AccumulateSingle(Scratch, bits, Numbers, Keys);
         }
-        if (Having(e, values) == Tri.True)
-            Candidate(e, ticks, key, output, values, windowStart, ticks);
+        if (Having(e, acc))
+            Candidate(e, ticks, key, output, Read(acc), windowStart, ticks);
     }
 }

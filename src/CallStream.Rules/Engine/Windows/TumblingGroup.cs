@@ -107,9 +107,8 @@ internal sealed class TumblingGroup : ExpiringNode
         }
     }
 
-    /// <summary>Reads every aggregate of a half's window.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Read(int half, double[] values) => _plan.Read(_acc.AsSpan(half * _plan.Width, _plan.Width), values);
+    /// <summary>Gets the accumulators of a half's window.</summary>
+    public ReadOnlySpan<double> Accumulators(int half) => _acc.AsSpan(half * _plan.Width, _plan.Width);
 
     private void Reset(int half)
     {

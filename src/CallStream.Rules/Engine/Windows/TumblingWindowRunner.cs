@@ -14,8 +14,15 @@ namespace CallStream.Rules.Engine;
 /// </remarks>
 internal sealed class TumblingWindowRunner : WindowRunner<TumblingGroup>
 {
-    public TumblingWindowRunner(CompiledRule rule)
-        : base(rule, static (key, plan) => new TumblingGroup(key, plan))
+    /// <summary>The longest window whose bounds are cached: a thousand years, so no bound of any instant overflows.</summary>
+    private const long MaxCachedWindow = 1000 * 366 * TimeSpan.TicksPerDay;
+
+    private long _cachedWindow = TumblingGroup.None;
+    private long _cachedStart = long.MaxValue;
+    private long _cachedEnd = long.MinValue;
+
+    public TumblingWindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes)
+        : base(rule, alarm, hashes, static (key, plan) => new TumblingGroup(key, plan))
     {
     }
 
@@ -24,9 +31,8 @@ internal sealed class TumblingWindowRunner : WindowRunner<TumblingGroup>
     {
         if (!TryTake(e, out string key, out var group, out ulong bits))
             return;
-        var values = Values;
         long window = Window;
-        long k = EventTicks.WindowIndex(ticks, window);
+        long k = WindowOf(ticks, window);
         if (k > group.CurrentWindow)
             group.Advance(k);
 
@@ -41,14 +47,15 @@ internal sealed class TumblingWindowRunner : WindowRunner<TumblingGroup>
                 group.StartPrevious(k);
             half = group.PreviousHalf;
         }
+        ReadOnlySpan<double> acc;
         if (half >= 0)
         {
             group.Add(half, bits, Numbers, Keys);
-            group.Read(half, values);
+            acc = group.Accumulators(half);
         }
         else
         {
-            Plan.ReadSingle(Scratch, bits, Numbers, Keys, values);
+            acc = Plan.AccumulateSingle(Scratch, bits, Numbers, Keys);
         }
 
         if (ticks > group.Newest)
@@ -58,11 +65,29 @@ internal sealed class TumblingWindowRunner : WindowRunner<TumblingGroup>
             Touch(group);
         }
 
-        if (Having(e, values) == Tri.True && (half < 0 || !group.IsAlerted(half)))
+        if ((half < 0 || !group.IsAlerted(half)) && Having(e, acc))
         {
             long start = EventTicks.WindowStart(k, window);
-            if (Candidate(e, ticks, key, output, values, start, EventTicks.Add(start, window)) && half >= 0)
+            if (Candidate(e, ticks, key, output, Read(acc), start, EventTicks.Add(start, window)) && half >= 0)
                 group.SetAlerted(half);
         }
+    }
+
+    /// <summary>
+    /// Gets the index of the window holding <paramref name="ticks"/>, from the bounds of the last window computed
+    /// when it holds the instant (nearly always, in event-time order), which saves two 64-bit divisions per event.
+    /// </summary>
+    private long WindowOf(long ticks, long window)
+    {
+        if (ticks >= _cachedStart && ticks < _cachedEnd)
+            return _cachedWindow;
+        long k = EventTicks.WindowIndex(ticks, window);
+        if (window <= MaxCachedWindow)
+        {
+            _cachedWindow = k;
+            _cachedStart = EventTicks.WindowStart(k, window);
+            _cachedEnd = _cachedStart + window;
+        }
+        return k;
     }
 }

@@ -10,15 +10,19 @@ namespace CallStream.Rules.Engine;
 internal abstract class WindowRunner<TGroup> : RuleRunner
     where TGroup : ExpiringNode
 {
-    private readonly ExpiringTable<TGroup> _groups = new();
+    private readonly ExpiringTable<TGroup> _groups;
     private readonly Func<string, TGroup> _create;
+    private readonly BoolEval _having;
+    private readonly AggregateThresholds? _thresholds;
 
-    protected WindowRunner(CompiledRule rule, Func<string, AggregatePlan, TGroup> create)
-        : base(rule)
+    protected WindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes, Func<string, AggregatePlan, TGroup> create)
+        : base(rule, alarm, hashes)
     {
+        _groups = new ExpiringTable<TGroup>(alarm, hashes);
         var plan = rule.Aggregates ?? throw ExprCompiler.Unchecked();
         Plan = plan;
-        Having = rule.Having ?? throw ExprCompiler.Unchecked();
+        _having = rule.Having ?? throw ExprCompiler.Unchecked();
+        _thresholds = rule.HavingThresholds;
         Window = rule.WindowTicks;
         _create = key => create(key, plan);
         Values = new double[plan.SlotCount];
@@ -30,8 +34,6 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
     public override int GroupCount => _groups.Count;
 
     protected AggregatePlan Plan { get; }
-
-    protected BoolEval Having { get; }
 
     /// <summary>Gets the window length in ticks.</summary>
     protected long Window { get; }
@@ -47,6 +49,8 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
 
     /// <summary>Gets the offered event's distinct keys.</summary>
     protected DistinctKey[] Keys { get; }
+
+    public override long NextExpiry => Math.Min(_groups.NextExpiry, base.NextExpiry);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Expire(long frontier)
@@ -74,6 +78,20 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
         group = _groups.GetOrAdd(key, _create);
         bits = Plan.EvaluateEntry(e, Numbers, Keys);
         return true;
+    }
+
+    /// <summary>Tells whether <c>having</c> is true for the offered event and the accumulators of its window.</summary>
+    /// <remarks>Thresholds read only the aggregates they test, and stop at the first that fails.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    protected bool Having(Interaction e, ReadOnlySpan<double> acc) =>
+        _thresholds is { } thresholds ? thresholds.Holds(acc) : _having(e, Read(acc)) == Tri.True;
+
+    /// <summary>Reads every aggregate from accumulators into <see cref="Values"/>.</summary>
+    /// <returns><see cref="Values"/>.</returns>
+    protected double[] Read(ReadOnlySpan<double> acc)
+    {
+        Plan.Read(acc, Values);
+        return Values;
     }
 
     /// <summary>Re-queues a group whose <see cref="ExpiringNode.ExpiresAt"/> was raised.</summary>
