@@ -334,31 +334,41 @@ public static class InteractionJson
         if (json[i] != (byte)'{')
             return false;
         i = SkipWhiteSpace(json, i + 1);
-        var list = new List<KeyValuePair<string, string>>();
         if (i < json.Length && json[i] == (byte)'}')
         {
             i++;
-            attributes = list;
+            attributes = [];
             return true;
         }
-        while (true)
+        // One attribute (the common case) needs no list: its map is shared, or built from the pair alone.
+        KeyValuePair<string, string> first = default;
+        List<KeyValuePair<string, string>>? list = null;
+        for (int count = 0; ; count++)
         {
             if (!TryMemberName(json, ref i, out var key) || key.IsEmpty)
                 return false;
             if (!TryPlainText(json, ref i, out var text))
                 return false;
-            string name = Text(key, shared);
-            foreach (var existing in list)
+            var pair = new KeyValuePair<string, string>(Text(key, shared), Text(text, shared));
+            if (count == 0)
             {
-                if (existing.Key == name)
-                    return false;
+                first = pair;
             }
-            list.Add(new(name, Text(text, shared)));
+            else
+            {
+                list ??= [first];
+                foreach (var existing in list)
+                {
+                    if (existing.Key == pair.Key)
+                        return false; // repeated: the serializer reports it
+                }
+                list.Add(pair);
+            }
             if (!TryAfterMember(json, ref i, out bool more))
                 return false;
             if (more)
                 continue;
-            attributes = shared is not null && list.Count == 1 ? shared.GetMap(list[0]) : list;
+            attributes = list ?? (shared is not null ? shared.GetMap(first) : [first]);
             return true;
         }
     }
