@@ -96,22 +96,8 @@ internal sealed class ExpiringTable<TNode>
     /// <summary>Gets the entry of a key, if present.</summary>
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TNode node)
     {
-        int hash = _hashes.Of(key);
-        var slots = _slots;
-        int mask = slots.Length - 1;
-        for (int i = hash & mask; ; i = (i + 1) & mask)
-        {
-            var candidate = slots[i].Node;
-            if (candidate is null)
-                break;
-            if (slots[i].Hash == hash && (ReferenceEquals(candidate.Key, key) || string.Equals(candidate.Key, key, StringComparison.Ordinal)))
-            {
-                node = candidate;
-                return true;
-            }
-        }
-        node = null;
-        return false;
+        node = Find(key, _hashes.Of(key), out _);
+        return node is not null;
     }
 
     /// <summary>Gets the entry of a key, creating (or reusing) one when missing.</summary>
@@ -121,15 +107,8 @@ internal sealed class ExpiringTable<TNode>
         if (_last is { } last && ReferenceEquals(last.Key, key))
             return last;
         int hash = _hashes.Of(key);
-        var slots = _slots;
-        int mask = slots.Length - 1;
-        int i = hash & mask;
-        while (slots[i].Node is { } candidate)
-        {
-            if (slots[i].Hash == hash && (ReferenceEquals(candidate.Key, key) || string.Equals(candidate.Key, key, StringComparison.Ordinal)))
-                return _last = candidate;
-            i = (i + 1) & mask;
-        }
+        if (Find(key, hash, out int i) is { } found)
+            return _last = found;
         return _last = Add(i, hash, key, create);
     }
 
@@ -171,6 +150,26 @@ internal sealed class ExpiringTable<TNode>
             }
         }
         return removed;
+    }
+
+    /// <summary>Probes for a key: its entry, or null and the free slot where the probe ended.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TNode? Find(string key, int hash, out int slot)
+    {
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        int i = hash & mask;
+        while (slots[i].Node is { } candidate)
+        {
+            if (slots[i].Hash == hash && (ReferenceEquals(candidate.Key, key) || string.Equals(candidate.Key, key, StringComparison.Ordinal)))
+            {
+                slot = i;
+                return candidate;
+            }
+            i = (i + 1) & mask;
+        }
+        slot = i;
+        return null;
     }
 
     /// <summary>Adds a new entry for a key found missing at free slot <paramref name="i"/>.</summary>
