@@ -8,6 +8,9 @@ internal sealed class GcTrace : System.Diagnostics.Tracing.EventListener
 {
     /// <summary>Gets the counts by description.</summary>
     public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Counts = new();
+
+    /// <summary>Whether small-object allocations are counted by type too (QUICK_GCTRACE=all).</summary>
+    private static readonly bool AllTypes = Environment.GetEnvironmentVariable("QUICK_GCTRACE") == "all";
     /// <inheritdoc/>
     protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
     {
@@ -19,7 +22,7 @@ internal sealed class GcTrace : System.Diagnostics.Tracing.EventListener
     {
         if (e.EventName == "GCStart_V2")
             Counts.AddOrUpdate($"GC gen{e.Payload![1]} reason {e.Payload[2]}", 1, (_, n) => n + 1);
-        else if (e.EventName is "GCAllocationTick_V4" or "GCAllocationTick_V3" && Convert.ToInt32(e.Payload![1]) != 0)
-            Counts.AddOrUpdate($"LOH/POH tick kind {e.Payload[1]} {e.Payload[5]}", 1, (_, n) => n + 1);
+        else if (e.EventName is "GCAllocationTick_V4" or "GCAllocationTick_V3" && (AllTypes || Convert.ToInt32(e.Payload![1]) != 0))
+            Counts.AddOrUpdate($"{(Convert.ToInt32(e.Payload![1]) == 0 ? "small" : "LOH/POH")} tick kind {e.Payload[1]} {e.Payload[5]}", 1, (_, n) => n + 1);
     }
 }
