@@ -29,6 +29,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan WriteWaitSlice = TimeSpan.FromMilliseconds(50);
     private static readonly long StoreIntervalTicks = Stopwatch.Frequency / 200; // 5 ms
+    private const int StoreCheckEvery = 32;
 
     private readonly KafkaSourceOptions _options;
     private readonly ILogger _logger;
@@ -59,6 +60,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
     private IConsumer<Ignore, Interaction>? _consumer;
     private long _epoch;
     private long _lastStoreTicks;
+    private int _sinceStoreCheck;
     private int _consumedUnreported;
     private InteractionSourceEvent[]? _batch;
     private int _batchCount;
@@ -298,7 +300,12 @@ public sealed class KafkaInteractionSource : IInteractionSource
             if (_deadLetters.Failure is { } deadLetterFailure)
                 throw deadLetterFailure;
             ProcessStatistics(consumer);
-            ApplyStores(consumer, force: false);
+            // While records flow (a batch is being filled), look at the clock for due stores only every few records.
+            if (_batchCount == 0 || ++_sinceStoreCheck >= StoreCheckEvery)
+            {
+                _sinceStoreCheck = 0;
+                ApplyStores(consumer, force: false);
+            }
 
             ConsumeResult<Ignore, Interaction>? result;
             try

@@ -6,6 +6,11 @@ namespace CallStream.Pipeline;
 /// ordering and batching reorder them); the commit point only moves over a contiguous done prefix, so a crash
 /// replays records instead of losing them (at-least-once).
 /// </summary>
+/// <remarks>
+/// The records in flight of a partition are kept in a ring, in offset order. The pipeline tracks most records without a
+/// <see cref="RecordTicket"/> object (a slot in the ring is enough for a record that has nothing to write) and attaches a
+/// ticket only to records whose outputs go to sinks, so events held for the watermark cost the collector one object fewer.
+/// </remarks>
 public sealed class CheckpointTracker
 {
     private readonly Lock _lock = new();
@@ -24,19 +29,7 @@ public sealed class CheckpointTracker
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         var ticket = new RecordTicket(this, partition, offset);
         lock (_lock)
-        {
-            if (!_partitions.TryGetValue(partition, out var state))
-            {
-                state = new PartitionState(offset);
-                _partitions.Add(partition, state);
-            }
-            if (state.LastBegun is long last && offset <= last)
-                throw new ArgumentException($"Partition {partition}: offset {offset} begun after offset {last}; records must be begun in offset order.", nameof(offset));
-            if (state.InFlight.Count == 0 && state.LastBegun is null)
-                state.Committable = offset;
-            state.LastBegun = offset;
-            state.InFlight.Enqueue(ticket);
-        }
+            Open(partition, offset).Append(offset, ticket);
         return ticket;
     }
 
@@ -48,9 +41,9 @@ public sealed class CheckpointTracker
     {
         lock (_lock)
         {
-            if (_partitions.TryGetValue(partition, out var state) && state.Committable is long c && state.AnyDone)
+            if (_partitions.TryGetValue(partition, out var state) && state.AnyDone)
             {
-                offset = c;
+                offset = state.Committable;
                 return true;
             }
         }
@@ -64,7 +57,7 @@ public sealed class CheckpointTracker
         get
         {
             lock (_lock)
-                return _partitions.Values.Sum(p => p.InFlight.Count);
+                return _partitions.Values.Sum(p => p.Count);
         }
     }
 
@@ -73,36 +66,178 @@ public sealed class CheckpointTracker
     public void Remove(int partition)
     {
         lock (_lock)
-            _partitions.Remove(partition);
+        {
+            if (_partitions.Remove(partition, out var state))
+                state.Removed = true;
+        }
+    }
+
+    /// <summary>Starts tracking a record without a ticket: complete it with <see cref="Complete(Slot)"/>, or attach a ticket
+    /// with <see cref="AttachTicket"/> when its outputs are to be written.</summary>
+    /// <exception cref="ArgumentException">The offset is not after the previous one of the partition.</exception>
+    internal Slot BeginSlot(int partition, long offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        lock (_lock)
+        {
+            var state = Open(partition, offset);
+            return new Slot(state, state.Append(offset, null));
+        }
+    }
+
+    /// <summary>Gives a record begun with <see cref="BeginSlot"/> a ticket, which then stands for the record's own
+    /// processing: complete the ticket, not the slot. A record of a removed partition gets a ticket that tracks nothing.</summary>
+    internal RecordTicket AttachTicket(Slot slot)
+    {
+        var state = slot.State!;
+        lock (_lock)
+        {
+            if (state.Removed || !state.TryIndexOf(slot.Sequence, out int index))
+                return new RecordTicket(null, state.Partition, -1);
+            var ticket = new RecordTicket(this, state.Partition, state.OffsetAt(index));
+            state.SetTicket(index, ticket);
+            return ticket;
+        }
+    }
+
+    /// <summary>Says that a record begun with <see cref="BeginSlot"/> (and given no ticket) is done.</summary>
+    internal void Complete(Slot slot)
+    {
+        var state = slot.State!;
+        long? advancedTo;
+        lock (_lock)
+        {
+            if (state.Removed || !state.TryIndexOf(slot.Sequence, out int index))
+                return;
+            state.MarkDone(index);
+            advancedTo = state.Advance();
+        }
+        if (advancedTo is long offset)
+            Advanced?.Invoke(state.Partition, offset);
     }
 
     internal void OnDone(RecordTicket ticket)
     {
-        long? advancedTo = null;
+        long? advancedTo;
         lock (_lock)
         {
             if (!_partitions.TryGetValue(ticket.Partition, out var state))
                 return; // revoked meanwhile
-            while (state.InFlight.TryPeek(out var head) && head.IsDone)
-            {
-                state.InFlight.Dequeue();
-                state.Committable = head.Offset + 1;
-                state.AnyDone = true;
-                advancedTo = state.Committable;
-            }
+            advancedTo = state.Advance();
         }
         if (advancedTo is long offset)
             Advanced?.Invoke(ticket.Partition, offset);
     }
 
-    private sealed class PartitionState(long first)
+    private PartitionState Open(int partition, long offset)
     {
-        public Queue<RecordTicket> InFlight { get; } = new();
+        if (!_partitions.TryGetValue(partition, out var state))
+        {
+            state = new PartitionState(partition, offset);
+            _partitions.Add(partition, state);
+        }
+        if (state.LastBegun is long last && offset <= last)
+            throw new ArgumentException($"Partition {partition}: offset {offset} begun after offset {last}; records must be begun in offset order.", "offset");
+        if (state.Count == 0 && state.LastBegun is null)
+            state.Committable = offset;
+        state.LastBegun = offset;
+        return state;
+    }
+
+    /// <summary>A record tracked without a ticket: its partition's state and its place in the partition's sequence.</summary>
+    internal readonly struct Slot
+    {
+        internal Slot(PartitionState state, long sequence)
+        {
+            State = state;
+            Sequence = sequence;
+        }
+
+        /// <summary>Gets whether this is a slot at all (the default value is not).</summary>
+        public bool IsTracked => State is not null;
+
+        internal PartitionState? State { get; }
+
+        internal long Sequence { get; }
+    }
+
+    /// <summary>The records in flight of one partition, in offset order, in a ring that grows as needed.</summary>
+    internal sealed class PartitionState(int partition, long first)
+    {
+        private Entry[] _ring = new Entry[64];
+        private int _head;
+        private long _headSequence;
+
+        public int Partition { get; } = partition;
+
+        public int Count { get; private set; }
 
         public long? LastBegun { get; set; }
 
-        public long? Committable { get; set; } = first;
+        public long Committable { get; set; } = first;
 
-        public bool AnyDone { get; set; }
+        public bool AnyDone { get; private set; }
+
+        public bool Removed { get; set; }
+
+        /// <summary>Adds a record at the tail; returns its sequence number.</summary>
+        public long Append(long offset, RecordTicket? ticket)
+        {
+            if (Count == _ring.Length)
+                Grow();
+            _ring[(_head + Count) & (_ring.Length - 1)] = new Entry(offset, ticket, Done: false);
+            return _headSequence + Count++;
+        }
+
+        public bool TryIndexOf(long sequence, out int index)
+        {
+            long distance = sequence - _headSequence;
+            if (distance < 0 || distance >= Count)
+            {
+                index = -1;
+                return false; // already past the commit point (cannot happen for a record not yet done) or unknown
+            }
+            index = (int)((_head + distance) & (_ring.Length - 1));
+            return true;
+        }
+
+        public long OffsetAt(int index) => _ring[index].Offset;
+
+        public void SetTicket(int index, RecordTicket ticket) => _ring[index] = _ring[index] with { Ticket = ticket };
+
+        public void MarkDone(int index) => _ring[index] = _ring[index] with { Done = true };
+
+        /// <summary>Moves the commit point over the done prefix; returns the new committable offset when it moved.</summary>
+        public long? Advance()
+        {
+            long? advancedTo = null;
+            while (Count > 0)
+            {
+                ref var head = ref _ring[_head];
+                if (!(head.Ticket is { } ticket ? ticket.IsDone : head.Done))
+                    break;
+                Committable = head.Offset + 1;
+                advancedTo = Committable;
+                head = default;
+                _head = (_head + 1) & (_ring.Length - 1);
+                _headSequence++;
+                Count--;
+            }
+            if (advancedTo is not null)
+                AnyDone = true;
+            return advancedTo;
+        }
+
+        private void Grow()
+        {
+            var larger = new Entry[_ring.Length * 2];
+            for (int i = 0; i < Count; i++)
+                larger[i] = _ring[(_head + i) & (_ring.Length - 1)];
+            _ring = larger;
+            _head = 0;
+        }
+
+        /// <summary>A record in flight: done when its ticket is (if it has one), else when marked done.</summary>
+        private readonly record struct Entry(long Offset, RecordTicket? Ticket, bool Done);
     }
 }

@@ -19,8 +19,8 @@ public sealed partial class InteractionPipeline
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>An evaluated event whose outputs are to be written under its ticket.</summary>
-    private readonly record struct Released(Interaction Interaction, RecordTicket Ticket, Alert[]? Alerts);
+    /// <summary>An evaluated event whose outputs are to be written under its ticket, or (nothing to write) whose slot is to be completed.</summary>
+    private readonly record struct Released(Interaction Interaction, RecordTicket? Ticket, CheckpointTracker.Slot Slot, Alert[]? Alerts);
 
     /// <summary>An event evaluated while no one owned its partition here: its outputs wait for a re-read.</summary>
     private readonly record struct Orphan(Interaction Interaction, Alert[]? Alerts);
@@ -37,15 +37,16 @@ public sealed partial class InteractionPipeline
             set => Volatile.Write(ref _offeredUpTo, value);
         }
 
-        /// <summary>Gets the events offered to the engine and not yet evaluated, with the ticket of their current owner (null after a hand-over).</summary>
-        public Dictionary<long, RecordTicket?> Pending { get; } = [];
+        /// <summary>Gets the events offered to the engine and not yet evaluated, with their checkpoint slot under their current owner
+        /// (an untracked slot after a hand-over).</summary>
+        public Dictionary<long, CheckpointTracker.Slot> Pending { get; } = [];
 
         public Dictionary<long, Orphan> Orphans { get; } = [];
 
         public void DetachTickets()
         {
             foreach (long offset in Pending.Keys)
-                CollectionsMarshal.GetValueRefOrNullRef(Pending, offset) = null; // in place: the enumeration stays valid
+                CollectionsMarshal.GetValueRefOrNullRef(Pending, offset) = default; // in place: the enumeration stays valid
         }
     }
 

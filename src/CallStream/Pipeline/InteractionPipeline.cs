@@ -72,6 +72,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
     private Task<bool>? _pendingMove;
     private Task _sinkFault = Never;
     private bool _engineCompleted;
+    private bool _hasInteractionSinks;
     private long _warmUpSinceRefresh;
     private int _sinceGaugeUpdate;
 
@@ -304,6 +305,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
         foreach (var sink in _sinks)
             sink.Start(_options.TimeProvider, sinkLogger);
         _sinkFault = _sinks.Count == 0 ? Never : Task.WhenAny(_sinks.Select(s => s.Completion));
+        _hasInteractionSinks = _sinks.Any(s => s.Interactions is not null);
         _engine = new RuleEngine(_rules, _currentAlerts.Add, new RuleEngineOptions
         {
             AllowedLateness = _options.AllowedLateness,
@@ -467,21 +469,21 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             return; // read twice within one assignment: its ticket is already tracked
         }
         owned.LastBegun = offset;
-        var ticket = _tracker.Begin(partition, offset);
         if (offset <= log.OfferedUpTo)
         {
             // Evaluated (or held) by this pipeline before the partition was handed over and back.
             Interlocked.Increment(ref _replayed);
             if (log.Pending.ContainsKey(offset))
-                log.Pending[offset] = ticket; // still held: completes when evaluated
+                log.Pending[offset] = _tracker.BeginSlot(partition, offset); // still held: completes when evaluated
             else if (log.Orphans.Remove(offset, out var orphan))
-                _released.Add(new Released(orphan.Interaction, ticket, orphan.Alerts));
+                _released.Add(new Released(orphan.Interaction, _tracker.Begin(partition, offset), default, orphan.Alerts));
             else
-                ticket.Complete(); // evaluated and durable before the hand-over
+                _tracker.Begin(partition, offset).Complete(); // evaluated and durable before the hand-over
             return;
         }
 
-        log.Pending[offset] = ticket;
+        // Tracked without a ticket object: most events have nothing to write, and those held for the watermark are many.
+        log.Pending[offset] = _tracker.BeginSlot(partition, offset);
         log.OfferedUpTo = offset;
         _engine!.Offer(new PartitionedInteraction(e.Interaction!, partition, offset));
     }
@@ -553,10 +555,14 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             alerts = [.. _currentAlerts];
             _currentAlerts.Clear();
         }
-        if (!_logs.TryGetValue(item.Partition, out var log) || !log.Pending.Remove(item.Offset, out var pendingTicket))
+        if (!_logs.TryGetValue(item.Partition, out var log) || !log.Pending.Remove(item.Offset, out var slot))
             return;
-        if (pendingTicket is { } ticket)
-            _released.Add(new Released(item.Interaction, ticket, alerts));
+        if (slot.IsTracked)
+        {
+            // A ticket only for a record with outputs to write; the others just complete their slot when dispatched.
+            var ticket = alerts is not null || _hasInteractionSinks ? _tracker.AttachTicket(slot) : null;
+            _released.Add(new Released(item.Interaction, ticket, slot, alerts));
+        }
         else if (!_owned.TryGetValue(item.Partition, out var owned) || item.Offset >= owned.WarmUpUntil)
             log.Orphans[item.Offset] = new Orphan(item.Interaction, alerts); // kept for a re-read after the partition comes back
     }
@@ -592,7 +598,10 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             t_deferringAdvances = this;
             try
             {
-                released.Ticket.Complete();
+                if (released.Ticket is { } ticket)
+                    ticket.Complete();
+                else
+                    _tracker.Complete(released.Slot);
             }
             finally
             {

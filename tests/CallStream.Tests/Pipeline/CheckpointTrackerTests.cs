@@ -86,4 +86,121 @@ public class CheckpointTrackerTests
         Assert.Throws<InvalidOperationException>(ticket.Release);
         Assert.Throws<InvalidOperationException>(ticket.AddPending);
     }
+
+    [Fact]
+    public void Slots_AdvanceOverTheDonePrefix_LikeTickets()
+    {
+        var tracker = new CheckpointTracker();
+        var advanced = new List<(int, long)>();
+        tracker.Advanced += (p, o) => advanced.Add((p, o));
+        var s10 = tracker.BeginSlot(0, 10);
+        var s11 = tracker.BeginSlot(0, 11);
+        var t12 = tracker.Begin(0, 12);
+
+        t12.Complete();
+        tracker.Complete(s11);
+        Assert.False(tracker.TryGetCommittable(0, out _));
+        Assert.Equal(3, tracker.InFlight);
+
+        tracker.Complete(s10);
+
+        Assert.True(tracker.TryGetCommittable(0, out long offset));
+        Assert.Equal(13, offset);
+        Assert.Equal(0, tracker.InFlight);
+        Assert.Equal([(0, 13L)], advanced);
+    }
+
+    [Fact]
+    public void AttachedTicket_HoldsTheSlotUntilItsWritesAreDone()
+    {
+        var tracker = new CheckpointTracker();
+        var slot = tracker.BeginSlot(2, 40);
+        var next = tracker.BeginSlot(2, 41);
+        var ticket = tracker.AttachTicket(slot);
+        Assert.Equal(40, ticket.Offset);
+        ticket.AddPending(); // an alert write
+        ticket.Complete();
+        tracker.Complete(next);
+        Assert.False(tracker.TryGetCommittable(2, out _));
+
+        ticket.Release();
+
+        Assert.True(tracker.TryGetCommittable(2, out long offset));
+        Assert.Equal(42, offset);
+    }
+
+    [Fact]
+    public void Slot_OfARemovedPartition_IsIgnored_AndItsTicketTracksNothing()
+    {
+        var tracker = new CheckpointTracker();
+        var advanced = new List<(int, long)>();
+        tracker.Advanced += (p, o) => advanced.Add((p, o));
+        var first = tracker.BeginSlot(0, 1);
+        var second = tracker.BeginSlot(0, 2);
+        tracker.Remove(0);
+        var fresh = tracker.BeginSlot(0, 7); // the partition comes back
+
+        tracker.Complete(first);
+        var ticket = tracker.AttachTicket(second);
+        ticket.Complete();
+
+        Assert.Empty(advanced);
+        Assert.False(tracker.TryGetCommittable(0, out _));
+        tracker.Complete(fresh);
+        Assert.Equal([(0, 8L)], advanced);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void RandomCompletionOrder_MatchesAModel(int seed)
+    {
+        // Up to 1,000 records in flight (the ring grows many times), offsets with gaps, slots and tickets mixed,
+        // completed in random order; after every completion the commit point is one past the done prefix.
+        var random = new Random(seed);
+        var tracker = new CheckpointTracker();
+        var offsets = new List<long>();
+        var done = new List<bool>();
+        var handles = new List<Action>();
+        long offset = 100;
+        for (int i = 0; i < 1_000; i++)
+        {
+            offset += random.Next(1, 3);
+            offsets.Add(offset);
+            done.Add(false);
+            switch (random.Next(3))
+            {
+                case 0:
+                    var ticket = tracker.Begin(5, offset);
+                    handles.Add(ticket.Complete);
+                    break;
+                case 1:
+                    var slot = tracker.BeginSlot(5, offset);
+                    handles.Add(() => tracker.Complete(slot));
+                    break;
+                default:
+                    var attached = tracker.AttachTicket(tracker.BeginSlot(5, offset));
+                    handles.Add(attached.Complete);
+                    break;
+            }
+        }
+
+        foreach (int index in Enumerable.Range(0, offsets.Count).OrderBy(_ => random.Next()))
+        {
+            handles[index]();
+            done[index] = true;
+            int prefix = done.IndexOf(false);
+            if (prefix == 0)
+            {
+                Assert.False(tracker.TryGetCommittable(5, out _));
+            }
+            else
+            {
+                Assert.True(tracker.TryGetCommittable(5, out long committable));
+                Assert.Equal(offsets[(prefix < 0 ? offsets.Count : prefix) - 1] + 1, committable);
+            }
+            Assert.Equal(prefix < 0 ? 0 : offsets.Count - prefix, tracker.InFlight); // done records behind an undone one still count
+        }
+    }
 }
