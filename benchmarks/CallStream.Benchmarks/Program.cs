@@ -4,8 +4,9 @@ using CallStream.Benchmarks;
 
 // Run all: dotnet run -c Release --project benchmarks/CallStream.Benchmarks -- --filter '*'
 // One class: ... -- --filter '*JsonBenchmarks*'
-// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka|rules] [rounds]
+// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka|rules|json] [rounds]
 // ("all" runs pipeline and kafka; "rules" is the engine's cost per event for each default rule alone, over 1,000,000 events;
+// "json" reads 200,000 distinct messages through each JSON reader;
 // QUICK_ONLY=NAME runs one case; QUICK_GCTRACE=1 also counts collections by generation and large-object allocations by type,
 // QUICK_GCTRACE=all every allocation by type (one count per 100 KB); QUICK_LAYOUT=bulk writes the Kafka topic in 1 MB batches;
 // QUICK_SET="name=value;..." passes client settings to the Kafka sources)
@@ -46,6 +47,23 @@ static void QuickRun(string which, int rounds)
             cases.Add((rule.Name, () => RunEngine(CallStream.Rules.RuleSet.Create(rule))));
         cases.Add(("all 7", () => RunEngine(defaults)));
         Measure("rules", rounds, Events, [.. cases]);
+    }
+    if (which is "json")
+    {
+        // 200,000 distinct messages (5,000 customers, 676 agents), as the Kafka source reads them one after the other.
+        var messages = GeneratedInteractions.InOrder(200_000).Select(e => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(e, CallStream.Json.CallStreamJsonContext.Default.Interaction)).ToArray();
+        long ReadAll(Func<byte[], CallStream.Interaction?> read)
+        {
+            long total = 0;
+            foreach (var message in messages)
+                total += read(message)!.InteractionId.Length;
+            return total;
+        }
+        var shared = new CallStream.Json.InteractionJsonReader();
+        Measure("json", rounds, messages.Length, [
+            ("serializer", () => ReadAll(m => System.Text.Json.JsonSerializer.Deserialize(m, CallStream.Json.CallStreamJsonContext.Default.Interaction))),
+            ("one pass", () => ReadAll(m => CallStream.Json.InteractionJson.Deserialize(m))),
+            ("shared", () => ReadAll(m => shared.Read(m)))]);
     }
     if (which is "all" or "kafka")
     {

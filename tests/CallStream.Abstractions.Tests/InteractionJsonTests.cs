@@ -194,6 +194,35 @@ public class InteractionJsonTests
     }
 
     [Fact]
+    public void Reader_SharedTexts_AreTellApartByEveryByteAndTheLength()
+    {
+        // Texts up to 16 bytes are compared as two words in the table, longer ones in full: texts that differ only in
+        // their last byte, in a byte past the 8th or 16th, or only in length must each get a string of their own.
+        var reader = new InteractionJsonReader();
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int length = 1; length <= 40; length++)
+        {
+            string baseText = new string('a', length);
+            var variants = new List<string> { baseText };
+            foreach (int position in new[] { 0, length / 2, 7, 8, 15, 16, length - 1 })
+            {
+                if (position < length)
+                    variants.Add(string.Concat(baseText.AsSpan(0, position), "b", baseText.AsSpan(position + 1)));
+            }
+            foreach (string text in variants)
+            {
+                string shared = reader.GetText(Encoding.ASCII.GetBytes(text));
+                Assert.Equal(text, shared);
+                if (seen.TryGetValue(text, out var earlier))
+                    Assert.Same(earlier, shared);
+                else
+                    seen[text] = shared;
+                Assert.Same(shared, reader.GetText(Encoding.ASCII.GetBytes(text)));
+            }
+        }
+    }
+
+    [Fact]
     public void Reader_KeepsReadingCorrectly_OnceItsTableIsFull()
     {
         var reader = new InteractionJsonReader();

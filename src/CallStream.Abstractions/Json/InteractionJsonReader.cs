@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -24,7 +25,8 @@ public sealed class InteractionJsonReader
     // Open addressing with linear probing, at most half full, growing with the texts it holds.
     private Slot[] _slots = new Slot[64];
     private int _count;
-    private readonly Dictionary<(string Name, string Value), AttributeMap> _maps = [];
+    // Keyed by the shared strings themselves (a text not shared, once the table is full, just misses and gets a map of its own).
+    private readonly Dictionary<(string Name, string Value), AttributeMap> _maps = new(SharedPairComparer.Instance);
 
     /// <summary>Reads an interaction from UTF-8 JSON.</summary>
     /// <param name="utf8Json">The document: one JSON object (or the literal <c>null</c>).</param>
@@ -104,5 +106,17 @@ public sealed class InteractionJsonReader
     }
 
     private readonly record struct Slot(string? Text, int Hash);
+
+    /// <summary>Compares pairs of shared strings by reference, hashing their identities rather than their characters.</summary>
+    private sealed class SharedPairComparer : IEqualityComparer<(string Name, string Value)>
+    {
+        public static readonly SharedPairComparer Instance = new();
+
+        public bool Equals((string Name, string Value) x, (string Name, string Value) y) =>
+            ReferenceEquals(x.Name, y.Name) && ReferenceEquals(x.Value, y.Value);
+
+        public int GetHashCode((string Name, string Value) obj) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(obj.Name), RuntimeHelpers.GetHashCode(obj.Value));
+    }
 
 }
