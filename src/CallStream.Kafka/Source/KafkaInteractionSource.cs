@@ -350,7 +350,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         state.Position = offset + 1;
         state.RecheckEnd = false;
         AddToBatch(InteractionSourceEvent.Record(partition, offset, DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs), result.Message.Value));
-        Interlocked.Increment(ref _consumed);
+        Volatile.Write(ref _consumed, _consumed + 1); // the consume thread only
         if (++_consumedUnreported >= ConsumedReportEvery)
             ReportConsumed();
     }

@@ -80,8 +80,8 @@ public sealed partial class InteractionPipeline
 
         public long LastRead
         {
-            get => Interlocked.Read(ref _lastRead);
-            set => Interlocked.Exchange(ref _lastRead, value);
+            get => Volatile.Read(ref _lastRead);
+            set => Volatile.Write(ref _lastRead, value); // the loop only
         }
 
         public bool CaughtUp

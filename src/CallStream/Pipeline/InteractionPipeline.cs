@@ -76,7 +76,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
     private long _warmUpSinceRefresh;
     private int _sinceGaugeUpdate;
 
-    // Figures, written by the loop (and sink threads), read by GetStatistics.
+    // Figures, written by the loop only (so a plain increment published by Bump is enough), read by GetStatistics.
     private long _consumed;
     private long _deadLettered;
     private long _warmUpEvents;
@@ -461,7 +461,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             return;
         }
 
-        Interlocked.Increment(ref _consumed);
+        Bump(ref _consumed);
         _metrics.Record();
         if (offset <= owned.LastBegun)
         {
@@ -539,6 +539,9 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             _engine!.RemovePartition(partition);
     }
 
+    /// <summary>Adds one to a figure that only the loop writes (no interlocked instruction per event).</summary>
+    private static void Bump(ref long figure) => Volatile.Write(ref figure, figure + 1);
+
     private void OnEventEvaluated(PartitionedInteraction item)
     {
         if (item.WarmUp)
@@ -548,7 +551,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             return;
         }
 
-        Interlocked.Increment(ref _evaluated);
+        Bump(ref _evaluated);
         Alert[]? alerts = null;
         if (_currentAlerts.Count > 0)
         {
@@ -579,7 +582,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             {
                 foreach (var alert in alerts)
                 {
-                    Interlocked.Increment(ref _alerts);
+                    Bump(ref _alerts);
                     _metrics.Alert();
                     onAlert?.Invoke(alert);
                     foreach (var sink in _sinks)
