@@ -15,6 +15,7 @@ public sealed class CheckpointTracker
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<int, PartitionState> _partitions = [];
+    private PartitionState? _lastOpened; // the state Open found last: records mostly come in runs of one partition
 
     /// <summary>Occurs when a partition's committable offset moves forward; the arguments are the partition and the offset to commit.</summary>
     public event Action<int, long>? Advanced;
@@ -69,6 +70,8 @@ public sealed class CheckpointTracker
         {
             if (_partitions.Remove(partition, out var state))
                 state.Removed = true;
+            if (_lastOpened?.Partition == partition)
+                _lastOpened = null;
         }
     }
 
@@ -131,10 +134,15 @@ public sealed class CheckpointTracker
 
     private PartitionState Open(int partition, long offset)
     {
-        if (!_partitions.TryGetValue(partition, out var state))
+        var state = _lastOpened;
+        if (state is null || state.Partition != partition)
         {
-            state = new PartitionState(partition, offset);
-            _partitions.Add(partition, state);
+            if (!_partitions.TryGetValue(partition, out state))
+            {
+                state = new PartitionState(partition, offset);
+                _partitions.Add(partition, state);
+            }
+            _lastOpened = state;
         }
         if (state.LastBegun is long last && offset <= last)
             throw new ArgumentException($"Partition {partition}: offset {offset} begun after offset {last}; records must be begun in offset order.", "offset");
@@ -162,9 +170,13 @@ public sealed class CheckpointTracker
     }
 
     /// <summary>The records in flight of one partition, in offset order, in a ring that grows as needed.</summary>
+    /// <remarks>Three parallel arrays rather than one of structs: marking a record done, or moving past one without a
+    /// ticket, then writes no object reference (no garbage-collector write barrier).</remarks>
     internal sealed class PartitionState(int partition, long first)
     {
-        private Entry[] _ring = new Entry[64];
+        private long[] _offsets = new long[64];
+        private RecordTicket?[] _tickets = new RecordTicket?[64];
+        private bool[] _done = new bool[64];
         private int _head;
         private long _headSequence;
 
@@ -183,9 +195,13 @@ public sealed class CheckpointTracker
         /// <summary>Adds a record at the tail; returns its sequence number.</summary>
         public long Append(long offset, RecordTicket? ticket)
         {
-            if (Count == _ring.Length)
+            if (Count == _offsets.Length)
                 Grow();
-            _ring[(_head + Count) & (_ring.Length - 1)] = new Entry(offset, ticket, Done: false);
+            int index = (_head + Count) & (_offsets.Length - 1);
+            _offsets[index] = offset;
+            _done[index] = false;
+            if (ticket is not null)
+                _tickets[index] = ticket; // slots leave the ring with no ticket (Advance clears it)
             return _headSequence + Count++;
         }
 
@@ -197,29 +213,37 @@ public sealed class CheckpointTracker
                 index = -1;
                 return false; // already past the commit point (cannot happen for a record not yet done) or unknown
             }
-            index = (int)((_head + distance) & (_ring.Length - 1));
+            index = (int)((_head + distance) & (_offsets.Length - 1));
             return true;
         }
 
-        public long OffsetAt(int index) => _ring[index].Offset;
+        public long OffsetAt(int index) => _offsets[index];
 
-        public void SetTicket(int index, RecordTicket ticket) => _ring[index] = _ring[index] with { Ticket = ticket };
+        public void SetTicket(int index, RecordTicket ticket) => _tickets[index] = ticket;
 
-        public void MarkDone(int index) => _ring[index] = _ring[index] with { Done = true };
+        public void MarkDone(int index) => _done[index] = true;
 
         /// <summary>Moves the commit point over the done prefix; returns the new committable offset when it moved.</summary>
         public long? Advance()
         {
             long? advancedTo = null;
+            int mask = _offsets.Length - 1;
             while (Count > 0)
             {
-                ref var head = ref _ring[_head];
-                if (!(head.Ticket is { } ticket ? ticket.IsDone : head.Done))
+                int head = _head;
+                if (_tickets[head] is { } ticket)
+                {
+                    if (!ticket.IsDone)
+                        break;
+                    _tickets[head] = null;
+                }
+                else if (!_done[head])
+                {
                     break;
-                Committable = head.Offset + 1;
+                }
+                Committable = _offsets[head] + 1;
                 advancedTo = Committable;
-                head = default;
-                _head = (_head + 1) & (_ring.Length - 1);
+                _head = (head + 1) & mask;
                 _headSequence++;
                 Count--;
             }
@@ -230,14 +254,21 @@ public sealed class CheckpointTracker
 
         private void Grow()
         {
-            var larger = new Entry[_ring.Length * 2];
+            int length = _offsets.Length;
+            var offsets = new long[length * 2];
+            var tickets = new RecordTicket?[length * 2];
+            var done = new bool[length * 2];
             for (int i = 0; i < Count; i++)
-                larger[i] = _ring[(_head + i) & (_ring.Length - 1)];
-            _ring = larger;
+            {
+                int from = (_head + i) & (length - 1);
+                offsets[i] = _offsets[from];
+                tickets[i] = _tickets[from];
+                done[i] = _done[from];
+            }
+            _offsets = offsets;
+            _tickets = tickets;
+            _done = done;
             _head = 0;
         }
-
-        /// <summary>A record in flight: done when its ticket is (if it has one), else when marked done.</summary>
-        private readonly record struct Entry(long Offset, RecordTicket? Ticket, bool Done);
     }
 }

@@ -61,6 +61,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
 
     // The loop's own state.
     private readonly Dictionary<int, OwnedPartition> _owned = [];
+    private OwnedPartition? _lastOwned; // the partition GetOwned found last: records come in runs of one partition
     private readonly List<Released> _released = [];
     private readonly List<Alert> _currentAlerts = [];
     private readonly Dictionary<int, long> _deferredAdvances = [];
@@ -508,6 +509,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
         var log = _logs.GetOrAdd(partition, static p => new PartitionLog());
         var view = new PartitionView(partition, committed, warmUpFrom);
         _owned[partition] = new OwnedPartition(log, view) { WarmUpUntil = committed };
+        _lastOwned = null;
         _views[partition] = view;
         if (committed > 0 && log.Orphans.Count > 0)
         {
@@ -521,8 +523,10 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
 
     private OwnedPartition GetOwned(int partition)
     {
+        if (_lastOwned is { } last && last.View.Partition == partition)
+            return last;
         if (_owned.TryGetValue(partition, out var owned))
-            return owned;
+            return _lastOwned = owned;
         // A source that reports records without assigning their partition first: track it from here.
         OnAssigned(InteractionSourceEvent.PartitionAssigned(partition, -1, -1));
         return _owned[partition];
@@ -531,6 +535,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
     private void Release(int partition)
     {
         _deferredAdvances.Remove(partition);
+        _lastOwned = null;
         if (_owned.Remove(partition, out var owned))
             owned.Log.DetachTickets();
         _tracker.Remove(partition);

@@ -203,4 +203,58 @@ public class CheckpointTrackerTests
             Assert.Equal(prefix < 0 ? 0 : offsets.Count - prefix, tracker.InFlight); // done records behind an undone one still count
         }
     }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void RingReuse_BeginningWhileCompleting_MatchesAModel(int seed)
+    {
+        // 10,000 records, at most 100 in flight: the ring wraps around many times, so every place in it is reused by
+        // records of every kind (slot, attached ticket, ticket) after records of every kind.
+        var random = new Random(seed);
+        var tracker = new CheckpointTracker();
+        var inFlight = new List<(long Offset, Action Complete)>();
+        var done = new SortedDictionary<long, bool>();
+        long offset = 0;
+        for (int begun = 0; begun < 10_000 || inFlight.Count > 0;)
+        {
+            if (begun < 10_000 && (inFlight.Count == 0 || (inFlight.Count < 100 && random.Next(2) == 0)))
+            {
+                offset += random.Next(1, 3);
+                long o = offset;
+                Action complete = random.Next(3) switch
+                {
+                    0 => tracker.Begin(1, o).Complete,
+                    1 => tracker.AttachTicket(tracker.BeginSlot(1, o)).Complete,
+                    _ => CompleteSlot(tracker, tracker.BeginSlot(1, o)),
+                };
+                inFlight.Add((o, complete));
+                done[o] = false;
+                begun++;
+                continue;
+            }
+            int pick = random.Next(inFlight.Count);
+            var (completedOffset, completeIt) = inFlight[pick];
+            inFlight.RemoveAt(pick);
+            completeIt();
+            done[completedOffset] = true;
+            long? expected = null;
+            foreach (var (o, d) in done)
+            {
+                if (!d)
+                    break;
+                expected = o + 1;
+            }
+            if (expected is long e)
+            {
+                Assert.True(tracker.TryGetCommittable(1, out long committable));
+                Assert.Equal(e, committable);
+                foreach (long o in done.Keys.Where(k => k < e).ToList())
+                    done.Remove(o);
+            }
+            Assert.Equal(done.Count, tracker.InFlight);
+        }
+    }
+
+    private static Action CompleteSlot(CheckpointTracker tracker, CheckpointTracker.Slot slot) => () => tracker.Complete(slot);
 }
