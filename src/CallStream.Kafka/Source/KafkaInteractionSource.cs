@@ -46,6 +46,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
     private readonly CancellationTokenSource _stopOrReaderGone;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<int, long> _revokedAtEpoch = new();
+    private volatile bool _anyRevoked; // checked per record instead of _revokedAtEpoch.IsEmpty, which takes every lock of an empty dictionary
     private readonly ConcurrentDictionary<int, bool> _owned = new();
     private int _started;
     private int _running;
@@ -233,7 +234,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     private bool IsStale(in InteractionSourceEvent sourceEvent, long epoch) =>
         sourceEvent.Kind is InteractionSourceEventKind.Record or InteractionSourceEventKind.DeadLettered
-        && !_revokedAtEpoch.IsEmpty
+        && _anyRevoked
         && _revokedAtEpoch.TryGetValue(sourceEvent.Partition, out long revokedAt)
         && epoch < revokedAt;
 
@@ -515,6 +516,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         long epoch = ++_epoch;
         foreach (int partition in partitions)
             _revokedAtEpoch[partition] = epoch; // queued records of these partitions are dropped from now on
+        _anyRevoked = true;
 
         var clock = Stopwatch.StartNew();
         if (_handlers.OnRevoking is { } onRevoking)
@@ -557,6 +559,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         long epoch = ++_epoch;
         foreach (int partition in partitions)
             _revokedAtEpoch[partition] = epoch;
+        _anyRevoked = true;
         Release(partitions);
         Log.PartitionsLost(_logger, _topic, string.Join(",", partitions));
         foreach (int partition in partitions)
