@@ -12,7 +12,8 @@ internal static class SampleHost
     /// <summary>The configuration key of the in-process switch (<c>--in-process</c>).</summary>
     public const string InProcessKey = "CallStream:Kafka:InProcess";
 
-    /// <summary>Creates the host builder: appsettings.json, environment variables, and the command line, where
+    /// <summary>Creates the host builder: appsettings.json (next to the app unless <c>--contentRoot</c> says otherwise),
+    /// environment variables, and the command line, where
     /// <c>--in-process</c> stands for <c>--CallStream:Kafka:InProcess=true</c> and <c>--input FILE</c> for
     /// <c>--Sample:Input=FILE</c>.</summary>
     public static HostApplicationBuilder CreateBuilder(string[] args)
@@ -29,7 +30,13 @@ internal static class SampleHost
                 rest.Add(args[i]);
         }
 
-        var builder = Host.CreateApplicationBuilder([.. rest]);
+        // appsettings.json is copied next to the app; read it from there whatever the working directory
+        // (`dotnet run --project samples/...` runs in the caller's directory). --contentRoot still overrides it.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [.. rest],
+            ContentRootPath = rest.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase)) ? null : AppContext.BaseDirectory,
+        });
         builder.Configuration.AddInMemoryCollection(switches);
         return builder;
     }

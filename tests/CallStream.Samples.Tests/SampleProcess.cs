@@ -11,7 +11,12 @@ internal static class SampleProcess
 
     public static string SamplesDirectory { get; } = Path.GetFullPath(Metadata("SamplesDirectory"));
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string sample, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(string sample, params string[] args) =>
+        RunAsync(sample, contentRoot: true, args);
+
+    /// <summary>Runs a sample; without <paramref name="contentRoot"/> it is started as <c>dotnet run</c> starts it: from
+    /// another working directory and with no <c>--contentRoot</c>.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string sample, bool contentRoot, params string[] args)
     {
         string project = Path.Combine(SamplesDirectory, sample);
         string dll = Path.Combine(project, "bin", Metadata("Configuration"), "net10.0", sample + ".dll");
@@ -23,8 +28,11 @@ internal static class SampleProcess
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--contentRoot");
-        start.ArgumentList.Add(project);
+        if (contentRoot)
+        {
+            start.ArgumentList.Add("--contentRoot");
+            start.ArgumentList.Add(project);
+        }
         foreach (string arg in args)
             start.ArgumentList.Add(arg);
         // The in-process runs must not reach for servers named in the test machine's environment.

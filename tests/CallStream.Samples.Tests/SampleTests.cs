@@ -35,6 +35,22 @@ public sealed class SampleTests : IDisposable
     }
 
     [Fact]
+    public async Task Consumer_StartedAsTheReadmeDoes_ReadsItsAppsettingsNextToTheApp()
+    {
+        // `dotnet run --project samples/CallStream.Consumer -- --in-process` runs in the caller's directory with no
+        // --contentRoot: the rules (UseDefaults) must still come from the app's appsettings.json.
+        string alerts = Path.Combine(_directory, "readme-alerts.ndjson");
+
+        var (exitCode, output) = await SampleProcess.RunAsync("CallStream.Consumer", contentRoot: false, "--in-process", "--input", _csv,
+            "--Sample:AlertsFile=" + alerts);
+
+        Assert.True(exitCode == 0, output);
+        Assert.DoesNotContain("has no rules", output, StringComparison.Ordinal);
+        Assert.Contains($"Consumer finished: {Rows} interaction(s) read", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(alerts), output);
+    }
+
+    [Fact]
     public async Task Consumer_InProcess_WritesTheAlertsOfEveryInteractionToTheNdjsonFile()
     {
         string rules = Path.Combine(_directory, "alerts.rules");
