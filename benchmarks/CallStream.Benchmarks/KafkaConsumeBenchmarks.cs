@@ -1,6 +1,8 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
 using CallStream.Json;
 using CallStream.Kafka;
 using CallStream.Ndjson;
@@ -15,10 +17,24 @@ namespace CallStream.Benchmarks;
 /// each message (the reference), <see cref="KafkaInteractionSource"/> alone, and the whole pipeline (default rules,
 /// alerts to an NDJSON file). One operation is one message; compare the ratios of one run, not absolute figures.
 /// </summary>
+/// <remarks>Two jobs: the default (workstation) GC, and the GC settings a consumer app should use and
+/// samples/CallStream.Consumer uses (server GC with one heap, not affinitized; CallStream.Kafka's README). Compare the
+/// cases within one job.</remarks>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[Config(typeof(GcJobs))]
 public class KafkaConsumeBenchmarks
 {
+    /// <summary>The two jobs: the default GC, and a consumer app's GC settings.</summary>
+    private sealed class GcJobs : ManualConfig
+    {
+        public GcJobs()
+        {
+            var job = Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5);
+            AddJob(job.WithId("workstation-gc"));
+            AddJob(job.WithGcServer(true).WithHeapCount(1).WithNoAffinitize(true).WithId("consumer-gc"));
+        }
+    }
+
     /// <summary>The messages on the topic.</summary>
     public const int MessageCount = 200_000;
 

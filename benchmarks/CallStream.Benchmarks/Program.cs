@@ -9,7 +9,8 @@ using CallStream.Benchmarks;
 // "json" reads 200,000 distinct messages through each JSON reader;
 // QUICK_ONLY=NAME runs one case; QUICK_GCTRACE=1 also counts collections by generation and large-object allocations by type,
 // QUICK_GCTRACE=all every allocation by type (one count per 100 KB); QUICK_LAYOUT=bulk writes the Kafka topic in 1 MB batches;
-// QUICK_SET="name=value;..." passes client settings to the Kafka sources)
+// QUICK_SET="name=value;..." passes client settings to the Kafka sources; a consumer app's GC settings, as the
+// Kafka benchmarks' second BenchmarkDotNet job: DOTNET_gcServer=1 DOTNET_GCHeapCount=1 DOTNET_GCNoAffinitize=1)
 if (args.Length > 0 && args[0] == "quick")
 {
     using var trace = Environment.GetEnvironmentVariable("QUICK_GCTRACE") is { Length: > 0 } ? new GcTrace() : null;
