@@ -14,8 +14,9 @@ namespace CallStream.Benchmarks;
 /// <summary>
 /// Consuming <see cref="MessageCount"/> interactions (JSON) from <see cref="Partitions"/> partitions of an in-process
 /// cluster, group join included, each operation with a fresh consumer group: a bare Confluent consumer that decodes
-/// each message (the reference), <see cref="KafkaInteractionSource"/> alone, and the whole pipeline (default rules,
-/// alerts to an NDJSON file). One operation is one message; compare the ratios of one run, not absolute figures.
+/// nothing (issue 4's reference) and one that decodes each message with the serializer (BenchmarkDotNet's baseline),
+/// <see cref="KafkaInteractionSource"/> alone, the source feeding the rule engine, and the whole pipeline (default
+/// rules, alerts to an NDJSON file). One operation is one message; compare the ratios of one run, not absolute figures.
 /// </summary>
 /// <remarks>Two jobs: the default (workstation) GC, and the GC settings a consumer app should use and
 /// samples/CallStream.Consumer uses (server GC with one heap, not affinitized; CallStream.Kafka's README). Compare the

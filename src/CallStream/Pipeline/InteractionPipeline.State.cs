@@ -43,7 +43,7 @@ public sealed partial class InteractionPipeline
 
         public Dictionary<long, Orphan> Orphans { get; } = [];
 
-        public void DetachTickets()
+        public void DetachSlots()
         {
             foreach (long offset in Pending.Keys)
                 CollectionsMarshal.GetValueRefOrNullRef(Pending, offset) = default; // in place: the enumeration stays valid

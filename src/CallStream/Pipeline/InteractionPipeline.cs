@@ -73,6 +73,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
     private Task<bool>? _pendingMove;
     private Task _sinkFault = Never;
     private bool _engineCompleted;
+    private bool _hasAlertSinks;
     private bool _hasInteractionSinks;
     private long _warmUpSinceRefresh;
     private int _sinceGaugeUpdate;
@@ -306,6 +307,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
         foreach (var sink in _sinks)
             sink.Start(_options.TimeProvider, sinkLogger);
         _sinkFault = _sinks.Count == 0 ? Never : Task.WhenAny(_sinks.Select(s => s.Completion));
+        _hasAlertSinks = _sinks.Any(s => s.Alerts is not null);
         _hasInteractionSinks = _sinks.Any(s => s.Interactions is not null);
         _engine = new RuleEngine(_rules, _currentAlerts.Add, new RuleEngineOptions
         {
@@ -537,7 +539,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
         _deferredAdvances.Remove(partition);
         _lastOwned = null;
         if (_owned.Remove(partition, out var owned))
-            owned.Log.DetachTickets();
+            owned.Log.DetachSlots();
         _tracker.Remove(partition);
         _views.TryRemove(partition, out _);
         if (!_engineCompleted)
@@ -567,8 +569,8 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             return;
         if (slot.IsTracked)
         {
-            // A ticket only for a record with outputs to write; the others just complete their slot when dispatched.
-            var ticket = alerts is not null || _hasInteractionSinks ? _tracker.AttachTicket(slot) : null;
+            // A ticket only for a record with outputs to write to a sink; the others just complete their slot when dispatched.
+            var ticket = (alerts is not null && _hasAlertSinks) || _hasInteractionSinks ? _tracker.AttachTicket(slot) : null;
             _released.Add(new Released(item.Interaction, ticket, slot, alerts));
         }
         else if (!_owned.TryGetValue(item.Partition, out var owned) || item.Offset >= owned.WarmUpUntil)
@@ -643,7 +645,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
                     foreach (int partition in request.Partitions)
                     {
                         if (_owned.TryGetValue(partition, out var owned))
-                            owned.Log.DetachTickets();
+                            owned.Log.DetachSlots();
                     }
                     Log.RevokeFlushed(_logger, string.Join(",", request.Partitions), Stopwatch.GetElapsedTime(started));
                     break;
