@@ -8,6 +8,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 var builder = SampleHost.CreateBuilder(args);
+if (SampleHost.InputProblem(builder.Configuration) is { } problem)
+{
+    Console.Error.WriteLine($"CallStream.CustomRule: {problem}");
+    return 2;
+}
+
 builder.Services.AddCallStream(builder.Configuration.GetSection("CallStream"), cs => cs
     .UseKafkaSource()
     .AddRules(
@@ -17,15 +23,16 @@ builder.Services.AddCallStream(builder.Configuration.GetSection("CallStream"), c
             .Warning()
             .WithMessage("Video call {interaction_id} of customer {customer_id} failed after {duration_seconds} s")
             .Build(),
-        // A windowed rule: an agent with five or more unhappy customers (satisfaction 1) within two hours.
+        // A windowed rule: an agent with four or more very unhappy customers (satisfaction 1) within a day, once a
+        // day at most. On the sample's 20,000 generated contacts it fires about a dozen times.
         Rule.Named("UnhappyCustomers")
             .Where(i => i.Satisfaction == 1)
             .GroupBy(i => i.AgentId)
-            .SlidingWindow(TimeSpan.FromHours(2))
-            .Having(w => w.Count() >= 5)
+            .SlidingWindow(TimeSpan.FromDays(1))
+            .Having(w => w.Count() >= 4)
             .Critical()
-            .Suppress(TimeSpan.FromHours(2))
-            .WithMessage("Agent {agent_id} had {count(*)} very unhappy customers in two hours")
+            .Suppress(TimeSpan.FromDays(1))
+            .WithMessage("Agent {agent_id} had {count(*)} very unhappy customers within a day")
             .Build())
     .AddAlertSink<ConsoleAlertSink>("console"));
 builder.Services.AddHostedService<InProcessDemo>();

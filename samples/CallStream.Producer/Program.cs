@@ -10,6 +10,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 var builder = SampleHost.CreateBuilder(args);
+if (SampleHost.InputProblem(builder.Configuration) is { } problem)
+{
+    Console.Error.WriteLine($"CallStream.Producer: {problem}");
+    return 2;
+}
+
 builder.Services.AddHostedService<ProducerWorker>();
 using var host = builder.Build();
 await host.RunAsync();

@@ -41,6 +41,26 @@ internal static class SampleHost
         return builder;
     }
 
+    /// <summary>The folder the samples write their outputs to (<c>Sample:OutputDirectory</c>), relative to the working
+    /// directory: one name that says what the files are, rather than loose files in whatever folder the app runs in.</summary>
+    public static string OutputDirectory(IConfiguration configuration) =>
+        configuration["Sample:OutputDirectory"] is { Length: > 0 } directory ? directory : "callstream-samples";
+
+    /// <summary>Checks the CSV named by <c>Sample:Input</c> (<c>--input FILE</c>) before the host starts: a missing
+    /// file or a folder is a user's mistake, reported in one line (with exit code 2 by the caller), never a stack trace.</summary>
+    /// <returns>The problem in one line, or <see langword="null"/> when there is no input file or it can be read.</returns>
+    public static string? InputProblem(IConfiguration configuration)
+    {
+        if (configuration["Sample:Input"] is not { Length: > 0 } input)
+            return null;
+        string full = Path.GetFullPath(input);
+        if (Directory.Exists(full))
+            return $"--input {input}: {full} is a directory, not a CSV file.";
+        if (!File.Exists(full))
+            return $"--input {input}: {full} does not exist (generate one with: dotnet run --project src/CallStream.Cli -c Release -- generate --rows 10000 --output {input}).";
+        return null;
+    }
+
     /// <summary>Tells whether the host runs on the in-process Kafka cluster.</summary>
     public static bool InProcess(IConfiguration configuration) => configuration.GetValue<bool>(InProcessKey);
 

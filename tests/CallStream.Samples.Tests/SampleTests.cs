@@ -34,6 +34,46 @@ public sealed class SampleTests : IDisposable
         Assert.Contains("No MongoDB configured", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("CallStream.Producer")]
+    [InlineData("CallStream.Consumer")]
+    [InlineData("CallStream.CustomRule")]
+    public async Task Sample_MissingInputFile_OneLineErrorNamingThePath_ExitCode2(string sample)
+    {
+        string missing = Path.Combine(_directory, "no-such.csv");
+
+        var (exitCode, output) = await SampleProcess.RunAsync(sample, "--in-process", "--input", missing);
+
+        Assert.Equal(2, exitCode);
+        string line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(sample + ": --input ", line, StringComparison.Ordinal);
+        Assert.Contains(missing + " does not exist", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Producer_InputIsADirectory_SaysSo_ExitCode2()
+    {
+        var (exitCode, output) = await SampleProcess.RunAsync("CallStream.Producer", "--in-process", "--input", _directory);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(_directory + " is a directory", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Consumer_WithoutMongo_WritesItsAlertsUnderTheSamplesOutputDirectory_AndSaysWhere()
+    {
+        string outputDirectory = Path.Combine(_directory, "callstream-samples");
+        string expected = Path.Combine(outputDirectory, "consumer", "alerts.ndjson");
+
+        var (exitCode, output) = await SampleProcess.RunAsync("CallStream.Consumer", "--in-process", "--input", _csv,
+            "--Sample:OutputDirectory=" + outputDirectory);
+
+        Assert.True(exitCode == 0, output);
+        Assert.True(File.Exists(expected), output);
+        Assert.Contains("Alerts written to " + expected + ".", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Consumer_StartedAsTheReadmeDoes_ReadsItsAppsettingsNextToTheApp()
     {
@@ -91,5 +131,17 @@ public sealed class SampleTests : IDisposable
         int expected = _interactions.Count(i => i.Channel == Channel.Video && i.Outcome == Outcome.Failed && i.DurationSeconds > 600);
         Assert.Equal(expected, alertLines.Count(l => l.Contains("LongFailedVideoCall", StringComparison.Ordinal)));
         Assert.Contains($"CustomRule finished: {Rows} interaction(s) read, {alertLines.Count} alert(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CustomRule_OnItsOwnData_EveryRuleRaisesAlerts()
+    {
+        // A sample rule must demonstrate itself: on the sample's own generated data (no --input), both rules fire.
+        var (exitCode, output) = await SampleProcess.RunAsync("CallStream.CustomRule");
+
+        Assert.True(exitCode == 0, output);
+        var alertLines = output.Split('\n').Where(l => l.StartsWith("ALERT ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(alertLines, l => l.Contains(" LongFailedVideoCall ", StringComparison.Ordinal));
+        Assert.Contains(alertLines, l => l.Contains(" UnhappyCustomers ", StringComparison.Ordinal));
     }
 }

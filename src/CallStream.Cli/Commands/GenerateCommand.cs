@@ -149,6 +149,9 @@ internal static class GenerateCommand
     {
         try
         {
+            // A new folder for a generated log is what `--output samples/log.csv` asks for, as `dotnet publish -o` does.
+            if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
+                Directory.CreateDirectory(directory);
             return CsvInteractionWriter.Create(path, generator.AttributeColumns);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)

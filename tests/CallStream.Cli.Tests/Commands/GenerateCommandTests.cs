@@ -196,13 +196,39 @@ public partial class GenerateCommandTests
     }
 
     [Fact]
-    public async Task Generate_OutputInMissingDirectory_ExitsWithOneNamingTheFile()
+    public async Task Generate_OutputInMissingDirectory_CreatesTheDirectory()
     {
-        string path = Path.Combine(Path.GetTempPath(), "callstream-missing-" + Guid.NewGuid().ToString("N"), "log.csv");
-        var result = await CliRunner.RunAsync(["generate", "--rows", "10", "--output", path]);
-        Assert.Equal(ExitCodes.Failure, result.ExitCode);
-        Assert.Contains($"callstream generate: cannot create the output file '{path}'", result.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(path));
+        string directory = Path.Combine(Path.GetTempPath(), "callstream-missing-" + Guid.NewGuid().ToString("N"));
+        string path = Path.Combine(directory, "samples", "log.csv");
+        try
+        {
+            var result = await CliRunner.RunAsync(["generate", "--rows", "10", "--output", path]);
+            Assert.Equal(ExitCodes.Success, result.ExitCode);
+            Assert.Equal(11, File.ReadAllLines(path).Length);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Generate_OutputUnderAFile_ExitsWithOneNamingTheFile()
+    {
+        string file = CliRunner.TempPath();
+        File.WriteAllText(file, "not a folder");
+        string path = Path.Combine(file, "log.csv");
+        try
+        {
+            var result = await CliRunner.RunAsync(["generate", "--rows", "10", "--output", path]);
+            Assert.Equal(ExitCodes.Failure, result.ExitCode);
+            Assert.Contains($"callstream generate: cannot create the output file '{path}'", result.Error, StringComparison.Ordinal);
+            Assert.False(File.Exists(path));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]
