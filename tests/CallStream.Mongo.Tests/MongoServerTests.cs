@@ -91,6 +91,67 @@ public sealed class MongoServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sinks_CountNewAndAlreadyStoredDocuments_FromTheServersAnswers()
+    {
+        RequireServer();
+        var alerts = DashboardFixture.Alerts;
+        var interactions = DashboardFixture.Interactions;
+        long distinctAlerts = alerts.DistinctBy(a => a.AlertId).Count();
+        long distinctInteractions = interactions.DistinctBy(i => i.InteractionId).Count();
+        var alertSink = new MongoAlertSink(Store);
+        var interactionSink = new MongoInteractionSink(Store);
+
+        await alertSink.WriteBatchAsync(alerts, TestContext.Current.CancellationToken);
+        await interactionSink.WriteBatchAsync(interactions, TestContext.Current.CancellationToken);
+        // An id twice in a batch (the fixture replays one alert and one interaction) is new once, then already stored.
+        Assert.Equal((distinctAlerts, alerts.Count - distinctAlerts), (alertSink.Added, alertSink.AlreadyStored));
+        Assert.Equal((distinctInteractions, interactions.Count - distinctInteractions), (interactionSink.Added, interactionSink.AlreadyStored));
+
+        var restarted = new MongoAlertSink(Store); // another run writing the same alerts: every one is there
+        await restarted.WriteBatchAsync(alerts, TestContext.Current.CancellationToken);
+        Assert.Equal((0L, (long)alerts.Count), (restarted.Added, restarted.AlreadyStored));
+    }
+
+    [Fact]
+    public async Task AlertSink_EveryDocumentRefused_IsRejectedForGood_NamingEachIdOnce_AndNotRetried()
+    {
+        RequireServer();
+        var ct = TestContext.Current.CancellationToken;
+        var alerts = DashboardFixture.Alerts.DistinctBy(a => a.Message).Take(3).ToList();
+        // A unique index on message, and documents of other ids holding those messages: every upsert of the batch
+        // fails with a duplicate key on message_1, which writing again can never cure.
+        var collection = Store.Collection(StoreCollection.Alerts);
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("message"), new CreateIndexOptions { Unique = true }), cancellationToken: ct);
+        await collection.InsertManyAsync(alerts.Select((a, i) => new BsonDocument { { "_id", "taken-" + i }, { "message", a.Message } }), cancellationToken: ct);
+        Alert[] batch = [alerts[0], alerts[1], alerts[1], alerts[2]]; // alerts[1] replayed
+
+        var error = await Assert.ThrowsAsync<SinkItemsRejectedException>(() => new MongoAlertSink(Store).WriteBatchAsync(batch, ct).AsTask());
+
+        Assert.Equal([0, 1, 2, 3], error.Rejected.Select(r => r.Position));
+        Assert.True(error.OthersStored);
+        Assert.StartsWith($"None of the 4 alerts could be written to {_database}.alerts (3 distinct ids): '{alerts[0].AlertId}' (code 11000: ", error.Message, StringComparison.Ordinal);
+        Assert.All(alerts, a => Assert.Single(System.Text.RegularExpressions.Regex.Matches(error.Message, $"'{a.AlertId}'")));
+        Assert.DoesNotContain("The other", error.Message, StringComparison.Ordinal);
+        Assert.Equal([.. alerts.Select(a => a.AlertId)], Assert.IsType<MongoStoreException>(error.InnerException).FailedIds);
+
+        // Behind the core's BatchingSink: reported at once, the checkpoint released, no retry (a retry would first
+        // wait an hour).
+        var tracker = new CheckpointTracker();
+        await using var batching = new BatchingSink<Alert>(new MongoAlertSink(Store), "mongo:alerts", new BatchingOptions { BatchSize = 4, FirstRetryDelay = TimeSpan.FromHours(1), MaxRetryDelay = TimeSpan.FromHours(1) });
+        long offset = 0;
+        foreach (var alert in batch)
+        {
+            var ticket = tracker.Begin(0, offset++);
+            await batching.EnqueueAsync(alert, ticket, ct);
+            ticket.Complete();
+        }
+        await batching.FlushAsync(ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
+        Assert.Equal((4L, 0L), (batching.Rejected, batching.Written));
+        Assert.True(tracker.TryGetCommittable(0, out long committable));
+        Assert.Equal(4, committable);
+    }
+
+    [Fact]
     public async Task Sinks_ConcurrentUpsertsOfTheSameIds_AllSucceed()
     {
         RequireServer();

@@ -192,10 +192,10 @@ internal static class ConsumeCommand
                 await using (pipeline.ConfigureAwait(false))
                 {
                     if (ndjson is not null)
-                        pipeline.AddAlertSink("ndjson:" + Path.GetFileName(run.AlertsPath), ndjson);
+                        pipeline.AddAlertSink(FileSinkName(run.AlertsPath!), ndjson);
                     if (run.Store is { } store)
                     {
-                        pipeline.AddAlertSink("mongo:" + store.AlertsCollectionName, new MongoAlertSink(store));
+                        pipeline.AddAlertSink(MongoAlertSinkName(store), new MongoAlertSink(store));
                         pipeline.AddInteractionSink("mongo:" + store.InteractionsCollectionName, new MongoInteractionSink(store));
                     }
                     if (run.ExtraInteractionSink is { } extra)
@@ -255,18 +255,29 @@ internal static class ConsumeCommand
     {
         var s = result.Statistics;
         var invariant = CultureInfo.InvariantCulture;
+        // Each store says how many of the alerts it already held, counted by the store that was written.
         var targets = new List<string>();
         if (alertsPath is not null)
-            targets.Add(alertsPath);
+            targets.Add(alertsPath + AlreadyStored(s, FileSinkName(alertsPath)));
         if (store is not null)
-            targets.Add($"MongoDB {store.Endpoint} {store.DatabaseName}.{store.AlertsCollectionName}");
+            targets.Add($"MongoDB {store.Endpoint} {store.DatabaseName}.{store.AlertsCollectionName}" + AlreadyStored(s, MongoAlertSinkName(store)));
         string to = targets.Count == 0 ? "counted only" : "to " + string.Join(" and ", targets);
+        string refused = string.Concat(s.Sinks.Where(k => k.Rejected > 0).Select(k => string.Create(invariant, $"; {k.Rejected} {k.Kind} refused for good by {k.Name} (not stored, see the errors above)")));
         return string.Create(
             invariant,
             $"{label}: {s.Consumed} messages consumed from {kafka.Describe()} ({s.DeadLettered} dead-lettered, {s.WarmUpEvents} re-read to warm up, {s.Late} late); "
-            + $"{s.Alerts} alerts {to} ({result.DuplicatesSuppressed} already stored) in {result.Elapsed.TotalSeconds:0.00} s "
+            + $"{s.Alerts} alerts {to}{refused} in {result.Elapsed.TotalSeconds:0.00} s "
             + $"({ProgressReporter.FormatRate(s.Consumed, result.Elapsed)} msgs/s).");
     }
+
+    private static string FileSinkName(string path) => "ndjson:" + Path.GetFileName(path);
+
+    private static string MongoAlertSinkName(MongoStore store) => "mongo:" + store.AlertsCollectionName;
+
+    private static string AlreadyStored(PipelineStatistics statistics, string sinkName) =>
+        statistics.Sinks.FirstOrDefault(k => k.Name == sinkName)?.AlreadyStored is { } count
+            ? string.Create(CultureInfo.InvariantCulture, $" ({count} already stored)")
+            : "";
 
     private static NdjsonAlertSink OpenAlertFile(string path)
     {

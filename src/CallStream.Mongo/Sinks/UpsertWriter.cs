@@ -46,6 +46,9 @@ internal sealed class UpsertWriter<T>
         return models;
     }
 
+    /// <summary>Gets the counts of new and already stored documents, from the server's answers.</summary>
+    public UpsertTally Tally { get; } = new();
+
     public async ValueTask WriteAsync(IReadOnlyList<T> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -61,21 +64,18 @@ internal sealed class UpsertWriter<T>
             long inserted = result.Upserts.Count;
             long updated = result.IsModifiedCountAvailable ? result.ModifiedCount : 0;
             long unchanged = result.MatchedCount - updated;
+            Tally.Record(batch.Count, [.. result.Upserts.Select(u => u.Index)], [], i => _id(batch[i]), final: true);
             _store.Metrics.Written(collection, inserted, updated, unchanged, 0, Stopwatch.GetElapsedTime(started));
             Log.BatchWritten(_store.Logger, batch.Count, collection, inserted, updated, unchanged);
         }
         catch (MongoBulkWriteException<BsonDocument> ex)
         {
             var outcome = BulkWriteOutcome.Classify(ex, i => _id(batch[i]));
-            if (!outcome.AllStored)
-            {
-                throw new MongoStoreException(
-                    _store.Scrub(outcome.Describe(batch.Count, _kind, collection)),
-                    _store.Endpoint,
-                    [.. outcome.Failures.Select(f => f.Id)],
-                    ex);
-            }
             var result = ex.Result;
+            int[] upserted = result is { IsAcknowledged: true } ? [.. result.Upserts.Select(u => u.Index)] : [];
+            Tally.Record(batch.Count, upserted, [.. outcome.Failures.Select(f => f.Index)], i => _id(batch[i]), final: outcome.OthersStored);
+            if (!outcome.AllStored)
+                throw outcome.ToException(_store.Scrub(outcome.Describe(batch.Count, _kind, collection)), _store.Endpoint, ex);
             long inserted = result.Upserts.Count;
             long updated = result.IsModifiedCountAvailable ? result.ModifiedCount : 0;
             _store.Metrics.Written(collection, inserted, updated, result.MatchedCount - updated, outcome.Duplicates, Stopwatch.GetElapsedTime(started));

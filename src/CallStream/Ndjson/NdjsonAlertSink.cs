@@ -12,7 +12,7 @@ namespace CallStream.Ndjson;
 /// cut off. A batch that fails is cut off the file again, so a retry does not leave half of it twice. One writer per
 /// file: the sink holds the file open with write sharing denied. Batches are written one at a time.
 /// </remarks>
-public sealed class NdjsonAlertSink : IBatchedSink<Alert>, IAsyncDisposable
+public sealed class NdjsonAlertSink : IBatchedSink<Alert>, IDeduplicatingSink, IAsyncDisposable
 {
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -40,6 +40,9 @@ public sealed class NdjsonAlertSink : IBatchedSink<Alert>, IAsyncDisposable
 
     /// <summary>Gets how many alerts were skipped because the file already held their id.</summary>
     public long DuplicatesSuppressed => Interlocked.Read(ref _duplicates);
+
+    /// <summary>Gets how many alerts were skipped because the file already held their id (the same as <see cref="DuplicatesSuppressed"/>).</summary>
+    public long AlreadyStored => DuplicatesSuppressed;
 
     /// <summary>Gets how many alerts the file held when the sink opened it.</summary>
     public long ExistingAlerts => Interlocked.Read(ref _existing);

@@ -11,6 +11,12 @@ namespace CallStream.Pipeline;
 /// are retried with exponential backoff. Each item may carry a <see cref="RecordTicket"/> that is released once
 /// the item is durable, which is how the checkpoint learns what it may commit.
 /// </summary>
+/// <remarks>
+/// Items the sink refuses for good (it throws <see cref="SinkItemsRejectedException"/>, for example a document that
+/// fails validation) are not retried: each is logged as an error with its id and the store's reason, counted in
+/// <see cref="Rejected"/>, and its ticket is released as if it were written, so the checkpoint moves past it. The rest
+/// of the batch is done when the sink says it is stored, and otherwise retried with backoff.
+/// </remarks>
 /// <typeparam name="T">The item type.</typeparam>
 public sealed class BatchingSink<T> : IAsyncDisposable
 {
@@ -26,6 +32,8 @@ public sealed class BatchingSink<T> : IAsyncDisposable
     private int _wakeAt = int.MaxValue; // queued items at which a writer wakes the waiting loop (a full batch, or a full queue)
     private long _enqueued;
     private long _written;
+    private long _rejected;
+    private long _settled; // written or rejected: what flushes wait for
     private volatile bool _completing;
     private volatile SinkWriteException? _fault;
 
@@ -62,6 +70,11 @@ public sealed class BatchingSink<T> : IAsyncDisposable
     /// <summary>Gets how many items the sink has durably written so far.</summary>
     public long Written => Interlocked.Read(ref _written);
 
+    /// <summary>Gets how many items the sink refused for good (<see cref="SinkItemsRejectedException"/>): not written, not retried.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    private long Settled => Interlocked.Read(ref _settled);
+
     /// <summary>Gets a task that completes when the writer loop ends: after dispose, or faulted when the sink failed for good.</summary>
     public Task Completion => _loop;
 
@@ -88,7 +101,7 @@ public sealed class BatchingSink<T> : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Writes every item queued so far and waits until they are durable.</summary>
+    /// <summary>Writes every item queued so far and waits until they are durable (or refused for good).</summary>
     /// <param name="cancellationToken">Cancels the wait (not the writes).</param>
     /// <returns>A task that completes when everything queued before the call is durable.</returns>
     /// <exception cref="SinkWriteException">The sink failed for good.</exception>
@@ -100,7 +113,7 @@ public sealed class BatchingSink<T> : IAsyncDisposable
         {
             if (_fault is { } fault)
                 return Task.FromException(fault);
-            if (Written >= target)
+            if (Settled >= target)
                 return Task.CompletedTask;
             done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _flushWaiters.Add((target, done));
@@ -192,47 +205,80 @@ public sealed class BatchingSink<T> : IAsyncDisposable
             items.Clear();
             foreach (var e in batch)
                 items.Add(e.Item);
-            await WriteWithRetryAsync(items).ConfigureAwait(false);
+            int rejected = await WriteWithRetryAsync(items).ConfigureAwait(false);
             foreach (var e in batch)
                 e.Ticket?.Release();
-            Interlocked.Add(ref _written, batch.Count);
+            Interlocked.Add(ref _written, batch.Count - rejected);
+            Interlocked.Add(ref _settled, batch.Count);
             batch.Clear();
             CompleteFlushWaiters();
         }
         CompleteFlushWaiters();
     }
 
-    private async Task WriteWithRetryAsync(List<T> items)
+    /// <summary>Writes a batch, retrying what failed for a transient reason; removes the items the sink refused for good.</summary>
+    /// <returns>How many items the sink refused for good.</returns>
+    private async Task<int> WriteWithRetryAsync(List<T> items)
     {
         TimeSpan delay = _options.FirstRetryDelay;
+        int rejected = 0;
         for (int attempt = 1; ; attempt++)
         {
+            Exception failure;
             try
             {
                 await _sink.WriteBatchAsync(items, CancellationToken.None).ConfigureAwait(false);
                 if (attempt > 1)
                     Log.BatchRecovered(_logger, Name, items.Count, attempt);
-                return;
+                return rejected;
+            }
+            catch (SinkItemsRejectedException ex) when (IsValid(ex, items.Count))
+            {
+                rejected += Reject(items, ex);
+                if (ex.OthersStored || items.Count == 0)
+                    return rejected;
+                failure = ex; // the rest failed for a transient reason
             }
 #pragma warning disable CA1031 // a sink may throw anything; it is retried, then reported
-            catch (Exception ex) when (attempt < _options.MaxAttempts)
+            catch (Exception ex)
 #pragma warning restore CA1031
             {
-                Log.BatchFailed(_logger, ex, Name, items.Count, attempt, _options.MaxAttempts, delay);
-                if (delay > TimeSpan.Zero)
-                    await Task.Delay(delay, _time).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                failure = ex;
             }
-            catch (Exception ex)
+
+            if (attempt >= _options.MaxAttempts)
             {
-                var fault = new SinkWriteException(Name, items.Count, attempt, items.Select(IdOf).ToList(), ex);
-                Log.SinkFailed(_logger, ex, Name, items.Count, attempt);
+                var fault = new SinkWriteException(Name, items.Count, attempt, items.Select(IdOf).ToList(), failure);
+                Log.SinkFailed(_logger, failure, Name, items.Count, attempt);
                 _fault = fault;
                 _channel.Writer.TryComplete(fault);
                 FailFlushWaiters(fault);
                 throw fault;
             }
+            Log.BatchFailed(_logger, failure, Name, items.Count, attempt, _options.MaxAttempts, delay);
+            if (delay > TimeSpan.Zero)
+                await Task.Delay(delay, _time).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
         }
+    }
+
+    /// <summary>Says whether a rejection names items of the batch (anything else is an ordinary failure, retried).</summary>
+    private static bool IsValid(SinkItemsRejectedException rejection, int count) =>
+        rejection.Rejected.Count > 0 && rejection.Rejected.All(r => r is not null && r.Position >= 0 && r.Position < count);
+
+    /// <summary>Reports the items the sink refused for good and removes them from the batch.</summary>
+    /// <returns>How many were removed.</returns>
+    private int Reject(List<T> items, SinkItemsRejectedException rejection)
+    {
+        var positions = new SortedDictionary<int, string>();
+        foreach (var item in rejection.Rejected)
+            positions.TryAdd(item.Position, item.Reason);
+        foreach (var (position, reason) in positions)
+            Log.ItemRejected(_logger, Name, IdOf(items[position]), reason);
+        foreach (int position in positions.Keys.Reverse())
+            items.RemoveAt(position);
+        Interlocked.Add(ref _rejected, positions.Count);
+        return positions.Count;
     }
 
     /// <summary>Names an item for error messages: interactions and alerts by id.</summary>
@@ -251,7 +297,7 @@ public sealed class BatchingSink<T> : IAsyncDisposable
 
     private void CompleteFlushWaiters()
     {
-        long written = Written;
+        long written = Settled;
         lock (_flushLock)
         {
             for (int i = _flushWaiters.Count - 1; i >= 0; i--)

@@ -125,7 +125,9 @@ public sealed partial class InteractionPipeline
         {
             long enqueued = Alerts?.Enqueued ?? Interactions?.Enqueued ?? 0;
             long written = Alerts?.Written ?? Interactions?.Written ?? 0;
-            return new SinkStatistics(Name, Kind, enqueued, written, Completion.IsFaulted ? enqueued - written : 0);
+            long rejected = Alerts?.Rejected ?? Interactions?.Rejected ?? 0;
+            long? alreadyStored = ((object?)alertSink ?? interactionSink) is IDeduplicatingSink counting ? counting.AlreadyStored : null;
+            return new SinkStatistics(Name, Kind, enqueued, written, Completion.IsFaulted ? enqueued - written - rejected : 0, rejected, alreadyStored);
         }
     }
 }

@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Sink '{Sink}' failed for good: a batch of {Count} item(s) could not be written in {Attempts} attempt(s). Offsets are not committed past it.")]
     public static partial void SinkFailed(ILogger logger, Exception exception, string sink, int count, int attempts);
 
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Sink '{Sink}' refused '{Item}' for good ({Reason}): it is not stored and not retried; the checkpoint moves past it.")]
+    public static partial void ItemRejected(ILogger logger, string sink, string item, string reason);
+
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Pipeline started: {RuleCount} rule(s), sinks [{Sinks}], warm-up horizon {Horizon} (warm-up {WarmUp}).")]
     public static partial void PipelineStarted(ILogger logger, int ruleCount, string sinks, TimeSpan horizon, bool warmUp);
 

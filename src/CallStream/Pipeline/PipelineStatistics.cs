@@ -35,7 +35,11 @@ public sealed record PipelineStatistics(
 /// <param name="Enqueued">Items handed to the sink.</param>
 /// <param name="Written">Items the sink has durably written.</param>
 /// <param name="Failed">Items that will not be written because the sink failed for good (0 while it works).</param>
-public sealed record SinkStatistics(string Name, string Kind, long Enqueued, long Written, long Failed);
+/// <param name="Rejected">Items the sink's store refused for good (a document that fails validation): not written, not
+/// retried, logged as errors; the checkpoint moves past them.</param>
+/// <param name="AlreadyStored">Of the items written, those the store already held (an earlier run, a replay, twice in one
+/// batch), when the sink tells (<see cref="IDeduplicatingSink"/>); <see langword="null"/> otherwise.</param>
+public sealed record SinkStatistics(string Name, string Kind, long Enqueued, long Written, long Failed, long Rejected, long? AlreadyStored);
 
 /// <summary>The figures of one assigned partition of an <see cref="InteractionPipeline"/>.</summary>
 /// <param name="Partition">The partition.</param>

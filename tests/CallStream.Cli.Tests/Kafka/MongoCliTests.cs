@@ -35,6 +35,10 @@ public sealed class MongoCliTests : IDisposable
             Assert.Contains("; 2000 stored in MongoDB", produce.Out, StringComparison.Ordinal);
             Assert.True(first.ExitCode == ExitCodes.Success, first.Error);
             Assert.True(again.ExitCode == ExitCodes.Success, again.Error);
+            // "Already stored" is counted by the store that was written, here MongoDB (there is no --alerts file).
+            string alertsTarget = $"; {expected.Count} alerts to MongoDB {store.Endpoint} {store.DatabaseName}.{store.AlertsCollectionName}";
+            Assert.Contains($"{alertsTarget} (0 already stored)", first.Out, StringComparison.Ordinal);
+            Assert.Contains($"{alertsTarget} ({expected.Count} already stored)", again.Out, StringComparison.Ordinal);
             Assert.Equal(2000, await store.InteractionsCollection.CountDocumentsAsync(interactionFilter, cancellationToken: cancellation));
             Assert.Equal(expected.Count, await store.AlertsCollection.CountDocumentsAsync(alertFilter, cancellationToken: cancellation));
             Assert.DoesNotContain(new MongoUrl(uri).Password ?? "\0", produce.Out + produce.Error + first.Out + first.Error, StringComparison.Ordinal);

@@ -107,6 +107,111 @@ public class BatchingSinkTests
     }
 
     [Fact]
+    public async Task PermanentRejection_IsNotRetried_IsCounted_AndReleasesTheTickets()
+    {
+        // Any retry would wait for the (virtual) backoff, which never passes here: the flush completing shows there was none.
+        var sink = new ScriptedSink<string>(call => call == 1 ? Reject([1], othersStored: true) : null);
+        var tracker = new CheckpointTracker();
+        await using var batching = new BatchingSink<string>(sink, "mongo:alerts", new BatchingOptions { BatchSize = 3 }, new FakeTimeProvider());
+        var tickets = new List<RecordTicket>();
+        foreach (string item in new[] { "a", "bad", "c" })
+        {
+            var ticket = tracker.Begin(0, tickets.Count);
+            tickets.Add(ticket);
+            await batching.EnqueueAsync(item, ticket, TestContext.Current.CancellationToken);
+            ticket.Complete();
+        }
+
+        await batching.FlushAsync(TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, sink.Calls);
+        Assert.Equal(1, batching.Rejected);
+        Assert.Equal(2, batching.Written);
+        Assert.All(tickets, t => Assert.True(t.IsDone));
+        Assert.True(tracker.TryGetCommittable(0, out long offset));
+        Assert.Equal(3, offset);
+        Assert.False(batching.Completion.IsCompleted, "a rejection does not fail the sink");
+    }
+
+    [Fact]
+    public async Task PermanentRejection_OfTheWholeBatch_WritesNothingAndRetriesNothing()
+    {
+        var sink = new ScriptedSink<string>(_ => Reject([0, 1], othersStored: false));
+        await using var batching = new BatchingSink<string>(sink, "test", new BatchingOptions { BatchSize = 2 }, new FakeTimeProvider());
+        await batching.EnqueueAsync("x", null, TestContext.Current.CancellationToken);
+        await batching.EnqueueAsync("y", null, TestContext.Current.CancellationToken);
+
+        await batching.FlushAsync(TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, sink.Calls);
+        Assert.Equal(2, batching.Rejected);
+        Assert.Equal(0, batching.Written);
+    }
+
+    [Fact]
+    public async Task TransientFailure_IsRetriedAfterTheBackoff_InVirtualTime()
+    {
+        var time = new TimerWatchingTimeProvider();
+        var sink = new ScriptedSink<string>(call => call <= 2 ? new TimeoutException("primary stepped down") : null);
+        await using var batching = new BatchingSink<string>(sink, "test", new BatchingOptions { BatchSize = 1, FirstRetryDelay = TimeSpan.FromMilliseconds(200) }, time);
+        var ct = TestContext.Current.CancellationToken;
+
+        await batching.EnqueueAsync("a", null, ct);
+        var flushed = batching.FlushAsync(ct);
+        await time.WaitForTimerAsync(TimeSpan.FromMilliseconds(200)).WaitAsync(Deadline, ct);
+        time.Advance(TimeSpan.FromMilliseconds(199));
+        Assert.Equal(1, sink.Calls);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await time.WaitForTimerAsync(TimeSpan.FromMilliseconds(400)).WaitAsync(Deadline, ct); // the delay doubles
+        Assert.Equal(2, sink.Calls);
+        time.Advance(TimeSpan.FromMilliseconds(400));
+        await flushed.WaitAsync(Deadline, ct);
+
+        Assert.Equal(3, sink.Calls);
+        Assert.Equal(1, batching.Written);
+        Assert.Equal(0, batching.Rejected);
+    }
+
+    [Fact]
+    public async Task PartialRejection_WithTransientFailures_RetriesOnlyTheOthers_AfterTheBackoff()
+    {
+        var time = new TimerWatchingTimeProvider();
+        var sink = new ScriptedSink<string>(call => call == 1 ? Reject([0], othersStored: false) : null);
+        await using var batching = new BatchingSink<string>(sink, "test", new BatchingOptions { BatchSize = 3, FirstRetryDelay = TimeSpan.FromMilliseconds(300) }, time);
+        var ct = TestContext.Current.CancellationToken;
+        foreach (string item in new[] { "bad", "b", "c" })
+            await batching.EnqueueAsync(item, null, ct);
+        var flushed = batching.FlushAsync(ct);
+
+        await time.WaitForTimerAsync(TimeSpan.FromMilliseconds(300)).WaitAsync(Deadline, ct);
+        Assert.False(flushed.IsCompleted);
+        Assert.Equal(1, batching.Rejected); // reported at once, before the retry of the others
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        await flushed.WaitAsync(Deadline, ct);
+
+        Assert.Equal([["bad", "b", "c"], ["b", "c"]], sink.Batches);
+        Assert.Equal(1, batching.Rejected);
+        Assert.Equal(2, batching.Written);
+    }
+
+    [Fact]
+    public async Task RejectionNamingNoItemOfTheBatch_IsAnOrdinaryFailure_Retried()
+    {
+        var sink = new ScriptedSink<string>(call => call == 1 ? Reject([5], othersStored: true) : null);
+        await using var batching = new BatchingSink<string>(sink, "test", new BatchingOptions { FirstRetryDelay = TimeSpan.Zero, MaxRetryDelay = TimeSpan.Zero }, new FakeTimeProvider());
+        await batching.EnqueueAsync("a", null, TestContext.Current.CancellationToken);
+
+        await batching.FlushAsync(TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, sink.Calls);
+        Assert.Equal(0, batching.Rejected);
+        Assert.Equal(1, batching.Written);
+    }
+
+    private static SinkItemsRejectedException Reject(int[] positions, bool othersStored) =>
+        new("refused", [.. positions.Select(p => new RejectedItem(p, "code 121: Document failed validation"))], othersStored, null);
+
+    [Fact]
     public async Task Dispose_WritesThePartialBatch_WithoutWaitingForTheInterval()
     {
         var sink = new RecordingSink<string>();

@@ -277,6 +277,70 @@ public class InteractionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ItemsASinkRefusesForGood_AreCountedAndNotRetried_AndTheCheckpointMovesPastThem()
+    {
+        var topic = new FakeTopic(3);
+        topic.Append(Log);
+        var refused = new HashSet<string>([Log[100].InteractionId, Log[2500].InteractionId, Log[5999].InteractionId], StringComparer.Ordinal);
+        var interactions = MemoryStore.ForInteractions();
+        interactions.RejectWhen = i => refused.Contains(i.InteractionId);
+        var batching = PipelineRun.Batching;
+        batching.MaxAttempts = 1; // a retry of a refused item would fail the run
+        await using var run = PipelineRun.Start(topic, interactions: interactions, batching: batching);
+        await run.WaitAllReadAsync();
+
+        var summary = await run.CompleteAsync();
+
+        Assert.Equal(3, interactions.Refused);
+        Assert.Equal(Log.Select(i => i.InteractionId).Where(id => !refused.Contains(id)).Order(), interactions.Items.Keys.Order());
+        var sink = summary.Statistics.Sinks.Single(s => s.Name == "memory:interactions");
+        Assert.Equal((Rows, Rows - 3L, 3L, 0L), (sink.Enqueued, sink.Written, sink.Rejected, sink.Failed));
+        for (int p = 0; p < 3; p++)
+            Assert.Equal(topic.EndOf(p), topic.CommittedOf(p));
+    }
+
+    [Fact]
+    public async Task SinkStatistics_AlreadyStored_IsWhatTheStoreHeldBefore()
+    {
+        var alerts = MemoryStore.ForAlerts();
+        var interactions = MemoryStore.ForInteractions();
+        var rows = Log.Take(2000).ToList();
+        var expected = PipelineRun.Replay(rows);
+        var first = new FakeTopic(2);
+        first.Append(rows);
+        var second = new FakeTopic(2); // the same records on a topic with nothing committed: everything is read again
+        second.Append(rows);
+
+        PipelineSummary before, again;
+        await using (var run = PipelineRun.Start(first, alerts, interactions))
+        {
+            await run.WaitAllReadAsync();
+            before = await run.CompleteAsync();
+        }
+        await using (var run = PipelineRun.Start(second, alerts, interactions))
+        {
+            await run.WaitAllReadAsync();
+            again = await run.CompleteAsync();
+        }
+
+        Assert.True(expected.Count > 0);
+        Assert.Equal([(expected.Count, 0L), (rows.Count, 0L)], before.Statistics.Sinks.Select(s => (s.Written, s.AlreadyStored!.Value)));
+        Assert.Equal([(expected.Count, (long)expected.Count), (rows.Count, rows.Count)], again.Statistics.Sinks.Select(s => (s.Written, s.AlreadyStored!.Value)));
+    }
+
+    [Fact]
+    public async Task SinkStatistics_AlreadyStored_IsNull_WhenTheSinkDoesNotTell()
+    {
+        var topic = new FakeTopic(1);
+        topic.Append(Log.Take(50));
+        await using var pipeline = new InteractionPipeline(new FakeInteractionSource(topic), DefaultRules.RuleSet, PipelineRun.Options());
+        pipeline.AddInteractionSink("recording", new RecordingSink<Interaction>());
+        pipeline.AddInteractionSink("memory", MemoryStore.ForInteractions());
+
+        Assert.Equal([("recording", (long?)null), ("memory", 0L)], pipeline.GetStatistics().Sinks.Select(s => (s.Name, s.AlreadyStored)));
+    }
+
+    [Fact]
     public async Task DeadLetteredRecords_CompleteAtOnce_AndAreCounted()
     {
         var topic = new FakeTopic(2);
