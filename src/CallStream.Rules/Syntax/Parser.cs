@@ -406,7 +406,7 @@ internal sealed class Parser
         string shown = DiagnosticText.Shorten(name);
         string hint;
         if (nearest is not null)
-            hint = $"did you mean '{nearest}'?";
+            hint = $"did you mean '{DiagnosticText.Shorten(nearest)}'?";
         else if (AggregateNames.Contains(name.ToLowerInvariant()))
             hint = "aggregates are written with parentheses, such as " + (name.Equals("count", StringComparison.OrdinalIgnoreCase) ? "count(*)" : name + "(duration_seconds)");
         else if (dot < 0)
