@@ -623,4 +623,31 @@ public class RuleTextDiagnosticsTests
         Assert.Equal(errors.Length + 1, ex.Message.Split(Environment.NewLine).Length);
         Assert.All(ex.Message.Split(Environment.NewLine), EscapingAssert.IsOneCleanLine);
     }
+
+    [Fact]
+    public void Parse_MutatedRuleFiles_GiveOnlyOneLineBoundedErrors()
+    {
+        string[] hostile =
+        [
+            "\n/etc/passwd:1:1: forged\n", "\u001b[2J", "\u001b]0;title\u0007", "\r", "\t", "\u0085", "\u009b31m", "\u007f",
+            "\u2028", "\u2029", "\u202e", "\u2066", "\ud800", "'", "\"", "{", "}", "attributes.", new string('n', 5000), "\\",
+        ];
+        var random = new Random(16);
+        int diagnostics = 0;
+        for (int round = 0; round < 300; round++)
+        {
+            var text = new System.Text.StringBuilder(DefaultRules.Text);
+            for (int i = random.Next(1, 8); i > 0; i--)
+                text.Insert(random.Next(text.Length + 1), hostile[random.Next(hostile.Length)]);
+            var result = RuleText.Parse(text.ToString(), "mutated\u001b[2J\n.rules");
+            foreach (var d in result.Diagnostics)
+            {
+                string line = d.ToString();
+                EscapingAssert.IsOneCleanLine(line);
+                Assert.True(line.Length < 1500, line);
+                diagnostics++;
+            }
+        }
+        Assert.True(diagnostics > 300, $"only {diagnostics} diagnostics: the mutations hardly broke the rules");
+    }
 }
