@@ -43,4 +43,47 @@ public class DiagnosticTests
         Assert.Equal("The rules in f are not valid (1 error):" + Environment.NewLine + "f:1:1: x", ex.Message);
         Assert.Single(ex.Diagnostics);
     }
+
+    [Fact]
+    public void ToString_ControlCharactersInFileMessageAndHint_AreEscapedInOneLine()
+    {
+        var d = new Diagnostic("evil\n/etc/passwd:1:1: forged.rules", 1, 2, "unknown channel 'x\r\n/etc/passwd:1:1: forged\u001b[2J\t\u0085\u007f'", "hint\u009b31m\u2028");
+        Assert.Equal("evil\\n/etc/passwd:1:1: forged.rules:1:2: unknown channel 'x\\r\\n/etc/passwd:1:1: forged\\u001b[2J\\t\\u0085\\u007f' (hint\\u009b31m\\u2028)",
+            d.ToString());
+        EscapingAssert.IsOneCleanLine(d.ToString());
+        Assert.Equal("evil\\n/etc/passwd:1:1: forged.rules", d.File);
+    }
+
+    [Fact]
+    public void ToString_BidiOverridesAndIsolates_AreEscaped()
+    {
+        string all = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069";
+        Assert.Equal("f:1:1: \\u061c\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069",
+            new Diagnostic("f", 1, 1, all).ToString());
+    }
+
+    [Fact]
+    public void ToString_PrintableUnicode_IsKeptAsWritten_AndLoneSurrogatesAreEscaped()
+    {
+        Assert.Equal("f:1:1: caf\u00e9 \U0001F600 \u4e2d", new Diagnostic("f", 1, 1, "caf\u00e9 \U0001F600 \u4e2d").ToString());
+        Assert.Equal("f:1:1: a\\ud800b\\udc00", new Diagnostic("f", 1, 1, "a\ud800b\udc00").ToString());
+    }
+
+    [Fact]
+    public void Constructor_VeryLongMessage_IsCut()
+    {
+        var d = new Diagnostic("f", 1, 1, new string('m', 100_000), new string('h', 5000));
+        Assert.Equal(new string('m', 997) + "...", d.Message);
+        Assert.Equal(new string('h', 997) + "...", d.Hint);
+    }
+
+    [Fact]
+    public void RuleParseException_IsAHeadingAndOneLinePerDiagnostic_WhateverTheFileName()
+    {
+        var ex = new RuleParseException("a\nb\u001b", [new Diagnostic("a\nb\u001b", 1, 1, "x\ny"), new Diagnostic("a\nb\u001b", 2, 1, "z")]);
+        Assert.Equal(
+            "The rules in a\\nb\\u001b are not valid (2 errors):" + Environment.NewLine + "a\\nb\\u001b:1:1: x\\ny" + Environment.NewLine + "a\\nb\\u001b:2:1: z",
+            ex.Message);
+        Assert.Equal("bad\\u001b[2J", new RuleParseException("bad\u001b[2J").Message);
+    }
 }

@@ -258,4 +258,41 @@ public class FluentRuleBuilderTests
         Assert.Throws<ArgumentNullException>(() => RuleSet.Create(null!));
         Assert.Empty(RuleSet.Create());
     }
+
+    [Fact]
+    public void Named_NameOverTheLimit_IsRefusedNamingTheLimit_AndAtTheLimitBuilds()
+    {
+        string name = new('L', 200_000);
+        var ex = Assert.Throws<RuleValidationException>(() => Rule.Named(name));
+        Assert.Equal(["name: rule name is 200000 characters long; the limit is 128 (use a shorter name)."], ex.Problems);
+        Assert.True(ex.Message.Length < 300, ex.Message);
+
+        string atLimit = new('L', RuleText.MaxNameLength);
+        Assert.Equal(atLimit, Rule.Named(atLimit).Where(i => i.DurationSeconds > 1).Build().Name);
+    }
+
+    [Fact]
+    public void Build_OverLongAttributeNameStringAndMessage_AreRefusedNamingTheLimit()
+    {
+        string attribute = new('a', RuleText.MaxNameLength + 1);
+        Assert.Equal(["where: attribute name is 129 characters long; the limit is 128 (use a shorter name)."],
+            Assert.Throws<RuleValidationException>(() => Rule.Named("R").Where(i => i.Attributes[attribute] == "x").Build()).Problems);
+
+        string value = new('v', RuleText.MaxStringLength + 1);
+        Assert.Equal(["where: string is 4097 characters long; the limit is 4096."],
+            Assert.Throws<RuleValidationException>(() => Rule.Named("R").Where(i => i.AgentId == value).Build()).Problems);
+
+        Assert.Equal(["message: message is 4097 characters long; the limit is 4096 (shorten the message)."],
+            Assert.Throws<RuleValidationException>(() => Rule.Named("R").WithMessage(value).Build()).Problems);
+
+        string atLimit = new('a', RuleText.MaxNameLength);
+        Assert.Equal(atLimit, Rule.Named("R").GroupBy(i => i.Attributes[atLimit]).Build().GroupBy!.AttributeName);
+    }
+
+    [Fact]
+    public void Named_InvalidNameWithControlCharacters_IsEscapedInTheMessage()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Rule.Named("a\nb\u001b[2J"));
+        Assert.StartsWith("'a\\nb\\u001b[2J' is not a valid rule name", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -588,4 +588,66 @@ public class RuleTextDiagnosticsTests
         Assert.Equal("t.rules:3:9: unknown field 'x1' (did you mean 'attributes.x1'? The fields are interaction_id, customer_id, agent_id, channel, outcome, start_time, duration_seconds, satisfaction and attributes.NAME)",
             Error("rule A\r\n  severity info\r  where x1 = 'a'"));
     }
+
+    [Fact]
+    public void Parse_ForgedErrorLineInAString_IsEscapedInOneLine()
+    {
+        const string Allowed = "(allowed: email, chat, voice (or 'voice call', 'phone', 'call'), video (or 'video call'))";
+        var errors = Errors("rule R where channel = 'x\n/etc/passwd:1:1: forged\u001b[2J'\nrule S where outcome = \"\u001b]0;title\u0007\r\u009b2J\"");
+        Assert.Equal(
+            [
+                "t.rules:1:24: unknown channel 'x\\n/etc/passwd:1:1: forged\\u001b[2J' " + Allowed,
+                "t.rules:3:24: unknown outcome '\\u001b]0;title\\u0007\\r\\u009b2J' (allowed: resolved, failed, problematic)",
+            ],
+            errors);
+        Assert.All(errors, EscapingAssert.IsOneCleanLine);
+    }
+
+    [Fact]
+    public void Parse_ControlCharactersInPlaceholdersNamesAndFileName_AreEscapedInOneLine()
+    {
+        var result = RuleText.Parse(
+            "rule R message 'Hi {agent\n/etc/passwd:1:1: forged}'\nrule S where \u202eattributes.x = 'a'\nrule T where \u009b = 1\nrule U where channel = 'a\u2028b'",
+            "evil\n/etc/passwd:9:9: forged\u001b[2J.rules");
+        var errors = result.Diagnostics.Select(d => d.ToString()).ToArray();
+        Assert.Equal(
+            [
+                "evil\\n/etc/passwd:9:9: forged\\u001b[2J.rules:1:20: unknown placeholder '{agent\\n/etc/passwd:1:1: forged}' in message (a placeholder is a field such as {agent_id} or {attributes.region}, {key}, {rule}, or an aggregate of 'having' such as {count(*)})",
+                "evil\\n/etc/passwd:9:9: forged\\u001b[2J.rules:3:14: unexpected character '\\u202e'",
+                "evil\\n/etc/passwd:9:9: forged\\u001b[2J.rules:4:14: unexpected character 'U+009B'",
+                "evil\\n/etc/passwd:9:9: forged\\u001b[2J.rules:5:24: unknown channel 'a\\u2028b' (allowed: email, chat, voice (or 'voice call', 'phone', 'call'), video (or 'video call'))",
+            ],
+            errors);
+        Assert.All(errors, EscapingAssert.IsOneCleanLine);
+        var ex = Assert.Throws<RuleParseException>(result.GetRuleSetOrThrow);
+        Assert.Equal(errors.Length + 1, ex.Message.Split(Environment.NewLine).Length);
+        Assert.All(ex.Message.Split(Environment.NewLine), EscapingAssert.IsOneCleanLine);
+    }
+
+    [Fact]
+    public void Parse_MutatedRuleFiles_GiveOnlyOneLineBoundedErrors()
+    {
+        string[] hostile =
+        [
+            "\n/etc/passwd:1:1: forged\n", "\u001b[2J", "\u001b]0;title\u0007", "\r", "\t", "\u0085", "\u009b31m", "\u007f",
+            "\u2028", "\u2029", "\u202e", "\u2066", "\ud800", "'", "\"", "{", "}", "attributes.", new string('n', 5000), "\\",
+        ];
+        var random = new Random(16);
+        int diagnostics = 0;
+        for (int round = 0; round < 300; round++)
+        {
+            var text = new System.Text.StringBuilder(DefaultRules.Text);
+            for (int i = random.Next(1, 8); i > 0; i--)
+                text.Insert(random.Next(text.Length + 1), hostile[random.Next(hostile.Length)]);
+            var result = RuleText.Parse(text.ToString(), "mutated\u001b[2J\n.rules");
+            foreach (var d in result.Diagnostics)
+            {
+                string line = d.ToString();
+                EscapingAssert.IsOneCleanLine(line);
+                Assert.True(line.Length < 1500, line);
+                diagnostics++;
+            }
+        }
+        Assert.True(diagnostics > 300, $"only {diagnostics} diagnostics: the mutations hardly broke the rules");
+    }
 }

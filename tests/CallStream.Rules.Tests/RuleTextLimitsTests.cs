@@ -106,20 +106,123 @@ public class RuleTextLimitsTests
     }
 
     [Fact]
+    public void Parse_RuleNameOverTheLimit_IsAPositionedErrorThatDoesNotEchoTheName()
+    {
+        string name = new('a', 200_000);
+        Assert.Equal("t.rules:2:6: rule name is 200000 characters long; the limit is 128 (use a shorter name)",
+            Error($"rule Short\nrule {name} where duration_seconds > 1"));
+    }
+
+    [Fact]
+    public void Parse_RuleNameAtTheLimit_IsAccepted_AndOneMoreIsNot()
+    {
+        string name = "R" + new string('1', RuleText.MaxNameLength - 1);
+        Assert.Equal(name, Valid($"rule {name} where duration_seconds > 1")[0].Name);
+        Assert.Equal("t.rules:1:6: rule name is 129 characters long; the limit is 128 (use a shorter name)",
+            Error($"rule {name}2 where duration_seconds > 1"));
+    }
+
+    [Fact]
+    public void Parse_DuplicateOverLongRuleNames_AreReportedShortened()
+    {
+        string name = new('b', 5000);
+        var errors = Errors($"rule {name}\nrule {name}");
+        Assert.Equal(3, errors.Length);
+        Assert.All(errors, e => Assert.True(e.Length < 300, e));
+        Assert.StartsWith("t.rules:2:6: duplicate rule name 'bbb", errors[2], StringComparison.Ordinal);
+        Assert.EndsWith("...' (first defined at t.rules:1:6)", errors[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_AttributeNameOverTheLimit_IsAPositionedError_InEveryPlaceANameIsWritten()
+    {
+        string ok = new('r', RuleText.MaxNameLength);
+        string tooLong = ok + "x";
+        var rule = Valid($"rule R where attributes.{ok} = 'eu' group by attributes.{ok} window sliding 1h having count(*) > 1 message '{{attributes.{ok}}}'")[0];
+        Assert.Equal(ok, rule.GroupBy!.AttributeName);
+
+        Assert.Equal("t.rules:1:14: attribute name is 129 characters long; the limit is 128 (use a shorter name)",
+            Error($"rule R where attributes.{tooLong} = 'eu'"));
+        Assert.Equal("t.rules:1:42: attribute name is 129 characters long; the limit is 128 (use a shorter name)",
+            Error($"rule R window sliding 1h having distinct(attributes.{tooLong}) > 1"));
+        Assert.Equal("t.rules:2:10: attribute name is 129 characters long; the limit is 128 (use a shorter name)",
+            Error($"rule R window sliding 1h having count(*) > 1\ngroup by attributes.{tooLong}"));
+        Assert.Equal("t.rules:1:25: attribute name is 129 characters long; the limit is 128 (use a shorter name)",
+            Error($"rule R message 'Region: {{attributes.{tooLong}}}'"));
+    }
+
+    [Fact]
+    public void Parse_StringLiteralOverTheLimit_IsAPositionedError_AtExactlyTheLimitAccepted()
+    {
+        string ok = new('x', RuleText.MaxStringLength);
+        Assert.Equal(new StringLiteral(ok), ((BinaryExpr)Where($"agent_id = '{ok}'")).Right);
+        Assert.Equal("t.rules:1:25: string is 4097 characters long; the limit is 4096",
+            Error($"rule R where agent_id = '{ok}x'"));
+        Assert.Equal("t.rules:2:25: string is 4097 characters long; the limit is 4096",
+            Error($"rule R\nwhere agent_id in ('a', \"{ok}y\")"));
+    }
+
+    [Fact]
+    public void Parse_StringWithEscapes_CountsEachEscapeOnce()
+    {
+        string value = string.Concat(Enumerable.Repeat("\\'", RuleText.MaxStringLength));
+        Assert.Equal(RuleText.MaxStringLength, ((StringLiteral)((BinaryExpr)Where($"agent_id = '{value}'")).Right).Value.Length);
+    }
+
+    [Fact]
+    public void Parse_MessageOverTheLimit_IsAPositionedError_AtExactlyTheLimitAccepted()
+    {
+        string ok = new('m', RuleText.MaxStringLength);
+        Assert.Equal(ok, Valid($"rule R message '{ok}'")[0].Message);
+        Assert.Equal("t.rules:2:11: message is 4097 characters long; the limit is 4096 (shorten the message)",
+            Error($"rule R\n  message '{ok}{{'"));
+    }
+
+    [Fact]
+    public void Parse_OverLongValuesInErrors_AreShortened()
+    {
+        string huge = new('q', 200_000);
+        string unknownField = Error($"rule R where {huge} = 1");
+        Assert.StartsWith("t.rules:1:14: unknown field 'qqq", unknownField, StringComparison.Ordinal);
+        Assert.True(unknownField.Length < 500, unknownField);
+
+        string channel = Error($"rule R where channel = '{new string('c', RuleText.MaxStringLength)}'");
+        Assert.Equal($"t.rules:1:24: unknown channel '{new string('c', 77)}...' (allowed: email, chat, voice (or 'voice call', 'phone', 'call'), video (or 'video call'))",
+            channel);
+
+        foreach (string text in new[]
+        {
+            $"rule R severity {huge}",
+            $"rule R where {huge}(1) > 1",
+            $"rule R where duration_seconds > 1{huge}",
+            $"rule R message '{{{new string('p', 4000)}}}'",
+            $"rule R where start_time > '{new string('9', 4000)}'",
+        })
+        {
+            string error = Error(text);
+            Assert.True(error.Length < 500, error);
+            Assert.Contains("...", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Parse_ThousandsOfDistinctAggregatesAndPlaceholders_StaysLinear()
     {
-        const int groups = 20, perGroup = 200;
+        const int groups = 20, perGroup = 200, placeholders = 120;
         var terms = Enumerable.Range(0, groups)
             .Select(g => "(" + string.Join(" or ", Enumerable.Range(0, perGroup).Select(i => $"count(agent_id = 'a{(g * perGroup) + i}') > 0")) + ")");
         string having = string.Join(" or ", terms);
-        string message = string.Concat(Enumerable.Range(0, groups * perGroup).Select(i => $"{{count(agent_id = 'a{i}')}} "));
+        // As many placeholders as a message may hold (RuleText.MaxStringLength), each naming one of the aggregates.
+        string message = string.Concat(Enumerable.Range(0, placeholders).Select(i => $"{{count(agent_id = 'a{i * 33}')}} "));
+        string unknown = message.Replace("agent_id", "channel", StringComparison.Ordinal).Replace("'a", "'voice", StringComparison.Ordinal);
+        Assert.InRange(unknown.Length, message.Length, RuleText.MaxStringLength);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var rule = Valid($"rule Wide window sliding 1h having {having} message \"{message}\"")[0];
         Assert.Equal(groups * perGroup, rule.Aggregates.Count);
-        Assert.Equal(groups * perGroup * 2, rule.Template!.Segments.Count);
+        Assert.Equal(placeholders * 2, rule.Template!.Segments.Count);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"took {stopwatch.Elapsed}");
 
-        var errors = Errors($"rule Wide window sliding 1h having {having} message \"{message.Replace("agent_id", "channel", StringComparison.Ordinal).Replace("'a", "'voice", StringComparison.Ordinal)}\"");
+        var errors = Errors($"rule Wide window sliding 1h having {having} message \"{unknown}\"");
         Assert.Equal(RuleText.MaxDiagnostics + 1, errors.Length);
         Assert.EndsWith("(this rule's aggregates are {count(agent_id = 'a0')}, {count(agent_id = 'a1')}, {count(agent_id = 'a2')}, {count(agent_id = 'a3')}, "
             + "{count(agent_id = 'a4')}, {count(agent_id = 'a5')}, {count(agent_id = 'a6')}, {count(agent_id = 'a7')}, {count(agent_id = 'a8')}, "

@@ -140,4 +140,80 @@ public class RuleValidatorTests
         Assert.StartsWith("Rule 'R' is not valid: where: cannot compare text with number", ex.Message, StringComparison.Ordinal);
         Assert.Contains("suppress: the suppression period must be positive.", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Constructor_NameOverTheLimit_NamesTheLimit_AndTheMessageDoesNotEchoTheName()
+    {
+        string name = new('N', 200_000);
+        var ex = Assert.Throws<RuleValidationException>(() => new Rule(name));
+        Assert.Equal(["name: rule name is 200000 characters long; the limit is 128 (use a shorter name)."], ex.Problems);
+        Assert.Same(name, ex.RuleName);
+        Assert.Equal($"Rule '{new string('N', 125)}...' is not valid: name: rule name is 200000 characters long; the limit is 128 (use a shorter name).", ex.Message);
+    }
+
+    [Fact]
+    public void Constructor_NameAtTheLimit_IsAccepted()
+    {
+        string name = new('N', RuleText.MaxNameLength);
+        Assert.Equal(name, new Rule(name).Name);
+        Assert.Equal(["name: rule name is 129 characters long; the limit is 128 (use a shorter name)."],
+            Problems(() => new Rule(name + "N")));
+    }
+
+    [Fact]
+    public void Constructor_AttributeNameOverTheLimit_IsReportedWhereverTheFieldIsUsed()
+    {
+        var ok = Field.Attribute(new string('a', RuleText.MaxNameLength));
+        var tooLong = Field.Attribute(new string('a', RuleText.MaxNameLength + 1));
+        Assert.Equal(ok, new Rule("R", where: new IsNullExpr(F(ok), Negated: false), groupBy: ok).GroupBy);
+
+        const string Problem = "attribute name is 129 characters long; the limit is 128 (use a shorter name)";
+        Assert.Equal([$"where: {Problem}."],
+            Problems(() => new Rule("R", where: new BinaryExpr(BinaryOp.Equal, F(tooLong), new StringLiteral("eu")))));
+        Assert.Equal([$"group by: {Problem}."], Problems(() => new Rule("R", groupBy: tooLong)));
+        Assert.Equal([$"having: {Problem}."],
+            Problems(() => new Rule("R", window: new WindowSpec(WindowKind.Sliding, TimeSpan.FromHours(1)),
+                having: new BinaryExpr(BinaryOp.Greater, new AggregateExpr(AggregateKind.Distinct, F(tooLong)), new NumberLiteral(1)))));
+        Assert.Equal(["message: attribute name is 129 characters long; the limit is 128 at offset 0 (use a shorter name)."],
+            Problems(() => new Rule("R", message: "{" + tooLong.Name + "}")));
+    }
+
+    [Fact]
+    public void Constructor_StringOverTheLimit_IsReported_AtExactlyTheLimitAccepted()
+    {
+        string ok = new('s', RuleText.MaxStringLength);
+        Assert.NotNull(new Rule("R", where: new BinaryExpr(BinaryOp.Equal, F(Field.AgentId), new StringLiteral(ok))).Where);
+        Assert.Equal(["where: string is 4097 characters long; the limit is 4096."],
+            Problems(() => new Rule("R", where: new InExpr(F(Field.AgentId), new ValueList<Expr>([new StringLiteral("a"), new StringLiteral(ok + "s")])))));
+    }
+
+    [Fact]
+    public void Constructor_MessageOverTheLimit_IsReported_AtExactlyTheLimitAccepted()
+    {
+        string ok = new('m', RuleText.MaxStringLength);
+        Assert.Equal(ok, new Rule("R", message: ok).Message);
+        Assert.Equal(["message: message is 4097 characters long; the limit is 4096 (shorten the message)."],
+            Problems(() => new Rule("R", message: ok + "{")));
+    }
+
+    [Fact]
+    public void Constructor_ControlCharactersInNameAndValues_AreEscapedInOneLine()
+    {
+        var ex = Assert.Throws<RuleValidationException>(() => new Rule("Bad\nR:1:1: forged\u001b[2J",
+            where: new BinaryExpr(BinaryOp.Equal, F(Field.Channel), new StringLiteral("x\n/etc/passwd:1:1: forged\u001b[2J\u202e"))));
+        Assert.Equal(
+            "Rule 'Bad\\nR:1:1: forged\\u001b[2J' is not valid: name: 'Bad\\nR:1:1: forged\\u001b[2J' is not a valid rule name (use letters, digits and '_', not starting with a digit)."
+            + " where: unknown channel 'x\\n/etc/passwd:1:1: forged\\u001b[2J\\u202e' (allowed: email, chat, voice (or 'voice call', 'phone', 'call'), video (or 'video call')).",
+            ex.Message);
+        Assert.All(ex.Problems, EscapingAssert.IsOneCleanLine);
+        Assert.Equal("Bad\nR:1:1: forged\u001b[2J", ex.RuleName);
+    }
+
+    [Fact]
+    public void Exception_MessageConstructors_EscapeControlCharacters()
+    {
+        Assert.Equal("Rule 'rule' is not valid: a\\nb", new RuleValidationException("a\nb").Message);
+        Assert.Equal("a\\u001bb", new RuleValidationException("a\u001bb", new InvalidOperationException()).Message);
+        Assert.Equal(["a\\rb"], new RuleValidationException("R", ["a\rb"]).Problems);
+    }
 }

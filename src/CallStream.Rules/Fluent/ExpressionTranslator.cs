@@ -51,7 +51,7 @@ internal sealed class ExpressionTranslator
 
     private Expr? Unsupported(Expression e, string what, string? hint = null)
     {
-        _problems.Add($"{_clause}: {what} is not supported in rules, in '{e}'" + (hint is null ? "." : $" ({hint})."));
+        _problems.Add($"{_clause}: {what} is not supported in rules, in '{DiagnosticText.Shorten(e.ToString())}'" + (hint is null ? "." : $" ({hint})."));
         return null;
     }
 
@@ -142,7 +142,7 @@ internal sealed class ExpressionTranslator
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             var inner = ex is TargetInvocationException { InnerException: { } cause } ? cause : ex;
-            _problems.Add($"{_clause}: evaluating '{e}' failed: {inner.Message}");
+            _problems.Add($"{_clause}: evaluating '{DiagnosticText.Shorten(e.ToString())}' failed: {inner.Message}");
             value = null;
             return false;
         }
@@ -159,7 +159,7 @@ internal sealed class ExpressionTranslator
         DateTimeOffset d => new StringLiteral(Iso8601.Format(d)),
         sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal =>
             new NumberLiteral(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
-        _ => Unsupported(source, $"a value of type {value.GetType().Name} ({value})",
+        _ => Unsupported(source, $"a value of type {value.GetType().Name} ({DiagnosticText.Shorten(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")})",
             "rules compare with numbers, text, booleans, Channel, Outcome, TimeSpan and DateTimeOffset values"),
     };
 
@@ -306,7 +306,7 @@ internal sealed class ExpressionTranslator
         if (!TryEvaluate(nameExpression, out object? value))
             return null;
         if (value is not string name || !Field.IsIdentifier(name))
-            return Unsupported(source, $"the attribute name '{value}'", "attribute names use letters, digits and '_', not starting with a digit");
+            return Unsupported(source, $"the attribute name '{DiagnosticText.Shorten(value?.ToString() ?? "null")}'", "attribute names use letters, digits and '_', not starting with a digit");
         return new FieldExpr(Field.Attribute(name));
     }
 

@@ -35,8 +35,8 @@ public sealed class MessageTemplate
         var result = ParseCore(template, aggregates?.ToList() ?? [], errors);
         if (errors.Count > 0)
         {
-            throw new FormatException("The message template is not valid: " + string.Join("; ",
-                errors.Select(e => $"{e.Message} at offset {e.Offset}" + (e.Hint is null ? "" : $" ({e.Hint})"))) + ".");
+            throw new FormatException(DiagnosticText.Escape("The message template is not valid: " + string.Join("; ",
+                errors.Select(e => $"{e.Message} at offset {e.Offset}" + (e.Hint is null ? "" : $" ({e.Hint})"))) + "."));
         }
         return result;
     }
@@ -148,7 +148,14 @@ public sealed class MessageTemplate
         if (name == "rule")
             return new RuleNameSegment();
         if (Field.TryGet(name, out var field))
+        {
+            if (field.AttributeName is { } attribute && RuleValidator.NameTooLong("attribute name", attribute) is { } tooLong)
+            {
+                errors.Add(new TemplateError(offset, tooLong, "use a shorter name"));
+                return null;
+            }
             return new FieldSegment(field);
+        }
 
         if (name.Contains('(', StringComparison.Ordinal) && Parser.ParseStandaloneExpression(name) is AggregateExpr aggregate)
         {
@@ -156,7 +163,7 @@ public sealed class MessageTemplate
                 return new AggregateSegment(aggregate, RuleText.Print(aggregate));
             if (aggregates.Find(aggregate) is { } known)
                 return new AggregateSegment(known, RuleText.Print(known));
-            errors.Add(new TemplateError(offset, $"placeholder '{{{content}}}' is not an aggregate of 'having'",
+            errors.Add(new TemplateError(offset, $"placeholder '{{{DiagnosticText.Shorten(content)}}}' is not an aggregate of 'having'",
                 aggregates.Count > 0
                     ? "this rule's aggregates are " + aggregates.Describe()
                     : "only a windowed rule has aggregates, in its having clause"));
@@ -168,9 +175,9 @@ public sealed class MessageTemplate
         if (aggregates is not null)
             candidates.AddRange(aggregates.Texts);
         string? nearest = Spelling.Nearest(name, candidates);
-        errors.Add(new TemplateError(offset, $"unknown placeholder '{{{content}}}' in message",
+        errors.Add(new TemplateError(offset, $"unknown placeholder '{{{DiagnosticText.Shorten(content)}}}' in message",
             nearest is not null
-                ? $"did you mean '{{{nearest}}}'?"
+                ? $"did you mean '{{{DiagnosticText.Shorten(nearest)}}}'?"
                 : "a placeholder is a field such as {agent_id} or {attributes.region}, {key}, {rule}, or an aggregate of 'having' such as {count(*)}"));
         return null;
     }
@@ -199,7 +206,7 @@ public sealed class MessageTemplate
         public AggregateExpr? Find(AggregateExpr aggregate) => _byValue.GetValueOrDefault(aggregate);
 
         public string Describe() =>
-            string.Join(", ", Texts.Select(t => "{" + t + "}")) + (_list.Count > MaxListed ? $" and {_list.Count - MaxListed} more" : "");
+            string.Join(", ", Texts.Select(t => "{" + DiagnosticText.Shorten(t) + "}")) + (_list.Count > MaxListed ? $" and {_list.Count - MaxListed} more" : "");
     }
 }
 

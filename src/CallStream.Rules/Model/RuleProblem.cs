@@ -40,7 +40,7 @@ internal sealed record RuleProblem(RuleSite Site, string Message, string? Hint =
             RuleSite.Suppress => "suppress",
             _ => "message",
         };
-        string context = ShowNode && Node is BinaryExpr or UnaryExpr or InExpr or IsNullExpr ? $" in '{RuleText.Print(Node)}'" : "";
+        string context = ShowNode && Node is BinaryExpr or UnaryExpr or InExpr or IsNullExpr ? $" in '{DiagnosticText.Shorten(RuleText.Print(Node))}'" : "";
         string hint = Hint is null ? "" : $" ({Hint})";
         string offset = MessageOffset >= 0 ? $" at offset {MessageOffset}" : "";
         return $"{site}: {Message}{context}{offset}{hint}.";

@@ -5,7 +5,8 @@ namespace CallStream.Rules;
 /// <summary>
 /// Checks a rule model against the rules of the language (spec/rules.md): clause combinations, types,
 /// aggregates only in <c>having</c>, known channel and outcome values, ISO-8601 instants, <c>in</c> lists of
-/// literals, message placeholders. It is the one type checker: rules built in C# and rules parsed from text
+/// literals, message placeholders, and the length limits of names and strings (<see cref="RuleText.MaxNameLength"/>,
+/// <see cref="RuleText.MaxStringLength"/>). It is the one type checker: rules built in C# and rules parsed from text
 /// both go through it, and the parser maps the problems' nodes back to source positions.
 /// </summary>
 internal sealed class RuleValidator
@@ -38,8 +39,10 @@ internal sealed class RuleValidator
         if (context.NameKnown)
         {
             _site = RuleSite.Name;
-            if (!Field.IsIdentifier(parts.Name))
-                Report($"'{parts.Name}' is not a valid rule name", "use letters, digits and '_', not starting with a digit");
+            if (NameTooLong("rule name", parts.Name) is { } tooLong)
+                Report(tooLong, "use a shorter name");
+            else if (!Field.IsIdentifier(parts.Name))
+                Report($"'{DiagnosticText.Shorten(parts.Name)}' is not a valid rule name", "use letters, digits and '_', not starting with a digit");
             else if (Keywords.IsKeyword(parts.Name))
                 Report($"'{parts.Name}' is a keyword and cannot be a rule name");
         }
@@ -48,6 +51,12 @@ internal sealed class RuleValidator
         {
             _site = RuleSite.Where;
             CheckCondition(parts.Where, "where");
+        }
+
+        if (parts.GroupBy is { AttributeName: { } groupAttribute } && NameTooLong("attribute name", groupAttribute) is { } groupTooLong)
+        {
+            _site = RuleSite.GroupBy;
+            Report(groupTooLong, "use a shorter name");
         }
 
         bool hasWindow = parts.Window is not null || context.WindowClauseSeen;
@@ -94,7 +103,12 @@ internal sealed class RuleValidator
 
         var aggregates = new ValueList<AggregateExpr>(_aggregates);
         MessageTemplate? template = null;
-        if (parts.Message is not null)
+        if (parts.Message is { Length: > RuleText.MaxStringLength })
+        {
+            _site = RuleSite.Message;
+            Report(StringTooLong("message", parts.Message), "shorten the message");
+        }
+        else if (parts.Message is not null)
         {
             _site = RuleSite.Message;
             // When 'having' was written but did not parse, its aggregates are unknown: do not check them.
@@ -106,6 +120,17 @@ internal sealed class RuleValidator
         }
         return new RuleCheck(_problems, _problems.Count == 0 ? template : null, aggregates);
     }
+
+    /// <summary>Describes a name over <see cref="RuleText.MaxNameLength"/>, or gives <see langword="null"/> for one within it.</summary>
+    /// <param name="what">What the name names, for example <c>rule name</c>.</param>
+    /// <param name="name">The name.</param>
+    internal static string? NameTooLong(string what, string name) =>
+        name.Length <= RuleText.MaxNameLength
+            ? null
+            : $"{what} is {name.Length.ToString(CultureInfo.InvariantCulture)} characters long; the limit is {RuleText.MaxNameLength.ToString(CultureInfo.InvariantCulture)}";
+
+    private static string StringTooLong(string what, string text) =>
+        $"{what} is {text.Length.ToString(CultureInfo.InvariantCulture)} characters long; the limit is {RuleText.MaxStringLength.ToString(CultureInfo.InvariantCulture)}";
 
     private void Report(string message, string? hint = null, Expr? node = null) =>
         _problems.Add(new RuleProblem(_site, message, hint, node));
@@ -190,6 +215,8 @@ internal sealed class RuleValidator
             case StringLiteral s:
                 if (s.Value is null)
                     Report("a string literal has a null value", null, e);
+                else if (s.Value.Length > RuleText.MaxStringLength)
+                    Report(StringTooLong("string", s.Value), null, e);
                 return ExprType.Text;
             case BoolLiteral:
                 return ExprType.Bool;
@@ -201,6 +228,8 @@ internal sealed class RuleValidator
                     Report("a field reference has no field (null)", null, e);
                     return null;
                 }
+                if (f.Field.AttributeName is { } attribute && NameTooLong("attribute name", attribute) is { } tooLong)
+                    Report(tooLong, "use a shorter name", e);
                 return f.Field.Type;
             case UnaryExpr u:
                 return CheckUnary(u);
@@ -301,7 +330,7 @@ internal sealed class RuleValidator
             if (other is StringLiteral { Value: { } text })
             {
                 if (!Iso8601.TryParse(text, out _))
-                    Report($"'{text}' is not an ISO-8601 instant", "write an instant such as '2024-03-01T09:15:00Z'", other);
+                    Report($"'{DiagnosticText.Shorten(text)}' is not an ISO-8601 instant", "write an instant such as '2024-03-01T09:15:00Z'", other);
                 return;
             }
             Report($"cannot compare {TypeName(lt.Value)} with {TypeName(rt.Value)}",
@@ -323,9 +352,9 @@ internal sealed class RuleValidator
         if (value is not StringLiteral { Value: { } text })
             return;
         if (field == Field.Channel && !WireNames.TryParseChannel(text, out _))
-            Report($"unknown channel '{text}'", "allowed: " + WireNames.AllowedChannels, value);
+            Report($"unknown channel '{DiagnosticText.Shorten(text)}'", "allowed: " + WireNames.AllowedChannels, value);
         else if (field == Field.Outcome && !WireNames.TryParseOutcome(text, out _))
-            Report($"unknown outcome '{text}'", "allowed: " + WireNames.AllowedOutcomes, value);
+            Report($"unknown outcome '{DiagnosticText.Shorten(text)}'", "allowed: " + WireNames.AllowedOutcomes, value);
     }
 
     private void CheckIn(InExpr e)
@@ -356,7 +385,7 @@ internal sealed class RuleValidator
             }
             if (value is not (NumberLiteral or DurationLiteral or StringLiteral or BoolLiteral))
             {
-                Report($"an 'in' list holds only literals, not '{RuleText.Print(value)}'", null, value);
+                Report($"an 'in' list holds only literals, not '{DiagnosticText.Shorten(RuleText.Print(value))}'", null, value);
                 continue;
             }
             var type = TypeOf(value);
@@ -397,9 +426,9 @@ internal sealed class RuleValidator
             return;
         }
         if (!_inHaving)
-            Report($"aggregate '{RuleText.Print(a)}' is only allowed in 'having'", "a windowed rule tests aggregates in its having clause", a);
+            Report($"aggregate '{DiagnosticText.Shorten(RuleText.Print(a))}' is only allowed in 'having'", "a windowed rule tests aggregates in its having clause", a);
         else if (_inAggregate)
-            Report($"aggregate '{RuleText.Print(a)}' cannot appear inside another aggregate", null, a);
+            Report($"aggregate '{DiagnosticText.Shorten(RuleText.Print(a))}' cannot appear inside another aggregate", null, a);
         else if (_distinctAggregates.Add(a))
             _aggregates.Add(a);
 
@@ -422,7 +451,7 @@ internal sealed class RuleValidator
                 if (!IsBoolLike(type))
                 {
                     string? hint = a.Argument is FieldExpr { Field: { } f }
-                        ? $"to count the events that have a value, write {name}({f.Name} is not null)"
+                        ? $"to count the events that have a value, write {name}({DiagnosticText.Shorten(f.Name)} is not null)"
                         : null;
                     Report($"{name} needs a condition (bool), not {TypeName(type!.Value)}", hint, a.Argument);
                 }
@@ -454,7 +483,7 @@ internal sealed class RuleValidator
                 {
                     var fieldType = TypeOf(fieldExpr);
                     if (fieldType is not null && fieldType != ExprType.Number)
-                        Report($"{name} needs a numeric field, but {fieldExpr.Field.Name} is {TypeName(fieldType.Value)}", null, a.Argument);
+                        Report($"{name} needs a numeric field, but {DiagnosticText.Shorten(fieldExpr.Field.Name)} is {TypeName(fieldType.Value)}", null, a.Argument);
                 }
                 break;
         }

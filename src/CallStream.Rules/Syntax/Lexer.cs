@@ -254,14 +254,14 @@ internal sealed class Lexer
                 Advance();
             string text = _text[startPos.._pos];
             if (looksLikeDuration && !bad)
-                _diagnostics.Add(start, $"bad duration '{text}'", "a duration is a number followed directly by s, m, h or d, such as 90s or 1.5h");
+                _diagnostics.Add(start, $"bad duration '{Shorten(text)}'", "a duration is a number followed directly by s, m, h or d, such as 90s or 1.5h");
             else
-                _diagnostics.Add(start, $"bad number '{text}'", "write numbers like 42 or 3.5");
+                _diagnostics.Add(start, $"bad number '{Shorten(text)}'", "write numbers like 42 or 3.5");
             return new Token(TokenKind.Error, startPos, _pos - startPos, start);
         }
         if (bad)
         {
-            _diagnostics.Add(start, $"bad number '{_text[startPos.._pos]}'", "write numbers like 42 or 3.5");
+            _diagnostics.Add(start, $"bad number '{Shorten(_text.AsSpan(startPos, _pos - startPos))}'", "write numbers like 42 or 3.5");
             return new Token(TokenKind.Error, startPos, _pos - startPos, start);
         }
 

@@ -226,11 +226,15 @@ internal sealed class Parser
                     if (!Current.Is(Keyword.By))
                         throw Fail(Current, $"expected 'by' after 'group', found {Describe(Current)}");
                     _index++;
+                    var fieldToken = Current;
                     var field = ParseFieldName("group by");
                     if (field is null)
                         draft.HasErrors = true;
                     else if (!duplicate)
+                    {
                         draft.GroupBy = field;
+                        draft.GroupByFieldToken = fieldToken;
+                    }
                     ExpectClauseEnd();
                     break;
                 }
@@ -283,7 +287,7 @@ internal sealed class Parser
                     else if (t.Kind == TokenKind.Name)
                     {
                         string? nearest = Spelling.Nearest(t.Text!, ["info", "warning", "critical"]);
-                        throw Fail(t, $"unknown severity '{t.Text}'",
+                        throw Fail(t, $"unknown severity '{DiagnosticText.Shorten(t.Text!)}'",
                             (nearest is not null ? $"did you mean '{nearest}'? " : "") + "expected one of " + WireNames.AllowedSeverities);
                     }
                     else
@@ -367,7 +371,7 @@ internal sealed class Parser
     {
         decimal ticks = negative ? -t.DurationTicks : t.DurationTicks;
         if (ticks > long.MaxValue)
-            throw Fail(t, $"duration '{TokenText(t)}' is out of range", "durations go up to about 10675199d");
+            throw Fail(t, $"duration '{DiagnosticText.Shorten(TokenText(t))}' is out of range", "durations go up to about 10675199d");
         return new TimeSpan((long)ticks);
     }
 
@@ -399,16 +403,17 @@ internal sealed class Parser
             }
         }
         string? nearest = Spelling.Nearest(name, candidates);
+        string shown = DiagnosticText.Shorten(name);
         string hint;
         if (nearest is not null)
-            hint = $"did you mean '{nearest}'?";
+            hint = $"did you mean '{DiagnosticText.Shorten(nearest)}'?";
         else if (AggregateNames.Contains(name.ToLowerInvariant()))
             hint = "aggregates are written with parentheses, such as " + (name.Equals("count", StringComparison.OrdinalIgnoreCase) ? "count(*)" : name + "(duration_seconds)");
         else if (dot < 0)
-            hint = $"did you mean 'attributes.{name}'? The fields are {string.Join(", ", Field.Known.Select(f => f.Name))} and attributes.NAME";
+            hint = $"did you mean 'attributes.{shown}'? The fields are {string.Join(", ", Field.Known.Select(f => f.Name))} and attributes.NAME";
         else
             hint = $"the fields are {string.Join(", ", Field.Known.Select(f => f.Name))} and attributes.NAME";
-        _diagnostics.Add(t.Position, $"unknown field '{name}'", hint);
+        _diagnostics.Add(t.Position, $"unknown field '{shown}'", hint);
     }
 
     // ---- Finishing a rule --------------------------------------------------------------------------------
@@ -431,7 +436,7 @@ internal sealed class Parser
         {
             if (names.TryGetValue(draft.Name, out var firstPosition))
             {
-                _diagnostics.Add(nameToken.Position, $"duplicate rule name '{draft.Name}'", $"first defined at {_diagnostics.FileName}:{firstPosition}");
+                _diagnostics.Add(nameToken.Position, $"duplicate rule name '{DiagnosticText.Shorten(draft.Name, RuleText.MaxNameLength)}'", $"first defined at {_diagnostics.FileName}:{firstPosition}");
                 draft.HasErrors = true;
             }
             else
@@ -456,6 +461,8 @@ internal sealed class Parser
             RuleSite.Name => draft.NameToken,
             RuleSite.WindowLength => draft.WindowLengthToken ?? ClauseToken(draft, RuleSite.Window),
             RuleSite.Suppress => draft.SuppressLengthToken ?? ClauseToken(draft, RuleSite.Suppress),
+            RuleSite.GroupBy => draft.GroupByFieldToken ?? ClauseToken(draft, RuleSite.GroupBy),
+            RuleSite.Message => draft.MessageToken ?? ClauseToken(draft, RuleSite.Message),
             _ => ClauseToken(draft, problem.Site),
         };
         return (token ?? draft.RuleToken).Position;
@@ -727,7 +734,7 @@ internal sealed class Parser
         if (kind is null)
         {
             string? nearest = Spelling.Nearest(name, AggregateNames);
-            _diagnostics.Add(nameToken.Position, $"unknown function '{name}'",
+            _diagnostics.Add(nameToken.Position, $"unknown function '{DiagnosticText.Shorten(name)}'",
                 (nearest is not null ? $"did you mean '{nearest}'? " : "") + "the aggregates are count, rate, sum, avg, min, max and distinct");
             if (Current.Kind == TokenKind.Star)
                 _index++;
@@ -808,6 +815,8 @@ internal sealed class Parser
         public Expr? Where { get; set; }
 
         public Field? GroupBy { get; set; }
+
+        public Token? GroupByFieldToken { get; set; }
 
         public WindowSpec? Window { get; set; }
 

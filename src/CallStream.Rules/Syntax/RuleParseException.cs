@@ -1,6 +1,10 @@
 namespace CallStream.Rules;
 
-/// <summary>Rule text is not valid; <see cref="Diagnostics"/> holds every error, each <c>FILE:LINE:COLUMN: message</c>.</summary>
+/// <summary>
+/// Rule text is not valid; <see cref="Diagnostics"/> holds every error, each <c>FILE:LINE:COLUMN: message</c>. The
+/// message is a heading followed by one line per error; text taken from the rules never breaks a line (it is
+/// escaped as in <see cref="Diagnostic"/>).
+/// </summary>
 public sealed class RuleParseException : FormatException
 {
     /// <summary>Creates the exception.</summary>
@@ -12,7 +16,7 @@ public sealed class RuleParseException : FormatException
     /// <summary>Creates the exception with a message.</summary>
     /// <param name="message">The message.</param>
     public RuleParseException(string message)
-        : base(message)
+        : base((message is null ? null : DiagnosticText.ForMessage(message)))
     {
         Diagnostics = [];
     }
@@ -21,7 +25,7 @@ public sealed class RuleParseException : FormatException
     /// <param name="message">The message.</param>
     /// <param name="innerException">The cause.</param>
     public RuleParseException(string message, Exception innerException)
-        : base(message, innerException)
+        : base((message is null ? null : DiagnosticText.ForMessage(message)), innerException)
     {
         Diagnostics = [];
     }
@@ -41,7 +45,7 @@ public sealed class RuleParseException : FormatException
     private static string Format(string? fileName, IReadOnlyList<Diagnostic>? diagnostics)
     {
         int count = diagnostics?.Count ?? 0;
-        string header = $"The rules in {fileName ?? RuleText.DefaultFileName} are not valid ({count} error{(count == 1 ? "" : "s")}):";
+        string header = $"The rules in {DiagnosticText.Escape(fileName ?? RuleText.DefaultFileName)} are not valid ({count} error{(count == 1 ? "" : "s")}):";
         return diagnostics is null ? header : header + Environment.NewLine + string.Join(Environment.NewLine, diagnostics);
     }
 }

@@ -28,6 +28,18 @@ public static class RuleText
     /// <summary>The most diagnostics reported for one text; the parse stops after them.</summary>
     public const int MaxDiagnostics = 100;
 
+    /// <summary>
+    /// The longest name accepted, in characters: a rule's name, and an attribute's name (the <c>NAME</c> of
+    /// <c>attributes.NAME</c>). A rule's name is part of every alert it raises, so it stays short.
+    /// </summary>
+    public const int MaxNameLength = 128;
+
+    /// <summary>
+    /// The longest string accepted, in characters (escapes counted once): a string literal in a condition, and a
+    /// rule's message template. A template's rendered values (ids, attributes) come on top of this.
+    /// </summary>
+    public const int MaxStringLength = 4096;
+
     /// <summary>Parses rule text, reporting every error at once.</summary>
     /// <param name="text">The rules.</param>
     /// <param name="fileName">The name shown in diagnostics.</param>
