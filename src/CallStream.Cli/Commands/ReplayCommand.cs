@@ -48,12 +48,13 @@ internal static class ReplayCommand
             Description = "Writes rejected rows (the header, then each bad row as read) to this file, to fix and replay.",
             HelpName = "OUT",
         };
-        var lateness = new Option<TimeSpan>("--lateness")
+        // No DefaultValueFactory: --help would print its value (00:00:05) after the description's [default: …].
+        var defaultLateness = new EventOrderingOptions().AllowedLateness;
+        var lateness = new Option<TimeSpan?>("--lateness")
         {
-            Description = "The allowed lateness of the event-time ordering, e.g. 5s, 2m. [default: 5s]",
+            Description = $"The allowed lateness of the event-time ordering, e.g. 5s, 2m. [default: {DurationText.Format(defaultLateness)}]",
             HelpName = "DURATION",
-            DefaultValueFactory = _ => new EventOrderingOptions().AllowedLateness,
-            CustomParser = ParseLateness,
+            CustomParser = r => ParseLateness(r),
         };
         var report = new Option<string?>("--report")
         {
@@ -81,7 +82,7 @@ internal static class ReplayCommand
                 parseResult.GetValue(rules),
                 parseResult.GetValue(alerts),
                 parseResult.GetValue(rejects),
-                parseResult.GetValue(lateness),
+                parseResult.GetValue(lateness) ?? defaultLateness,
                 parseResult.GetValue(strict))
             {
                 Report = parseResult.GetValue(report),
