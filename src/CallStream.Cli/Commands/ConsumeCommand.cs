@@ -123,6 +123,8 @@ internal static class ConsumeCommand
         var ruleSet = await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(settings.GroupId))
             throw CliException.InvalidInput("--group must not be empty.");
+        if (settings.Alerts is not null)
+            CommandFiles.RequireOutput(settings.Alerts, "--alerts");
         using var store = await MongoConnection.OpenAsync(context, settings.Mongo, "consume", cancellationToken).ConfigureAwait(false);
         if (settings.Alerts is null && store is null)
             await context.Error.WriteLineAsync("consume: neither --alerts nor --mongo given: alerts are only counted.").ConfigureAwait(false);

@@ -347,6 +347,7 @@ internal static class DemoCommand
     {
         public static DemoFiles Create(string directory)
         {
+            CommandFiles.RequireOutputDirectory(directory, "--output");
             try
             {
                 System.IO.Directory.CreateDirectory(directory);

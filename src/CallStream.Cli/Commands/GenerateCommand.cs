@@ -147,6 +147,7 @@ internal static class GenerateCommand
 
     private static CsvInteractionWriter CreateFile(string path, InteractionGenerator generator)
     {
+        CommandFiles.RequireOutput(path, "--output");
         try
         {
             return CsvInteractionWriter.Create(path, generator.AttributeColumns);

@@ -102,8 +102,14 @@ internal static class ReplayCommand
         {
             // Problems of the rules are reported first, as when the input exists (the rules are loaded while it is read).
             await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
-            throw CliException.InvalidInput($"--input: the file '{settings.Input}' does not exist.");
+            CommandFiles.RequireInput(settings.Input, "--input");
         }
+        if (settings.Alerts is not null and not "-")
+            CommandFiles.RequireOutput(settings.Alerts, "--alerts");
+        if (settings.Rejects is not null)
+            CommandFiles.RequireOutput(settings.Rejects, "--rejects");
+        if (settings.Report is not null)
+            ReportCommand.RequireOutputs(new(settings.Report), "--report");
 
         var invariant = CultureInfo.InvariantCulture;
         bool alertsToStandardOutput = settings.Alerts == "-";

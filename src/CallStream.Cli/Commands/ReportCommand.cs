@@ -82,14 +82,15 @@ internal static class ReportCommand
             throw CliException.InvalidInput("--rules applies to --input only: with --mongo the alerts come from the alerts collection.");
         string connectionString = context.GetSetting(mongo, CliContext.MongoVariable)
             ?? throw CliException.InvalidInput($"give --input CSV or --mongo URI (or set {CliContext.MongoVariable}).");
+        RequireOutputs(files);
         return await FromMongoAsync(context, connectionString, files, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int> FromLogAsync(CliContext context, string input, string? rules, ReportFiles files, CancellationToken cancellationToken)
     {
         var ruleSet = await RuleLoader.LoadAsync(context, rules, cancellationToken).ConfigureAwait(false);
-        if (!File.Exists(input))
-            throw CliException.InvalidInput($"--input: the file '{input}' does not exist.");
+        CommandFiles.RequireInput(input, "--input");
+        RequireOutputs(files);
 
         long problems = 0;
         void PrintProblem(string line)
@@ -220,6 +221,17 @@ internal static class ReportCommand
         await summary.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture, $"{command}: report: {Describe(written)} in {context.Time.GetElapsedTime(started).TotalSeconds:0.00} s."))
             .ConfigureAwait(false);
+    }
+
+    /// <summary>Checks the files a report is written to before the work starts.</summary>
+    /// <param name="files">Where the report goes.</param>
+    /// <param name="htmlOption">The option that names the page.</param>
+    /// <exception cref="CliException">A path is a directory (exit code 2).</exception>
+    public static void RequireOutputs(ReportFiles files, string htmlOption = "--output")
+    {
+        CommandFiles.RequireOutput(files.Html, htmlOption);
+        if (files.Json is not null)
+            CommandFiles.RequireOutput(files.Json, "--json");
     }
 
     private static long WriteFile(string path, string option, Action<Stream> write)
