@@ -133,13 +133,15 @@ internal static class ReplayCommand
         var rejectsWriter = settings.Rejects is null ? null : new DeferredFileWriter(settings.Rejects, "--rejects");
         var readerOptions = new CsvReaderOptions
         {
+            SourceName = settings.Input,
             Strict = settings.Strict,
             Rejects = rejectsWriter,
             OnRejected = r => PrintProblem(r.ToString()),
         };
         AlertOutput? alertSink = null;
         var report = settings.Report is null ? null : new ReportCollector();
-        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "replay", null, "rows");
+        var file = OpenInput(settings.Input);
+        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "replay", null, "rows") { TotalBytes = file.Length };
         RuleEngineStatistics statistics;
         long read, accepted, rejected;
         CsvInteractionReader? reader = null;
@@ -148,7 +150,7 @@ internal static class ReplayCommand
         {
             // The log is read from the start, on its own thread, while the rules are loaded and compiled here: the
             // two warm up (and are just-in-time compiled) side by side instead of one after the other.
-            reader = new CsvInteractionReader(settings.Input, readerOptions);
+            reader = new CsvInteractionReader(file, readerOptions);
             batches = new BatchReader(reader, cancellationToken);
             var ruleSet = await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
             rejectsWriter?.Open();
@@ -174,7 +176,7 @@ internal static class ReplayCommand
                     report?.Add(batch);
                     await alertWriter.HandOverAsync().ConfigureAwait(false);
                     count += batch.Length;
-                    progress.Report(count);
+                    progress.Report(count, file.BytesRead);
                 }
                 engine.Complete();
                 await alertWriter.CompleteAsync().ConfigureAwait(false);
@@ -201,7 +203,9 @@ internal static class ReplayCommand
                 rejectsWriter?.StopWaiting();
                 await batches.DisposeAsync().ConfigureAwait(false); // ends the reading thread, also when the replay stops early
             }
-            reader?.Dispose();
+            if (reader is null)
+                file.Dispose();
+            reader?.Dispose(); // and the file
             alertSink?.Dispose();
             progress.Complete();
             if (rejectsWriter is not null)
@@ -220,9 +224,29 @@ internal static class ReplayCommand
             + $"{statistics.Alerts} alerts ({byRule}) in {elapsed.TotalSeconds:0.00} s ({ProgressReporter.FormatRate(read, elapsed)} rows/s)."))
             .ConfigureAwait(false);
         if (report is not null)
+        {
+            if (elapsed >= progress.Interval)
+                await context.Error.WriteLineAsync($"replay: computing the report's figures and writing {settings.Report}...").ConfigureAwait(false);
             await ReportCommand.WriteAndSummarizeAsync(context, summaryWriter, "replay", report.ToSource(), settings.Input, new(settings.Report!), cancellationToken).ConfigureAwait(false);
+        }
         await summaryWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
+    }
+
+    /// <summary>Opens a log to read, counting the bytes read for the progress.</summary>
+    /// <param name="path">The file, checked to exist.</param>
+    /// <returns>The stream.</returns>
+    /// <exception cref="CliException">The file cannot be opened (exit code 1).</exception>
+    internal static CountingReadStream OpenInput(string path)
+    {
+        try
+        {
+            return CountingReadStream.OpenFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CliException.Failure($"--input: cannot read '{path}': {e.Message}", e);
+        }
     }
 
     /// <summary>Offers a batch to the engine: the per-event loop, compiled optimised from its first call (no tiering).</summary>

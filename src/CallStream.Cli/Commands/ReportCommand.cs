@@ -100,11 +100,12 @@ internal static class ReportCommand
         }
 
         var collector = new ReportCollector();
-        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "report", null, "rows");
+        var file = ReplayCommand.OpenInput(input);
+        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "report", null, "rows") { TotalBytes = file.Length };
         long read, rejected;
         try
         {
-            using var reader = new CsvInteractionReader(input, new CsvReaderOptions { OnRejected = r => PrintProblem(r.ToString()) });
+            using var reader = new CsvInteractionReader(file, new CsvReaderOptions { SourceName = input, OnRejected = r => PrintProblem(r.ToString()) });
             var engineOptions = new RuleEngineOptions
             {
                 TimeProvider = context.Time,
@@ -120,7 +121,7 @@ internal static class ReportCommand
                         engine.Offer(interaction);
                     collector.Add(batch.Span);
                     count += batch.Length;
-                    progress.Report(count);
+                    progress.Report(count, file.BytesRead);
                 }
                 engine.Complete();
             }
@@ -133,11 +134,20 @@ internal static class ReportCommand
         }
         finally
         {
+            file.Dispose(); // also when the reader was never created
             progress.Complete();
         }
         if (problems > MaxPrintedProblems)
             await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"report: ... and {problems - MaxPrintedProblems} more rejected rows or late events.")).ConfigureAwait(false);
 
+        var readTime = progress.Elapsed;
+        if (readTime >= progress.Interval)
+        {
+            // A log that took long to read takes a while to sum up as well: say what is happening meanwhile.
+            await context.Error.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"report: {read} rows read in {readTime.TotalSeconds:0.0} s; computing the figures and writing {files.Html}...")).ConfigureAwait(false);
+        }
         var written = await WriteAsync(context, collector.ToSource(), Path.GetFileName(input), files, cancellationToken).ConfigureAwait(false);
         var elapsed = progress.Elapsed;
         await context.Out.WriteLineAsync(string.Create(
