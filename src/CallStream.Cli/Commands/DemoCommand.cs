@@ -142,6 +142,7 @@ internal static class DemoCommand
         var time = context.Time;
         long started = time.GetTimestamp();
         var files = DemoFiles.Create(settings.Output);
+        bool overwriting = files.Existing().Any();
         string label = settings.Chaos ? "demo --chaos" : "demo";
 
         // 1. The log and the rules.
@@ -270,6 +271,9 @@ internal static class DemoCommand
             invariant,
             $"{label}: {(reconciled ? "OK, nothing lost, nothing stored twice" : "FAILED: the counts or alerts do not reconcile")}: rows {settings.Rows} = produced {produce.Produced} = on topic {topicRecords} = consumed {tally.Distinct}; "
             + $"files in {files.Directory} (report.html: {report.Figures.Notes.Count} charts; summary.json); {totalTime.TotalSeconds:0.0} s in all.")).ConfigureAwait(false);
+        if (overwriting)
+            await output.WriteLineAsync($"{label}: overwrote the files of the previous demo in {files.Directory}{Path.DirectorySeparatorChar}.").ConfigureAwait(false);
+        await output.WriteLineAsync($"{label}: next, open {files.Report} in a browser to see the insights report.").ConfigureAwait(false);
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         if (!reconciled && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -345,6 +349,9 @@ internal static class DemoCommand
     /// <summary>The files the demo writes.</summary>
     private sealed record DemoFiles(string Directory, string Interactions, string Rules, string Alerts, string Report, string Summary)
     {
+        /// <summary>Gets the demo's files that already exist (a previous demo's, which this one replaces).</summary>
+        public IEnumerable<string> Existing() => new[] { Interactions, Rules, Alerts, Report, Summary }.Where(File.Exists);
+
         public static DemoFiles Create(string directory)
         {
             CommandFiles.RequireOutputDirectory(directory, "--output");
