@@ -42,10 +42,12 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains($"-> {expected.Count} alerts.", result.Out, StringComparison.Ordinal);
         Assert.Contains($"identical ({expected.Count} = {expected.Count}, same ids and contents)", result.Out, StringComparison.Ordinal);
         Assert.Contains("OK, nothing lost, nothing stored twice: rows 4000 = produced 4000 = on topic 4000 = consumed 4000", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("overwrote", result.Out, StringComparison.Ordinal);
+        Assert.EndsWith($"demo: next, open {Path.Combine(directory, "report.html")} in a browser to see the insights report.", result.Out.TrimEnd(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Demo_Again_StartsAfresh()
+    public async Task Demo_Again_StartsAfresh_AndSaysItOverwroteThePreviousFiles()
     {
         string directory = _files.TempDirectory("-demo");
         Assert.Equal(ExitCodes.Success, (await CliRunner.RunAsync(["demo", "--rows", "1500", "--output", directory, "--partitions", "3"])).ExitCode);
@@ -53,6 +55,8 @@ public sealed class DemoCommandTests : IDisposable
         var again = await CliRunner.RunAsync(["demo", "--rows", "1500", "--output", directory, "--partitions", "3", "--seed", "9"]);
 
         Assert.True(again.ExitCode == ExitCodes.Success, again.Out + again.Error);
+        Assert.Contains($"demo: overwrote the files of the previous demo in {directory}{Path.DirectorySeparatorChar}.", again.Out, StringComparison.Ordinal);
+        Assert.EndsWith($"demo: next, open {Path.Combine(directory, "report.html")} in a browser to see the insights report.", again.Out.TrimEnd(), StringComparison.Ordinal);
         var summary = await ReadSummaryAsync(directory);
         Assert.Equal(0, summary.GetProperty("duplicatesSuppressed").GetInt64());
         Assert.Equal(3, summary.GetProperty("partitions").GetInt32());
