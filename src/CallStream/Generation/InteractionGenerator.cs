@@ -180,7 +180,7 @@ public sealed class InteractionGenerator
             var plan = PlanDay(day);
             foreach (var (start, channel) in plan.Incidents.OrderBy(i => i.StartSecond).ThenBy(i => i.Channel))
             {
-                var from = DateTimeOffset.FromUnixTimeSeconds(start);
+                var from = new DateTimeOffset(start * TimeSpan.TicksPerSecond, TimeSpan.Zero);
                 incidents.Add(new PlantedChannelIncident(channel, from, from.AddSeconds(SecondsPerHour)));
             }
             foreach (var (customer, slots) in plan.Bursts)
@@ -469,7 +469,7 @@ public sealed class InteractionGenerator
 
         public HashSet<int> BurstCustomers { get; } = [];
 
-        /// <summary>Gets the channel incidents: the hour's first second (Unix time) and the channel.</summary>
+        /// <summary>Gets the channel incidents: the hour's first second (counted as <see cref="DateTime.Ticks"/> are, from 0001-01-01) and the channel.</summary>
         public List<(long StartSecond, Channel Channel)> Incidents { get; } = [];
     }
 

@@ -34,9 +34,9 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal(Path.GetFileName(input), root.GetProperty("source").GetString());
         string page = await File.ReadAllTextAsync(html, TestContext.Current.CancellationToken);
         Assert.StartsWith("<!DOCTYPE html>", page, StringComparison.Ordinal);
-        Assert.Contains("data-charts-expected=\"13\"", page, StringComparison.Ordinal);
+        Assert.Contains("data-charts-expected=\"14\"", page, StringComparison.Ordinal);
         Assert.Matches(
-            $@"^report: 20000 rows read, 0 rejected; 20000 interactions, \d+ agents, {replayed.Count} alerts; 13 charts to {Regex(html)} \(\d+ KB\) and figures to {Regex(json)}; rules replayed in process; in [\d.]+ s \(.+ rows/s\)\.\n$",
+            $@"^report: 20000 rows read, 0 rejected; 20000 interactions, \d+ agents, {replayed.Count} alerts; 14 charts to {Regex(html)} \(\d+ KB\) and figures to {Regex(json)}; rules replayed in process; in [\d.]+ s \(.+ rows/s\)\.\n$",
             result.Out.ReplaceLineEndings("\n"));
     }
 
@@ -78,7 +78,7 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         var lines = result.Out.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
         Assert.StartsWith("replay: 2 rows read", lines[0], StringComparison.Ordinal);
-        Assert.Matches($@"^replay: report: 2 interactions, 1 agents, 2 alerts; 13 charts to {Regex(html)} \(\d+ KB\) in [\d.]+ s\.$", lines[1]);
+        Assert.Matches($@"^replay: report: 2 interactions, 1 agents, 2 alerts; 14 charts to {Regex(html)} \(\d+ KB\) in [\d.]+ s\.$", lines[1]);
         string page = await File.ReadAllTextAsync(html, TestContext.Current.CancellationToken);
         Assert.Contains("\"totalAlerts\":2", page, StringComparison.Ordinal);
     }
