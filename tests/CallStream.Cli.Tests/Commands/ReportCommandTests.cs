@@ -70,7 +70,7 @@ public sealed class ReportCommandTests : IDisposable
     {
         string input = Write(".csv", Header + "\n"
             + "i1,c1,a1,voice,2024-03-01T09:00:00Z,3001,resolved,4,north\n"
-            + "i2,c2,a1,chat,2024-03-01T09:05:00Z,60,failed,,north\n");
+            + "i2,c2,a1,chat,2024-03-01T09:05:00Z,1500,failed,,north\n"); // i1 a LongCall, i2 a FailedLongCall
         string html = Temp(".html");
 
         var result = await CliRunner.RunAsync(["replay", "--input", input, "--report", html]);
