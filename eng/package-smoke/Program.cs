@@ -41,8 +41,8 @@ while (service.GetStatistics() is not { Consumed: Count } statistics || !statist
     await Task.Delay(50, deadline.Token);
 service.CompleteInput();
 await host.WaitForShutdownAsync(deadline.Token);
-int expected = interactions.Count(i => i.DurationSeconds > 3000) + interactions.Count(i => i.Outcome == Outcome.Failed);
-int perEvent = alerts.Values.Count(a => a.Rule is "LongCall" or "FailedCall");
+int expected = interactions.Count(i => i.DurationSeconds > 3000) + interactions.Count(i => i.Outcome == Outcome.Failed && i.DurationSeconds > 1200);
+int perEvent = alerts.Values.Count(a => a.Rule is "LongCall" or "FailedLongCall");
 Console.WriteLine($"package smoke: {service.GetStatistics()!.Consumed} read, {alerts.Count} alerts, {perEvent} per-event alerts (expected {expected})");
 return service.Failure is null && perEvent == expected ? 0 : 1;
 

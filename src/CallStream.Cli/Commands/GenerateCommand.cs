@@ -137,7 +137,8 @@ internal static class GenerateCommand
             $"generate: {written} interactions to {shownOutput} in {elapsed.TotalSeconds:0.00} s "
             + $"({ProgressReporter.FormatRate(written, elapsed)} rows/s); planted {anomalies.FailureBursts.Count} failure bursts, "
             + $"{anomalies.FailingAgentIds.Count} failing agents on {anomalies.FailingAgentDays.Count} agent-days, "
-            + $"{anomalies.LongCalls.Count} long calls, {anomalies.LongVideoCalls.Count} long video calls (seed {seed}).");
+            + $"{anomalies.LongCalls.Count} long calls, {anomalies.LongVideoCalls.Count} long video calls, "
+            + $"{anomalies.ChannelIncidents.Count} channel incidents (seed {seed}).");
         // The summary must not mix with CSV written to standard output.
         var summaryWriter = toStandardOutput ? context.Error : context.Out;
         await summaryWriter.WriteLineAsync(summary).ConfigureAwait(false);

@@ -11,13 +11,15 @@ public sealed class GeneratedAnomalies
         IReadOnlyList<string> failingAgentIds,
         IReadOnlyList<PlantedAgentFailureDay> failingAgentDays,
         IReadOnlyList<PlantedLongInteraction> longCalls,
-        IReadOnlyList<PlantedLongInteraction> longVideoCalls)
+        IReadOnlyList<PlantedLongInteraction> longVideoCalls,
+        IReadOnlyList<PlantedChannelIncident> channelIncidents)
     {
         FailureBursts = failureBursts;
         FailingAgentIds = failingAgentIds;
         FailingAgentDays = failingAgentDays;
         LongCalls = longCalls;
         LongVideoCalls = longVideoCalls;
+        ChannelIncidents = channelIncidents;
     }
 
     /// <summary>Gets the customers' bursts of 5 to 7 failed contacts within 50 minutes, in time order.</summary>
@@ -38,8 +40,34 @@ public sealed class GeneratedAnomalies
     /// </summary>
     public IReadOnlyList<PlantedLongInteraction> LongVideoCalls { get; }
 
-    /// <summary>Gets the number of planted anomalies: bursts, failing agent-days, long calls and long video calls.</summary>
-    public int Count => FailureBursts.Count + FailingAgentDays.Count + LongCalls.Count + LongVideoCalls.Count;
+    /// <summary>Gets the hours in which a channel was in trouble, in time order (then by channel).</summary>
+    public IReadOnlyList<PlantedChannelIncident> ChannelIncidents { get; }
+
+    /// <summary>Gets the number of planted anomalies: bursts, failing agent-days, long calls, long video calls and channel incidents.</summary>
+    public int Count => FailureBursts.Count + FailingAgentDays.Count + LongCalls.Count + LongVideoCalls.Count + ChannelIncidents.Count;
+}
+
+/// <summary>
+/// An hour in which one channel (email, chat or voice) was in trouble: about half of its contacts that would have been
+/// resolved came out problematic, so that over a third of the hour's contacts on the channel are problematic.
+/// </summary>
+public sealed class PlantedChannelIncident
+{
+    internal PlantedChannelIncident(Channel channel, DateTimeOffset start, DateTimeOffset end)
+    {
+        Channel = channel;
+        Start = start;
+        End = end;
+    }
+
+    /// <summary>Gets the channel.</summary>
+    public Channel Channel { get; }
+
+    /// <summary>Gets the start of the hour: a whole UTC hour within the working day.</summary>
+    public DateTimeOffset Start { get; }
+
+    /// <summary>Gets the end of the hour (excluded): one hour after <see cref="Start"/>.</summary>
+    public DateTimeOffset End { get; }
 }
 
 /// <summary>A customer's burst of failed contacts within one hour.</summary>

@@ -19,9 +19,10 @@ namespace CallStream.Generation;
 /// Planted each working day of at least 200 rows: <see cref="InteractionGeneratorOptions.FailureBurstsPerDay"/>
 /// customers with 5 to 7 failed contacts within 50 minutes; <see cref="InteractionGeneratorOptions.FailingAgentCount"/>
 /// agents (the same ones every day, and only they) failing two of every three contacts; voice calls of 3,001 to
-/// 3,600 s; video calls of 2,701 to 3,600 s. Ordinary contacts are kept from imitating these patterns: an agent's
-/// failure rate stays at or below 50 % from the tenth contact of a day on, and no customer outside a planted burst
-/// has 5 failed contacts within an hour.
+/// 3,600 s; video calls of 2,701 to 3,600 s; <see cref="InteractionGeneratorOptions.ChannelIncidentsPerDay"/> clock
+/// hours in which one channel (email, chat or voice) turns about half of its would-be-resolved contacts problematic.
+/// Ordinary contacts are kept from imitating these patterns: an agent's failure rate stays at or below 50 % from the
+/// tenth contact of a day on, and no customer outside a planted burst has 5 failed contacts within an hour.
 /// </para>
 /// <para>
 /// The same options and row count give the same interactions on every machine: the generator uses its own
@@ -54,6 +55,11 @@ public sealed class InteractionGenerator
     private const ulong PlanStream = 2;
     private const ulong RowStream = 3;
     private const ulong SlotStream = 4;
+    private const ulong IncidentStream = 5;
+
+    // In a channel incident, the share of the channel's would-be-resolved contacts that come out problematic.
+    private const double IncidentProblematicShare = 0.5;
+    private const int SecondsPerHour = 3600;
 
     private static readonly string[] RegionNames = ["north", "south", "east", "west"];
     private static readonly double[] RegionCumulative = [0.30, 0.55, 0.80, 1.0];
@@ -168,9 +174,15 @@ public sealed class InteractionGenerator
         var agentDays = new List<PlantedAgentFailureDay>();
         var longCalls = new List<PlantedLongInteraction>();
         var longVideoCalls = new List<PlantedLongInteraction>();
+        var incidents = new List<PlantedChannelIncident>();
         foreach (var day in Days(count))
         {
             var plan = PlanDay(day);
+            foreach (var (start, channel) in plan.Incidents.OrderBy(i => i.StartSecond).ThenBy(i => i.Channel))
+            {
+                var from = new DateTimeOffset(start * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+                incidents.Add(new PlantedChannelIncident(channel, from, from.AddSeconds(SecondsPerHour)));
+            }
             foreach (var (customer, slots) in plan.Bursts)
             {
                 bursts.Add(new PlantedFailureBurst(
@@ -192,7 +204,7 @@ public sealed class InteractionGenerator
             }
         }
         bursts.Sort((x, y) => x.FirstStartTime.CompareTo(y.FirstStartTime));
-        return new GeneratedAnomalies(bursts, [.. _failingAgents.Select(a => _agentIds[a])], agentDays, longCalls, longVideoCalls);
+        return new GeneratedAnomalies(bursts, [.. _failingAgents.Select(a => _agentIds[a])], agentDays, longCalls, longVideoCalls, incidents);
     }
 
     private IEnumerable<Interaction> GenerateCore(long count)
@@ -247,7 +259,7 @@ public sealed class InteractionGenerator
     {
         int maxPlanted = (_options.FailingAgentCount * MaxFailingAgentContacts) + (_options.FailureBurstsPerDay * MaxBurstLength)
             + _options.LongCallsPerDay + _options.LongVideoCallsPerDay;
-        if (day.Count < MinRowsForAnomalies || maxPlanted == 0 || maxPlanted > day.Count / 2)
+        if (day.Count < MinRowsForAnomalies || (maxPlanted == 0 && _options.ChannelIncidentsPerDay == 0) || maxPlanted > day.Count / 2)
             return DayPlan.Empty;
 
         var rng = new Xoshiro256StarStar(SplitMix64.Derive(_seed, PlanStream, (ulong)day.Index));
@@ -313,9 +325,34 @@ public sealed class InteractionGenerator
                 slot, video ? PlannedKind.LongVideoCall : PlannedKind.LongCall, agent, customer, video ? Channel.Video : Channel.Voice, duration, null));
         }
 
+        // Drawn last, so the rows planted above are the same with or without incidents.
+        PlanIncidents(ref rng, day, plan);
+
         rows.Sort((x, y) => x.Slot.CompareTo(y.Slot));
         plan.Rows = [.. rows];
         return plan;
+    }
+
+    /// <summary>Picks the day's channel incidents: distinct pairs of a whole clock hour of the working day and a channel.</summary>
+    /// <remarks>
+    /// Only email, chat and voice: each carries 120 or more contacts in the quietest hour of a default day, enough for the
+    /// hour's problematic rate to show, where video may carry fewer than 60.
+    /// </remarks>
+    private void PlanIncidents(ref Xoshiro256StarStar rng, in Day day, DayPlan plan)
+    {
+        long dayStart = day.StartTicks / TimeSpan.TicksPerSecond;
+        long firstHour = ((dayStart + SecondsPerHour - 1) / SecondsPerHour) * SecondsPerHour;
+        int hours = (int)((dayStart + _workdaySeconds - firstHour) / SecondsPerHour);
+        if (hours <= 0)
+            return;
+        int wanted = Math.Min(_options.ChannelIncidentsPerDay, hours * 3);
+        while (plan.Incidents.Count < wanted)
+        {
+            long start = firstHour + ((long)rng.NextInt(hours) * SecondsPerHour);
+            var channel = Channels[rng.NextInt(3)];
+            if (!plan.Incidents.Contains((start, channel)))
+                plan.Incidents.Add((start, channel));
+        }
     }
 
     private static int FreeSlot(ref Xoshiro256StarStar rng, HashSet<int> used, int count)
@@ -431,6 +468,9 @@ public sealed class InteractionGenerator
         public List<(int Agent, int[] Slots, int Failed)> AgentDays { get; } = [];
 
         public HashSet<int> BurstCustomers { get; } = [];
+
+        /// <summary>Gets the channel incidents: the hour's first second (counted as <see cref="DateTime.Ticks"/> are, from 0001-01-01) and the channel.</summary>
+        public List<(long StartSecond, Channel Channel)> Incidents { get; } = [];
     }
 
     /// <summary>The state of one enumeration: the day's random stream and the guards that keep ordinary rows ordinary.</summary>
@@ -495,7 +535,8 @@ public sealed class InteractionGenerator
             double duration;
 
             var rows = _plan.Rows;
-            if (_nextPlanned < rows.Length && rows[_nextPlanned].Slot == slot)
+            bool planned = _nextPlanned < rows.Length && rows[_nextPlanned].Slot == slot;
+            if (planned)
             {
                 var row = rows[_nextPlanned++];
                 agent = row.Agent;
@@ -522,6 +563,19 @@ public sealed class InteractionGenerator
                 outcome = NaturalOutcome(channel, agent, customer, second);
                 duration = NaturalDuration(channel, outcome);
             }
+            int? satisfaction = Satisfaction(ref _rng, channel, outcome);
+
+            // A channel incident turns some of the channel's would-be-resolved contacts problematic, drawing from a stream
+            // of its own so that every other row is exactly what it would be without the incident.
+            if (outcome == Outcome.Resolved && !planned && InIncident(channel, second))
+            {
+                var local = new Xoshiro256StarStar(SplitMix64.Derive(_g._seed, IncidentStream, (ulong)(_day.Offset + slot)));
+                if (local.Chance(IncidentProblematicShare))
+                {
+                    outcome = Outcome.Problematic;
+                    satisfaction = Satisfaction(ref local, channel, outcome);
+                }
+            }
 
             _agentContacts[agent]++;
             if (outcome == Outcome.Failed)
@@ -540,7 +594,7 @@ public sealed class InteractionGenerator
                 new DateTimeOffset(ticks, TimeSpan.Zero),
                 duration,
                 outcome,
-                Satisfaction(channel, outcome),
+                satisfaction,
                 _g._customerAttributes[customer]);
         }
 
@@ -597,12 +651,22 @@ public sealed class InteractionGenerator
             }
         }
 
-        private int? Satisfaction(Channel channel, Outcome outcome)
+        private bool InIncident(Channel channel, long second)
+        {
+            foreach (var (start, incidentChannel) in _plan.Incidents)
+            {
+                if (incidentChannel == channel && second >= start && second < start + SecondsPerHour)
+                    return true;
+            }
+            return false;
+        }
+
+        private static int? Satisfaction(ref Xoshiro256StarStar rng, Channel channel, Outcome outcome)
         {
             double blank = BlankRate[(int)outcome] + (channel == Channel.Email ? 0.10 : 0);
-            if (_rng.Chance(blank))
+            if (rng.Chance(blank))
                 return null;
-            return Pick(ref _rng, ScoreCumulative[(int)outcome]) + 1;
+            return Pick(ref rng, ScoreCumulative[(int)outcome]) + 1;
         }
     }
 }

@@ -68,6 +68,16 @@ public sealed class InteractionGeneratorOptions
     [Range(0, 100)]
     public int LongVideoCallsPerDay { get; set; } = 2;
 
+    /// <summary>
+    /// Gets or sets how many whole clock hours per day one channel (email, chat or voice) is in trouble: about half of
+    /// its contacts that would be resolved come out problematic (the <c>ProblematicSpike</c> pattern: 35 % or more of
+    /// a channel's contacts problematic within an hour, once 50 have come in). The rows outside those hours stay as
+    /// they would be without them.
+    /// </summary>
+    /// <value>The default value is 1.</value>
+    [Range(0, 3)]
+    public int ChannelIncidentsPerDay { get; set; } = 1;
+
     /// <summary>Checks the settings and throws when one is out of range.</summary>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it and its allowed range.</exception>
     public void Validate()

@@ -13,8 +13,8 @@ public class CheckCommandTests
         var printed = RuleText.Parse(result.Out, "printed.rules");
         Assert.True(printed.Succeeded, string.Join("\n", printed.Diagnostics));
         Assert.Equal(RuleText.Parse(DefaultRules.Text, DefaultRules.FileName).RuleSet, printed.RuleSet);
-        Assert.Equal(7, printed.RuleSet!.Count);
-        Assert.Contains("default.rules: 7 rule(s) valid (4 windowed).", result.Error, StringComparison.Ordinal);
+        Assert.Equal(8, printed.RuleSet!.Count);
+        Assert.Contains("default.rules: 8 rule(s) valid (5 windowed).", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public partial class GenerateCommandTests
             Assert.Equal(path, summary.Groups["output"].Value);
             Assert.Equal("6", summary.Groups["bursts"].Value); // 10000 + 10000 + 5000 rows: three days with anomalies
             Assert.Equal("6", summary.Groups["agentDays"].Value);
+            Assert.Equal("3", summary.Groups["incidents"].Value);
             Assert.Single(result.Out.Trim().Split('\n'));
             Assert.Equal(string.Empty, result.Error);
         }
@@ -250,7 +251,7 @@ public partial class GenerateCommandTests
         Assert.Contains("callstream generate [options]", result.Out, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"^generate: (?<rows>\d+) interactions to (?<output>.+) in \d+\.\d\d s \((?<rate>\d+|-) rows/s\); planted (?<bursts>\d+) failure bursts, (?<agents>\d+) failing agents on (?<agentDays>\d+) agent-days, (?<long>\d+) long calls, (?<video>\d+) long video calls \(seed -?\d+\)\.$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^generate: (?<rows>\d+) interactions to (?<output>.+) in \d+\.\d\d s \((?<rate>\d+|-) rows/s\); planted (?<bursts>\d+) failure bursts, (?<agents>\d+) failing agents on (?<agentDays>\d+) agent-days, (?<long>\d+) long calls, (?<video>\d+) long video calls, (?<incidents>\d+) channel incidents \(seed -?\d+\)\.$", RegexOptions.Multiline)]
     private static partial Regex Summary();
 
     private sealed class FailingWriter(int after) : TextWriter

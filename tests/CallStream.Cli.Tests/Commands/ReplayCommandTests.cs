@@ -1,5 +1,6 @@
 using CallStream.Generation;
 using CallStream.Ndjson;
+using CallStream.Rules;
 
 namespace CallStream.Cli.Tests.Commands;
 
@@ -223,8 +224,16 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.All(anomalies.FailingAgentDays, d => Assert.Contains((d.AgentId, d.Date), agentDays));
         var longCalls = written.Where(a => a.Rule == "LongCall").Select(a => a.InteractionId).ToHashSet();
         Assert.All(anomalies.LongCalls, c => Assert.Contains(c.InteractionId, longCalls));
+        // A long video call is LongVideoCall's up to 50 minutes and LongCall's beyond: one alert each.
         var longVideo = written.Where(a => a.Rule == "LongVideoCall").Select(a => a.InteractionId).ToHashSet();
-        Assert.All(anomalies.LongVideoCalls, c => Assert.Contains(c.InteractionId, longVideo));
+        Assert.All(anomalies.LongVideoCalls, c => Assert.Contains(c.InteractionId, c.DurationSeconds > 3000 ? longCalls : longVideo));
+        Assert.All(anomalies.LongVideoCalls, c => Assert.False(longCalls.Contains(c.InteractionId) && longVideo.Contains(c.InteractionId)));
+        var spikes = written.Where(a => a.Rule == "ProblematicSpike").ToList();
+        Assert.Equal(anomalies.ChannelIncidents.Count, spikes.Count);
+        Assert.All(anomalies.ChannelIncidents, i => Assert.Contains(spikes, a =>
+            a.Key == WireNames.Name(i.Channel) && a.TriggeredAt >= i.Start && a.TriggeredAt < i.End));
+        // Every default rule fires on the generated log.
+        Assert.Equal(DefaultRules.RuleSet.Select(r => r.Name).Order(StringComparer.Ordinal), written.Select(a => a.Rule).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(written.Count, written.Select(a => a.AlertId).Distinct().Count());
     }
 

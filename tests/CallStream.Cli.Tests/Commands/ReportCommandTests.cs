@@ -70,9 +70,9 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal(Path.GetFileName(input), root.GetProperty("source").GetString());
         string page = await File.ReadAllTextAsync(html, TestContext.Current.CancellationToken);
         Assert.StartsWith("<!DOCTYPE html>", page, StringComparison.Ordinal);
-        Assert.Contains("data-charts-expected=\"13\"", page, StringComparison.Ordinal);
+        Assert.Contains("data-charts-expected=\"14\"", page, StringComparison.Ordinal);
         Assert.Matches(
-            $@"^report: 20000 rows read, 0 rejected; 20000 interactions, \d+ agents, {replayed.Count} alerts; 13 charts to {Regex(html)} \(\d+ KB\) and figures to {Regex(json)}; rules replayed in process; in [\d.]+ s \(.+ rows/s\)\.\n$",
+            $@"^report: 20000 rows read, 0 rejected; 20000 interactions, \d+ agents, {replayed.Count} alerts; 14 charts to {Regex(html)} \(\d+ KB\) and figures to {Regex(json)}; rules replayed in process; in [\d.]+ s \(.+ rows/s\)\.\n$",
             result.Out.ReplaceLineEndings("\n"));
     }
 
@@ -106,7 +106,7 @@ public sealed class ReportCommandTests : IDisposable
     {
         string input = Write(".csv", Header + "\n"
             + "i1,c1,a1,voice,2024-03-01T09:00:00Z,3001,resolved,4,north\n"
-            + "i2,c2,a1,chat,2024-03-01T09:05:00Z,60,failed,,north\n");
+            + "i2,c2,a1,chat,2024-03-01T09:05:00Z,1500,failed,,north\n"); // i1 a LongCall, i2 a FailedLongCall
         string html = Temp(".html");
 
         var result = await CliRunner.RunAsync(["replay", "--input", input, "--report", html]);
@@ -114,7 +114,7 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         var lines = result.Out.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
         Assert.StartsWith("replay: 2 rows read", lines[0], StringComparison.Ordinal);
-        Assert.Matches($@"^replay: report: 2 interactions, 1 agents, 2 alerts; 13 charts to {Regex(html)} \(\d+ KB\) in [\d.]+ s\.$", lines[1]);
+        Assert.Matches($@"^replay: report: 2 interactions, 1 agents, 2 alerts; 14 charts to {Regex(html)} \(\d+ KB\) in [\d.]+ s\.$", lines[1]);
         string page = await File.ReadAllTextAsync(html, TestContext.Current.CancellationToken);
         Assert.Contains("\"totalAlerts\":2", page, StringComparison.Ordinal);
     }

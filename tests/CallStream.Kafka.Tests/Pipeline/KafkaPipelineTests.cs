@@ -11,7 +11,7 @@ namespace CallStream.Kafka.Tests.Pipeline;
 public sealed class KafkaPipelineTests(ITestOutputHelper output)
 {
     /// <summary>Rules whose key is the message key (customer id) or the interaction: their alerts do not depend on how partitions are shared.</summary>
-    private static readonly HashSet<string> PartitionAlignedRules = ["LongCall", "FailedCall", "LongVideoCall", "RepeatedFailures"];
+    private static readonly HashSet<string> PartitionAlignedRules = ["LongCall", "FailedLongCall", "FailingCustomer", "RepeatedFailures", "LongVideoCall"];
 
     [Fact]
     public async Task Consume_GeneratedLog_AlertsEqualReplay()

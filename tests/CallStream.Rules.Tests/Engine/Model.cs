@@ -87,8 +87,64 @@ internal static class Model
 
     public static RuleSet Set(params Rule[] rules) => new(rules);
 
-    /// <summary>The seven default rules of <c>default.rules</c>, built as a model.</summary>
+    /// <summary>The eight default rules of <c>default.rules</c>, built as a model.</summary>
     public static RuleSet DefaultRuleSet() => Set(
+        new Rule(
+            "LongCall",
+            where: Gt(Duration, Num(3000)),
+            severity: Severity.Warning,
+            message: "Interaction {interaction_id} ({channel}) of customer {customer_id} with agent {agent_id} lasted {duration_seconds} s"),
+        new Rule(
+            "FailedLongCall",
+            where: And(Eq(OutcomeField, Str("failed")), Gt(Duration, Dur(TimeSpan.FromMinutes(20)))),
+            severity: Severity.Info,
+            message: "Interaction {interaction_id} ({channel}) of customer {customer_id} with agent {agent_id} failed after {duration_seconds} s"),
+        new Rule(
+            "FailingCustomer",
+            where: Eq(OutcomeField, Str("failed")),
+            groupBy: Field.CustomerId,
+            window: Tumbling(TimeSpan.FromDays(1)),
+            having: Ge(CountAll, Num(3)),
+            severity: Severity.Warning,
+            message: "Customer {key}: {count(*)} failed contacts today"),
+        new Rule(
+            "RepeatedFailures",
+            where: Eq(OutcomeField, Str("failed")),
+            groupBy: Field.CustomerId,
+            window: Sliding(TimeSpan.FromHours(1)),
+            having: Ge(CountAll, Num(5)),
+            severity: Severity.Critical,
+            suppress: TimeSpan.FromHours(1),
+            message: "Customer {key}: {count(*)} failed contacts within an hour"),
+        new Rule(
+            "AgentFailureRate",
+            groupBy: Field.AgentId,
+            window: Tumbling(TimeSpan.FromDays(1)),
+            having: And(Ge(CountAll, Num(10)), Gt(Rate(Eq(OutcomeField, Str("failed"))), Num(0.5))),
+            severity: Severity.Warning,
+            message: "Agent {key}: {count(*)} contacts today, failure rate {rate(outcome = 'failed')}"),
+        new Rule(
+            "LongVideoCall",
+            where: And(And(Eq(ChannelField, Str("video")), Gt(Duration, Dur(TimeSpan.FromMinutes(45)))), Le(Duration, Dur(TimeSpan.FromMinutes(50)))),
+            severity: Severity.Info,
+            message: "Video call {interaction_id} of customer {customer_id} with agent {agent_id} lasted {duration_seconds} s"),
+        new Rule(
+            "AgentLowSatisfaction",
+            groupBy: Field.AgentId,
+            window: Tumbling(TimeSpan.FromDays(1)),
+            having: And(Ge(Count(IsNotNull(Satisfaction)), Num(8)), Lt(Avg(Satisfaction), Num(2.5))),
+            severity: Severity.Warning,
+            message: "Agent {key}: average satisfaction {avg(satisfaction)} over {count(satisfaction is not null)} rated contacts today"),
+        new Rule(
+            "ProblematicSpike",
+            groupBy: Field.Channel,
+            window: Tumbling(TimeSpan.FromHours(1)),
+            having: And(Ge(CountAll, Num(50)), Ge(Rate(Eq(OutcomeField, Str("problematic"))), Num(0.35))),
+            severity: Severity.Warning,
+            message: "Channel {key}: {rate(outcome = 'problematic')} of {count(*)} contacts problematic within the hour"));
+
+    /// <summary>The seven rules of the fixture <c>default-rules-v1.rules</c> (the defaults before issue 12), built as a model.</summary>
+    public static RuleSet DefaultRuleSetV1() => Set(
         new Rule(
             "LongCall",
             where: Gt(Duration, Num(3000)),

@@ -180,7 +180,8 @@ public partial class InteractionGeneratorTests
         Assert.Equal(8, anomalies.FailingAgentDays.Count);
         Assert.Equal(12, anomalies.LongCalls.Count);
         Assert.Equal(8, anomalies.LongVideoCalls.Count);
-        Assert.Equal(8 + 8 + 12 + 8, anomalies.Count);
+        Assert.Equal(4, anomalies.ChannelIncidents.Count);
+        Assert.Equal(8 + 8 + 12 + 8 + 4, anomalies.Count);
     }
 
     [Fact]
@@ -320,6 +321,56 @@ public partial class InteractionGeneratorTests
         Assert.Equal(6, anomalies.FailureBursts.Count);
         Assert.Empty(anomalies.LongCalls);
         Assert.Equal(2, anomalies.LongVideoCalls.Count);
+        // Whole clock hours inside a 09:30-17:00 day: 10:00 to 16:00.
+        Assert.Equal(2, anomalies.ChannelIncidents.Count);
+        Assert.All(anomalies.ChannelIncidents, i => Assert.InRange(i.Start.TimeOfDay, new TimeSpan(10, 0, 0), new TimeSpan(16, 0, 0)));
+        Assert.All(anomalies.ChannelIncidents, i => Assert.Equal(0, i.Start.Minute));
+    }
+
+    [Fact]
+    public void ProblematicSpikePattern_FindsExactlyThePlantedChannelIncidents()
+    {
+        // rule ProblematicSpike: group by channel, window tumbling 1h, having count(*) >= 50 and rate(outcome = 'problematic') >= 0.35.
+        var (generator, rows) = DefaultLog.Value;
+        var counts = new Dictionary<(Channel, DateTimeOffset), (int All, int Problematic)>();
+        var alerts = new List<(Channel Channel, DateTimeOffset Hour)>();
+        foreach (var r in rows)
+        {
+            var hour = new DateTimeOffset(r.StartTime.Year, r.StartTime.Month, r.StartTime.Day, r.StartTime.Hour, 0, 0, TimeSpan.Zero);
+            var key = (r.Channel, hour);
+            var (all, problematic) = counts.GetValueOrDefault(key);
+            all++;
+            problematic += r.Outcome == Outcome.Problematic ? 1 : 0;
+            counts[key] = (all, problematic);
+            if (!alerts.Contains(key) && all >= 50 && problematic / (double)all >= 0.35)
+                alerts.Add(key);
+        }
+
+        var incidents = generator.GetAnomalies(FourDays).ChannelIncidents;
+        Assert.All(incidents, i => Assert.Contains(i.Channel, new[] { Channel.Email, Channel.Chat, Channel.Voice }));
+        Assert.All(incidents, i => Assert.Equal(TimeSpan.FromHours(1), i.End - i.Start));
+        Assert.Equal(incidents.Select(i => (i.Channel, i.Start)), alerts.OrderBy(a => a.Hour).ThenBy(a => a.Channel));
+    }
+
+    [Fact]
+    public void ChannelIncidents_ChangeOnlyTheirOwnRows()
+    {
+        // An incident turns some resolved contacts of its channel and hour problematic; every other row stays as it was.
+        var without = new InteractionGenerator(new InteractionGeneratorOptions { ChannelIncidentsPerDay = 0 }).Generate(20_000).ToArray();
+        var generator = new InteractionGenerator();
+        var with = generator.Generate(20_000).ToArray();
+        var incidents = generator.GetAnomalies(20_000).ChannelIncidents;
+        Assert.Equal(2, incidents.Count);
+
+        bool InIncident(Interaction r) => incidents.Any(i => i.Channel == r.Channel && r.StartTime >= i.Start && r.StartTime < i.End);
+        var changed = Enumerable.Range(0, with.Length).Where(n => with[n].ToString() != without[n].ToString()).ToArray();
+        Assert.All(changed, n => Assert.True(
+            InIncident(with[n]) && without[n].Outcome == Outcome.Resolved && with[n].Outcome == Outcome.Problematic,
+            $"{without[n]} became {with[n]}"));
+        Assert.All(
+            Enumerable.Range(0, with.Length).Where(n => with[n].Satisfaction != without[n].Satisfaction),
+            n => Assert.Contains(n, changed));
+        Assert.All(incidents, i => Assert.True(changed.Count(n => with[n].Channel == i.Channel && with[n].StartTime >= i.Start && with[n].StartTime < i.End) >= 30));
     }
 
     [Fact]
@@ -350,6 +401,7 @@ public partial class InteractionGeneratorTests
         Assert.Equal(2, options.FailingAgentCount);
         Assert.Equal(3, options.LongCallsPerDay);
         Assert.Equal(2, options.LongVideoCallsPerDay);
+        Assert.Equal(1, options.ChannelIncidentsPerDay);
         options.Validate();
     }
 
@@ -359,6 +411,7 @@ public partial class InteractionGeneratorTests
     [InlineData(nameof(InteractionGeneratorOptions.InteractionsPerDay))]
     [InlineData(nameof(InteractionGeneratorOptions.FailureBurstsPerDay))]
     [InlineData(nameof(InteractionGeneratorOptions.LongCallsPerDay))]
+    [InlineData(nameof(InteractionGeneratorOptions.ChannelIncidentsPerDay))]
     [InlineData("WorkdayEnd")]
     public void Constructor_InvalidOption_ThrowsNamingIt(string option)
     {
@@ -370,6 +423,7 @@ public partial class InteractionGeneratorTests
             case nameof(InteractionGeneratorOptions.InteractionsPerDay): options.InteractionsPerDay = 0; break;
             case nameof(InteractionGeneratorOptions.FailureBurstsPerDay): options.FailureBurstsPerDay = -1; break;
             case nameof(InteractionGeneratorOptions.LongCallsPerDay): options.LongCallsPerDay = 1000; break;
+            case nameof(InteractionGeneratorOptions.ChannelIncidentsPerDay): options.ChannelIncidentsPerDay = 4; break;
             default: options.WorkdayEnd = new TimeOnly(7, 0); break;
         }
         var e = Assert.Throws<ArgumentException>(() => new InteractionGenerator(options));

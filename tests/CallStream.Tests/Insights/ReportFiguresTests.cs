@@ -249,7 +249,9 @@ public class ReportFiguresTests
         var figures = await ReportSamples.FiguresAsync(DashboardFixture.Interactions, DashboardFixture.Alerts);
         string Note(string chart) => figures.Notes.Single(n => n.Chart == chart).Text;
 
-        Assert.Equal(13, figures.Notes.Count);
+        Assert.Equal(14, figures.Notes.Count);
+        // Voice: i01, i03, i06, i07, i12 (17,220 s in all); chat: i02, i08, i10, i13 (2,205 s).
+        Assert.Equal("Voice carries the most interactions: 5 of 13 (38.5%). Voice contacts last longest on average (57.4 min), chat the shortest (9.2 min).", Note("channelVolume"));
         // a2 has i03 (3600 s), i04 (3001 s) and i07 (5400 s) over 3000 s; a1 and a4 one each.
         Assert.Equal("Agent a2 has the most calls over 3,000 s: 3, the longest 5,400 s.", Note("longCalls"));
         // 13 interactions: 8 resolved, 3 failed, 2 problematic.

@@ -1,4 +1,6 @@
 using CallStream.Insights;
+using CallStream.Rules;
+using CallStream.Testing;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -88,5 +90,73 @@ public partial class ReportRenderingTests
                     File.Delete(file);
             }
         }
+    }
+
+    private sealed record Axis(string Chart, string Axis_, string Type, bool Counts, double Max, double[] Ticks);
+
+    private static async Task<Axis[]> DrawnAxesAsync(InsightsReportFigures figures)
+    {
+        string browser = ReportBrowser.FindOrSkip();
+        string page = TempFile(".html");
+        await File.WriteAllTextAsync(page, ReportSamples.Html(figures), TestContext.Current.CancellationToken);
+        try
+        {
+            string dom = ReportBrowser.DumpDom(browser, page, 4000);
+            Assert.Equal(figures.Notes.Count.ToString(CultureInfo.InvariantCulture), BodyAttribute(dom, "data-charts-rendered"));
+            using var json = JsonDocument.Parse(BodyAttribute(dom, "data-chart-axes"));
+            return [.. json.RootElement.EnumerateArray().Select(a => new Axis(
+                a.GetProperty("chart").GetString()!,
+                a.GetProperty("axis").GetString()!,
+                a.GetProperty("type").GetString()!,
+                a.GetProperty("counts").GetBoolean(),
+                a.GetProperty("max").GetDouble(),
+                [.. a.GetProperty("ticks").EnumerateArray().Select(t => t.GetDouble())]))];
+        }
+        finally
+        {
+            File.Delete(page);
+        }
+    }
+
+    [Fact]
+    public async Task Page_InChromium_CountAxesShowWholeNumbersOnly()
+    {
+        // The hand-checked fixture's counts are small (1 to 3), where a plain linear axis ticks 0, 0.5, 1, 1.5, ...
+        var axes = await DrawnAxesAsync(await ReportSamples.FiguresAsync(DashboardFixture.Interactions, DashboardFixture.Alerts));
+
+        var counting = axes.Where(a => a.Counts).ToList();
+        Assert.Superset(
+            new HashSet<string> { "chart-channelVolume", "chart-volume", "chart-bands", "chart-longCalls", "chart-topAgents", "chart-agentOutcomes",
+                "chart-alertsOverTime", "chart-alertsByRule", "chart-alertsByChannel", "chart-customerAlerts" },
+            counting.Select(a => a.Chart).ToHashSet());
+        Assert.All(counting, a => Assert.All(a.Ticks, t => Assert.True(t == Math.Floor(t), $"{a.Chart} {a.Axis_} ticks {string.Join(", ", a.Ticks)}")));
+        Assert.Contains(counting, a => a.Chart == "chart-longCalls" && a.Max <= 4);
+    }
+
+    [Fact]
+    public async Task Page_InChromium_AlertsByRule_TurnsLogarithmicWhenOneRuleDominates_AndEachSeverityHasItsOwnScale()
+    {
+        // The default rules before issue 12: FailedCall raised nearly all alerts and hid the others' bars.
+        var (interactions, _) = ReportSamples.Generated;
+        var v1 = ReportSamples.Replay(interactions, RuleSet.Parse(RuleFixtures.DefaultRulesV1, RuleFixtures.DefaultRulesV1FileName));
+        var dominated = await ReportSamples.FiguresAsync(interactions, v1);
+        Assert.True(dominated.AlertsByRule[0].Alerts >= 20 * dominated.AlertsByRule[^1].Alerts, "the sample must have a dominant rule");
+
+        var axes = await DrawnAxesAsync(dominated);
+        Assert.Equal("logarithmic", Assert.Single(axes, a => a.Chart == "chart-alertsByRule" && a.Axis_ == "x").Type);
+        var bands = axes.Where(a => a.Chart == "chart-alertsOverTime" && a.Axis_ != "x").ToDictionary(a => a.Axis_);
+        Assert.Equal(["ycritical", "yinfo", "ywarning"], bands.Keys.Order(StringComparer.Ordinal));
+        int critical = dominated.AlertsPerDay.Max(d => d.Critical);
+        int info = dominated.AlertsPerDay.Max(d => d.Info);
+        Assert.True(critical > 0 && info >= 20 * critical, $"critical {critical}, info {info}");
+        // Each band scales to its own severity: the busiest day's critical alerts reach half its height or more.
+        Assert.InRange(bands["ycritical"].Max, critical, 2 * critical);
+        Assert.InRange(bands["yinfo"].Max, info, 2 * info);
+
+        // With the default rules no rule dominates: a linear axis of whole numbers.
+        var balanced = await ReportSamples.FiguresAsync(interactions, ReportSamples.Generated.Alerts);
+        var byRule = Assert.Single(await DrawnAxesAsync(balanced), a => a.Chart == "chart-alertsByRule" && a.Axis_ == "x");
+        Assert.Equal("linear", byRule.Type);
+        Assert.True(byRule.Counts);
     }
 }

@@ -29,10 +29,12 @@ internal static class ReportSamples
         return (interactions, Replay(interactions));
     }
 
-    public static List<Alert> Replay(IEnumerable<Interaction> interactions)
+    public static List<Alert> Replay(IEnumerable<Interaction> interactions) => Replay(interactions, DefaultRules.RuleSet);
+
+    public static List<Alert> Replay(IEnumerable<Interaction> interactions, RuleSet rules)
     {
         var alerts = new List<Alert>();
-        using var engine = new RuleEngine(DefaultRules.RuleSet, alerts.Add, new RuleEngineOptions { TimeProvider = new FakeTimeProvider() });
+        using var engine = new RuleEngine(rules, alerts.Add, new RuleEngineOptions { TimeProvider = new FakeTimeProvider() });
         foreach (var interaction in interactions)
             engine.Offer(interaction);
         engine.Complete();

@@ -499,7 +499,7 @@ public class InteractionPipelineTests(ITestOutputHelper output)
     [Fact]
     public void WarmUpHorizon_IsTheLargestWindowPlusSuppressionPlusLateness()
     {
-        // Default rules: AgentFailureRate (tumbling 1d) is the largest; LowSatisfactionStreak is 2h + 2h.
+        // Default rules: the day-long tumbling windows (FailingCustomer, AgentFailureRate, AgentLowSatisfaction) are the largest.
         Assert.Equal(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(5), InteractionPipeline.GetWarmUpHorizon(DefaultRules.RuleSet, TimeSpan.FromSeconds(5)));
         var rules = RuleSet.Parse("rule R\n  where outcome = 'failed'\n  group by customer_id\n  window sliding 1h\n  having count(*) >= 5\n  suppress 2h\n");
         Assert.Equal(TimeSpan.FromHours(3), InteractionPipeline.GetWarmUpHorizon(rules, TimeSpan.Zero));

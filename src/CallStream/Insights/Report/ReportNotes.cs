@@ -6,6 +6,7 @@ namespace CallStream.Insights;
 internal static class ReportNotes
 {
     public const string Outcomes = "outcomes";
+    public const string ChannelVolume = "channelVolume";
     public const string Channels = "channels";
     public const string Volume = "volume";
     public const string Quality = "quality";
@@ -25,10 +26,11 @@ internal static class ReportNotes
     public static ReportNote[] Compose(InsightsReportFigures f, IReadOnlyList<AgentDuration> allAgentDurations) =>
     [
         Note(Outcomes, "Failed vs problematic", OutcomesText(f)),
+        Note(ChannelVolume, "Volume and average duration per channel", ChannelVolumeText(f)),
         Note(Channels, "Time per channel", ChannelsText(f)),
+        Note(Bands, "Resolution time", BandsText(f)),
         Note(Volume, "Volume and failure rate per day", VolumeText(f)),
         Note(Quality, "Average handle time and CSAT per day", QualityText(f)),
-        Note(Bands, "Resolution time", BandsText(f)),
         Note(AgentTime, "Time per agent", AgentTimeText(f, allAgentDurations)),
         Note(LongCalls, $"Agents with the most calls over {Number(f.LongInteractionSeconds, "0.#")} s", LongCallsText(f)),
         Note(TopAgents, "Top agents: resolved volume and CSAT", TopAgentsText(f)),
@@ -61,22 +63,32 @@ internal static class ReportNotes
 
     private static string Ratio(int more, int fewer) => fewer == 0 ? "(none the other way)" : Number((double)more / fewer, "0.0#") + " to 1";
 
-    private static string ChannelsText(InsightsReportFigures f)
+    private static string ChannelVolumeText(InsightsReportFigures f)
     {
         var used = EachChannel(f.Channels).Where(c => c.Figures.Count > 0).ToList();
         if (used.Count == 0)
             return "No interactions.";
-        var most = used.OrderByDescending(c => c.Figures.TotalSeconds).First();
+        var most = used.OrderByDescending(c => c.Figures.Count).First();
         var longestAverage = used.OrderByDescending(c => c.Figures.AvgSeconds).First();
         var shortestAverage = used.OrderBy(c => c.Figures.AvgSeconds).First();
-        string text = $"{Cap(WireNames.Name(most.Channel))} takes the most handling time: {Duration(most.Figures.TotalSeconds)}, "
-            + $"{Percent(f.TotalSeconds == 0 ? 0 : most.Figures.TotalSeconds / f.TotalSeconds)} of the total.";
+        string text = $"{Cap(WireNames.Name(most.Channel))} carries the most interactions: {Count(most.Figures.Count)} of {Count(f.TotalInteractions)} "
+            + $"({Percent(Share(most.Figures.Count, f.TotalInteractions))}).";
         if (used.Count > 1)
         {
             text += $" {Cap(WireNames.Name(longestAverage.Channel))} contacts last longest on average ({Duration(longestAverage.Figures.AvgSeconds)}), "
                 + $"{WireNames.Name(shortestAverage.Channel)} the shortest ({Duration(shortestAverage.Figures.AvgSeconds)}).";
         }
         return text;
+    }
+
+    private static string ChannelsText(InsightsReportFigures f)
+    {
+        var used = EachChannel(f.Channels).Where(c => c.Figures.Count > 0).ToList();
+        if (used.Count == 0)
+            return "No interactions.";
+        var most = used.OrderByDescending(c => c.Figures.TotalSeconds).First();
+        return $"{Cap(WireNames.Name(most.Channel))} takes the most handling time: {Duration(most.Figures.TotalSeconds)}, "
+            + $"{Percent(f.TotalSeconds == 0 ? 0 : most.Figures.TotalSeconds / f.TotalSeconds)} of the total.";
     }
 
     private static string VolumeText(InsightsReportFigures f)

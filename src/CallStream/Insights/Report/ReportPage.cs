@@ -45,7 +45,12 @@ internal static class ReportPage
         w.Write("<main class=\"charts\">\n");
         foreach (var note in f.Notes)
         {
-            string wide = note.Chart is ReportNotes.Volume or ReportNotes.AlertsOverTime or ReportNotes.CustomerAlerts ? " wide" : "";
+            string wide = note.Chart switch
+            {
+                ReportNotes.AlertsOverTime => " wide tall",
+                ReportNotes.Volume or ReportNotes.AgentOutcomes or ReportNotes.CustomerAlerts => " wide",
+                _ => "",
+            };
             w.Write($"<figure class=\"chart{wide}\" id=\"figure-{E(note.Chart)}\">\n<h2>{E(note.Heading)}</h2>\n");
             w.Write($"<div class=\"plot\"><canvas id=\"chart-{E(note.Chart)}\" role=\"img\" aria-label=\"{E(note.Heading)}\"></canvas></div>\n");
             w.Write($"<figcaption>{E(note.Text)}</figcaption>\n</figure>\n");

@@ -30,6 +30,33 @@
       }
     }
   });
+  // Writes each bar's value at its end, for charts that ask for it (options.plugins.valueLabels.display): a short bar
+  // next to a long one still says how many it stands for.
+  Chart.register({
+    id: 'valueLabels',
+    defaults: { display: false },
+    afterDatasetsDraw: function (chart, args, options) {
+      if (!options.display) { return; }
+      var ctx = chart.ctx;
+      var horizontal = chart.options.indexAxis === 'y';
+      ctx.save();
+      ctx.font = '12px ' + Chart.defaults.font.family;
+      ctx.fillStyle = '#323f4b';
+      ctx.textAlign = horizontal ? 'left' : 'center';
+      ctx.textBaseline = horizontal ? 'middle' : 'bottom';
+      chart.data.datasets.forEach(function (dataset, i) {
+        var meta = chart.getDatasetMeta(i);
+        if (meta.type !== 'bar' || !chart.isDatasetVisible(i)) { return; }
+        meta.data.forEach(function (bar, j) {
+          var value = dataset.data[j];
+          if (value === null || value === undefined || value === 0) { return; }
+          var text = Number(value).toLocaleString('en-US');
+          if (horizontal) { ctx.fillText(text, bar.x + 4, bar.y); } else { ctx.fillText(text, bar.x, bar.y - 2); }
+        });
+      });
+      ctx.restore();
+    }
+  });
   Chart.defaults.animation = false;
   Chart.defaults.responsive = true;
   Chart.defaults.maintainAspectRatio = false;
@@ -44,15 +71,36 @@
     for (var k in extra) { a[k] = extra[k]; }
     return a;
   }
+  // An axis of counts: whole-number ticks only.
+  function countAxis(title, extra) {
+    var a = axis(title, extra);
+    a.ticks = a.ticks || {};
+    a.ticks.precision = 0;
+    a.counts = true;
+    return a;
+  }
+  // Room at the bars' ends for their value labels.
+  var labelRoom = { padding: { right: 48, top: 18 } };
+  // A log axis labels only 1, 2 and 5 times a power of ten (no fractions below 1).
+  function wholeLogTick(value) {
+    if (value < 1) { return ''; }
+    var power = Math.pow(10, Math.floor(Math.log10(value) + 1e-9));
+    var lead = Math.round(value / power);
+    return (lead === 1 || lead === 2 || lead === 5) && Math.abs(value - (lead * power)) < 1e-6 * value ? Number(value).toLocaleString('en-US') : '';
+  }
+  var charts = [];
   function draw(id, config) {
     var canvas = document.getElementById('chart-' + id);
-    if (canvas) { new Chart(canvas, config); }
+    if (canvas) { charts.push(new Chart(canvas, config)); }
   }
-  function horizontalBar(id, labels, values, label, barColor, title) {
+  function horizontalBar(id, labels, values, label, barColor, valueAxis, valueLabels) {
     draw(id, {
       type: 'bar',
       data: { labels: labels, datasets: [{ label: label, data: values, backgroundColor: barColor }] },
-      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: axis(title) } }
+      options: {
+        indexAxis: 'y', layout: valueLabels ? labelRoom : {},
+        plugins: { legend: { display: false }, valueLabels: { display: !!valueLabels } }, scales: { x: valueAxis }
+      }
     });
   }
 
@@ -66,16 +114,28 @@
     options: { plugins: { legend: { position: 'right' } } }
   });
 
-  draw('channels', {
+  draw('channelVolume', {
     type: 'bar',
     data: {
       labels: channelLabels,
       datasets: [
-        { label: 'Total (hours)', data: channelNames.map(function (c) { return round(figures.channels[c].totalSeconds / 3600, 1); }), backgroundColor: channelColors, order: 1, yAxisID: 'y' },
-        { label: 'Average (minutes)', type: 'line', order: 0, data: channelNames.map(function (c) { return round(figures.channels[c].avgSeconds / 60, 1); }), borderColor: '#323f4b', backgroundColor: '#323f4b', yAxisID: 'y1' }
+        { label: 'Interactions', data: channelNames.map(function (c) { return figures.channels[c].count; }), backgroundColor: channelColors, order: 1, yAxisID: 'y' },
+        { label: 'Average duration (minutes)', type: 'line', order: 0, data: channelNames.map(function (c) { return round(figures.channels[c].avgSeconds / 60, 1); }), borderColor: '#323f4b', backgroundColor: '#323f4b', yAxisID: 'y1' }
       ]
     },
-    options: { scales: { y: axis('hours'), y1: axis('minutes', { position: 'right', grid: { drawOnChartArea: false } }) } }
+    options: {
+      layout: labelRoom, plugins: { valueLabels: { display: true } },
+      scales: { y: countAxis('interactions', { grace: '8%' }), y1: axis('minutes', { position: 'right', grid: { drawOnChartArea: false } }) }
+    }
+  });
+
+  draw('channels', {
+    type: 'bar',
+    data: {
+      labels: channelLabels,
+      datasets: [{ label: 'Total (hours)', data: channelNames.map(function (c) { return round(figures.channels[c].totalSeconds / 3600, 1); }), backgroundColor: channelColors }]
+    },
+    options: { plugins: { legend: { display: false } }, scales: { y: axis('hours') } }
   });
 
   var days = figures.daily.map(function (d) { return day(d.day); });
@@ -88,7 +148,7 @@
         { label: 'Failure rate (%)', type: 'line', order: 0, data: figures.daily.map(function (d) { return round(d.failureRate * 100, 2); }), borderColor: color.failed, backgroundColor: color.failed, pointRadius: 2, yAxisID: 'y1' }
       ]
     },
-    options: { scales: { y: axis('interactions'), y1: axis('failure rate (%)', { position: 'right', grid: { drawOnChartArea: false } }) } }
+    options: { scales: { y: countAxis('interactions'), y1: axis('failure rate (%)', { position: 'right', grid: { drawOnChartArea: false } }) } }
   });
 
   draw('quality', {
@@ -109,18 +169,18 @@
       labels: figures.resolutionBands.map(function (b) { return b.label; }),
       datasets: [{ label: 'Resolved interactions', data: figures.resolutionBands.map(function (b) { return b.interactions; }), backgroundColor: color.resolved }]
     },
-    options: { plugins: { legend: { display: false } }, scales: { y: axis('resolved interactions') } }
+    options: { plugins: { legend: { display: false } }, scales: { y: countAxis('resolved interactions') } }
   });
 
   horizontalBar('agentTime',
     figures.durationPerAgent.map(function (a) { return a.agentId; }),
     figures.durationPerAgent.map(function (a) { return round(a.totalSeconds / 3600, 1); }),
-    'Hours', color.blue, 'hours');
+    'Hours', color.blue, axis('hours'));
 
   horizontalBar('longCalls',
     figures.agentsWithLongInteractions.map(function (a) { return a.agentId; }),
     figures.agentsWithLongInteractions.map(function (a) { return a.interactions; }),
-    'Calls', color.purple, 'interactions over ' + figures.longInteractionSeconds + ' s');
+    'Calls', color.purple, countAxis('interactions over ' + figures.longInteractionSeconds + ' s'), true);
 
   draw('topAgents', {
     type: 'bar',
@@ -131,7 +191,7 @@
         { label: 'CSAT', type: 'line', order: 0, data: figures.topAgents.map(function (a) { return a.averageSatisfaction === null ? null : round(a.averageSatisfaction, 2); }), borderColor: '#323f4b', backgroundColor: '#323f4b', showLine: false, pointRadius: 4, yAxisID: 'y1' }
       ]
     },
-    options: { scales: { y: axis('resolved'), y1: axis('CSAT', { beginAtZero: false, min: 1, max: 5, position: 'right', grid: { drawOnChartArea: false } }) } }
+    options: { scales: { y: countAxis('resolved'), y1: axis('CSAT', { beginAtZero: false, min: 1, max: 5, position: 'right', grid: { drawOnChartArea: false } }) } }
   });
 
   var per = figures.outcomesPerAgent;
@@ -145,25 +205,43 @@
         { label: 'Problematic', data: per.map(function (a) { return a.problematic; }), backgroundColor: color.problematic }
       ]
     },
-    options: { indexAxis: 'y', scales: { x: axis('interactions', { stacked: true }), y: { stacked: true } } }
+    options: { indexAxis: 'y', scales: { x: countAxis('interactions', { stacked: true }), y: { stacked: true } } }
   });
 
+  // One band per severity, each with its own scale, so a few critical alerts show beside hundreds of info ones.
+  // Axes of one stack are laid out in the order given, from the bottom up: info at the bottom, critical on top.
   var alertDays = figures.alertsPerDay;
+  var severities = ['critical', 'warning', 'info'];
+  var severityScales = {};
+  severities.slice().reverse().forEach(function (s) {
+    severityScales['y' + s] = countAxis(s, {
+      stack: 'severity', stackWeight: 1, offset: true,
+      border: { color: color[s], width: 2 }, title: { display: true, text: s, color: color[s] }
+    });
+  });
   draw('alertsOverTime', {
     type: 'bar',
     data: {
       labels: alertDays.map(function (d) { return d.day; }),
-      datasets: ['critical', 'warning', 'info'].map(function (s) {
-        return { label: s.charAt(0).toUpperCase() + s.slice(1), data: alertDays.map(function (d) { return d[s]; }), backgroundColor: color[s] };
+      datasets: severities.map(function (s) {
+        return { label: s.charAt(0).toUpperCase() + s.slice(1), data: alertDays.map(function (d) { return d[s]; }), backgroundColor: color[s], yAxisID: 'y' + s, grouped: false };
       })
     },
-    options: { scales: { x: { stacked: true }, y: axis('alerts', { stacked: true }) } }
+    options: { scales: severityScales }
   });
 
+  // One rule may raise far more alerts than another: past a ratio of 20, a log scale keeps every rule's bar visible.
+  var ruleCounts = figures.alertsByRule.map(function (r) { return r.alerts; });
+  var positive = ruleCounts.filter(function (n) { return n > 0; });
+  var logScale = positive.length > 1 && Math.max.apply(null, positive) >= 20 * Math.min.apply(null, positive);
   horizontalBar('alertsByRule',
     figures.alertsByRule.map(function (r) { return r.rule; }),
-    figures.alertsByRule.map(function (r) { return r.alerts; }),
-    'Alerts', color.critical, 'alerts');
+    ruleCounts,
+    'Alerts', color.critical,
+    logScale
+      ? axis('alerts (log scale)', { type: 'logarithmic', min: 0.5, ticks: { maxRotation: 0, callback: function (v) { return wholeLogTick(v); } } })
+      : countAxis('alerts'),
+    true);
 
   draw('alertsByChannel', {
     type: 'bar',
@@ -171,13 +249,13 @@
       labels: channelLabels,
       datasets: [{ label: 'Alerts', data: channelNames.map(function (c) { return figures.alertsByChannel[c]; }), backgroundColor: channelColors }]
     },
-    options: { plugins: { legend: { display: false } }, scales: { y: axis('alerts') } }
+    options: { layout: labelRoom, plugins: { legend: { display: false }, valueLabels: { display: true } }, scales: { y: countAxis('alerts', { grace: '8%' }) } }
   });
 
   horizontalBar('customerAlerts',
     figures.customersWithMostAlerts.map(function (c) { return c.customerId; }),
     figures.customersWithMostAlerts.map(function (c) { return c.alerts; }),
-    'Alerts', color.warning, 'alerts');
+    'Alerts', color.warning, countAxis('alerts'), true);
 
   // Where each chart is on the page (CSS pixels), for screenshot checks.
   var boxes = Array.prototype.map.call(document.querySelectorAll('canvas[id^="chart-"]'), function (canvas) {
@@ -185,5 +263,17 @@
     return { id: canvas.id, x: Math.round(r.left + window.scrollX), y: Math.round(r.top + window.scrollY), width: Math.round(r.width), height: Math.round(r.height) };
   });
   body.setAttribute('data-chart-boxes', JSON.stringify(boxes));
+  // Each chart's axes as drawn (type, whether it counts, tick values), for checks.
+  var axes = [];
+  charts.forEach(function (chart) {
+    Object.keys(chart.scales).forEach(function (key) {
+      var scale = chart.scales[key];
+      axes.push({
+        chart: chart.canvas.id, axis: key, type: scale.type, counts: !!scale.options.counts, max: scale.max,
+        ticks: scale.ticks.map(function (t) { return t.value; })
+      });
+    });
+  });
+  body.setAttribute('data-chart-axes', JSON.stringify(axes));
   body.setAttribute('data-page-height', String(document.documentElement.scrollHeight));
 }());
