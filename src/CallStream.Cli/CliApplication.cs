@@ -54,9 +54,11 @@ internal static class CliApplication
         if (parseResult.Action is ParseErrorAction)
         {
             string command = CommandPath(parseResult);
-            foreach (var error in parseResult.Errors)
-                await context.Error.WriteLineAsync($"{command}: {error.Message}").ConfigureAwait(false);
-            await context.Error.WriteLineAsync($"Run '{command} --help' for usage.").ConfigureAwait(false);
+            var errors = ParseErrors.Describe(parseResult, out bool suggested);
+            foreach (string error in errors)
+                await context.Error.WriteLineAsync($"{command}: {error}").ConfigureAwait(false);
+            if (!suggested)
+                await context.Error.WriteLineAsync($"Run '{command} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.InvalidInput;
         }
 

@@ -18,6 +18,26 @@ public class InputRejectionTests
     }
 
     [Fact]
+    public void Problems_ByDefault_IsTheOneProblemTheRejectionDescribes()
+    {
+        var rejection = new InputRejection("a.csv", 2, 3, "agent_id", null, "is required but empty.", null);
+        Assert.Equal([new InputFieldProblem(3, "agent_id", null, "is required but empty.")], rejection.Problems);
+    }
+
+    [Fact]
+    public void ToString_SeveralProblems_NamesEachColumnOnOneLine()
+    {
+        var rejection = new InputRejection("a.csv", 2, 4, "channel", "fax", "unknown channel.", "raw")
+        {
+            Problems = [new(4, "channel", "fax", "unknown channel."), new(6, "duration_seconds", "-5", "must not be negative."), new(8, "x", null, "odd.")],
+        };
+        Assert.Equal(
+            "a.csv:2:4: field 'channel' value 'fax': unknown channel. Also column 6: field 'duration_seconds' value '-5': must not be negative. Also column 8: field 'x': odd.",
+            rejection.ToString());
+        Assert.Throws<ArgumentException>(() => rejection with { Problems = [] });
+    }
+
+    [Fact]
     public void ToString_EscapesControlCharactersAndShortensLongValues()
     {
         var rejection = new InputRejection("a", 1, 1, "note", "one\ntwo\r\tthree\0" + new string('x', 100), "bad.", null);

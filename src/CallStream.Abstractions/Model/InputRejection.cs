@@ -5,7 +5,9 @@ namespace CallStream;
 
 /// <summary>
 /// One input record (a CSV row, an NDJSON line, a Kafka message) that could not become a valid
-/// <see cref="Interaction"/> or <see cref="Alert"/>: where it is, what is wrong with it, and its raw text.
+/// <see cref="Interaction"/> or <see cref="Alert"/>: where it is, what is wrong with it, and its raw text. A record
+/// with several bad fields is one rejection: <see cref="Column"/>, <see cref="Field"/>, <see cref="Value"/> and
+/// <see cref="Reason"/> describe the first of them, <see cref="Problems"/> every one.
 /// </summary>
 /// <param name="Source">The input's name: a file path, <c>-</c> for standard input, or a topic.</param>
 /// <param name="Line">The 1-based physical line on which the record starts (for Kafka, the offset).</param>
@@ -28,25 +30,52 @@ public sealed record InputRejection(
 {
     private const int MaxShownValue = 80;
 
-    /// <summary>Formats the rejection as one line: <c>FILE:LINE:COLUMN: field 'x' value 'y': reason</c>.</summary>
-    /// <returns>The line, with control characters in the value escaped and a long value shortened.</returns>
+    /// <summary>
+    /// Gets every bad field of the record, in column order: the first is the one <see cref="Column"/>,
+    /// <see cref="Field"/>, <see cref="Value"/> and <see cref="Reason"/> describe. A record rejected for one problem
+    /// has one (the default, made from those four).
+    /// </summary>
+    public IReadOnlyList<InputFieldProblem> Problems
+    {
+        get => field ?? [new InputFieldProblem(Column, Field, Value, Reason)];
+        init => field = value is { Count: > 0 } ? value : throw new ArgumentException("A rejection has at least one problem.", nameof(value));
+    }
+
+    /// <summary>
+    /// Formats the rejection as one line: <c>FILE:LINE:COLUMN: field 'x' value 'y': reason</c>, followed by
+    /// <c> Also column N: field 'z' value 'w': reason</c> for each other bad field.
+    /// </summary>
+    /// <returns>The line, with control characters in the values escaped and long values shortened.</returns>
     public override string ToString()
     {
         var text = new StringBuilder(Source.Length + Reason.Length + 64);
         text.Append(Source).Append(':').Append(Line.ToString(CultureInfo.InvariantCulture))
             .Append(':').Append(Column.ToString(CultureInfo.InvariantCulture)).Append(": ");
-        if (Field is not null)
+        AppendProblem(text, Field, Value, Reason);
+        var problems = Problems;
+        for (int i = 1; i < problems.Count; i++)
         {
-            text.Append("field '").Append(Field).Append('\'');
-            if (Value is not null)
-                AppendValue(text.Append(" value '"), Value).Append('\'');
+            var problem = problems[i];
+            text.Append(" Also column ").Append(problem.Column.ToString(CultureInfo.InvariantCulture)).Append(": ");
+            AppendProblem(text, problem.Field, problem.Value, problem.Reason);
+        }
+        return text.ToString();
+    }
+
+    private static void AppendProblem(StringBuilder text, string? field, string? value, string reason)
+    {
+        if (field is not null)
+        {
+            text.Append("field '").Append(field).Append('\'');
+            if (value is not null)
+                AppendValue(text.Append(" value '"), value).Append('\'');
             text.Append(": ");
         }
-        else if (Value is not null)
+        else if (value is not null)
         {
-            AppendValue(text.Append("value '"), Value).Append("': ");
+            AppendValue(text.Append("value '"), value).Append("': ");
         }
-        return text.Append(Reason).ToString();
+        text.Append(reason);
     }
 
     private static StringBuilder AppendValue(StringBuilder text, string value)

@@ -32,11 +32,12 @@ internal static class ConsumeCommand
         var kafka = KafkaConnection.CreateBrokersOption();
         var topic = KafkaConnection.CreateTopicOption();
         var settings = KafkaConnection.CreateSettingsOption();
-        var group = new Option<string>("--group")
+        // Defaults are applied below rather than with DefaultValueFactory, whose value --help would print a second
+        // time after the description's, and in its own notation (00:00:05 for 5s).
+        var group = new Option<string?>("--group")
         {
             Description = $"The consumer group; its committed offsets are where reading resumes. [default: {KafkaSourceOptions.DefaultGroupId}]",
             HelpName = "GROUP",
-            DefaultValueFactory = _ => KafkaSourceOptions.DefaultGroupId,
         };
         var rules = new Option<string?>("--rules")
         {
@@ -55,18 +56,18 @@ internal static class ConsumeCommand
                 result.AddError("--alerts needs a file (not standard output): alerts are appended to it and kept unique by id across restarts.");
         });
         var mongo = MongoConnection.CreateOption("the alerts (collection 'alerts') and the interactions (collection 'interactions')");
-        var lateness = new Option<TimeSpan>("--lateness")
+        var defaultLateness = new EventOrderingOptions().AllowedLateness;
+        var lateness = new Option<TimeSpan?>("--lateness")
         {
-            Description = "The allowed lateness of the event-time ordering, e.g. 5s, 2m. [default: 5s]",
+            Description = $"The allowed lateness of the event-time ordering, e.g. 5s, 2m. [default: {DurationText.Format(defaultLateness)}]",
             HelpName = "DURATION",
-            DefaultValueFactory = _ => new EventOrderingOptions().AllowedLateness,
             CustomParser = r => OptionParsers.ParseDuration(r, "--lateness", allowZero: true),
         };
-        var idleTimeout = new Option<TimeSpan>("--idle-timeout")
+        var defaultIdleTimeout = new InteractionPipelineOptions().IdleTimeout;
+        var idleTimeout = new Option<TimeSpan?>("--idle-timeout")
         {
-            Description = "How long a partition read to its end waits before it stops holding the event-time watermark back. [default: 1s]",
+            Description = $"How long a partition read to its end waits before it stops holding the event-time watermark back. [default: {DurationText.Format(defaultIdleTimeout)}]",
             HelpName = "DURATION",
-            DefaultValueFactory = _ => new InteractionPipelineOptions().IdleTimeout,
             CustomParser = r => OptionParsers.ParseDuration(r, "--idle-timeout", allowZero: true),
         };
         var maxMessages = new Option<long?>("--max-messages")
@@ -99,12 +100,12 @@ internal static class ConsumeCommand
             context,
             KafkaConnection.Resolve(context, parseResult.GetValue(kafka), parseResult.GetValue(topic)!, parseResult.GetValue(settings)),
             new ConsumeSettings(
-                parseResult.GetValue(group)!,
+                parseResult.GetValue(group) ?? KafkaSourceOptions.DefaultGroupId,
                 parseResult.GetValue(rules),
                 parseResult.GetValue(alerts),
                 parseResult.GetValue(mongo),
-                parseResult.GetValue(lateness),
-                parseResult.GetValue(idleTimeout),
+                parseResult.GetValue(lateness) ?? defaultLateness,
+                parseResult.GetValue(idleTimeout) ?? defaultIdleTimeout,
                 parseResult.GetValue(maxMessages),
                 parseResult.GetValue(idleExit)),
             cancellationToken));
@@ -122,6 +123,8 @@ internal static class ConsumeCommand
         var ruleSet = await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(settings.GroupId))
             throw CliException.InvalidInput("--group must not be empty.");
+        if (settings.Alerts is not null)
+            CommandFiles.RequireOutput(settings.Alerts, "--alerts");
         using var store = await MongoConnection.OpenAsync(context, settings.Mongo, "consume", cancellationToken).ConfigureAwait(false);
         if (settings.Alerts is null && store is null)
             await context.Error.WriteLineAsync("consume: neither --alerts nor --mongo given: alerts are only counted.").ConfigureAwait(false);

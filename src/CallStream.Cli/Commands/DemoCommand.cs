@@ -31,6 +31,7 @@ internal static class DemoCommand
     /// <summary>The default number of rows.</summary>
     public const long DefaultRows = 200_000;
 
+    private const int DefaultPartitions = 8;
     private const int Brokers = 3;
     private const string GroupId = "callstream-demo";
 
@@ -41,6 +42,8 @@ internal static class DemoCommand
     /// bounded: its end is declared when everything is read, so a long idle timeout costs nothing.
     /// </summary>
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>Client settings for the loopback cluster: quick reconnects and retries (as <see cref="InProcessKafkaCluster.CreateProducerConfig"/>).</summary>
     private static readonly KeyValuePair<string, string>[] ProducerTuning =
@@ -61,30 +64,30 @@ internal static class DemoCommand
     /// <returns>The command.</returns>
     public static Command Create(CliContext context)
     {
-        var output = new Option<string>("--output")
+        // Defaults are applied below rather than with DefaultValueFactory, whose value --help would print a second
+        // time after the description's, and in its own notation (00:10:00 for 10m).
+        long defaultSeed = new InteractionGeneratorOptions().Seed;
+        var output = new Option<string?>("--output")
         {
             Description = $"The directory to write interactions.csv, default.rules, alerts.ndjson, report.html and summary.json to. [default: ./{DefaultOutput}]",
             HelpName = "DIR",
-            DefaultValueFactory = _ => DefaultOutput,
         };
-        var rows = new Option<long>("--rows")
+        var rows = new Option<long?>("--rows")
         {
             Description = string.Create(CultureInfo.InvariantCulture, $"How many interactions to generate. [default: {DefaultRows}]"),
             HelpName = "N",
-            DefaultValueFactory = _ => DefaultRows,
             CustomParser = r => OptionParsers.ParseWholeNumber(r, "--rows", 1, 50_000_000),
         };
-        var seed = new Option<long>("--seed")
+        var seed = new Option<long?>("--seed")
         {
-            Description = "The seed of the generated log (and of the chaos schedule). [default: 42]",
+            Description = string.Create(CultureInfo.InvariantCulture, $"The seed of the generated log (and of the chaos schedule). [default: {defaultSeed}]"),
             HelpName = "S",
-            DefaultValueFactory = _ => new InteractionGeneratorOptions().Seed,
+            CustomParser = r => OptionParsers.ParseSeed(r),
         };
-        var partitions = new Option<int>("--partitions")
+        var partitions = new Option<int?>("--partitions")
         {
-            Description = "The partitions of the consumerdata topic. [default: 8]",
+            Description = string.Create(CultureInfo.InvariantCulture, $"The partitions of the consumerdata topic. [default: {DefaultPartitions}]"),
             HelpName = "P",
-            DefaultValueFactory = _ => 8,
             CustomParser = r => (int)OptionParsers.ParseWholeNumber(r, "--partitions", 1, 256),
         };
         var chaos = new Option<bool>("--chaos")
@@ -95,11 +98,10 @@ internal static class DemoCommand
         {
             Description = "Produces everything first and consumes afterwards, to measure each side alone (the in-process cluster keeps only about 5 MB per partition: keep --rows moderate).",
         };
-        var timeout = new Option<TimeSpan>("--timeout")
+        var timeout = new Option<TimeSpan?>("--timeout")
         {
-            Description = "Fails if consuming has not caught up with producing within this time. [default: 10m]",
+            Description = $"Fails if consuming has not caught up with producing within this time. [default: {DurationText.Format(DefaultTimeout)}]",
             HelpName = "DURATION",
-            DefaultValueFactory = _ => TimeSpan.FromMinutes(10),
             CustomParser = r => OptionParsers.ParseDuration(r, "--timeout", allowZero: false),
         };
         var command = new Command(
@@ -118,13 +120,13 @@ internal static class DemoCommand
         CommandAction.Set(command, context, (parseResult, cancellationToken) => RunAsync(
             context,
             new DemoSettings(
-                parseResult.GetValue(output)!,
-                parseResult.GetValue(rows),
-                parseResult.GetValue(seed),
-                parseResult.GetValue(partitions),
+                parseResult.GetValue(output) ?? DefaultOutput,
+                parseResult.GetValue(rows) ?? DefaultRows,
+                parseResult.GetValue(seed) ?? defaultSeed,
+                parseResult.GetValue(partitions) ?? DefaultPartitions,
                 parseResult.GetValue(chaos),
                 parseResult.GetValue(sequential),
-                parseResult.GetValue(timeout)),
+                parseResult.GetValue(timeout) ?? DefaultTimeout),
             cancellationToken));
         return command;
     }
@@ -345,6 +347,7 @@ internal static class DemoCommand
     {
         public static DemoFiles Create(string directory)
         {
+            CommandFiles.RequireOutputDirectory(directory, "--output");
             try
             {
                 System.IO.Directory.CreateDirectory(directory);

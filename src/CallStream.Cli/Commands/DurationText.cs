@@ -5,6 +5,14 @@ namespace CallStream.Cli.Commands;
 /// <summary>Parses the durations of command-line options: a number followed by <c>s</c>, <c>m</c>, <c>h</c> or <c>d</c>, or a plain number of seconds.</summary>
 internal static class DurationText
 {
+    private static readonly (TimeSpan Unit, string Suffix)[] Units =
+    [
+        (TimeSpan.FromDays(1), "d"),
+        (TimeSpan.FromHours(1), "h"),
+        (TimeSpan.FromMinutes(1), "m"),
+        (TimeSpan.FromSeconds(1), "s"),
+    ];
+
     /// <summary>Parses a duration such as <c>5s</c>, <c>1.5h</c> or <c>30</c>.</summary>
     /// <param name="text">The text.</param>
     /// <param name="value">The duration.</param>
@@ -33,5 +41,22 @@ internal static class DurationText
             return false;
         value = TimeSpan.FromSeconds(seconds);
         return true;
+    }
+
+    /// <summary>Formats a duration as the options take it: <c>5s</c>, <c>10m</c>, <c>2h</c>, <c>1d</c>, or <c>1.5s</c>.</summary>
+    /// <param name="value">The duration, not negative.</param>
+    /// <returns>The text in the largest unit that shows the duration as a whole number (seconds otherwise).</returns>
+    public static string Format(TimeSpan value)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        if (value > TimeSpan.Zero)
+        {
+            foreach (var (unit, suffix) in Units)
+            {
+                if (value.Ticks % unit.Ticks == 0)
+                    return (value.Ticks / unit.Ticks).ToString(invariant) + suffix;
+            }
+        }
+        return value.TotalSeconds.ToString("0.###", invariant) + "s";
     }
 }

@@ -31,12 +31,12 @@ internal static class GenerateCommand
             Required = true,
             CustomParser = ParseRows,
         };
-        var seed = new Option<long>("--seed")
+        // No DefaultValueFactory: --help would print its value after the description's [default: …].
+        var seed = new Option<long?>("--seed")
         {
-            Description = "The seed: the same seed and arguments give the same file, byte for byte.",
+            Description = string.Create(CultureInfo.InvariantCulture, $"The seed: the same seed and arguments give the same file, byte for byte. [default: {defaults.Seed}]"),
             HelpName = "S",
-            DefaultValueFactory = _ => defaults.Seed,
-            CustomParser = ParseSeed,
+            CustomParser = r => OptionParsers.ParseSeed(r),
         };
         var start = new Option<DateOnly?>("--start")
         {
@@ -70,7 +70,7 @@ internal static class GenerateCommand
         CommandAction.Set(command, context, (parseResult, cancellationToken) => RunAsync(
             context,
             parseResult.GetValue(rows),
-            parseResult.GetValue(seed),
+            parseResult.GetValue(seed) ?? defaults.Seed,
             parseResult.GetValue(start) ?? defaults.StartDate,
             parseResult.GetValue(output)!,
             cancellationToken));
@@ -147,6 +147,7 @@ internal static class GenerateCommand
 
     private static CsvInteractionWriter CreateFile(string path, InteractionGenerator generator)
     {
+        CommandFiles.RequireOutput(path, "--output");
         try
         {
             // A new folder for a generated log is what `--output samples/log.csv` asks for, as `dotnet publish -o` does.
@@ -178,15 +179,6 @@ internal static class GenerateCommand
         if (long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value > 0)
             return value;
         result.AddError($"--rows must be a whole number greater than 0, not '{token}'.");
-        return 0;
-    }
-
-    private static long ParseSeed(ArgumentResult result)
-    {
-        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        if (long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
-            return value;
-        result.AddError($"--seed must be a whole number (64-bit), not '{token}'.");
         return 0;
     }
 

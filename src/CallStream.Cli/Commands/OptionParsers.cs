@@ -23,6 +23,18 @@ internal static class OptionParsers
         return 0;
     }
 
+    /// <summary>Parses a seed: any 64-bit whole number.</summary>
+    /// <param name="result">The option's tokens.</param>
+    /// <returns>The value (0 after an error).</returns>
+    public static long ParseSeed(ArgumentResult result)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
+            return value;
+        result.AddError($"--seed must be a whole number (64-bit), not '{token}'.");
+        return 0;
+    }
+
     /// <summary>Parses a duration such as <c>5s</c>, <c>2m</c> or a number of seconds (see <see cref="DurationText"/>).</summary>
     /// <param name="result">The option's tokens.</param>
     /// <param name="option">The option's name, for the message.</param>

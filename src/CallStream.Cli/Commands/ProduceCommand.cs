@@ -70,8 +70,7 @@ internal static class ProduceCommand
     /// <returns>The exit code.</returns>
     public static async Task<int> RunAsync(CliContext context, string input, KafkaConnection kafka, string? mongo, bool strict, CancellationToken cancellationToken)
     {
-        if (!File.Exists(input))
-            throw CliException.InvalidInput($"--input: the file '{input}' does not exist.");
+        CommandFiles.RequireInput(input, "--input");
         using var store = await MongoConnection.OpenAsync(context, mongo, "produce", cancellationToken).ConfigureAwait(false);
         await context.Error.WriteLineAsync($"produce: {input} to {kafka.Describe()}").ConfigureAwait(false);
         var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "produce", null, "rows");

@@ -48,12 +48,13 @@ internal static class ReplayCommand
             Description = "Writes rejected rows (the header, then each bad row as read) to this file, to fix and replay.",
             HelpName = "OUT",
         };
-        var lateness = new Option<TimeSpan>("--lateness")
+        // No DefaultValueFactory: --help would print its value (00:00:05) after the description's [default: …].
+        var defaultLateness = new EventOrderingOptions().AllowedLateness;
+        var lateness = new Option<TimeSpan?>("--lateness")
         {
-            Description = "The allowed lateness of the event-time ordering, e.g. 5s, 2m. [default: 5s]",
+            Description = $"The allowed lateness of the event-time ordering, e.g. 5s, 2m. [default: {DurationText.Format(defaultLateness)}]",
             HelpName = "DURATION",
-            DefaultValueFactory = _ => new EventOrderingOptions().AllowedLateness,
-            CustomParser = ParseLateness,
+            CustomParser = r => ParseLateness(r),
         };
         var report = new Option<string?>("--report")
         {
@@ -81,7 +82,7 @@ internal static class ReplayCommand
                 parseResult.GetValue(rules),
                 parseResult.GetValue(alerts),
                 parseResult.GetValue(rejects),
-                parseResult.GetValue(lateness),
+                parseResult.GetValue(lateness) ?? defaultLateness,
                 parseResult.GetValue(strict))
             {
                 Report = parseResult.GetValue(report),
@@ -101,8 +102,14 @@ internal static class ReplayCommand
         {
             // Problems of the rules are reported first, as when the input exists (the rules are loaded while it is read).
             await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
-            throw CliException.InvalidInput($"--input: the file '{settings.Input}' does not exist.");
+            CommandFiles.RequireInput(settings.Input, "--input");
         }
+        if (settings.Alerts is not null and not "-")
+            CommandFiles.RequireOutput(settings.Alerts, "--alerts");
+        if (settings.Rejects is not null)
+            CommandFiles.RequireOutput(settings.Rejects, "--rejects");
+        if (settings.Report is not null)
+            ReportCommand.RequireOutputs(new(settings.Report), "--report");
 
         var invariant = CultureInfo.InvariantCulture;
         bool alertsToStandardOutput = settings.Alerts == "-";
@@ -126,13 +133,15 @@ internal static class ReplayCommand
         var rejectsWriter = settings.Rejects is null ? null : new DeferredFileWriter(settings.Rejects, "--rejects");
         var readerOptions = new CsvReaderOptions
         {
+            SourceName = settings.Input,
             Strict = settings.Strict,
             Rejects = rejectsWriter,
             OnRejected = r => PrintProblem(r.ToString()),
         };
         AlertOutput? alertSink = null;
         var report = settings.Report is null ? null : new ReportCollector();
-        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "replay", null, "rows");
+        var file = OpenInput(settings.Input);
+        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "replay", null, "rows") { TotalBytes = file.Length };
         RuleEngineStatistics statistics;
         long read, accepted, rejected;
         CsvInteractionReader? reader = null;
@@ -141,7 +150,7 @@ internal static class ReplayCommand
         {
             // The log is read from the start, on its own thread, while the rules are loaded and compiled here: the
             // two warm up (and are just-in-time compiled) side by side instead of one after the other.
-            reader = new CsvInteractionReader(settings.Input, readerOptions);
+            reader = new CsvInteractionReader(file, readerOptions);
             batches = new BatchReader(reader, cancellationToken);
             var ruleSet = await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
             rejectsWriter?.Open();
@@ -167,7 +176,7 @@ internal static class ReplayCommand
                     report?.Add(batch);
                     await alertWriter.HandOverAsync().ConfigureAwait(false);
                     count += batch.Length;
-                    progress.Report(count);
+                    progress.Report(count, file.BytesRead);
                 }
                 engine.Complete();
                 await alertWriter.CompleteAsync().ConfigureAwait(false);
@@ -194,7 +203,9 @@ internal static class ReplayCommand
                 rejectsWriter?.StopWaiting();
                 await batches.DisposeAsync().ConfigureAwait(false); // ends the reading thread, also when the replay stops early
             }
-            reader?.Dispose();
+            if (reader is null)
+                file.Dispose();
+            reader?.Dispose(); // and the file
             alertSink?.Dispose();
             progress.Complete();
             if (rejectsWriter is not null)
@@ -213,9 +224,29 @@ internal static class ReplayCommand
             + $"{statistics.Alerts} alerts ({byRule}) in {elapsed.TotalSeconds:0.00} s ({ProgressReporter.FormatRate(read, elapsed)} rows/s)."))
             .ConfigureAwait(false);
         if (report is not null)
+        {
+            if (elapsed >= progress.Interval)
+                await context.Error.WriteLineAsync($"replay: computing the report's figures and writing {settings.Report}...").ConfigureAwait(false);
             await ReportCommand.WriteAndSummarizeAsync(context, summaryWriter, "replay", report.ToSource(), settings.Input, new(settings.Report!), cancellationToken).ConfigureAwait(false);
+        }
         await summaryWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
+    }
+
+    /// <summary>Opens a log to read, counting the bytes read for the progress.</summary>
+    /// <param name="path">The file, checked to exist.</param>
+    /// <returns>The stream.</returns>
+    /// <exception cref="CliException">The file cannot be opened (exit code 1).</exception>
+    internal static CountingReadStream OpenInput(string path)
+    {
+        try
+        {
+            return CountingReadStream.OpenFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CliException.Failure($"--input: cannot read '{path}': {e.Message}", e);
+        }
     }
 
     /// <summary>Offers a batch to the engine: the per-event loop, compiled optimised from its first call (no tiering).</summary>

@@ -82,14 +82,15 @@ internal static class ReportCommand
             throw CliException.InvalidInput("--rules applies to --input only: with --mongo the alerts come from the alerts collection.");
         string connectionString = context.GetSetting(mongo, CliContext.MongoVariable)
             ?? throw CliException.InvalidInput($"give --input CSV or --mongo URI (or set {CliContext.MongoVariable}).");
+        RequireOutputs(files);
         return await FromMongoAsync(context, connectionString, files, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int> FromLogAsync(CliContext context, string input, string? rules, ReportFiles files, CancellationToken cancellationToken)
     {
         var ruleSet = await RuleLoader.LoadAsync(context, rules, cancellationToken).ConfigureAwait(false);
-        if (!File.Exists(input))
-            throw CliException.InvalidInput($"--input: the file '{input}' does not exist.");
+        CommandFiles.RequireInput(input, "--input");
+        RequireOutputs(files);
 
         long problems = 0;
         void PrintProblem(string line)
@@ -99,11 +100,12 @@ internal static class ReportCommand
         }
 
         var collector = new ReportCollector();
-        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "report", null, "rows");
+        var file = ReplayCommand.OpenInput(input);
+        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "report", null, "rows") { TotalBytes = file.Length };
         long read, rejected;
         try
         {
-            using var reader = new CsvInteractionReader(input, new CsvReaderOptions { OnRejected = r => PrintProblem(r.ToString()) });
+            using var reader = new CsvInteractionReader(file, new CsvReaderOptions { SourceName = input, OnRejected = r => PrintProblem(r.ToString()) });
             var engineOptions = new RuleEngineOptions
             {
                 TimeProvider = context.Time,
@@ -119,7 +121,7 @@ internal static class ReportCommand
                         engine.Offer(interaction);
                     collector.Add(batch.Span);
                     count += batch.Length;
-                    progress.Report(count);
+                    progress.Report(count, file.BytesRead);
                 }
                 engine.Complete();
             }
@@ -132,11 +134,20 @@ internal static class ReportCommand
         }
         finally
         {
+            file.Dispose(); // also when the reader was never created
             progress.Complete();
         }
         if (problems > MaxPrintedProblems)
             await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"report: ... and {problems - MaxPrintedProblems} more rejected rows or late events.")).ConfigureAwait(false);
 
+        var readTime = progress.Elapsed;
+        if (readTime >= progress.Interval)
+        {
+            // A log that took long to read takes a while to sum up as well: say what is happening meanwhile.
+            await context.Error.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"report: {read} rows read in {readTime.TotalSeconds:0.0} s; computing the figures and writing {files.Html}...")).ConfigureAwait(false);
+        }
         var written = await WriteAsync(context, collector.ToSource(), Path.GetFileName(input), files, cancellationToken).ConfigureAwait(false);
         var elapsed = progress.Elapsed;
         await context.Out.WriteLineAsync(string.Create(
@@ -220,6 +231,17 @@ internal static class ReportCommand
         await summary.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture, $"{command}: report: {Describe(written)} in {context.Time.GetElapsedTime(started).TotalSeconds:0.00} s."))
             .ConfigureAwait(false);
+    }
+
+    /// <summary>Checks the files a report is written to before the work starts.</summary>
+    /// <param name="files">Where the report goes.</param>
+    /// <param name="htmlOption">The option that names the page.</param>
+    /// <exception cref="CliException">A path is a directory (exit code 2).</exception>
+    public static void RequireOutputs(ReportFiles files, string htmlOption = "--output")
+    {
+        CommandFiles.RequireOutput(files.Html, htmlOption);
+        if (files.Json is not null)
+            CommandFiles.RequireOutput(files.Json, "--json");
     }
 
     private static long WriteFile(string path, string option, Action<Stream> write)

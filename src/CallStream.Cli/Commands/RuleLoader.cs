@@ -27,8 +27,7 @@ internal static class RuleLoader
         }
         else
         {
-            if (!File.Exists(path))
-                throw CliException.InvalidInput($"--rules: the file '{path}' does not exist (use '{DefaultName}' for the built-in rules).");
+            CommandFiles.RequireInput(path, "--rules", $" (use '{DefaultName}' for the built-in rules)");
             try
             {
                 result = await RuleText.ParseFileAsync(path, cancellationToken).ConfigureAwait(false);

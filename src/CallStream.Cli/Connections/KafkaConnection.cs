@@ -38,11 +38,11 @@ internal sealed class KafkaConnection
 
     /// <summary>Creates the <c>--topic</c> option.</summary>
     /// <returns>The option.</returns>
-    public static Option<string> CreateTopicOption() => new("--topic")
+    /// <remarks>The default is applied by <see cref="Resolve"/>: with a DefaultValueFactory, --help would print it twice.</remarks>
+    public static Option<string?> CreateTopicOption() => new("--topic")
     {
         Description = $"The interactions topic. [default: {KafkaSinkOptions.DefaultInteractionsTopic}]",
         HelpName = "TOPIC",
-        DefaultValueFactory = _ => KafkaSinkOptions.DefaultInteractionsTopic,
     };
 
     /// <summary>Creates the repeatable <c>--kafka-setting KEY=VALUE</c> option.</summary>
@@ -71,11 +71,12 @@ internal sealed class KafkaConnection
     /// <summary>Resolves the connection from the parsed options and the environment.</summary>
     /// <param name="context">The surroundings (environment variables).</param>
     /// <param name="brokers">The <c>--kafka</c> value, or <see langword="null"/>.</param>
-    /// <param name="topic">The <c>--topic</c> value.</param>
+    /// <param name="topic">The <c>--topic</c> value, or <see langword="null"/> for the default topic.</param>
     /// <param name="settings">The <c>--kafka-setting</c> values.</param>
     /// <returns>The connection.</returns>
-    public static KafkaConnection Resolve(CliContext context, string? brokers, string topic, IReadOnlyList<string>? settings)
+    public static KafkaConnection Resolve(CliContext context, string? brokers, string? topic, IReadOnlyList<string>? settings)
     {
+        topic ??= KafkaSinkOptions.DefaultInteractionsTopic;
         string bootstrap = context.GetSetting(brokers, CliContext.KafkaVariable)?.Trim() ?? KafkaClientOptions.DefaultBootstrapServers;
         var pairs = new List<KeyValuePair<string, string>>();
         foreach (string setting in settings ?? [])

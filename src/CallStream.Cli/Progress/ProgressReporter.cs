@@ -4,8 +4,10 @@ namespace CallStream.Cli.Progress;
 
 /// <summary>
 /// Shows the progress of long work on standard error: a bar redrawn in place when standard error is a terminal, plain
-/// periodic lines otherwise (logs and CI keep them readable). Driven by a <see cref="TimeProvider"/>, so it is testable;
-/// cheap to call often, as it only writes when its interval has passed.
+/// periodic lines otherwise (logs and CI keep them readable). When the amount of work is known (a number of units, or
+/// the bytes of the file being read, <see cref="TotalBytes"/>), it shows the percentage done and an estimate of the
+/// time left. Driven by a <see cref="TimeProvider"/>, so it is testable; cheap to call often, as it only writes when its
+/// interval has passed.
 /// </summary>
 internal sealed class ProgressReporter
 {
@@ -51,18 +53,33 @@ internal sealed class ProgressReporter
     /// <summary>Gets the least time between two writes.</summary>
     public TimeSpan Interval { get; }
 
+    /// <summary>
+    /// Gets the size in bytes of the file being read, when the progress is measured in bytes read
+    /// (<see cref="Report(long, long)"/>); otherwise <see langword="null"/>.
+    /// </summary>
+    public long? TotalBytes
+    {
+        get;
+        init => field = value is < 0 ? throw new ArgumentOutOfRangeException(nameof(value), value, "The size must not be negative.") : value;
+    }
+
     /// <summary>Gets the time since the reporter was created.</summary>
     public TimeSpan Elapsed => _time.GetElapsedTime(_started);
 
     /// <summary>Reports how much work is done; writes when the interval has passed since the last write.</summary>
     /// <param name="done">The amount of work done so far.</param>
-    public void Report(long done)
+    public void Report(long done) => Report(done, -1);
+
+    /// <summary>Reports how much work is done and how many bytes of the file were read; writes when the interval has passed since the last write.</summary>
+    /// <param name="done">The amount of work done so far (the units shown with their rate).</param>
+    /// <param name="bytesRead">The bytes read so far, measured against <see cref="TotalBytes"/> for the percentage and the time left.</param>
+    public void Report(long done, long bytesRead)
     {
         long now = _time.GetTimestamp();
         if (_time.GetElapsedTime(_lastWrite, now) < Interval)
             return;
         _lastWrite = now;
-        string text = Describe(done, _time.GetElapsedTime(_started, now));
+        string text = Describe(done, bytesRead, _time.GetElapsedTime(_started, now));
         if (_interactive)
         {
             _output.Write('\r' + text.PadRight(_drawnWidth));
@@ -95,19 +112,71 @@ internal sealed class ProgressReporter
             ? Math.Round(count / elapsed.TotalSeconds).ToString("0", CultureInfo.InvariantCulture)
             : "-";
 
-    private string Describe(long done, TimeSpan elapsed)
+    /// <summary>Formats an estimate of the time left: <c>45s</c>, <c>3m05s</c>, <c>1h02m</c>.</summary>
+    /// <param name="left">The time left.</param>
+    /// <returns>The text.</returns>
+    public static string FormatTimeLeft(TimeSpan left)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        long seconds = (long)Math.Ceiling(Math.Max(0, left.TotalSeconds));
+        return seconds switch
+        {
+            < 60 => string.Create(invariant, $"{seconds}s"),
+            < 3600 => string.Create(invariant, $"{seconds / 60}m{seconds % 60:00}s"),
+            _ => string.Create(invariant, $"{seconds / 3600}h{seconds / 60 % 60:00}m"),
+        };
+    }
+
+    /// <summary>Formats a size in bytes for a progress line: <c>512 KB</c>, <c>7.5 MB</c>, <c>69 MB</c>, <c>1.2 GB</c>.</summary>
+    /// <param name="bytes">The size.</param>
+    /// <returns>The text.</returns>
+    public static string FormatBytes(long bytes)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        const double Kilo = 1024, Mega = Kilo * 1024, Giga = Mega * 1024;
+        return bytes switch
+        {
+            < (long)Mega => (bytes / Kilo).ToString("0", invariant) + " KB",
+            < (long)(10 * Mega) => (bytes / Mega).ToString("0.0", invariant) + " MB",
+            < (long)Giga => (bytes / Mega).ToString("0", invariant) + " MB",
+            _ => (bytes / Giga).ToString("0.0", invariant) + " GB",
+        };
+    }
+
+    private string Describe(long done, long bytesRead, TimeSpan elapsed)
     {
         var invariant = CultureInfo.InvariantCulture;
         string rate = FormatRate(done, elapsed) + " " + _unit + "/s";
-        if (_total is not long total || total == 0)
+        double share;
+        string amount;
+        if (TotalBytes is long totalBytes && bytesRead >= 0)
+        {
+            share = totalBytes == 0 ? 1 : Math.Clamp((double)bytesRead / totalBytes, 0, 1);
+            amount = _interactive
+                ? $"{FormatBytes(Math.Min(bytesRead, totalBytes))} of {FormatBytes(totalBytes)}, {done.ToString(invariant)} {_unit}"
+                : $"of {FormatBytes(totalBytes)}, {done.ToString(invariant)} {_unit}";
+        }
+        else if (_total is long total && total > 0)
+        {
+            share = Math.Clamp((double)done / total, 0, 1);
+            amount = string.Create(invariant, $"{done}/{total} {_unit}");
+        }
+        else
+        {
             return string.Create(invariant, $"{_label}: {done} {_unit}, {rate}");
+        }
 
-        double share = Math.Clamp((double)done / total, 0, 1);
         int percent = (int)(share * 100);
+        // The rate so far, applied to what is left: steady work (reading a file) makes this a fair estimate.
+        string left = share > 0 && share < 1 ? ", ETA " + FormatTimeLeft(elapsed * ((1 - share) / share)) : string.Empty;
         if (!_interactive)
-            return string.Create(invariant, $"{_label}: {done}/{total} {_unit} ({percent}%), {rate}");
+        {
+            return TotalBytes is not null && bytesRead >= 0
+                ? string.Create(invariant, $"{_label}: {percent}% {amount}, {rate}{left}")
+                : string.Create(invariant, $"{_label}: {amount} ({percent}%), {rate}{left}");
+        }
         int filled = (int)(share * BarWidth);
         string bar = new string('=', filled) + (filled < BarWidth ? ">" + new string(' ', BarWidth - filled - 1) : string.Empty);
-        return string.Create(invariant, $"{_label} [{bar}] {percent,3}% {done}/{total} {_unit}, {rate}");
+        return string.Create(invariant, $"{_label} [{bar}] {percent,3}% {amount}, {rate}{left}");
     }
 }

@@ -364,11 +364,23 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
             _accepted++;
             return interaction;
         }
+        rejection = Reject(record, line, error, out lineEnding);
+        return null;
+    }
+
+    /// <summary>Describes a rejected row with every one of its bad fields (the mapper stops at the first).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private InputRejection Reject(CsvRecord record, long line, CsvRowError first, out string? lineEnding)
+    {
+        var problems = _mapper!.Diagnose(record, first);
         var raw = record.Raw;
         var text = WithoutLineEnding(raw);
         lineEnding = raw.Length == text.Length ? null : raw[text.Length..] is "\r\n" ? "\r\n" : "\n";
-        rejection = new InputRejection(SourceName, line, error.Column, error.Field, error.Value, error.Reason, new string(text));
-        return null;
+        var shown = problems[0];
+        var rejection = new InputRejection(SourceName, line, shown.Column, shown.Field, shown.Value, shown.Reason, new string(text));
+        if (problems.Count == 1)
+            return rejection;
+        return rejection with { Problems = problems.ConvertAll(p => new InputFieldProblem(p.Column, p.Field, p.Value, p.Reason)) };
     }
 
     private InputRejection DescribePending()

@@ -27,6 +27,14 @@ internal sealed class CsvRowMapper
     private const int MaxFastDigits = 15;
     private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
+    private const string NotAnInstant = "not an ISO-8601 instant (for example 2024-03-01T09:15:00Z, 2024-03-01T10:15:00+01:00, or 2024-03-01 09:15:00 for UTC).";
+    private const string NotSeconds = "not a number of seconds (digits with an optional '.' and decimals).";
+    private const string NotFinite = "must be a finite number of seconds.";
+    private const string Negative = "must not be negative.";
+    private const string NotAScore = "must be an integer from 1 to 5, or empty.";
+    private const string UnknownChannel = "unknown channel; allowed: " + WireNames.AllowedChannels + ".";
+    private const string UnknownOutcome = "unknown outcome; allowed: " + WireNames.AllowedOutcomes + ".";
+
     private readonly string[] _headers;
     private readonly int _interactionId;
     private readonly int _customerId;
@@ -167,23 +175,23 @@ internal sealed class CsvRowMapper
         if (!Required(row, _channel, out text, out error))
             return false;
         if (!_channels.TryGet(text, out var channel) && !_channels.TryParse(text, WireNames.TryParseChannel, out channel))
-            return Fail(_channel, text, "unknown channel; allowed: " + WireNames.AllowedChannels + ".", out error);
+            return Fail(_channel, text, UnknownChannel, out error);
         if (!Required(row, _startTime, out text, out error))
             return false;
         if (!Iso8601.TryParse(text, out var start))
-            return Fail(_startTime, text, "not an ISO-8601 instant (for example 2024-03-01T09:15:00Z, 2024-03-01T10:15:00+01:00, or 2024-03-01 09:15:00 for UTC).", out error);
+            return Fail(_startTime, text, NotAnInstant, out error);
         if (!Required(row, _duration, out text, out error))
             return false;
         if (!TryParseSeconds(text, out double duration))
-            return Fail(_duration, text, "not a number of seconds (digits with an optional '.' and decimals).", out error);
+            return Fail(_duration, text, NotSeconds, out error);
         if (!double.IsFinite(duration))
-            return Fail(_duration, text, "must be a finite number of seconds.", out error);
+            return Fail(_duration, text, NotFinite, out error);
         if (duration < 0)
-            return Fail(_duration, text, "must not be negative.", out error);
+            return Fail(_duration, text, Negative, out error);
         if (!Required(row, _outcome, out text, out error))
             return false;
         if (!_outcomes.TryGet(text, out var outcome) && !_outcomes.TryParse(text, WireNames.TryParseOutcome, out outcome))
-            return Fail(_outcome, text, "unknown outcome; allowed: " + WireNames.AllowedOutcomes + ".", out error);
+            return Fail(_outcome, text, UnknownOutcome, out error);
 
         int? satisfaction = null;
         if (_satisfaction >= 0)
@@ -192,7 +200,7 @@ internal sealed class CsvRowMapper
             if (!text.IsEmpty)
             {
                 if (!TryParseScore(text, out int score))
-                    return Fail(_satisfaction, text, "must be an integer from 1 to 5, or empty.", out error);
+                    return Fail(_satisfaction, text, NotAScore, out error);
                 satisfaction = score;
             }
         }
@@ -209,6 +217,71 @@ internal sealed class CsvRowMapper
             _attributeOrdinals.Length == 0 ? null : Attributes(row));
         error = default;
         return true;
+    }
+
+    /// <summary>
+    /// Describes every bad field of a row <see cref="TryMap"/> rejected, in column order: the rejected-row path, which
+    /// checks each field on its own where <see cref="TryMap"/> stops at the first problem.
+    /// </summary>
+    /// <param name="row">The record <see cref="TryMap"/> rejected.</param>
+    /// <param name="first">The problem <see cref="TryMap"/> reported, kept when it is the only one.</param>
+    /// <returns>At least one problem; one for a row with the wrong number of fields.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public List<CsvRowError> Diagnose(CsvRecord row, CsvRowError first)
+    {
+        var problems = new List<CsvRowError>(4);
+        if (row.FieldCount != _headers.Length)
+        {
+            problems.Add(first);
+            return problems;
+        }
+
+        void Check(bool ok, CsvRowError error)
+        {
+            if (!ok)
+                problems.Add(error);
+        }
+
+        // Each field's text is used before the next is asked for (a field with doubled quotes is unescaped into a shared buffer).
+        Check(Required(row, _interactionId, out _, out var error), error);
+        Check(Required(row, _customerId, out _, out error), error);
+        Check(Required(row, _agentId, out _, out error), error);
+        if (Required(row, _channel, out var text, out error))
+            Check(_channels.TryGet(text, out _) || _channels.TryParse(text, WireNames.TryParseChannel, out _), Describe(_channel, text, UnknownChannel));
+        else
+            problems.Add(error);
+        if (Required(row, _startTime, out text, out error))
+            Check(Iso8601.TryParse(text, out _), Describe(_startTime, text, NotAnInstant));
+        else
+            problems.Add(error);
+        if (Required(row, _duration, out text, out error))
+        {
+            if (!TryParseSeconds(text, out double duration))
+                problems.Add(Describe(_duration, text, NotSeconds));
+            else if (!double.IsFinite(duration))
+                problems.Add(Describe(_duration, text, NotFinite));
+            else if (duration < 0)
+                problems.Add(Describe(_duration, text, Negative));
+        }
+        else
+        {
+            problems.Add(error);
+        }
+        if (Required(row, _outcome, out text, out error))
+            Check(_outcomes.TryGet(text, out _) || _outcomes.TryParse(text, WireNames.TryParseOutcome, out _), Describe(_outcome, text, UnknownOutcome));
+        else
+            problems.Add(error);
+        if (_satisfaction >= 0)
+        {
+            text = Trimmed(row[_satisfaction]);
+            if (!text.IsEmpty && !TryParseScore(text, out _))
+                problems.Add(Describe(_satisfaction, text, NotAScore));
+        }
+
+        if (problems.Count == 0)
+            problems.Add(first); // not expected: both paths check the same things
+        problems.Sort((a, b) => a.Column.CompareTo(b.Column));
+        return problems;
     }
 
     /// <summary>Gets the row's attributes (an empty cell is absent), or <see langword="null"/> when it has none.</summary>
@@ -312,9 +385,12 @@ internal sealed class CsvRowMapper
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool Fail(int ordinal, ReadOnlySpan<char> value, string reason, out CsvRowError error)
     {
-        error = new(ordinal + 1, _headers[ordinal], value.IsEmpty ? null : new string(value), reason);
+        error = Describe(ordinal, value, reason);
         return false;
     }
+
+    private CsvRowError Describe(int ordinal, ReadOnlySpan<char> value, string reason) =>
+        new(ordinal + 1, _headers[ordinal], value.IsEmpty ? null : new string(value), reason);
 
     private static int IndexOfContractColumn(string name)
     {

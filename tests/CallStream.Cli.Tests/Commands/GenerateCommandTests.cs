@@ -114,7 +114,7 @@ public partial class GenerateCommandTests
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         string[] progress = [.. result.Error.Split('\n').Where(l => l.Contains("rows (", StringComparison.Ordinal))];
         Assert.NotEmpty(progress);
-        Assert.Matches(@"^generate: \d+/70000 rows \(\d+%\), \d+ rows/s$", progress[0]);
+        Assert.Matches(@"^generate: \d+/70000 rows \(\d+%\), \d+ rows/s, ETA \d+(m\d\d)?s$", progress[0]);
         Assert.DoesNotContain('\r', result.Error);
     }
 

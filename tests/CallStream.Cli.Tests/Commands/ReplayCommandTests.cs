@@ -25,6 +25,21 @@ public sealed class ReplayCommandTests : IDisposable
     private readonly List<string> _files = [];
 
     [Fact]
+    public async Task Replay_ALongRead_ShowsThePercentageOfTheFileReadAndTheTimeLeft()
+    {
+        string input = Temp(".csv");
+        Assert.Equal(ExitCodes.Success, (await CliRunner.RunAsync(["generate", "--rows", "20000", "--output", input])).ExitCode);
+
+        var result = await CliRunner.RunAsync(["replay", "--input", input], new SteppingTimeProvider(TimeSpan.FromSeconds(2)));
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        var progress = result.Error.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(progress);
+        Assert.All(progress, line => Assert.Matches(@"^replay: \d{1,3}% of [\d.]+ MB, \d+ rows, \d+ rows/s(, ETA \d+(m\d\d)?s)?$", line));
+        Assert.Contains(progress, l => l.Contains(", ETA ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Replay_WritesAlertsAsNdjson_ReportsBadRows_AndSummarises()
     {
         string input = Write(".csv", Header + "\n"

@@ -12,6 +12,42 @@ public sealed class ReportCommandTests : IDisposable
     private readonly TempFiles _files = new();
 
     [Fact]
+    public async Task Report_FromALongReadOfAFile_NotATerminal_PrintsPercentageOfBytesAndTimeLeft()
+    {
+        string input = Temp(".csv");
+        Assert.Equal(ExitCodes.Success, (await CliRunner.RunAsync(["generate", "--rows", "20000", "--output", input])).ExitCode);
+        long size = new FileInfo(input).Length;
+
+        // Every reading of the clock moves it 2 s on: each batch of rows is reported, as on a slow machine.
+        var result = await CliRunner.RunAsync(["report", "--input", input, "--output", Temp(".html")], new SteppingTimeProvider(TimeSpan.FromSeconds(2)));
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        var lines = result.Error.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var progress = lines.Where(l => l.Contains("% of ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(progress);
+        foreach (string line in progress)
+            Assert.Matches($@"^report: \d{{1,3}}% of {Regex(CallStream.Cli.Progress.ProgressReporter.FormatBytes(size))}, \d+ rows, \d+ rows/s(, ETA \d+(m\d\d)?s)?$", line);
+        Assert.Contains(progress, l => l.Contains(", ETA ", StringComparison.Ordinal));
+        Assert.DoesNotContain('\r', result.Error);
+        Assert.Matches(@"^report: 20000 rows read in [\d.]+ s; computing the figures and writing .+\.\.\.$", lines[^1]);
+    }
+
+    [Fact]
+    public async Task Report_FromALongReadOfAFile_OnATerminal_RedrawsABarInPlace()
+    {
+        string input = Temp(".csv");
+        Assert.Equal(ExitCodes.Success, (await CliRunner.RunAsync(["generate", "--rows", "20000", "--output", input])).ExitCode);
+
+        var result = await CliRunner.RunAsync(["report", "--input", input, "--output", Temp(".html")], new SteppingTimeProvider(TimeSpan.FromSeconds(1)), errorIsTerminal: true);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        string bars = result.Error[..result.Error.IndexOf('\n', StringComparison.Ordinal)];
+        Assert.StartsWith("\rreport [", bars, StringComparison.Ordinal);
+        Assert.Matches(@"\rreport \[[=> ]{30}\] +\d{1,3}% [\d.]+ [KM]B of [\d.]+ [KM]B, \d+ rows, \d+ rows/s, ETA \d+", bars);
+        Assert.Contains("report: 20000 rows read in", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_FromInput_WritesThePageAndJson_WithTheAlertsOfAReplay()
     {
         string input = Temp(".csv");

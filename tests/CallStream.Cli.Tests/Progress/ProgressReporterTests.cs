@@ -31,7 +31,7 @@ public class ProgressReporterTests
         progress.Report(500_000);
 
         Assert.Equal(
-            "generate: 250000/1000000 rows (25%), 50000 rows/s\ngenerate: 500000/1000000 rows (50%), 50000 rows/s\n",
+            "generate: 250000/1000000 rows (25%), 50000 rows/s, ETA 15s\ngenerate: 500000/1000000 rows (50%), 50000 rows/s, ETA 10s\n",
             output.ToString().ReplaceLineEndings("\n"));
     }
 
@@ -61,11 +61,73 @@ public class ProgressReporterTests
         progress.Complete();
 
         string text = output.ToString();
-        string half = "generate [===============>              ]  50% 50/100 rows, 50 rows/s";
+        string half = "generate [===============>              ]  50% 50/100 rows, 50 rows/s, ETA 1s";
         string full = "generate [==============================] 100% 100/100 rows, 50 rows/s";
-        Assert.Equal("\r" + half + "\r" + full.PadRight(half.Length) + "\r" + new string(' ', full.Length) + "\r", text);
+        Assert.Equal("\r" + half + "\r" + full.PadRight(half.Length) + "\r" + new string(' ', half.Length) + "\r", text);
         Assert.DoesNotContain('\n', text);
     }
+
+    [Fact]
+    public void Report_BytesOfAFile_PlainLinesWithPercentageAndTimeLeft()
+    {
+        var time = new FakeTimeProvider();
+        var output = new StringWriter();
+        var progress = new ProgressReporter(output, time, interactive: false, "report", null, "rows") { TotalBytes = 64L << 20 };
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        progress.Report(200_000, 16L << 20);
+        time.Advance(TimeSpan.FromSeconds(5));
+        progress.Report(400_000, 48L << 20);
+
+        Assert.Equal(
+            "report: 25% of 64 MB, 200000 rows, 40000 rows/s, ETA 15s\nreport: 75% of 64 MB, 400000 rows, 40000 rows/s, ETA 4s\n",
+            output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Report_BytesOfAFile_OnATerminal_RedrawsABarWithTheBytesReadAndTimeLeft()
+    {
+        var time = new FakeTimeProvider();
+        var output = new StringWriter();
+        var progress = new ProgressReporter(output, time, interactive: true, "replay", null, "rows") { TotalBytes = 10L << 20 };
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        progress.Report(1024, 1L << 20);
+        time.Advance(TimeSpan.FromSeconds(89));
+        progress.Report(90_000, 9L << 20);
+        progress.Complete();
+
+        string first = "replay [===>                          ]  10% 1.0 MB of 10 MB, 1024 rows, 1024 rows/s, ETA 9s";
+        string second = "replay [===========================>  ]  90% 9.0 MB of 10 MB, 90000 rows, 1000 rows/s, ETA 10s";
+        Assert.Equal("\r" + first + "\r" + second.PadRight(first.Length) + "\r" + new string(' ', Math.Max(first.Length, second.Length)) + "\r", output.ToString());
+    }
+
+    [Fact]
+    public void Report_WithoutBytes_FallsBackToTheCount()
+    {
+        var time = new FakeTimeProvider();
+        var output = new StringWriter();
+        var progress = new ProgressReporter(output, time, interactive: false, "report", null, "rows") { TotalBytes = 100 };
+        time.Advance(TimeSpan.FromSeconds(5));
+        progress.Report(10);
+        Assert.Equal("report: 10 rows, 2 rows/s\n", output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [InlineData(0.2, "1s")]
+    [InlineData(45, "45s")]
+    [InlineData(185, "3m05s")]
+    [InlineData(3720, "1h02m")]
+    public void FormatTimeLeft_WholeSecondsMinutesOrHours(double seconds, string expected) =>
+        Assert.Equal(expected, ProgressReporter.FormatTimeLeft(TimeSpan.FromSeconds(seconds)));
+
+    [Theory]
+    [InlineData(512 * 1024L, "512 KB")]
+    [InlineData(7_864_320L, "7.5 MB")]
+    [InlineData(69_275_069L, "66 MB")]
+    [InlineData(1_288_490_189L, "1.2 GB")]
+    public void FormatBytes_InTheUnitThatFits(long bytes, string expected) =>
+        Assert.Equal(expected, ProgressReporter.FormatBytes(bytes));
 
     [Fact]
     public void Complete_NothingDrawn_WritesNothing()
@@ -102,5 +164,6 @@ public class ProgressReporterTests
         Assert.Throws<ArgumentException>(() => new ProgressReporter(TextWriter.Null, time, false, "", null, "rows"));
         Assert.Throws<ArgumentException>(() => new ProgressReporter(TextWriter.Null, time, false, "x", null, ""));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ProgressReporter(TextWriter.Null, time, false, "x", -1, "rows"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ProgressReporter(TextWriter.Null, time, false, "x", null, "rows") { TotalBytes = -1 });
     }
 }

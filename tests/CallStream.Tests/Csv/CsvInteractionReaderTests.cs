@@ -455,6 +455,46 @@ public class CsvInteractionReaderTests
         { "\0i,c,a,voice,2024-03-01T09:15:00Z,60,resolved,4,q", 1, null, null, "the row starts with a NUL character" },
     };
 
+    [Fact]
+    public void Read_RowWithFourBadFields_IsOneRejectionReportingEveryBadFieldWithItsColumnAndReason()
+    {
+        string row = "i,c,a,fax,yesterday,-5,done,4,q";
+        foreach (int chunk in new[] { 0, 1, 3 })
+        {
+            var result = Read(Lines(Header, Row("i-1"), row, Row("i-3")), chunk: chunk);
+
+            Assert.Equal(["i-1", "i-3"], result.Interactions.Select(i => i.InteractionId));
+            var rejection = Assert.Single(result.Rejections);
+            Assert.Equal((3, 2, 1), (result.Read, result.Accepted, result.Rejected));
+            Assert.Equal(
+                [(4, "channel", "fax"), (5, "start_time", "yesterday"), (6, "duration_seconds", "-5"), (7, "outcome", "done")],
+                rejection.Problems.Select(p => (p.Column, p.Field, p.Value)));
+            Assert.StartsWith("unknown channel", rejection.Problems[0].Reason, StringComparison.Ordinal);
+            Assert.StartsWith("not an ISO-8601 instant", rejection.Problems[1].Reason, StringComparison.Ordinal);
+            Assert.Equal("must not be negative.", rejection.Problems[2].Reason);
+            Assert.StartsWith("unknown outcome", rejection.Problems[3].Reason, StringComparison.Ordinal);
+            Assert.Equal((4, "channel", "fax", rejection.Problems[0].Reason), (rejection.Column, rejection.Field, rejection.Value, rejection.Reason));
+            Assert.Equal(Lines(Header, row), result.RejectsOutput);
+            string line = rejection.ToString();
+            Assert.StartsWith("test.csv:3:4: field 'channel' value 'fax': unknown channel", line, StringComparison.Ordinal);
+            Assert.Contains(" Also column 5: field 'start_time' value 'yesterday': not an ISO-8601 instant", line, StringComparison.Ordinal);
+            Assert.Contains(" Also column 6: field 'duration_seconds' value '-5': must not be negative.", line, StringComparison.Ordinal);
+            Assert.EndsWith(" Also column 7: field 'outcome' value 'done': unknown outcome; allowed: resolved, failed, problematic.", line, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Read_BadFieldsInColumnsOutOfContractOrder_AreReportedInColumnOrder()
+    {
+        const string Reordered = "outcome,satisfaction,interaction_id,customer_id,agent_id,channel,start_time,duration_seconds";
+        var result = Read(Lines(Reordered, "done,9,i,,a,voice,2024-03-01T09:15:00Z,60"));
+
+        var rejection = Assert.Single(result.Rejections);
+        Assert.Equal([1, 2, 4], rejection.Problems.Select(p => p.Column));
+        Assert.Equal((1, "outcome"), (rejection.Column, rejection.Field));
+        Assert.Equal("is required but empty.", rejection.Problems[2].Reason);
+    }
+
     [Theory]
     [MemberData(nameof(BadRows))]
     public void Read_BadRow_IsRejectedWithLocationFieldValueAndReason_AndNeighboursAreRead(string row, int column, string? field, string? value, string reason)
@@ -468,6 +508,8 @@ public class CsvInteractionReaderTests
             Assert.Equal(("test.csv", 3L, column, field, value), (rejection.Source, rejection.Line, rejection.Column, rejection.Field, rejection.Value));
             Assert.StartsWith(reason, rejection.Reason, StringComparison.Ordinal);
             Assert.Equal(row, rejection.RawText);
+            var only = Assert.Single(rejection.Problems);
+            Assert.Equal((column, field, value, rejection.Reason), (only.Column, only.Field, only.Value, only.Reason));
             Assert.Equal((3, 2, 1), (result.Read, result.Accepted, result.Rejected));
             Assert.Equal(Lines(Header, row), result.RejectsOutput);
         }
