@@ -145,12 +145,12 @@ internal static class DemoCommand
         string label = settings.Chaos ? "demo --chaos" : "demo";
 
         // 1. The log and the rules.
-        await context.Error.WriteLineAsync(string.Create(invariant, $"{label}: generating {settings.Rows} interactions to {files.Interactions}")).ConfigureAwait(false);
+        await context.Error.WriteLineAsync(string.Create(invariant, $"{label}: generating {settings.Rows} interactions to {ConsoleText.Escape(files.Interactions)}")).ConfigureAwait(false);
         long step = time.GetTimestamp();
         var generator = new InteractionGenerator(new InteractionGeneratorOptions { Seed = settings.Seed });
         await WriteLogAsync(generator, settings.Rows, files.Interactions, cancellationToken).ConfigureAwait(false);
         var generateTime = time.GetElapsedTime(step);
-        await File.WriteAllTextAsync(files.Rules, DefaultRules.Text, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(files.Rules, () => File.WriteAllTextAsync(files.Rules, DefaultRules.Text, cancellationToken)).ConfigureAwait(false);
         var ruleSet = RuleText.Parse(DefaultRules.Text, files.Rules).RuleSet
             ?? throw CliException.Failure("the built-in default rules do not parse (a bug).");
         File.Delete(files.Alerts); // the NDJSON sink keeps what a file holds; the demo starts afresh
@@ -253,7 +253,7 @@ internal static class DemoCommand
         var summary = new DemoSummary(
             settings, produce, consumed, tally.Distinct, tally.Delivered, topicRecords, expected.Count, comparison, chaos,
             generateTime, pipelineTime, replayTime, totalTime, reconciled);
-        await summary.WriteJsonAsync(files.Summary, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(files.Summary, () => summary.WriteJsonAsync(files.Summary, cancellationToken)).ConfigureAwait(false);
 
         var output = context.Out;
         await output.WriteLineAsync(string.Create(
@@ -265,11 +265,11 @@ internal static class DemoCommand
             await output.WriteLineAsync($"{label}: chaos meanwhile: {chaos.Describe()}.").ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(
             invariant,
-            $"{label}: alerts in {files.Alerts} vs an in-process replay of {Path.GetFileName(files.Interactions)} with {Path.GetFileName(files.Rules)}: {comparison.Describe()}.")).ConfigureAwait(false);
+            $"{label}: alerts in {ConsoleText.Escape(files.Alerts)} vs an in-process replay of {Path.GetFileName(files.Interactions)} with {Path.GetFileName(files.Rules)}: {comparison.Describe()}.")).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(
             invariant,
             $"{label}: {(reconciled ? "OK, nothing lost, nothing stored twice" : "FAILED: the counts or alerts do not reconcile")}: rows {settings.Rows} = produced {produce.Produced} = on topic {topicRecords} = consumed {tally.Distinct}; "
-            + $"files in {files.Directory} (report.html: {report.Figures.Notes.Count} charts; summary.json); {totalTime.TotalSeconds:0.0} s in all.")).ConfigureAwait(false);
+            + $"files in {ConsoleText.Escape(files.Directory)} (report.html: {report.Figures.Notes.Count} charts; summary.json); {totalTime.TotalSeconds:0.0} s in all.")).ConfigureAwait(false);
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         if (!reconciled && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -307,6 +307,19 @@ internal static class DemoCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw CliException.Failure($"cannot write '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes one of the demo's files, naming it when that fails.</summary>
+    private static async Task WriteFileAsync(string path, Func<Task> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw Output.OutputWriteException.ForFile("--output", path, e);
         }
     }
 
