@@ -231,6 +231,11 @@ internal static class ConsumeCommand
                     return new ConsumeResult(final, summary, ndjson?.DuplicatesSuppressed ?? 0, context.Time.GetElapsedTime(started));
                 }
             }
+            catch (SinkWriteException e) when (run.AlertsPath is { } path && e.SinkName == FileSinkName(path) && e.InnerException is IOException io)
+            {
+                string failure = Output.OutputWriteException.ForFile("--alerts", path, io).Message;
+                throw CliException.Failure($"{failure} (after {e.Attempts} attempts); nothing was committed past what it had not stored.", e);
+            }
             catch (SinkWriteException e)
             {
                 throw CliException.Failure($"a sink failed, nothing was committed past what it had not stored: {e.Message}", e);

@@ -187,6 +187,25 @@ public sealed class OutputFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task Consume_AlertsToAFullDisk_FailsNamingTheAlertsFile_WithoutASummary()
+    {
+        Assert.SkipWhen(Full is null, "needs /dev/full (Linux)");
+        await using var cluster = CallStream.Kafka.InProcessKafkaCluster.Start(1);
+        cluster.CreateTopic(CallStream.Kafka.KafkaSinkOptions.DefaultInteractionsTopic, 1);
+        using var files = new Kafka.KafkaCliFiles();
+        string csv = await files.GenerateAsync(3000);
+        await Kafka.KafkaCliFiles.ProduceAsync(cluster, csv, 3000);
+
+        var result = await CliRunner.RunAsync(["consume", "--kafka", cluster.BootstrapServers, "--group", "full", "--alerts", Full!, "--idle-exit", "1s"]);
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains($"callstream consume: cannot write --alerts '{Full!}': No space left on device (after ", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("messages consumed", result.Out, StringComparison.Ordinal);
+        // Only what needed no alert stored may be committed: the rest is consumed again by the next run.
+        Assert.True(Kafka.KafkaCliFiles.CountCommitted(cluster, CallStream.Kafka.KafkaSinkOptions.DefaultInteractionsTopic, 1, "full") < 3000);
+    }
+
+    [Fact]
     public async Task Process_RejectsToAFullDisk_ExitsWithOneAndNoSummary()
     {
         Assert.SkipWhen(Full is null, "needs /dev/full (Linux)");
