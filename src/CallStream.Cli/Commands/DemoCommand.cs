@@ -173,6 +173,7 @@ internal static class DemoCommand
             LoggerFactory = logging,
             IdleTimeout = IdleTimeout,
             ExtraInteractionSink = ("reconciliation", tally),
+            AlertsOption = "--output",
         };
         using var chaosStop = new CancellationTokenSource();
         var chaos = settings.Chaos ? new ChaosSchedule(cluster, kafka.Topic, settings.Partitions, GroupId, unchecked((int)settings.Seed), TimeProvider.System) : null;
