@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using CallStream.Cli.Commands;
+using CallStream.Cli.Output;
 
 namespace CallStream.Cli;
 
@@ -56,7 +57,7 @@ internal static class CliApplication
             string command = CommandPath(parseResult);
             var errors = ParseErrors.Describe(parseResult, out bool suggested);
             foreach (string error in errors)
-                await context.Error.WriteLineAsync($"{command}: {error}").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"{command}: {ConsoleText.Escape(error)}").ConfigureAwait(false);
             if (!suggested)
                 await context.Error.WriteLineAsync($"Run '{command} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.InvalidInput;
@@ -70,7 +71,26 @@ internal static class CliApplication
             // Ctrl+C / SIGTERM cancel the command; consume then stops gracefully (drain, flush, commit), which may take a while.
             ProcessTerminationTimeout = context.HandlesProcessTermination ? TimeSpan.FromSeconds(30) : null,
         };
-        return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            int exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await context.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (OutputWriteException) when (exitCode != ExitCodes.Success)
+            {
+                // The command failed and said so already (perhaps for this very output): one line is enough.
+            }
+            return exitCode;
+        }
+        catch (OutputWriteException e)
+        {
+            // Help or version text that could not be written (the commands report their own failed writes).
+            return e.IsClosedStandardOutput
+                ? ExitCodes.Failure
+                : await CommandAction.FailAsync(context, CommandPath(parseResult), e.Message, ExitCodes.Failure).ConfigureAwait(false);
+        }
     }
 
     private static string CommandPath(ParseResult parseResult)

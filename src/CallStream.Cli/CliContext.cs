@@ -1,4 +1,6 @@
 using System.Text;
+using CallStream.Cli.Output;
+using Microsoft.Win32.SafeHandles;
 
 namespace CallStream.Cli;
 
@@ -17,7 +19,7 @@ internal sealed class CliContext
     private readonly Func<string, string?> _environment;
 
     /// <summary>Creates a context.</summary>
-    /// <param name="output">Standard output: results and summaries.</param>
+    /// <param name="output">Standard output: results and summaries. Its failures reach the commands as <see cref="OutputWriteException"/>.</param>
     /// <param name="error">Standard error: progress, warnings and errors.</param>
     /// <param name="time">The clock, for progress and throughput.</param>
     /// <param name="errorIsTerminal"><see langword="true"/> when standard error is a terminal (progress is drawn as a bar).</param>
@@ -27,15 +29,19 @@ internal sealed class CliContext
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(time);
-        Out = output;
+        Out = output as StandardOutputWriter ?? new StandardOutputWriter(output);
         Error = error;
         Time = time;
         ErrorIsTerminal = errorIsTerminal;
         _environment = environment ?? (_ => null);
     }
 
-    /// <summary>Gets standard output.</summary>
+    /// <summary>Gets standard output; a failed write or flush throws <see cref="OutputWriteException"/>.</summary>
     public TextWriter Out { get; }
+
+    /// <summary>Gets standard output as bytes, for results written as bytes (flush <see cref="Out"/> first), or
+    /// <see langword="null"/> when standard output is only a text writer (in tests).</summary>
+    public Stream? OutStream { get; init; }
 
     /// <summary>Gets standard error.</summary>
     public TextWriter Error { get; }
@@ -54,12 +60,39 @@ internal sealed class CliContext
     public static CliContext CreateForConsole()
     {
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        var output = new StreamWriter(Console.OpenStandardOutput(), utf8, bufferSize: 1 << 16) { AutoFlush = false };
+        var outStream = OpenStandardOutput();
+        var output = new StreamWriter(outStream, utf8, bufferSize: 1 << 16) { AutoFlush = false };
         var error = new StreamWriter(Console.OpenStandardError(), utf8, bufferSize: 4096) { AutoFlush = true };
         return new CliContext(output, error, TimeProvider.System, !Console.IsErrorRedirected, Environment.GetEnvironmentVariable)
         {
             HandlesProcessTermination = true,
+            OutStream = outStream,
         };
+    }
+
+    /// <summary>
+    /// Opens standard output. The console's stream ignores a closed pipe (every write "succeeds", so <c>| head -1</c>
+    /// would let a command report success); a pipe, socket or device is therefore written through a plain file
+    /// stream, which reports it. A terminal or a regular file keeps the console's stream: a file shared with standard
+    /// error (<c>&gt; log 2&gt;&amp;1</c>) must be written at the shared position, which a seekable file stream would not.
+    /// </summary>
+    private static Stream OpenStandardOutput()
+    {
+        if (OperatingSystem.IsWindows() || !Console.IsOutputRedirected)
+            return Console.OpenStandardOutput();
+        FileStream? stream = null;
+        try
+        {
+            stream = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            if (!stream.CanSeek)
+                return stream;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or NotSupportedException)
+        {
+            // A standard output the file stream refuses (closed, read-only): the console's stream copes.
+        }
+        stream?.Dispose();
+        return Console.OpenStandardOutput();
     }
 
     /// <summary>Gets an environment variable, or <see langword="null"/> when it is not set or empty.</summary>

@@ -1,3 +1,4 @@
+using CallStream.Cli.Output;
 using CallStream.Ndjson;
 
 namespace CallStream.Cli.Commands;
@@ -5,20 +6,21 @@ namespace CallStream.Cli.Commands;
 /// <summary>
 /// Where a command's alerts go: an NDJSON file, standard output (<c>-</c>), or nowhere (only counted). On the real
 /// console standard output is written as bytes; in tests (a text writer) the NDJSON is buffered and copied at the end.
+/// A failed write or flush throws <see cref="OutputWriteException"/> naming the output.
 /// </summary>
 internal sealed class AlertOutput : IDisposable
 {
     private readonly NdjsonWriter<Alert>? _writer;
     private readonly Stream? _stream;
     private readonly TextWriter? _copyTo;
-    private readonly string _shownName;
+    private readonly string? _path; // null for standard output
 
-    private AlertOutput(NdjsonWriter<Alert>? writer, Stream? stream, TextWriter? copyTo, string shownName)
+    private AlertOutput(NdjsonWriter<Alert>? writer, Stream? stream, TextWriter? copyTo, string? path)
     {
         _writer = writer;
         _stream = stream;
         _copyTo = copyTo;
-        _shownName = shownName;
+        _path = path;
     }
 
     /// <summary>Gets how many alerts were written.</summary>
@@ -32,16 +34,16 @@ internal sealed class AlertOutput : IDisposable
     public static AlertOutput Open(CliContext context, string? path)
     {
         if (path is null)
-            return new AlertOutput(null, null, null, "nowhere");
+            return new AlertOutput(null, null, null, null);
         if (path == "-")
         {
-            if (context.Out is StreamWriter console)
+            if (context.OutStream is { } console)
             {
-                console.Flush();
-                return new AlertOutput(NdjsonWriter.ForAlerts(console.BaseStream, leaveOpen: true), null, null, "standard output");
+                context.Out.Flush();
+                return new AlertOutput(NdjsonWriter.ForAlerts(console, leaveOpen: true), null, null, null);
             }
             var buffer = new MemoryStream();
-            return new AlertOutput(NdjsonWriter.ForAlerts(buffer, leaveOpen: true), buffer, context.Out, "standard output");
+            return new AlertOutput(NdjsonWriter.ForAlerts(buffer, leaveOpen: true), buffer, context.Out, null);
         }
         try
         {
@@ -56,16 +58,24 @@ internal sealed class AlertOutput : IDisposable
 
     /// <summary>Writes one alert.</summary>
     /// <param name="alert">The alert.</param>
+    /// <exception cref="OutputWriteException">The output cannot be written.</exception>
     public void Write(Alert alert)
     {
         Count++;
-        _writer?.Write(alert);
+        try
+        {
+            _writer?.Write(alert);
+        }
+        catch (IOException e)
+        {
+            throw Failure(e);
+        }
     }
 
     /// <summary>Flushes everything written.</summary>
     /// <param name="cancellationToken">Cancels the flush.</param>
     /// <returns>A task that completes when the alerts are written.</returns>
-    /// <exception cref="CliException">The output cannot be written.</exception>
+    /// <exception cref="OutputWriteException">The output cannot be written.</exception>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
         try
@@ -80,14 +90,25 @@ internal sealed class AlertOutput : IDisposable
         }
         catch (IOException e)
         {
-            throw CliException.Failure($"cannot write the alerts to {_shownName}: {e.Message}", e);
+            throw Failure(e);
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>Closes the output. A failure is not reported here: <see cref="CompleteAsync"/> reports it, and without
+    /// it the command is failing already.</summary>
     public void Dispose()
     {
-        _writer?.Dispose();
+        try
+        {
+            _writer?.Dispose();
+        }
+        catch (IOException)
+        {
+            // See above: the write's failure is, or was, reported by CompleteAsync or Write.
+        }
         _stream?.Dispose();
     }
+
+    private OutputWriteException Failure(IOException e) =>
+        _path is null ? OutputWriteException.ForStandardOutput(e) : OutputWriteException.ForFile("--alerts", _path, e);
 }

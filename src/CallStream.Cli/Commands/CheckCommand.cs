@@ -36,15 +36,16 @@ internal static class CheckCommand
     public static async Task<int> RunAsync(CliContext context, string path, CancellationToken cancellationToken)
     {
         var result = await RuleLoader.ParseAsync(context, path, cancellationToken).ConfigureAwait(false);
+        string fileName = ConsoleText.Escape(result.FileName); // a file named with a line break must not forge a line
         if (result.RuleSet is not { } ruleSet)
         {
-            await context.Error.WriteLineAsync($"check: {result.FileName}: {result.Diagnostics.Count} error(s); the file is rejected as a whole.").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"check: {fileName}: {result.Diagnostics.Count} error(s); the file is rejected as a whole.").ConfigureAwait(false);
             return ExitCodes.InvalidInput;
         }
         await context.Out.WriteAsync(RuleText.Print(ruleSet)).ConfigureAwait(false);
         await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
         int windowed = ruleSet.Count(r => r.IsWindowed);
-        await context.Error.WriteLineAsync($"check: {result.FileName}: {ruleSet.Count} rule(s) valid ({windowed} windowed).").ConfigureAwait(false);
+        await context.Error.WriteLineAsync($"check: {fileName}: {ruleSet.Count} rule(s) valid ({windowed} windowed).").ConfigureAwait(false);
         return ExitCodes.Success;
     }
 }

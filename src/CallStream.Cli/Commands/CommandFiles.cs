@@ -46,4 +46,24 @@ internal static class CommandFiles
         if (File.Exists(path))
             throw CliException.InvalidInput($"{option}: '{path}' is a file, not a directory.");
     }
+
+    /// <summary>
+    /// Tells whether nothing is at a path yet, checked before a file is created there: only a file the command
+    /// created itself is removed when writing it fails. What was there before — a device (<c>/dev/full</c>), a pipe, a
+    /// link (<c>/dev/stdout</c>) or a file being replaced — is never removed (a device can even look like a file).
+    /// </summary>
+    /// <param name="path">The path as given.</param>
+    /// <returns><see langword="true"/> when nothing, not even a dangling link, is there.</returns>
+    public static bool IsFree(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            return !File.Exists(path) && !Directory.Exists(path) && new FileInfo(path).LinkTarget is null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
+    }
 }

@@ -231,6 +231,11 @@ internal static class ConsumeCommand
                     return new ConsumeResult(final, summary, ndjson?.DuplicatesSuppressed ?? 0, context.Time.GetElapsedTime(started));
                 }
             }
+            catch (SinkWriteException e) when (run.AlertsPath is { } path && e.SinkName == FileSinkName(path) && e.InnerException is IOException io)
+            {
+                string failure = Output.OutputWriteException.ForFile(run.AlertsOption, path, io).Message;
+                throw CliException.Failure($"{failure} (after {e.Attempts} attempts); nothing was committed past what it had not stored.", e);
+            }
             catch (SinkWriteException e)
             {
                 throw CliException.Failure($"a sink failed, nothing was committed past what it had not stored: {e.Message}", e);
@@ -346,6 +351,9 @@ internal sealed record ConsumeRun(KafkaConnection Kafka, string GroupId, RuleSet
 
     /// <summary>Gets a further interaction sink (the demo's reconciliation), or <see langword="null"/>.</summary>
     public (string Name, IBatchedSink<Interaction> Sink)? ExtraInteractionSink { get; init; }
+
+    /// <summary>Gets the option that named the alerts file, for messages (the demo's is its <c>--output</c> directory).</summary>
+    public string AlertsOption { get; init; } = "--alerts";
 }
 
 /// <summary>What a consume run does next, decided every 100 ms from the pipeline's statistics.</summary>

@@ -146,12 +146,12 @@ internal static class DemoCommand
         string label = settings.Chaos ? "demo --chaos" : "demo";
 
         // 1. The log and the rules.
-        await context.Error.WriteLineAsync(string.Create(invariant, $"{label}: generating {settings.Rows} interactions to {files.Interactions}")).ConfigureAwait(false);
+        await context.Error.WriteLineAsync(string.Create(invariant, $"{label}: generating {settings.Rows} interactions to {ConsoleText.Escape(files.Interactions)}")).ConfigureAwait(false);
         long step = time.GetTimestamp();
         var generator = new InteractionGenerator(new InteractionGeneratorOptions { Seed = settings.Seed });
         await WriteLogAsync(generator, settings.Rows, files.Interactions, cancellationToken).ConfigureAwait(false);
         var generateTime = time.GetElapsedTime(step);
-        await File.WriteAllTextAsync(files.Rules, DefaultRules.Text, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(files.Rules, () => File.WriteAllTextAsync(files.Rules, DefaultRules.Text, cancellationToken)).ConfigureAwait(false);
         var ruleSet = RuleText.Parse(DefaultRules.Text, files.Rules).RuleSet
             ?? throw CliException.Failure("the built-in default rules do not parse (a bug).");
         File.Delete(files.Alerts); // the NDJSON sink keeps what a file holds; the demo starts afresh
@@ -174,6 +174,7 @@ internal static class DemoCommand
             LoggerFactory = logging,
             IdleTimeout = IdleTimeout,
             ExtraInteractionSink = ("reconciliation", tally),
+            AlertsOption = "--output",
         };
         using var chaosStop = new CancellationTokenSource();
         var chaos = settings.Chaos ? new ChaosSchedule(cluster, kafka.Topic, settings.Partitions, GroupId, unchecked((int)settings.Seed), TimeProvider.System) : null;
@@ -254,7 +255,7 @@ internal static class DemoCommand
         var summary = new DemoSummary(
             settings, produce, consumed, tally.Distinct, tally.Delivered, topicRecords, expected.Count, comparison, chaos,
             generateTime, pipelineTime, replayTime, totalTime, reconciled);
-        await summary.WriteJsonAsync(files.Summary, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(files.Summary, () => summary.WriteJsonAsync(files.Summary, cancellationToken)).ConfigureAwait(false);
 
         var output = context.Out;
         await output.WriteLineAsync(string.Create(
@@ -266,14 +267,14 @@ internal static class DemoCommand
             await output.WriteLineAsync($"{label}: chaos meanwhile: {chaos.Describe()}.").ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(
             invariant,
-            $"{label}: alerts in {files.Alerts} vs an in-process replay of {Path.GetFileName(files.Interactions)} with {Path.GetFileName(files.Rules)}: {comparison.Describe()}.")).ConfigureAwait(false);
+            $"{label}: alerts in {ConsoleText.Escape(files.Alerts)} vs an in-process replay of {Path.GetFileName(files.Interactions)} with {Path.GetFileName(files.Rules)}: {comparison.Describe()}.")).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(
             invariant,
             $"{label}: {(reconciled ? "OK, nothing lost, nothing stored twice" : "FAILED: the counts or alerts do not reconcile")}: rows {settings.Rows} = produced {produce.Produced} = on topic {topicRecords} = consumed {tally.Distinct}; "
-            + $"files in {files.Directory} (report.html: {report.Figures.Notes.Count} charts; summary.json); {totalTime.TotalSeconds:0.0} s in all.")).ConfigureAwait(false);
+            + $"files in {ConsoleText.Escape(files.Directory)} (report.html: {report.Figures.Notes.Count} charts; summary.json); {totalTime.TotalSeconds:0.0} s in all.")).ConfigureAwait(false);
         if (overwriting)
-            await output.WriteLineAsync($"{label}: overwrote the files of the previous demo in {files.Directory}{Path.DirectorySeparatorChar}.").ConfigureAwait(false);
-        await output.WriteLineAsync($"{label}: next, open {files.Report} in a browser to see the insights report.").ConfigureAwait(false);
+            await output.WriteLineAsync($"{label}: overwrote the files of the previous demo in {ConsoleText.Escape(files.Directory)}{Path.DirectorySeparatorChar}.").ConfigureAwait(false);
+        await output.WriteLineAsync($"{label}: next, open {ConsoleText.Escape(files.Report)} in a browser to see the insights report.").ConfigureAwait(false);
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         if (!reconciled && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -311,6 +312,19 @@ internal static class DemoCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw CliException.Failure($"cannot write '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes one of the demo's files, naming it when that fails.</summary>
+    private static async Task WriteFileAsync(string path, Func<Task> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw Output.OutputWriteException.ForFile("--output", path, e);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using CallStream.Cli.Output;
 using CallStream.Cli.Progress;
 using CallStream.Csv;
 using CallStream.Generation;
@@ -99,9 +100,12 @@ internal static class GenerateCommand
         }
 
         bool toStandardOutput = output == StandardOutput;
-        string shownOutput = toStandardOutput ? "standard output" : output;
+        string shownOutput = toStandardOutput ? "standard output" : ConsoleText.Escape(output);
+        string failedOutput = toStandardOutput ? "standard output" : $"--output '{output}'";
         var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "generate", rows, "rows");
         long written = 0;
+        // Only a file created here is removed when it cannot be completed, never a device (/dev/full) or a pipe.
+        bool created = !toStandardOutput && CommandFiles.IsFree(output);
         var writer = toStandardOutput ? new CsvInteractionWriter(context.Out, generator.AttributeColumns, leaveOpen: true) : CreateFile(output, generator);
         try
         {
@@ -118,15 +122,18 @@ internal static class GenerateCommand
                 }
                 await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
+            if (toStandardOutput)
+                await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false); // out before the summary says it is
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
         {
             progress.Complete();
-            if (!toStandardOutput)
+            if (created)
                 TryDelete(output);
-            if (e is OperationCanceledException)
+            if (e is OperationCanceledException or OutputWriteException { IsClosedStandardOutput: true })
                 throw;
-            throw CliException.Failure($"cannot write {shownOutput} after {written.ToString(CultureInfo.InvariantCulture)} rows: {e.Message}", e);
+            string reason = e is OutputWriteException failed ? failed.Reason : e.Message;
+            throw CliException.Failure($"cannot write {failedOutput} after {written.ToString(CultureInfo.InvariantCulture)} rows: {reason}", e);
         }
         progress.Complete();
 

@@ -72,7 +72,7 @@ internal static class ProduceCommand
     {
         CommandFiles.RequireInput(input, "--input");
         using var store = await MongoConnection.OpenAsync(context, mongo, "produce", cancellationToken).ConfigureAwait(false);
-        await context.Error.WriteLineAsync($"produce: {input} to {kafka.Describe()}").ConfigureAwait(false);
+        await context.Error.WriteLineAsync($"produce: {ConsoleText.Escape(input)} to {kafka.Describe()}").ConfigureAwait(false);
         var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "produce", null, "rows");
         ProduceResult result;
         try
@@ -131,7 +131,7 @@ internal static class ProduceCommand
         }
 
         var problems = new ProblemPrinter(context.Error, "produce");
-        var readerOptions = new CsvReaderOptions { Strict = strict, OnRejected = r => problems.Report(r.ToString()) };
+        var readerOptions = new CsvReaderOptions { Strict = strict, OnRejected = r => problems.ReportRejectedRow(r.ToString()) };
         // One attempt per batch: the Kafka sink already retries each message until its delivery timeout, and writing a
         // failed batch again would produce its acknowledged messages a second time.
         var batching = new BatchingOptions { BatchSize = BatchSize, QueueCapacity = 4 * BatchSize, MaxAttempts = 1 };
@@ -187,7 +187,7 @@ internal static class ProduceCommand
                 await toKafka.DisposeAsync().ConfigureAwait(false);
                 if (toMongo is not null)
                     await toMongo.DisposeAsync().ConfigureAwait(false);
-                problems.Complete();
+                problems.Complete(ReportCommand.ReplayRejectsHint(input));
             }
             produced = toKafka.Written;
             stored = toMongo?.Written ?? 0;

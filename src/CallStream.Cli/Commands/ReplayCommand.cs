@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text;
+using CallStream.Cli.Output;
 using CallStream.Cli.Progress;
 using CallStream.Csv;
 using CallStream.Ndjson;
@@ -20,7 +21,6 @@ internal static class ReplayCommand
     // collections of a million-row replay were gen-1, 0.14-0.28 s of pauses, against 0.02 s with these sizes).
     private const int BatchSize = 1024;
     private const int QueuedBatches = 4;
-    private const int MaxPrintedProblems = 20;
 
     /// <summary>Builds the command.</summary>
     /// <param name="context">The surroundings it runs in.</param>
@@ -114,19 +114,7 @@ internal static class ReplayCommand
         var invariant = CultureInfo.InvariantCulture;
         bool alertsToStandardOutput = settings.Alerts == "-";
         var summaryWriter = alertsToStandardOutput ? context.Error : context.Out;
-        int printedProblems = 0;
-        long problems = 0;
-        var printLock = new Lock();
-        void PrintProblem(string line)
-        {
-            using var held = printLock.EnterScope();
-            problems++;
-            if (printedProblems < MaxPrintedProblems)
-            {
-                printedProblems++;
-                context.Error.WriteLine("replay: " + line);
-            }
-        }
+        var problems = new ProblemPrinter(context.Error, "replay");
 
         // Opened on the first rejected row or once the rules are loaded, whichever comes first: reading starts before
         // the rules are loaded, and a rule file with errors must leave the outputs of an earlier run alone.
@@ -136,7 +124,7 @@ internal static class ReplayCommand
             SourceName = settings.Input,
             Strict = settings.Strict,
             Rejects = rejectsWriter,
-            OnRejected = r => PrintProblem(r.ToString()),
+            OnRejected = r => problems.ReportRejectedRow(r.ToString()),
         };
         AlertOutput? alertSink = null;
         var report = settings.Report is null ? null : new ReportCollector();
@@ -159,7 +147,7 @@ internal static class ReplayCommand
             {
                 AllowedLateness = settings.Lateness,
                 TimeProvider = context.Time,
-                OnLateEvent = late => PrintProblem(string.Create(
+                OnLateEvent = late => problems.ReportLateEvent(string.Create(
                     invariant,
                     $"late event {late.Event.Interaction.InteractionId} at {Iso8601.Format(late.Event.Interaction.StartTime)}, {late.Lateness.TotalSeconds:0.###} s behind the last released event; evaluated at once.")),
             };
@@ -212,8 +200,9 @@ internal static class ReplayCommand
                 await rejectsWriter.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (problems > printedProblems)
-            await context.Error.WriteLineAsync(string.Create(invariant, $"replay: ... and {problems - printedProblems} more rejected rows or late events (counted in the summary).")).ConfigureAwait(false);
+        problems.Complete(settings.Rejects is null
+            ? "pass --rejects FILE to get every rejected row"
+            : $"the rest are in '{settings.Rejects}' (every rejected row, after the header)");
         var elapsed = progress.Elapsed;
         var byRule = new StringBuilder();
         foreach (var rule in statistics.Rules)
@@ -226,7 +215,7 @@ internal static class ReplayCommand
         if (report is not null)
         {
             if (elapsed >= progress.Interval)
-                await context.Error.WriteLineAsync($"replay: computing the report's figures and writing {settings.Report}...").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"replay: computing the report's figures and writing {ConsoleText.Escape(settings.Report!)}...").ConfigureAwait(false);
             await ReportCommand.WriteAndSummarizeAsync(context, summaryWriter, "replay", report.ToSource(), settings.Input, new(settings.Report!), cancellationToken).ConfigureAwait(false);
         }
         await summaryWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -421,7 +410,9 @@ internal static class ReplayCommand
     /// <summary>
     /// A text file created only by <see cref="Open"/>: what is written before goes to memory (up to
     /// <see cref="MaxPending"/> characters, after which writers wait for <see cref="Open"/>) and into the file when it
-    /// opens. Disposed without being opened, it leaves the file alone. Writes may come from another thread.
+    /// opens. Disposed without being opened, it leaves the file alone. Writes may come from another thread. A write,
+    /// flush or close that fails throws <see cref="OutputWriteException"/> naming the option and the file, and a
+    /// file it created and left incomplete is removed.
     /// </summary>
     private sealed class DeferredFileWriter(string path, string option) : TextWriter
     {
@@ -430,6 +421,8 @@ internal static class ReplayCommand
         private readonly ManualResetEventSlim _settled = new();
         private StringBuilder? _pending = new();
         private StreamWriter? _file;
+        private bool _created;
+        private bool _failed;
 
         public override Encoding Encoding { get; } = new UTF8Encoding(false); // as OpenText writes
 
@@ -441,10 +434,11 @@ internal static class ReplayCommand
                 using var held = _lock.EnterScope();
                 if (_file is not null || _pending is null)
                     return;
-                var file = OpenText(path, option);
-                file.Write(_pending);
+                _created = CommandFiles.IsFree(path); // only a file created here is removed, never a device (/dev/full)
+                _file = OpenText(path, option);
+                var pending = _pending;
                 _pending = null;
-                _file = file;
+                Guard(() => _file.Write(pending));
             }
             finally
             {
@@ -466,21 +460,79 @@ internal static class ReplayCommand
         public override void Flush()
         {
             using var held = _lock.EnterScope();
-            _file?.Flush();
+            if (_file is { } file)
+                Guard(file.Flush);
         }
 
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
-                using (_lock.EnterScope())
+                try
                 {
-                    _file?.Dispose();
-                    _pending = null;
+                    using (_lock.EnterScope())
+                    {
+                        _pending = null;
+                        if (_file is { } file)
+                        {
+                            _file = null;
+                            Close(file);
+                        }
+                    }
                 }
-                _settled.Set();
+                finally
+                {
+                    _settled.Set();
+                }
             }
             base.Dispose(disposing);
+        }
+
+        /// <summary>Closes the file, reporting a failure unless one was reported already (then only the leftover is removed).</summary>
+        private void Close(StreamWriter file)
+        {
+            try
+            {
+                file.Dispose();
+            }
+            catch (IOException e)
+            {
+                if (!_failed)
+                {
+                    _failed = true;
+                    RemoveIncomplete();
+                    throw OutputWriteException.ForFile(option, path, e);
+                }
+            }
+            if (_failed)
+                RemoveIncomplete();
+        }
+
+        private void RemoveIncomplete()
+        {
+            if (!_created)
+                return;
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The failed write is the error to report; a leftover partial file is the lesser problem.
+            }
+        }
+
+        private void Guard(Action write)
+        {
+            try
+            {
+                write();
+            }
+            catch (IOException e)
+            {
+                _failed = true;
+                throw OutputWriteException.ForFile(option, path, e);
+            }
         }
 
         private void Append(string? text)
@@ -489,9 +541,9 @@ internal static class ReplayCommand
                 return;
             using (_lock.EnterScope())
             {
-                if (_file is not null)
+                if (_file is { } file)
                 {
-                    _file.Write(text);
+                    Guard(() => file.Write(text));
                     return;
                 }
                 if (_pending is { } pending && pending.Length < MaxPending)
@@ -502,7 +554,10 @@ internal static class ReplayCommand
             }
             _settled.Wait(); // opened, or the replay is ending (then nothing is written)
             using (_lock.EnterScope())
-                _file?.Write(text);
+            {
+                if (_file is { } file)
+                    Guard(() => file.Write(text));
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CallStream.Cli.Output;
 using CallStream.Cli.Progress;
 using CallStream.Csv;
 using CallStream.Insights;
@@ -15,8 +16,6 @@ namespace CallStream.Cli.Commands;
 /// </summary>
 internal static class ReportCommand
 {
-    private const int MaxPrintedProblems = 20;
-
     /// <summary>Builds the command.</summary>
     /// <param name="context">The surroundings it runs in.</param>
     /// <returns>The command.</returns>
@@ -92,12 +91,7 @@ internal static class ReportCommand
         CommandFiles.RequireInput(input, "--input");
         RequireOutputs(files);
 
-        long problems = 0;
-        void PrintProblem(string line)
-        {
-            if (Interlocked.Increment(ref problems) <= MaxPrintedProblems)
-                context.Error.WriteLine("report: " + line);
-        }
+        var problems = new ProblemPrinter(context.Error, "report");
 
         var collector = new ReportCollector();
         var file = ReplayCommand.OpenInput(input);
@@ -105,11 +99,11 @@ internal static class ReportCommand
         long read, rejected;
         try
         {
-            using var reader = new CsvInteractionReader(file, new CsvReaderOptions { SourceName = input, OnRejected = r => PrintProblem(r.ToString()) });
+            using var reader = new CsvInteractionReader(file, new CsvReaderOptions { SourceName = input, OnRejected = r => problems.ReportRejectedRow(r.ToString()) });
             var engineOptions = new RuleEngineOptions
             {
                 TimeProvider = context.Time,
-                OnLateEvent = late => PrintProblem($"late event {late.Event.Interaction.InteractionId}; evaluated at once."),
+                OnLateEvent = late => problems.ReportLateEvent($"late event {late.Event.Interaction.InteractionId}; evaluated at once."),
             };
             using var engine = new RuleEngine(ruleSet, collector.Add, engineOptions);
             try
@@ -137,8 +131,7 @@ internal static class ReportCommand
             file.Dispose(); // also when the reader was never created
             progress.Complete();
         }
-        if (problems > MaxPrintedProblems)
-            await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"report: ... and {problems - MaxPrintedProblems} more rejected rows or late events.")).ConfigureAwait(false);
+        problems.Complete(ReplayRejectsHint(input));
 
         var readTime = progress.Elapsed;
         if (readTime >= progress.Interval)
@@ -146,7 +139,7 @@ internal static class ReportCommand
             // A log that took long to read takes a while to sum up as well: say what is happening meanwhile.
             await context.Error.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"report: {read} rows read in {readTime.TotalSeconds:0.0} s; computing the figures and writing {files.Html}...")).ConfigureAwait(false);
+                $"report: {read} rows read in {readTime.TotalSeconds:0.0} s; computing the figures and writing {ConsoleText.Escape(files.Html)}...")).ConfigureAwait(false);
         }
         var written = await WriteAsync(context, collector.ToSource(), Path.GetFileName(input), files, cancellationToken).ConfigureAwait(false);
         var elapsed = progress.Elapsed;
@@ -200,15 +193,18 @@ internal static class ReportCommand
     /// <param name="sourceName">What the page names as its source (never a password).</param>
     /// <param name="files">Where to write.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
+    /// <param name="htmlOption">The option that named the page, for messages.</param>
     /// <returns>What was written.</returns>
-    /// <exception cref="CliException">A file cannot be written.</exception>
-    public static async Task<WrittenReport> WriteAsync(CliContext context, IInsightsSource source, string sourceName, ReportFiles files, CancellationToken cancellationToken)
+    /// <exception cref="CliException">A file cannot be created.</exception>
+    /// <exception cref="OutputWriteException">A file cannot be written.</exception>
+    public static async Task<WrittenReport> WriteAsync(
+        CliContext context, IInsightsSource source, string sourceName, ReportFiles files, CancellationToken cancellationToken, string htmlOption = "--output")
     {
         var options = new InsightsReportOptions { Source = sourceName, TimeProvider = context.Time };
         if (files.Title is not null)
             options.Title = files.Title;
         var figures = await InsightsReport.ComputeAsync(source, options, cancellationToken).ConfigureAwait(false);
-        long htmlBytes = WriteFile(files.Html, "--output", s => InsightsReport.WriteHtml(figures, s));
+        long htmlBytes = WriteFile(files.Html, htmlOption, s => InsightsReport.WriteHtml(figures, s));
         if (files.Json is not null)
             WriteFile(files.Json, "--json", s => InsightsReport.WriteJson(figures, s));
         return new WrittenReport(figures, files, htmlBytes);
@@ -227,7 +223,7 @@ internal static class ReportCommand
         CliContext context, TextWriter summary, string command, IInsightsSource source, string input, ReportFiles files, CancellationToken cancellationToken)
     {
         var started = context.Time.GetTimestamp();
-        var written = await WriteAsync(context, source, Path.GetFileName(input), files, cancellationToken).ConfigureAwait(false);
+        var written = await WriteAsync(context, source, Path.GetFileName(input), files, cancellationToken, "--report").ConfigureAwait(false);
         await summary.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture, $"{command}: report: {Describe(written)} in {context.Time.GetElapsedTime(started).TotalSeconds:0.00} s."))
             .ConfigureAwait(false);
@@ -244,34 +240,72 @@ internal static class ReportCommand
             CommandFiles.RequireOutput(files.Json, "--json");
     }
 
+    /// <summary>Writes one file of the report; a regular file not completed is removed.</summary>
+    /// <returns>The bytes written.</returns>
+    /// <exception cref="CliException">The file cannot be created.</exception>
+    /// <exception cref="OutputWriteException">The file cannot be written, flushed or closed.</exception>
     private static long WriteFile(string path, string option, Action<Stream> write)
     {
+        bool created = CommandFiles.IsFree(path); // only a file created here is removed when it cannot be completed
+        FileStream file;
         try
         {
-            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-            try
-            {
-                write(file);
-                file.Flush();
-                return file.Length;
-            }
-            catch
-            {
-                file.Dispose();
-                File.Delete(path);
-                throw;
-            }
+            file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw CliException.Failure($"{option}: cannot write '{path}': {e.Message}", e);
+            throw CliException.Failure($"{option}: cannot create '{path}': {e.Message}", e);
+        }
+        // A device (/dev/stdout, /dev/full) or a pipe has no length to ask for: the bytes are counted on the way.
+        var counting = new CountingWriteStream(file);
+        try
+        {
+            try
+            {
+                write(counting);
+                file.Flush();
+            }
+            finally
+            {
+                file.Dispose(); // writes what is buffered: a full disk can show here first
+            }
+            return counting.BytesWritten;
+        }
+        catch (Exception e)
+        {
+            if (created)
+                TryDelete(path);
+            if (e is IOException io)
+                throw OutputWriteException.ForFile(option, path, io);
+            throw;
         }
     }
 
-    private static string Describe(WrittenReport w) => string.Create(
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The failed write is the error to report; a leftover partial file is the lesser problem.
+        }
+    }
+
+    /// <summary>
+    /// The hint for rejected rows left out of the printed problems of a command without <c>--rejects</c>: how to get
+    /// every rejected row of the log.
+    /// </summary>
+    /// <param name="input">The log.</param>
+    /// <returns>The hint.</returns>
+    internal static string ReplayRejectsHint(string input) =>
+        $"'callstream replay --input {input} --rejects FILE' writes every rejected row to FILE";
+
+    private static string Describe(WrittenReport w) => ConsoleText.Escape(string.Create(
         CultureInfo.InvariantCulture,
         $"{w.Figures.TotalInteractions} interactions, {w.Figures.TotalAgents} agents, {w.Figures.TotalAlerts} alerts; "
-        + $"{w.Figures.Notes.Count} charts to {w.Files.Html} ({w.HtmlBytes / 1024.0:0} KB){(w.Files.Json is null ? "" : " and figures to " + w.Files.Json)}");
+        + $"{w.Figures.Notes.Count} charts to {w.Files.Html} ({w.HtmlBytes / 1024.0:0} KB){(w.Files.Json is null ? "" : " and figures to " + w.Files.Json)}"));
 
     /// <summary>Where a report goes.</summary>
     /// <param name="Html">The HTML page.</param>
@@ -310,4 +344,74 @@ internal sealed class ReportCollector
     /// <summary>Creates the source over everything collected.</summary>
     /// <returns>The source.</returns>
     public InMemoryInsightsSource ToSource() => new(_interactions, _alerts);
+}
+
+/// <summary>A write-only stream that counts the bytes written through it to another stream (left open).</summary>
+/// <param name="inner">The stream written to.</param>
+internal sealed class CountingWriteStream(Stream inner) : Stream
+{
+    /// <summary>Gets how many bytes were written.</summary>
+    public long BytesWritten { get; private set; }
+
+    /// <inheritdoc/>
+    public override bool CanRead => false;
+
+    /// <inheritdoc/>
+    public override bool CanSeek => false;
+
+    /// <inheritdoc/>
+    public override bool CanWrite => true;
+
+    /// <inheritdoc/>
+    public override long Length => throw new NotSupportedException();
+
+    /// <inheritdoc/>
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <inheritdoc/>
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    /// <inheritdoc/>
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        inner.Write(buffer);
+        BytesWritten += buffer.Length;
+    }
+
+    /// <inheritdoc/>
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        BytesWritten += buffer.Length;
+    }
+
+    /// <inheritdoc/>
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <inheritdoc/>
+    public override void WriteByte(byte value)
+    {
+        inner.WriteByte(value);
+        BytesWritten++;
+    }
+
+    /// <inheritdoc/>
+    public override void Flush() => inner.Flush();
+
+    /// <inheritdoc/>
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    /// <inheritdoc/>
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    /// <inheritdoc/>
+    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -52,6 +52,6 @@ internal static class RuleLoader
     {
         var result = await ParseAsync(context, path, cancellationToken).ConfigureAwait(false);
         return result.RuleSet
-            ?? throw CliException.InvalidInput($"{result.FileName}: {result.Diagnostics.Count} error(s); the rules were not loaded.");
+            ?? throw CliException.InvalidInput($"{ConsoleText.Escape(result.FileName)}: {result.Diagnostics.Count} error(s); the rules were not loaded.");
     }
 }
