@@ -177,7 +177,7 @@ internal static class DemoCommand
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(settings.Timeout);
         var progress = new ProgressReporter(context.Error, time, context.ErrorIsTerminal, label + ": consumed", settings.Rows, "messages");
-        ConsumeStop Done(PipelineStatistics statistics)
+        ConsumeStop Done(PipelineStatistics statistics, bool _)
         {
             long target = Interlocked.Read(ref produced);
             if (target < 0 || statistics.Consumed + statistics.DeadLettered < target)

@@ -82,6 +82,8 @@ public sealed class KafkaSinkOptions : KafkaClientOptions
             MessageTimeoutMs = (int)DeliveryTimeout.TotalMilliseconds,
             EnableDeliveryReports = true,
             DeliveryReportFields = "value,status",
+            // Keys land where the Java client, Kafka Streams, ksqlDB and kafkajs put them (librdkafka's default is CRC32).
+            Partitioner = Partitioner.Murmur2Random,
         };
         ApplyTo(config, getEnvironmentVariable);
         return config;

@@ -148,7 +148,7 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
         KafkaNative.EnsureLoaded();
         var config = options.BuildDeadLetterConfig();
         _producer = new ProducerBuilder<byte[]?, byte[]?>(config)
-            .SetLogHandler((_, m) => Log.Librdkafka(logger, Log.LevelOf(m.Level), m.Name, m.Facility, m.Message))
+            .SetLogHandler((_, m) => Log.Librdkafka(logger, m))
             .SetErrorHandler((p, e) =>
             {
                 if (e.IsFatal)
@@ -158,7 +158,7 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
                 }
                 else
                 {
-                    Log.ClientError(logger, p.Name, e.Code, e.Reason);
+                    Log.ClientError(logger, p.Name, e.Code, BrokerReachability.Describe(e.Reason));
                 }
             })
             .Build();

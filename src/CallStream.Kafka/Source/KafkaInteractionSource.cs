@@ -67,6 +67,8 @@ public sealed class KafkaInteractionSource : IInteractionSource
     private int _batchCount;
     private volatile string? _statistics;
     private volatile Error? _fatal;
+    private volatile Error? _lastConnectionError;
+    private volatile bool _joined;
 
     /// <summary>Creates the source (no I/O until <see cref="ReadAsync"/>).</summary>
     /// <param name="options">What and how to read, or <see langword="null"/> for the defaults.</param>
@@ -111,6 +113,10 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     /// <summary>Gets how many records were published to the dead-letter topic so far.</summary>
     public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    /// <summary>Gets whether the consumer group has handed this source its share of the partitions at least once, even
+    /// an empty share (more members than partitions, or a topic that does not exist).</summary>
+    public bool HasJoinedGroup => _joined;
 
     /// <summary>Gets the partitions currently assigned to this source.</summary>
     public IReadOnlyCollection<int> AssignedPartitions => [.. _owned.Keys.Order()];
@@ -261,7 +267,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
             var config = _options.BuildConsumerConfig();
             _consumer = new ConsumerBuilder<Ignore, Interaction>(config)
                 .SetValueDeserializer(new InteractionDeserializer(_options.MaxMessageBytes))
-                .SetLogHandler((_, m) => Log.Librdkafka(_logger, Log.LevelOf(m.Level), m.Name, m.Facility, m.Message))
+                .SetLogHandler((_, m) => Log.Librdkafka(_logger, m))
                 .SetErrorHandler(OnError)
                 .SetStatisticsHandler((_, json) => _statistics = json)
                 .SetPartitionsAssignedHandler(OnAssigned)
@@ -269,8 +275,14 @@ public sealed class KafkaInteractionSource : IInteractionSource
                 .SetPartitionsLostHandler(OnLost)
                 .Build();
             Log.ConsumerCreated(_logger, _topic, _options.GroupId, KafkaConfigRedactor.Redact(config));
-            _consumer.Subscribe(_topic);
-            ConsumeLoop(_consumer);
+            // librdkafka retries an unreachable cluster for ever: a wrong address must fail, not wait in silence.
+            if (!BrokerReachability.WaitForBroker(_consumer, _topic, _options.ConnectTimeout, _stop.Token, ServeCallbacks) && !_stop.IsCancellationRequested)
+                throw BrokerReachability.Unreachable(config.BootstrapServers, _options.ConnectTimeout, _lastConnectionError);
+            if (!_stop.IsCancellationRequested)
+            {
+                _consumer.Subscribe(_topic);
+                ConsumeLoop(_consumer);
+            }
         }
 #pragma warning disable CA1031 // any failure of the loop ends the stream with that exception
         catch (Exception ex)
@@ -289,6 +301,19 @@ public sealed class KafkaInteractionSource : IInteractionSource
         {
             _events.Writer.TryComplete(failure);
             _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Polls the consumer before it subscribes, only so that it reports its errors (nothing can be read yet).</summary>
+    private void ServeCallbacks()
+    {
+        try
+        {
+            _consumer?.Consume(TimeSpan.Zero);
+        }
+        catch (ConsumeException)
+        {
+            // Reported through the error callback as well.
         }
     }
 
@@ -463,6 +488,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, Interaction> consumer, List<TopicPartition> assigned)
     {
+        _joined = true;
         FlushBatch();
         var partitions = assigned.Select(tp => tp.Partition.Value).ToList();
         var committed = ReadCommitted(consumer, assigned);
@@ -676,7 +702,9 @@ public sealed class KafkaInteractionSource : IInteractionSource
         }
         else
         {
-            Log.ClientError(_logger, consumer.Name, error.Code, error.Reason);
+            if (BrokerReachability.IsConnectionError(error))
+                _lastConnectionError = error;
+            Log.ClientError(_logger, consumer.Name, error.Code, BrokerReachability.Describe(error.Reason));
         }
     }
 
