@@ -394,8 +394,18 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
         state.Position = offset + 1;
         state.RecheckEnd = false;
-        _deadLetters.Publish(record, poison);
-        Interlocked.Increment(ref _deadLettered);
+        if (offset < state.Committed)
+        {
+            // Read again below the group's committed offset (a warm-up re-read): the commit passed this record only
+            // after its dead letter was acknowledged, so it is in the dead-letter topic already.
+            Log.DeadLetterKnown(_logger, _topic, partition, offset, state.Committed);
+        }
+        else
+        {
+            _deadLetters.Publish(record, poison);
+            Interlocked.Increment(ref _deadLettered);
+        }
+
         var timestamp = record.Message.Timestamp.Type == TimestampType.NotAvailable ? default : DateTimeOffset.FromUnixTimeMilliseconds(record.Message.Timestamp.UnixTimestampMs);
         Emit(InteractionSourceEvent.DeadLettered(partition, offset, timestamp, poison.Kind + ": " + poison.Message));
     }
@@ -506,7 +516,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
             long committedOffset = committed[partition];
             long start = starts is not null && starts.TryGetValue(partition, out long chosen) && chosen >= 0 ? chosen : committedOffset;
             result.Add(new TopicPartitionOffset(tp, starts is not null && starts.ContainsKey(partition) && start >= 0 ? new Offset(start) : Offset.Unset));
-            _partitions[partition] = new PartitionState { Position = start };
+            _partitions[partition] = new PartitionState { Position = start, Committed = committedOffset };
             _offsets.Assigned(partition, committedOffset);
             _owned[partition] = true;
             Emit(InteractionSourceEvent.PartitionAssigned(partition, start, committedOffset), closing: true);
@@ -808,6 +818,9 @@ public sealed class KafkaInteractionSource : IInteractionSource
     {
         /// <summary>The next offset to read, or -1 when not known yet.</summary>
         public long Position { get; set; } = -1;
+
+        /// <summary>The group's committed offset when the partition was assigned, or -1.</summary>
+        public long Committed { get; init; } = -1;
 
         /// <summary>Whether everything up to the end the broker reported has been read.</summary>
         public bool CaughtUp { get; set; }

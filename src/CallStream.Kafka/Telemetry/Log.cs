@@ -87,6 +87,9 @@ internal static partial class Log
             Librdkafka(logger, level, message.Name, message.Facility, message.Message);
     }
 
+    [LoggerMessage(EventId = 4035, Level = LogLevel.Debug, Message = "Record {Topic}[{Partition}]@{Offset} is not a valid interaction and lies below the committed offset {Committed}: it was dead-lettered when first read, and is not published again.")]
+    public static partial void DeadLetterKnown(ILogger logger, string topic, int partition, long offset, long committed);
+
     public static LogLevel LevelOf(SyslogLevel level) => level switch
     {
         SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,
