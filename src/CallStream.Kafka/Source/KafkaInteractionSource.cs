@@ -394,10 +394,10 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
         state.Position = offset + 1;
         state.RecheckEnd = false;
-        if (offset < state.Committed)
+        if (offset < state.Committed || _deadLetters.IsPublished(partition, offset))
         {
-            // Read again below the group's committed offset (a warm-up re-read): the commit passed this record only
-            // after its dead letter was acknowledged, so it is in the dead-letter topic already.
+            // Below the group's committed offset (a warm-up re-read), the commit passed this record only after its dead
+            // letter was acknowledged; after it, an earlier run's dead letter was found in the dead-letter topic.
             Log.DeadLetterKnown(_logger, _topic, partition, offset, state.Committed);
         }
         else
@@ -502,6 +502,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         FlushBatch();
         var partitions = assigned.Select(tp => tp.Partition.Value).ToList();
         var committed = ReadCommitted(consumer, assigned);
+        _deadLetters.LoadPublished(committed);
         IReadOnlyDictionary<int, long>? starts = null;
         if (_handlers.OnAssigned is { } onAssigned)
         {

@@ -87,8 +87,17 @@ internal static partial class Log
             Librdkafka(logger, level, message.Name, message.Facility, message.Message);
     }
 
-    [LoggerMessage(EventId = 4035, Level = LogLevel.Debug, Message = "Record {Topic}[{Partition}]@{Offset} is not a valid interaction and lies below the committed offset {Committed}: it was dead-lettered when first read, and is not published again.")]
+    [LoggerMessage(EventId = 4035, Level = LogLevel.Debug, Message = "Record {Topic}[{Partition}]@{Offset} is not a valid interaction and was dead-lettered before (committed offset {Committed}): it is not published again.")]
     public static partial void DeadLetterKnown(ILogger logger, string topic, int partition, long offset, long committed);
+
+    [LoggerMessage(EventId = 4036, Level = LogLevel.Information, Message = "{Count} record(s) of '{Topic}' after the committed offsets were dead-lettered by an earlier run (found in '{DeadLetterTopic}'): they are not published again.")]
+    public static partial void DeadLettersFound(ILogger logger, int count, string deadLetterTopic, string topic);
+
+    [LoggerMessage(EventId = 4037, Level = LogLevel.Warning, Message = "The dead-letter topic '{DeadLetterTopic}' could not be read back within {Timeout}: poison records an earlier run dead-lettered after the committed offsets may be published again.")]
+    public static partial void DeadLettersUnread(ILogger logger, string deadLetterTopic, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 4038, Level = LogLevel.Warning, Message = "The dead-letter topic '{DeadLetterTopic}' could not be read back ({Reason}): poison records an earlier run dead-lettered after the committed offsets may be published again.")]
+    public static partial void DeadLettersUnknown(ILogger logger, string deadLetterTopic, string reason);
 
     public static LogLevel LevelOf(SyslogLevel level) => level switch
     {

@@ -3,7 +3,7 @@ using CallStream.Pipeline;
 
 namespace CallStream.Kafka.Tests.Source;
 
-/// <summary>Dead letters across restarts: a poison record re-read below the committed offset is not published again.</summary>
+/// <summary>Dead letters across restarts: a poison record read again, below or above the committed offset, is not published again.</summary>
 public sealed class DeadLetterRestartTests
 {
     private const string Topic = "consumerdata";
@@ -14,7 +14,6 @@ public sealed class DeadLetterRestartTests
         using var cluster = InProcessKafkaCluster.Start(1);
         cluster.CreateTopic(Topic, partitions: 1);
         cluster.CreateTopic(Topic + ".dlq", partitions: 1);
-        static byte[] Json(Interaction i) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(i, CallStream.Json.CallStreamJsonContext.Default.Interaction);
         Seed.Raw(cluster, Topic, 0,
             ("c-0", Json(TestData.Interaction(0))),
             ("c-1", "{not json"u8.ToArray()),
@@ -54,4 +53,65 @@ public sealed class DeadLetterRestartTests
 
         Assert.Equal(2, TopicCounts.Total(cluster, Topic + ".dlq", 1));
     }
+
+    [Fact]
+    public async Task Restart_AfterAStopThatCommittedBeforeThePoisonRecords_DoesNotPublishThemAgain()
+    {
+        using var cluster = InProcessKafkaCluster.Start(1);
+        cluster.CreateTopic(Topic, partitions: 1);
+        cluster.CreateTopic(Topic + ".dlq", partitions: 2);
+        Seed.Raw(cluster, Topic + ".dlq", 1, ("other", "{}"u8.ToArray())); // someone else's message, no headers
+        Seed.Raw(cluster, Topic, 0,
+            ("c-0", Json(TestData.Interaction(0))),
+            ("c-1", "{not json"u8.ToArray()),
+            ("c-2", Json(TestData.Interaction(2))),
+            ("c-3", null),
+            ("c-4", Json(TestData.Interaction(4))));
+
+        // First run: every record read and both poison records dead-lettered, but only offset 0 stored (the others
+        // waited for the watermark when it stopped), so the stop commits offset 1.
+        var first = new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "stopped-early"));
+        await using (var run = new SourceRun(first, onEvent: e =>
+        {
+            if (e.Kind == InteractionSourceEventKind.Record && e.Offset == 0)
+                first.StoreOffset(0, 1);
+        }))
+        {
+            run.WaitFor(events => events.Any(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp), "the partition caught up");
+            Assert.Equal(2, first.DeadLettered);
+            await run.StopAsync();
+        }
+        Assert.Equal(1, Seed.Committed(cluster, Topic, "stopped-early", 1)[0]);
+
+        // Second run: resumes at offset 1 and meets both poison records again.
+        var second = new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "stopped-early"));
+        await using (var run = new SourceRun(second))
+        {
+            run.WaitFor(events => events.Any(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp), "the partition caught up");
+            Assert.Equal([1L, 3], run.OfKind(InteractionSourceEventKind.DeadLettered).Select(e => e.Offset));
+            Assert.Equal(0, second.DeadLettered);
+            await run.StopAsync();
+        }
+
+        Assert.Equal(2 + 1, TopicCounts.Total(cluster, Topic + ".dlq", 2));
+    }
+
+    [Fact]
+    public async Task AnotherGroup_ReadingTheSamePoisonRecords_PublishesItsOwnDeadLetters()
+    {
+        using var cluster = InProcessKafkaCluster.Start(1);
+        cluster.CreateTopic(Topic, partitions: 1);
+        Seed.Raw(cluster, Topic, 0, ("c-0", "{not json"u8.ToArray()));
+
+        foreach (string group in new[] { "one", "two" })
+        {
+            var source = new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, group));
+            await using var run = new SourceRun(source);
+            run.WaitFor(events => events.Any(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp), "the partition caught up");
+            Assert.Equal(1, source.DeadLettered);
+            await run.StopAsync();
+        }
+    }
+
+    private static byte[] Json(Interaction i) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(i, CallStream.Json.CallStreamJsonContext.Default.Interaction);
 }
