@@ -136,7 +136,7 @@ internal static class ConsumeCommand
             result = await ConsumeAsync(
                 context,
                 new ConsumeRun(kafka, settings.GroupId, ruleSet, settings.Lateness, settings.Alerts, store) { IdleTimeout = settings.IdleTimeout, LoggerFactory = logging, MaxMessages = settings.MaxMessages },
-                (statistics, joined) => idle is not null && idle.IsIdle(statistics, joined) ? ConsumeStop.CompleteInput : ConsumeStop.None,
+                (statistics, assignedNone) => idle is not null && idle.IsIdle(statistics, assignedNone) ? ConsumeStop.CompleteInput : ConsumeStop.None,
                 progress,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -154,8 +154,8 @@ internal static class ConsumeCommand
     /// is cancelled, then stops gracefully: the work of <c>consume</c>, also used by <c>demo</c>.</summary>
     /// <param name="context">The surroundings.</param>
     /// <param name="run">What to consume and where to write.</param>
-    /// <param name="stopWhen">Checked every 100 ms with the pipeline's statistics and whether the consumer group has handed
-    /// the consumer its partitions (possibly none) yet: whether to go on, stop gracefully, or declare the input complete
+    /// <param name="stopWhen">Checked every 100 ms with the pipeline's statistics and whether the group's latest assignment
+    /// gave the consumer no partition at all: whether to go on, stop gracefully, or declare the input complete
     /// (evaluate what the watermark holds, as at the end of a replay, then stop).</param>
     /// <param name="progress">Where progress (messages consumed) is reported, or <see langword="null"/>.</param>
     /// <param name="stoppingToken">Stops gracefully (Ctrl+C).</param>
@@ -217,7 +217,7 @@ internal static class ConsumeCommand
                             await stop.CancelAsync().ConfigureAwait(false);
                             continue;
                         }
-                        switch (stopWhen(statistics, source.HasJoinedGroup))
+                        switch (stopWhen(statistics, source.AssignedNone))
                         {
                             case ConsumeStop.Stop:
                                 stopping = true;
@@ -297,10 +297,10 @@ internal static class ConsumeCommand
         private long _lastCount = -1;
         private long _since = TimeProvider.System.GetTimestamp();
 
-        public bool IsIdle(PipelineStatistics statistics, bool joined)
+        public bool IsIdle(PipelineStatistics statistics, bool assignedNone)
         {
             long count = statistics.Consumed + statistics.DeadLettered + statistics.WarmUpEvents;
-            bool atEnd = joined && statistics.Partitions.All(p => p.CaughtUp);
+            bool atEnd = assignedNone || (statistics.Partitions.Count > 0 && statistics.Partitions.All(p => p.CaughtUp));
             if (count != _lastCount || !atEnd)
             {
                 _lastCount = count;

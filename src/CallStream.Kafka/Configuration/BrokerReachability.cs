@@ -20,8 +20,8 @@ internal static partial class BrokerReachability
     /// <param name="timeout">How long to try, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
     /// <param name="cancellationToken">Stops trying.</param>
     /// <param name="serveCallbacks">Serves the client's error callbacks between attempts (a consumer reports errors only when polled), or <see langword="null"/>.</param>
-    /// <returns><see langword="true"/> when a broker answered; <see langword="false"/> when none did in time, or when cancelled.</returns>
-    public static bool WaitForBroker(IClient client, string topic, TimeSpan timeout, CancellationToken cancellationToken, Action? serveCallbacks = null)
+    /// <returns>The brokers' answer; <see langword="null"/> when none answered in time, or when cancelled.</returns>
+    public static Metadata? WaitForBroker(IClient client, string topic, TimeSpan timeout, CancellationToken cancellationToken, Action? serveCallbacks = null)
     {
         using var admin = new DependentAdminClientBuilder(client.Handle).Build();
         var clock = Stopwatch.StartNew();
@@ -29,11 +29,10 @@ internal static partial class BrokerReachability
         {
             var remaining = timeout == Timeout.InfiniteTimeSpan ? Slice : timeout - clock.Elapsed;
             if (remaining <= TimeSpan.Zero)
-                return false;
+                return null;
             try
             {
-                admin.GetMetadata(topic, remaining < Slice ? remaining : Slice);
-                return true;
+                return admin.GetMetadata(topic, remaining < Slice ? remaining : Slice);
             }
             catch (KafkaException)
             {
@@ -43,7 +42,7 @@ internal static partial class BrokerReachability
             serveCallbacks?.Invoke();
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>The error a client reports when no broker answered within the connect timeout.</summary>

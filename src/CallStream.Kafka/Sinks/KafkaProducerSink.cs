@@ -166,7 +166,7 @@ internal sealed class KafkaProducerSink<T> : IDisposable
     /// <exception cref="KafkaException">No broker answered within <see cref="KafkaClientOptions.ConnectTimeout"/>.</exception>
     private async Task EnsureReachableAsync(IProducer<string, byte[]> producer, CancellationToken cancellationToken)
     {
-        bool reached = await Task.Run(() => BrokerReachability.WaitForBroker(producer, Topic, _connectTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
+        bool reached = await Task.Run(() => BrokerReachability.WaitForBroker(producer, Topic, _connectTimeout, cancellationToken) is not null, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         if (!reached)
             throw BrokerReachability.Unreachable(_servers, _connectTimeout, _lastConnectionError);

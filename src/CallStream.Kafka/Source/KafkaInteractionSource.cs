@@ -68,7 +68,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
     private volatile string? _statistics;
     private volatile Error? _fatal;
     private volatile Error? _lastConnectionError;
-    private volatile bool _joined;
+    private volatile bool _assignedNone;
 
     /// <summary>Creates the source (no I/O until <see cref="ReadAsync"/>).</summary>
     /// <param name="options">What and how to read, or <see langword="null"/> for the defaults.</param>
@@ -114,9 +114,10 @@ public sealed class KafkaInteractionSource : IInteractionSource
     /// <summary>Gets how many records were published to the dead-letter topic so far.</summary>
     public long DeadLettered => Interlocked.Read(ref _deadLettered);
 
-    /// <summary>Gets whether the consumer group has handed this source its share of the partitions at least once, even
-    /// an empty share (more members than partitions, or a topic that does not exist).</summary>
-    public bool HasJoinedGroup => _joined;
+    /// <summary>Gets whether the source has no partition to read: the consumer group's latest assignment gave it none
+    /// (more members than partitions, for example), or the topic did not exist when the source started and no assignment
+    /// came since; <see langword="false"/> before the first assignment and during a rebalance.</summary>
+    public bool AssignedNone => _assignedNone;
 
     /// <summary>Gets the partitions currently assigned to this source.</summary>
     public IReadOnlyCollection<int> AssignedPartitions => [.. _owned.Keys.Order()];
@@ -276,8 +277,15 @@ public sealed class KafkaInteractionSource : IInteractionSource
                 .Build();
             Log.ConsumerCreated(_logger, _topic, _options.GroupId, KafkaConfigRedactor.Redact(config));
             // librdkafka retries an unreachable cluster for ever: a wrong address must fail, not wait in silence.
-            if (!BrokerReachability.WaitForBroker(_consumer, _topic, _options.ConnectTimeout, _stop.Token, ServeCallbacks) && !_stop.IsCancellationRequested)
+            var metadata = BrokerReachability.WaitForBroker(_consumer, _topic, _options.ConnectTimeout, _stop.Token, ServeCallbacks);
+            if (metadata is null && !_stop.IsCancellationRequested)
                 throw BrokerReachability.Unreachable(config.BootstrapServers, _options.ConnectTimeout, _lastConnectionError);
+            if (metadata?.Topics.FirstOrDefault(t => t.Topic == _topic) is { } topic && (topic.Error.IsError || topic.Partitions.Count == 0))
+            {
+                // The group assigns nothing until the topic exists (librdkafka then rejoins by itself).
+                Log.TopicMissing(_logger, _topic, topic.Error.Reason);
+                _assignedNone = true;
+            }
             if (!_stop.IsCancellationRequested)
             {
                 _consumer.Subscribe(_topic);
@@ -498,7 +506,6 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, Interaction> consumer, List<TopicPartition> assigned)
     {
-        _joined = true;
         FlushBatch();
         var partitions = assigned.Select(tp => tp.Partition.Value).ToList();
         var committed = ReadCommitted(consumer, assigned);
@@ -524,6 +531,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         }
 
         Log.PartitionsAssigned(_logger, _topic, string.Join(",", result.Select(r => $"{r.Partition.Value}@{r.Offset}")));
+        _assignedNone = _owned.IsEmpty;
         return result;
     }
 
@@ -548,6 +556,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     private void OnRevoked(IConsumer<Ignore, Interaction> consumer, List<TopicPartitionOffset> revoked)
     {
+        _assignedNone = false;
         FlushBatch(); // read before the revocation: the reader drops those of the revoked partitions
         var partitions = revoked.Select(tpo => tpo.Partition.Value).ToList();
         long epoch = ++_epoch;
@@ -591,6 +600,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     private void OnLost(IConsumer<Ignore, Interaction> consumer, List<TopicPartitionOffset> lost)
     {
+        _assignedNone = false;
         FlushBatch();
         var partitions = lost.Select(tpo => tpo.Partition.Value).ToList();
         long epoch = ++_epoch;

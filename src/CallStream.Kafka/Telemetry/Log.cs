@@ -99,6 +99,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4038, Level = LogLevel.Warning, Message = "The dead-letter topic '{DeadLetterTopic}' could not be read back ({Reason}): poison records an earlier run dead-lettered after the committed offsets may be published again.")]
     public static partial void DeadLettersUnknown(ILogger logger, string deadLetterTopic, string reason);
 
+    [LoggerMessage(EventId = 4039, Level = LogLevel.Warning, Message = "The topic '{Topic}' does not exist ({Reason}); the source reads it once it is created.")]
+    public static partial void TopicMissing(ILogger logger, string topic, string reason);
+
     public static LogLevel LevelOf(SyslogLevel level) => level switch
     {
         SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,

@@ -67,6 +67,19 @@ public sealed class ConsumeStopTests : IDisposable
     }
 
     [Fact]
+    public async Task Consume_IdleExit_EndsTheRun_WhenTheTopicDoesNotExist()
+    {
+        await using var cluster = InProcessKafkaCluster.Start(1);
+
+        var run = CliRunner.RunAsync(["consume", "--kafka", cluster.BootstrapServers, "--topic", "absent", "--group", "nobody", "--idle-exit", "1s"]);
+        await run.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+        var result = await run;
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
+        Assert.Contains("consume: 0 messages consumed from topic absent", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Consume_Restarted_PublishesEachPoisonRecordToTheDeadLetterTopicOnce()
     {
         const string DeadLetters = KafkaSinkOptions.DefaultInteractionsTopic + ".dlq";

@@ -27,7 +27,7 @@ public sealed class ConnectTimeoutTests
         Assert.StartsWith($"no Kafka broker answered at {servers} within 1 s (last error: ", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Connection refused", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("after 0ms", ex.Message, StringComparison.Ordinal);
-        Assert.False(source.HasJoinedGroup);
+        Assert.False(source.AssignedNone);
     }
 
     [Fact]
