@@ -43,6 +43,7 @@ public sealed class KafkaAlertSink : IBatchedSink<Alert>, IDisposable, IAsyncDis
     /// <returns>A task that completes when the batch is acknowledged.</returns>
     /// <exception cref="ArgumentException"><paramref name="batch"/> holds <see langword="null"/>.</exception>
     /// <exception cref="KafkaDeliveryException">Some messages were not acknowledged; the exception names their alert ids.</exception>
+    /// <exception cref="Confluent.Kafka.KafkaException">No broker answered within <see cref="KafkaClientOptions.ConnectTimeout"/> before the sink\'s first write (<c>Local_AllBrokersDown</c>); nothing of the batch was sent.</exception>
     /// <exception cref="ObjectDisposedException">The sink is disposed.</exception>
     public ValueTask WriteBatchAsync(IReadOnlyList<Alert> batch, CancellationToken cancellationToken) =>
         _sink.WriteBatchAsync(batch, cancellationToken);
