@@ -263,7 +263,7 @@ internal static class ConsumeCommand
         string to = targets.Count == 0 ? "counted only" : "to " + string.Join(" and ", targets);
         return string.Create(
             invariant,
-            $"{label}: {s.Consumed} messages consumed from {kafka.Describe()} ({s.DeadLettered} dead-lettered, {s.WarmUpEvents} re-read to warm up, {s.Late} late); "
+            $"{label}: {s.Consumed} messages consumed from {kafka.Describe()} ({s.DeadLettered} dead-lettered, {s.WarmUpEvents} re-read to warm up, {s.Late} late{ReplayCommand.DuplicatesSkipped(s.Duplicates)}); "
             + $"{s.Alerts} alerts {to} ({result.DuplicatesSuppressed} already stored) in {result.Elapsed.TotalSeconds:0.00} s "
             + $"({ProgressReporter.FormatRate(s.Consumed, result.Elapsed)} msgs/s).");
     }
