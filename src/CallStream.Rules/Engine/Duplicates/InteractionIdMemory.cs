@@ -65,9 +65,10 @@ internal sealed class InteractionIdMemory
         while (_expiry.TryPeek(out var head) && head.Ticks < oldest)
         {
             _expiry.Dequeue();
-            // Only the entry this queue item stands for: a re-remembered id has a newer time and a queue item of its own.
-            if (_firstSeen.TryGetValue(head.Id, out long seen) && seen == head.Ticks)
-                _firstSeen.Remove(head.Id);
+            // Only the entry this queue item stands for (one lookup in the usual case): an id remembered again since has
+            // a newer time and a queue item of its own, so it is put back.
+            if (_firstSeen.Remove(head.Id, out long seen) && seen != head.Ticks)
+                _firstSeen[head.Id] = seen;
         }
     }
 }
