@@ -283,7 +283,7 @@ internal static class ConsumeCommand
         string refused = string.Concat(s.Sinks.Where(k => k.Rejected > 0).Select(k => string.Create(invariant, $"; {k.Rejected} {k.Kind} refused for good by {k.Name} (not stored, see the errors above)")));
         return string.Create(
             invariant,
-            $"{label}: {s.Consumed} messages consumed from {kafka.Describe()} ({s.DeadLettered} dead-lettered, {s.WarmUpEvents} re-read to warm up, {s.Late} late); "
+            $"{label}: {s.Consumed} messages consumed from {kafka.Describe()} ({s.DeadLettered} dead-lettered, {s.WarmUpEvents} re-read to warm up, {s.Late} late{ReplayCommand.DuplicatesSkipped(s.Duplicates)}); "
             + $"{s.Alerts} alerts {to}{refused} in {result.Elapsed.TotalSeconds:0.00} s "
             + $"({ProgressReporter.FormatRate(s.Consumed, result.Elapsed)} msgs/s).");
     }

@@ -270,7 +270,7 @@ internal static class DemoCommand
             invariant,
             $"{label}: {settings.Rows} rows generated -> {produce.Produced} produced (acknowledged, {ProgressReporter.FormatRate(produce.Produced, produce.Elapsed)} rows/s) -> "
             + $"{topicRecords} records on {kafka.Topic} ({settings.Partitions} partitions, {Brokers} brokers) -> {tally.Distinct} consumed "
-            + $"({s.Consumed} deliveries, {s.DeadLettered} dead-lettered, {s.Late} late, {ProgressReporter.FormatRate(s.Consumed, pipelineTime)} msgs/s) -> {s.Alerts} alerts.")).ConfigureAwait(false);
+            + $"({s.Consumed} deliveries, {s.DeadLettered} dead-lettered, {s.Late} late{ReplayCommand.DuplicatesSkipped(s.Duplicates)}, {ProgressReporter.FormatRate(s.Consumed, pipelineTime)} msgs/s) -> {s.Alerts} alerts.")).ConfigureAwait(false);
         if (chaos is not null)
             await output.WriteLineAsync($"{label}: chaos meanwhile: {chaos.Describe()}.").ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(

@@ -209,7 +209,7 @@ internal static class ReplayCommand
             byRule.Append(invariant, $"{(byRule.Length == 0 ? "" : ", ")}{rule.Rule} {rule.Alerts}");
         await summaryWriter.WriteLineAsync(string.Create(
             invariant,
-            $"replay: {read} rows read, {accepted} accepted, {rejected} rejected, {statistics.LateEvents} late; "
+            $"replay: {read} rows read, {accepted} accepted, {rejected} rejected, {statistics.LateEvents} late{DuplicatesSkipped(statistics.DuplicateEvents)}; "
             + $"{statistics.Alerts} alerts ({byRule}) in {elapsed.TotalSeconds:0.00} s ({ProgressReporter.FormatRate(read, elapsed)} rows/s)."))
             .ConfigureAwait(false);
         if (report is not null)
@@ -237,6 +237,10 @@ internal static class ReplayCommand
             throw CliException.Failure($"--input: cannot read '{path}': {e.Message}", e);
         }
     }
+
+    /// <summary>The summary's note of interactions dropped as duplicates of one already evaluated (nothing when there were none).</summary>
+    internal static string DuplicatesSkipped(long duplicates) =>
+        duplicates == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", {duplicates} duplicate{(duplicates == 1 ? "" : "s")} skipped");
 
     /// <summary>Offers a batch to the engine: the per-event loop, compiled optimised from its first call (no tiering).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -12,9 +12,11 @@ namespace CallStream.Rules;
 /// <remarks>
 /// Alerts are delivered from within the call that released their event (<see cref="Offer(Interaction)"/>,
 /// <see cref="MarkCaughtUp"/>, <see cref="Poll"/>, <see cref="RemovePartition"/>, <see cref="Complete"/>), in
-/// event-time order and, per event, in rule-set order. Metrics go to the <c>CallStream</c> meter:
-/// <c>callstream.rules.events</c>, <c>callstream.rules.late_events</c> and <c>callstream.rules.alerts</c> (tag
-/// <c>rule</c>). Not thread-safe: call it from one thread at a time, and not from its own callbacks.
+/// event-time order and, per event, in rule-set order. An interaction whose id was released before, within
+/// <see cref="DuplicateHorizon"/>, is the same interaction sent again: it is dropped before the rules and counted
+/// (<see cref="DuplicateEvents"/>). Metrics go to the <c>CallStream</c> meter: <c>callstream.rules.events</c>,
+/// <c>callstream.rules.late_events</c>, <c>callstream.rules.duplicate_events</c> and <c>callstream.rules.alerts</c>
+/// (tag <c>rule</c>). Not thread-safe: call it from one thread at a time, and not from its own callbacks.
 /// </remarks>
 public sealed class RuleEngine : IDisposable
 {
@@ -24,10 +26,13 @@ public sealed class RuleEngine : IDisposable
     private readonly EventTimeOrderer _orderer;
     private readonly Action<Alert> _onAlert;
     private readonly Action<PartitionedInteraction>? _onEvaluated;
+    private readonly Action<PartitionedInteraction>? _onDuplicate;
+    private readonly InteractionIdMemory _ids;
     private readonly List<Alert> _alerts = [];
     private readonly Meter? _ownedMeter;
     private readonly Counter<long> _eventsCounter;
     private readonly Counter<long> _lateCounter;
+    private readonly Counter<long> _duplicatesCounter;
     private readonly Counter<long> _alertsCounter;
     private bool _disposed;
 
@@ -50,7 +55,10 @@ public sealed class RuleEngine : IDisposable
         options.Validate();
         _onAlert = onAlert;
         _onEvaluated = options.OnEventEvaluated;
+        _onDuplicate = options.OnDuplicateEvent;
         _evaluator = new RuleEvaluator(compiled);
+        DuplicateHorizon = options.DuplicateHorizon ?? GetDefaultDuplicateHorizon(compiled.Rules, options.AllowedLateness);
+        _ids = new InteractionIdMemory(DuplicateHorizon);
 
         Meter meter;
         if (options.MeterFactory is { } factory)
@@ -64,6 +72,7 @@ public sealed class RuleEngine : IDisposable
         }
         _eventsCounter = meter.CreateCounter<long>("callstream.rules.events", "{event}", "Events evaluated by the rules, in event-time order.");
         _lateCounter = meter.CreateCounter<long>("callstream.rules.late_events", "{event}", "Events that arrived after a later event had been released; evaluated out of order.");
+        _duplicatesCounter = meter.CreateCounter<long>("callstream.rules.duplicate_events", "{event}", "Events dropped before the rules because an interaction with the same id was released before.");
         _alertsCounter = meter.CreateCounter<long>("callstream.rules.alerts", "{alert}", "Alerts emitted, by rule.");
 
         var userLate = options.OnLateEvent;
@@ -92,6 +101,12 @@ public sealed class RuleEngine : IDisposable
 
     /// <summary>Gets the number of events held, waiting for the watermark.</summary>
     public int HeldEvents => _orderer.HeldCount;
+
+    /// <summary>Gets the number of events dropped as duplicates so far (warm-up included).</summary>
+    public long DuplicateEvents { get; private set; }
+
+    /// <summary>Gets how long, in event time, an interaction id is remembered to recognise duplicates (<see cref="RuleEngineOptions.DuplicateHorizon"/>, or its default for these rules).</summary>
+    public TimeSpan DuplicateHorizon { get; }
 
     /// <summary>Offers an event of a single, unpartitioned source (partition 0).</summary>
     /// <param name="interaction">The event.</param>
@@ -180,7 +195,11 @@ public sealed class RuleEngine : IDisposable
     /// <summary>Reads the engine's counters and state size.</summary>
     /// <returns>A snapshot.</returns>
     public RuleEngineStatistics GetStatistics() =>
-        new(_orderer.OfferedCount, _evaluator.EventsEvaluated, _orderer.LateCount, _orderer.HeldCount, _orderer.Watermark, _evaluator.GetStatistics());
+        new(_orderer.OfferedCount, _evaluator.EventsEvaluated, _orderer.LateCount, _orderer.HeldCount, _orderer.Watermark, _evaluator.GetStatistics())
+        {
+            DuplicateEvents = DuplicateEvents,
+            RememberedIds = _ids.Count,
+        };
 
     /// <summary>Disposes the engine's own meter (when it created one). Held events are dropped.</summary>
     public void Dispose()
@@ -191,9 +210,28 @@ public sealed class RuleEngine : IDisposable
         _ownedMeter?.Dispose();
     }
 
+    /// <summary>The default of <see cref="RuleEngineOptions.DuplicateHorizon"/>: the warm-up horizon of a consumer (largest window plus suppression of one rule, plus the lateness).</summary>
+    internal static TimeSpan GetDefaultDuplicateHorizon(RuleSet rules, TimeSpan allowedLateness)
+    {
+        var largest = TimeSpan.Zero;
+        foreach (var rule in rules)
+        {
+            var need = (rule.Window?.Length ?? TimeSpan.Zero) + (rule.Suppress ?? TimeSpan.Zero);
+            if (need > largest)
+                largest = need;
+        }
+        return largest + allowedLateness;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Evaluate(PartitionedInteraction item)
     {
+        var interaction = item.Interaction;
+        if (_ids.IsDuplicate(interaction.InteractionId, interaction.StartTime.UtcTicks))
+        {
+            DropDuplicate(item);
+            return;
+        }
         if (item.WarmUp)
         {
             _evaluator.WarmUp(item.Interaction);
@@ -220,6 +258,15 @@ public sealed class RuleEngine : IDisposable
         }
         if (_eventsCounter.Enabled)
             _eventsCounter.Add(1);
+        _onEvaluated?.Invoke(item);
+    }
+
+    private void DropDuplicate(in PartitionedInteraction item)
+    {
+        DuplicateEvents++;
+        if (_duplicatesCounter.Enabled)
+            _duplicatesCounter.Add(1);
+        _onDuplicate?.Invoke(item);
         _onEvaluated?.Invoke(item);
     }
 }

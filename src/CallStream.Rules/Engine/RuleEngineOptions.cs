@@ -11,8 +11,37 @@ public sealed class RuleEngineOptions : EventOrderingOptions
 
     /// <summary>
     /// Gets or sets a callback told of each event once every rule has evaluated it (after its alerts were
-    /// delivered), in release order: what a checkpointing source needs to know which offsets are done.
+    /// delivered), or once it was dropped as a duplicate (see <see cref="OnDuplicateEvent"/>), in release order: what a
+    /// checkpointing source needs to know which offsets are done.
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public Action<PartitionedInteraction>? OnEventEvaluated { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long, in event time, the engine remembers the id of an interaction it released, to recognise a
+    /// copy sent again (a duplicate, dropped before the rules): an id is forgotten once the newest start time released
+    /// is more than this past the start time it was first seen at.
+    /// </summary>
+    /// <value>
+    /// The default value is <see langword="null"/>: the largest window plus suppression period of any one rule, plus
+    /// <see cref="EventOrderingOptions.AllowedLateness"/> (what a restarted consumer re-reads to warm up, so it
+    /// remembers the same ids as one that never stopped). Zero still recognises copies with the same start time that are
+    /// not late. Negative values are rejected.
+    /// </value>
+    public TimeSpan? DuplicateHorizon { get; set; }
+
+    /// <summary>
+    /// Gets or sets a callback told of each event dropped as a duplicate (its id was released before within
+    /// <see cref="DuplicateHorizon"/>), in release order, before <see cref="OnEventEvaluated"/> is told of it.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: duplicates are only counted.</value>
+    public Action<PartitionedInteraction>? OnDuplicateEvent { get; set; }
+
+    /// <inheritdoc/>
+    internal override void Validate()
+    {
+        base.Validate();
+        if (DuplicateHorizon < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(DuplicateHorizon), DuplicateHorizon, $"{nameof(DuplicateHorizon)} must not be negative.");
+    }
 }

@@ -16,7 +16,7 @@ public sealed class RuleEngineStatistics
     /// <summary>Gets the number of events offered to the engine.</summary>
     public long EventsOffered { get; }
 
-    /// <summary>Gets the number of events released in event-time order and evaluated by the rules.</summary>
+    /// <summary>Gets the number of events released in event-time order and evaluated by the rules (duplicates excluded).</summary>
     public long EventsEvaluated { get; }
 
     /// <summary>Gets the number of late events: released at once, out of order, because they sorted before an event already released.</summary>
@@ -24,6 +24,12 @@ public sealed class RuleEngineStatistics
 
     /// <summary>Gets the number of events held, waiting for the watermark.</summary>
     public int HeldEvents { get; }
+
+    /// <summary>Gets the number of events dropped before the rules as duplicates: an interaction with the same id was released before, within the engine's duplicate horizon.</summary>
+    public long DuplicateEvents { get; internal init; }
+
+    /// <summary>Gets the number of interaction ids remembered to recognise duplicates (those within the duplicate horizon of the newest start time released).</summary>
+    public int RememberedIds { get; internal init; }
 
     /// <summary>Gets the current watermark, or <see langword="null"/> while there is none.</summary>
     public DateTimeOffset? Watermark { get; }

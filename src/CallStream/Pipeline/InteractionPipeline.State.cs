@@ -19,11 +19,12 @@ public sealed partial class InteractionPipeline
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>An evaluated event whose outputs are to be written under its ticket, or (nothing to write) whose slot is to be completed.</summary>
-    private readonly record struct Released(Interaction Interaction, RecordTicket? Ticket, CheckpointTracker.Slot Slot, Alert[]? Alerts);
+    /// <summary>An evaluated event whose outputs are to be written under its ticket, or (nothing to write) whose slot is to be completed;
+    /// no interaction for an event dropped as a duplicate (its first copy is the one stored).</summary>
+    private readonly record struct Released(Interaction? Interaction, RecordTicket? Ticket, CheckpointTracker.Slot Slot, Alert[]? Alerts);
 
     /// <summary>An event evaluated while no one owned its partition here: its outputs wait for a re-read.</summary>
-    private readonly record struct Orphan(Interaction Interaction, Alert[]? Alerts);
+    private readonly record struct Orphan(Interaction? Interaction, Alert[]? Alerts);
 
     /// <summary>What this pipeline's engine holds of a partition; kept across hand-overs, as the engine's state is.</summary>
     private sealed class PartitionLog

@@ -25,7 +25,11 @@ namespace CallStream;
 /// instead, evaluating them as a replay does.</para>
 /// <para>Metrics on the <c>CallStream</c> meter: <c>callstream.pipeline.records</c>, <c>callstream.pipeline.dead_lettered</c>,
 /// <c>callstream.pipeline.warmup_events</c>, <c>callstream.pipeline.alerts</c> (counters), <c>callstream.pipeline.held_events</c>
-/// and <c>callstream.pipeline.in_flight</c> (gauges), besides the rule engine's own.</para>
+/// and <c>callstream.pipeline.in_flight</c> (gauges), besides the rule engine's own (duplicates:
+/// <c>callstream.rules.duplicate_events</c>).</para>
+/// <para>A record whose interaction id the engine released before is a duplicate in the data (not a redelivery: a record
+/// read again is recognised by its offset and never offered twice): dropped before the rules, counted
+/// (<see cref="PipelineStatistics.Duplicates"/>), and not written to the interaction sinks.</para>
 /// </remarks>
 public sealed partial class InteractionPipeline : IAsyncDisposable
 {
@@ -86,6 +90,8 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
     private long _alerts;
     private long _alertsNotReemitted;
     private long _replayed;
+    private long _duplicates;
+    private bool _releasedDuplicate; // the engine dropped the event it is about to report evaluated
     private long _late;
     private volatile int _held;
     private long _watermarkTicks = long.MinValue;
@@ -266,7 +272,10 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             _tracker.InFlight,
             watermark == long.MinValue ? null : new DateTimeOffset(watermark, TimeSpan.Zero),
             [.. _sinks.Select(s => s.GetStatistics())],
-            [.. _views.Values.OrderBy(v => v.Partition).Select(v => v.Snapshot())]);
+            [.. _views.Values.OrderBy(v => v.Partition).Select(v => v.Snapshot())])
+        {
+            Duplicates = Interlocked.Read(ref _duplicates),
+        };
     }
 
     /// <summary>
@@ -316,6 +325,7 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             TimeProvider = _options.TimeProvider,
             MeterFactory = _meterFactory,
             OnEventEvaluated = OnEventEvaluated,
+            OnDuplicateEvent = _ => _releasedDuplicate = true,
         });
     }
 
@@ -551,6 +561,8 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
 
     private void OnEventEvaluated(PartitionedInteraction item)
     {
+        bool duplicate = _releasedDuplicate;
+        _releasedDuplicate = false;
         if (item.WarmUp)
         {
             _warmUpSinceRefresh++;
@@ -558,7 +570,12 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
             return;
         }
 
-        Bump(ref _evaluated);
+        // A duplicate is done as soon as it is dispatched: nothing of it is written, so the first copy stays what is stored.
+        if (duplicate)
+            Bump(ref _duplicates);
+        else
+            Bump(ref _evaluated);
+        var interaction = duplicate ? null : item.Interaction;
         Alert[]? alerts = null;
         if (_currentAlerts.Count > 0)
         {
@@ -570,11 +587,11 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
         if (slot.IsTracked)
         {
             // A ticket only for a record with outputs to write to a sink; the others just complete their slot when dispatched.
-            var ticket = (alerts is not null && _hasAlertSinks) || _hasInteractionSinks ? _tracker.AttachTicket(slot) : null;
-            _released.Add(new Released(item.Interaction, ticket, slot, alerts));
+            var ticket = (alerts is not null && _hasAlertSinks) || (interaction is not null && _hasInteractionSinks) ? _tracker.AttachTicket(slot) : null;
+            _released.Add(new Released(interaction, ticket, slot, alerts));
         }
         else if (!_owned.TryGetValue(item.Partition, out var owned) || item.Offset >= owned.WarmUpUntil)
-            log.Orphans[item.Offset] = new Orphan(item.Interaction, alerts); // kept for a re-read after the partition comes back
+            log.Orphans[item.Offset] = new Orphan(interaction, alerts); // kept for a re-read after the partition comes back
     }
 
     private async ValueTask DispatchAsync()
@@ -599,10 +616,13 @@ public sealed partial class InteractionPipeline : IAsyncDisposable
                     }
                 }
             }
-            foreach (var sink in _sinks)
+            if (released.Interaction is { } interaction)
             {
-                if (sink.Interactions is { } interactionSink)
-                    await interactionSink.EnqueueAsync(released.Interaction, released.Ticket, token).ConfigureAwait(false);
+                foreach (var sink in _sinks)
+                {
+                    if (sink.Interactions is { } interactionSink)
+                        await interactionSink.EnqueueAsync(interaction, released.Ticket, token).ConfigureAwait(false);
+                }
             }
             // A ticket completed here advances the checkpoint on this thread: store once per partition and dispatch, not per record.
             t_deferringAdvances = this;

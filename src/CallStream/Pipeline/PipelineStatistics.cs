@@ -4,7 +4,7 @@ namespace CallStream;
 /// <param name="Consumed">Records read at or after their partition's committed offset (warm-up excluded; a record read again after a hand-over counts again).</param>
 /// <param name="DeadLettered">Records the source set aside as not valid interactions.</param>
 /// <param name="WarmUpEvents">Records read before their partition's committed offset, run through the rules for state only.</param>
-/// <param name="Evaluated">Events (not warm-up) the rules have evaluated.</param>
+/// <param name="Evaluated">Events (not warm-up) the rules have evaluated (duplicates excluded: see <see cref="Duplicates"/>).</param>
 /// <param name="Late">Events that arrived after a later event had been released (the rule engine's late count; warm-up included).</param>
 /// <param name="Alerts">Alerts handed to the sinks.</param>
 /// <param name="AlertsNotReemitted">Alerts that warm-up events would have raised: delivered before their offset was committed, so not emitted again.</param>
@@ -27,7 +27,15 @@ public sealed record PipelineStatistics(
     long InFlight,
     DateTimeOffset? Watermark,
     IReadOnlyList<SinkStatistics> Sinks,
-    IReadOnlyList<PartitionStatistics> Partitions);
+    IReadOnlyList<PartitionStatistics> Partitions)
+{
+    /// <summary>
+    /// Gets the records (not warm-up) dropped before the rules because an interaction with the same id was evaluated
+    /// before (within the engine's duplicate horizon): the same interaction sent twice. They are not evaluated, raise no
+    /// alert and are not written to the interaction sinks.
+    /// </summary>
+    public long Duplicates { get; init; }
+}
 
 /// <summary>The figures of one sink of an <see cref="InteractionPipeline"/>.</summary>
 /// <param name="Name">The name the sink was added with.</param>

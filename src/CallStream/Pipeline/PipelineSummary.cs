@@ -18,6 +18,9 @@ public sealed record PipelineSummary(PipelineStatistics Statistics, TimeSpan Ela
     /// <summary>Gets the events the rules evaluated.</summary>
     public long Evaluated => Statistics.Evaluated;
 
+    /// <summary>Gets the records dropped as duplicates of an interaction evaluated before.</summary>
+    public long Duplicates => Statistics.Duplicates;
+
     /// <summary>Gets the late events.</summary>
     public long Late => Statistics.Late;
 

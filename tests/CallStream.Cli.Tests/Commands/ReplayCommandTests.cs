@@ -41,6 +41,27 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_DuplicateInteractionIds_CountOnce_AndAreCountedInTheSummary()
+    {
+        // Counted twice, i2 would give c2 three failed contacts within the hour; i3 twice would be two LongCall alerts.
+        string input = Write(".csv", Header + "\n"
+            + "i1,c2,a1,chat,2024-03-01T09:00:00Z,60,failed,,north\n"
+            + "i2,c2,a1,chat,2024-03-01T09:05:00Z,60,failed,,north\n"
+            + "i2,c2,a1,chat,2024-03-01T09:05:00Z,60,failed,,north\n"
+            + "i3,c3,a2,voice,2024-03-01T09:06:00Z,3001,resolved,,south\n"
+            + "i3,c3,a2,voice,2024-03-01T09:06:00Z,3001,resolved,,south\n");
+        string rules = Write(".rules", Rules);
+        string alerts = Temp(".ndjson");
+
+        var result = await CliRunner.RunAsync(["replay", "--input", input, "--rules", rules, "--alerts", alerts]);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains("replay: 5 rows read, 5 accepted, 0 rejected, 0 late, 2 duplicates skipped; 1 alerts (LongCall 1, RepeatedFailures 0)", result.Out, StringComparison.Ordinal);
+        var written = Assert.Single(ReadAlerts(alerts));
+        Assert.Equal(("LongCall", "i3"), (written.Rule, written.InteractionId));
+    }
+
+    [Fact]
     public async Task Replay_WritesAlertsAsNdjson_ReportsBadRows_AndSummarises()
     {
         string input = Write(".csv", Header + "\n"

@@ -29,6 +29,33 @@ public sealed class ConsumeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Consume_DuplicateInteractions_AreSkippedAndCounted_AsReplayDoes()
+    {
+        await using var cluster = InProcessKafkaCluster.Start();
+        cluster.CreateTopic(KafkaSinkOptions.DefaultInteractionsTopic, Partitions, replicationFactor: 3);
+        // Every 20th row sent twice in a row, as a producer retrying a send would.
+        string generated = await _files.GenerateAsync(6000, seed: 16);
+        var lines = await File.ReadAllLinesAsync(generated, TestContext.Current.CancellationToken);
+        string csv = _files.Temp(".csv");
+        await File.WriteAllLinesAsync(csv, lines.Take(1).Concat(lines.Skip(1).SelectMany((line, i) => i % 20 == 0 ? new[] { line, line } : [line])), TestContext.Current.CancellationToken);
+        await KafkaCliFiles.ProduceAsync(cluster, csv, 6300);
+        string alerts = _files.Temp(".ndjson");
+        string replayed = _files.Temp(".ndjson");
+
+        var replay = await CliRunner.RunAsync(["replay", "--input", csv, "--alerts", replayed]);
+        var result = await CliRunner.RunAsync(["consume", "--kafka", cluster.BootstrapServers, "--group", "duplicates", "--alerts", alerts, "--idle-exit", "1s"]);
+
+        Assert.Contains("replay: 6300 rows read, 6300 accepted, 0 rejected, 0 late, 300 duplicates skipped;", replay.Out, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
+        Assert.Contains("consume: 6300 messages consumed", result.Out, StringComparison.Ordinal);
+        Assert.Contains("(0 dead-lettered, 0 re-read to warm up, 0 late, 300 duplicates skipped)", result.Out, StringComparison.Ordinal);
+        var expected = KafkaCliFiles.ReadAlerts(replayed);
+        Assert.Equal(await _files.ReplayAsync(generated), expected);
+        KafkaCliFiles.AssertSameAlerts(expected, KafkaCliFiles.ReadAlerts(alerts));
+        Assert.Equal(6300, KafkaCliFiles.CountCommitted(cluster, KafkaSinkOptions.DefaultInteractionsTopic, Partitions, "duplicates"));
+    }
+
+    [Fact]
     public async Task Consume_StoppedByMaxMessages_ResumesFromTheCommittedOffsets_AndStoresEachAlertOnce()
     {
         const int Rows = 40_000;

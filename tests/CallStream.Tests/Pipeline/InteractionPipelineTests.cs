@@ -39,6 +39,62 @@ public class InteractionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task DuplicateInteractions_AreSkippedCountedAndNotStored_LikeAReplayOfTheSameRows()
+    {
+        // About 5 % of the rows sent again: half unchanged, half a second later and failed (the earlier copy must win).
+        var random = new Random(16);
+        var rows = new List<(Interaction Row, bool Copy)>();
+        foreach (var row in Log)
+        {
+            rows.Add((row, false));
+            if (random.NextDouble() < 0.05)
+            {
+                var copy = random.Next(2) == 0
+                    ? new Interaction(row.InteractionId, row.CustomerId, row.AgentId, row.Channel, row.StartTime, row.DurationSeconds, row.Outcome, row.Satisfaction, row.Attributes)
+                    : new Interaction(row.InteractionId, row.CustomerId, row.AgentId, row.Channel, row.StartTime.AddSeconds(1), row.DurationSeconds, Outcome.Failed, row.Satisfaction, row.Attributes);
+                rows.Add((copy, true));
+            }
+        }
+        int copies = rows.Count(r => r.Copy);
+        Assert.True(copies > 100);
+
+        // The replay of the rows as a file.
+        var replayed = new List<Alert>();
+        using (var engine = new RuleEngine(DefaultRules.RuleSet, replayed.Add))
+        {
+            foreach (var (row, _) in rows)
+                engine.Offer(row);
+            engine.Complete();
+            Assert.Equal(copies, engine.DuplicateEvents);
+        }
+        Assert.Equal(Expected, replayed);
+
+        // The same rows on three partitions: every other copy on another partition than its original, so it interleaves differently.
+        var topic = new FakeTopic(3);
+        int n = 0;
+        foreach (var (row, copy) in rows)
+        {
+            int partition = topic.PartitionOf(row.CustomerId);
+            topic.Append(copy && n++ % 2 == 0 ? (partition + 1) % 3 : partition, row);
+        }
+        await using var run = PipelineRun.Start(topic);
+        await run.WaitAllReadAsync();
+        var summary = await run.CompleteAsync();
+
+        Assert.Equal(rows.Count, summary.Consumed);
+        Assert.Equal(copies, summary.Duplicates);
+        Assert.Equal(Rows, summary.Evaluated);
+        Assert.Equal(0, summary.Late);
+        Assert.Equal(Expected.Select(a => a.AlertId).Order(), run.Alerts.Items.Keys.Order());
+        Assert.Equal(Expected.Count, summary.Alerts);
+        // Only the first copy is stored, and only once; the dropped copies' offsets are committed all the same.
+        Assert.Equal(0, run.Interactions.Duplicates);
+        Assert.All(Log, row => Assert.Equal(row, run.Interactions.Items[row.InteractionId]));
+        for (int p = 0; p < 3; p++)
+            Assert.Equal(topic.EndOf(p), topic.CommittedOf(p));
+    }
+
+    [Fact]
     public async Task Stop_LeavesHeldEventsUnevaluated_CommitsOnlyBeforeThem_AndTheNextRunFinishes()
     {
         var topic = new FakeTopic(3);

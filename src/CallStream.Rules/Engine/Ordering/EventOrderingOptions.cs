@@ -21,7 +21,7 @@ public class EventOrderingOptions
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
-    internal void Validate()
+    internal virtual void Validate()
     {
         if (AllowedLateness < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(AllowedLateness), AllowedLateness, $"{nameof(AllowedLateness)} must not be negative.");
