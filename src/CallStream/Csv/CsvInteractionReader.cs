@@ -306,6 +306,8 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         return _utf8 = new Utf8InputReader(file, leaveOpen: false);
     }
 
+    private string QuotedLineLimit => _maxQuotedLineBreaks == 1 ? "1 line" : $"{_maxQuotedLineBreaks} lines";
+
     /// <summary>Gets whether the input has had a byte that is not UTF-8: only then need records be searched for one.</summary>
     private bool HadInvalidUtf8 => _utf8 is { InvalidBytes: > 0 };
 
@@ -355,7 +357,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
             CsvRecordProblem.UnclosedQuote => new(SourceName, line, column,
                 "a quoted header name is never closed before the end of the input."),
             CsvRecordProblem.QuoteNotClosedInTime => new(SourceName, line, column,
-                $"a quoted header name is not closed within {_maxQuotedLineBreaks} lines (CsvReaderOptions.MaxQuotedLineBreaks)."),
+                $"a quoted header name is not closed within {QuotedLineLimit} (CsvReaderOptions.MaxQuotedLineBreaks)."),
             CsvRecordProblem.StartsWithNul => new(SourceName, line, 1,
                 "the header row starts with a NUL character; is the input UTF-16, or not text?"),
             _ => new(SourceName, line, 1,
@@ -444,7 +446,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
                 "the quoted field that starts here is never closed; the row is rejected as its first line, and reading goes on with the next line.",
                 raw),
             CsvRecordProblem.QuoteNotClosedInTime => new(SourceName, _line, field + 1, header, value,
-                $"the quoted field that starts here is not closed within {_maxQuotedLineBreaks} lines (CsvReaderOptions.MaxQuotedLineBreaks); the row is rejected as its first line, and reading goes on with the next line.",
+                $"the quoted field that starts here is not closed within {QuotedLineLimit} (CsvReaderOptions.MaxQuotedLineBreaks); the row is rejected as its first line, and reading goes on with the next line.",
                 raw),
             CsvRecordProblem.StartsWithNul => new(SourceName, _line, 1, null, null,
                 "the row starts with a NUL character; is the input UTF-16, or not text?",

@@ -204,6 +204,24 @@ public class CsvHostileInputTests
     }
 
     [Fact]
+    public void Read_TheLimitIsPerQuotedField()
+    {
+        var options = new CsvReaderOptions { MaxQuotedLineBreaks = 2 };
+        var result = CsvTestInput.Read(Lines(Header + ",note", Row("i-1", queue: "\"a\nb\nc\"") + ",\"d\ne\nf\""), options);
+        var read = Assert.Single(result.Interactions);
+        Assert.Equal(("a\nb\nc", "d\ne\nf"), (read.Attributes["queue"], read.Attributes["note"]));
+    }
+
+    [Fact]
+    public void Read_HeaderWithAStrayQuote_IsRefusedWithItsColumn()
+    {
+        var options = new CsvReaderOptions { MaxQuotedLineBreaks = 1 };
+        var ex = Assert.Throws<CsvHeaderException>(() => CsvTestInput.Read(Lines("interaction_id,\"customer_id", Row("i-1"), Row("i-2")), options));
+        Assert.Equal((1L, 2), (ex.Line, ex.Column));
+        Assert.Contains("a quoted header name is not closed within 1 line (CsvReaderOptions.MaxQuotedLineBreaks).", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_NegativeMaxQuotedLineBreaks_AreRefused()
     {
         var ex = Assert.Throws<ArgumentException>(() => new CsvInteractionReader(new StringReader(""), new CsvReaderOptions { MaxQuotedLineBreaks = -1 }));
