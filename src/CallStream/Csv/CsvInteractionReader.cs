@@ -452,7 +452,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
                 "the row starts with a NUL character; is the input UTF-16, or not text?",
                 raw),
             _ => new(SourceName, _line, 1, null, null,
-                $"the row is longer than {_maxRowLength} characters (CsvReaderOptions.MaxRowLength); a quote that is never closed makes the rest of the input one long row.",
+                $"the row is longer than {_maxRowLength} characters (CsvReaderOptions.MaxRowLength).",
                 raw),
         };
     }
