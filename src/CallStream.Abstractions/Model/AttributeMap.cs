@@ -6,9 +6,13 @@ namespace CallStream;
 /// <summary>
 /// The extra, free-form text attributes of an interaction (CSV columns outside the contract), in their original
 /// order. Immutable; names are case-sensitive. Built for the handful of attributes a log carries: lookups scan.
+/// Creating and comparing maps take time linear in their size, however many attributes they hold.
 /// </summary>
 public sealed class AttributeMap : IReadOnlyDictionary<string, string>, IEquatable<AttributeMap>
 {
+    // Up to this many names, comparing each pair is cheaper than hashing them.
+    private const int MaxPairwise = 16;
+
     private readonly KeyValuePair<string, string>[] _items;
 
     private AttributeMap(KeyValuePair<string, string>[] items) => _items = items;
@@ -40,19 +44,27 @@ public sealed class AttributeMap : IReadOnlyDictionary<string, string>, IEquatab
         var items = attributes.ToArray();
         if (items.Length == 0)
             return Empty;
+        var seen = items.Length > MaxPairwise ? new HashSet<string>(items.Length, StringComparer.Ordinal) : null;
         for (int i = 0; i < items.Length; i++)
         {
             if (string.IsNullOrEmpty(items[i].Key))
                 throw new ArgumentException("Attribute names must not be empty.", nameof(attributes));
             if (items[i].Value is null)
                 throw new ArgumentException($"Attribute '{items[i].Key}' has a null value.", nameof(attributes));
+            if (seen is null ? IsBefore(items, i) : !seen.Add(items[i].Key))
+                throw new ArgumentException($"Attribute '{items[i].Key}' is given twice.", nameof(attributes));
+        }
+        return new AttributeMap(items);
+
+        static bool IsBefore(KeyValuePair<string, string>[] items, int i)
+        {
             for (int j = 0; j < i; j++)
             {
                 if (string.Equals(items[j].Key, items[i].Key, StringComparison.Ordinal))
-                    throw new ArgumentException($"Attribute '{items[i].Key}' is given twice.", nameof(attributes));
+                    return true;
             }
+            return false;
         }
-        return new AttributeMap(items);
     }
 
     /// <inheritdoc/>
@@ -90,6 +102,18 @@ public sealed class AttributeMap : IReadOnlyDictionary<string, string>, IEquatab
     {
         if (other is null || other.Count != Count)
             return false;
+        if (ReferenceEquals(this, other))
+            return true;
+        if (Count > MaxPairwise)
+        {
+            var values = new Dictionary<string, string>(other._items, StringComparer.Ordinal);
+            foreach (var item in _items)
+            {
+                if (!values.TryGetValue(item.Key, out string? v) || !string.Equals(v, item.Value, StringComparison.Ordinal))
+                    return false;
+            }
+            return true;
+        }
         foreach (var item in _items)
         {
             if (!other.TryGetValue(item.Key, out string? v) || !string.Equals(v, item.Value, StringComparison.Ordinal))

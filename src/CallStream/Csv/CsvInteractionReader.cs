@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using CallStream.Input;
 
 namespace CallStream.Csv;
@@ -19,19 +18,19 @@ namespace CallStream.Csv;
 /// </remarks>
 public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
 {
-    private const int InputBufferSize = 0x10000;
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
-
     private readonly string? _path;
     private readonly Stream? _stream;
     private readonly TextReader? _textReader;
     private readonly bool _leaveOpen;
     private readonly char _delimiter;
     private readonly int _maxRowLength;
+    private readonly int _maxQuotedLineBreaks;
+    private readonly int _maxAttributeColumns;
     private readonly Dictionary<string, string> _columnMap;
     private readonly RejectionReporter _reporter;
 
     private CsvRecordGuard? _guard;
+    private Utf8InputReader? _utf8;
     private CsvRowMapper? _mapper;
     private long _line;
     private long _rows;
@@ -86,6 +85,8 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         SourceName = sourceName;
         _delimiter = options.Delimiter;
         _maxRowLength = options.MaxRowLength;
+        _maxQuotedLineBreaks = options.MaxQuotedLineBreaks;
+        _maxAttributeColumns = options.MaxAttributeColumns;
         _columnMap = new Dictionary<string, string>(options.ColumnMap, StringComparer.OrdinalIgnoreCase);
         _reporter = new RejectionReporter(options.Rejects, options.OnRejected, options.Strict);
     }
@@ -271,7 +272,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
 
     private void Start()
     {
-        var guard = _guard = new CsvRecordGuard(OpenInput(out bool leaveOpen), _delimiter, _maxRowLength, leaveOpen);
+        var guard = _guard = new CsvRecordGuard(OpenInput(out bool leaveOpen), _delimiter, _maxRowLength, leaveOpen, _maxQuotedLineBreaks);
         while (!guard.TryTakeRecord())
         {
             if (guard.Pending != CsvRecordProblem.None || !guard.ReadMore())
@@ -282,7 +283,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
 
     private async ValueTask StartAsync(CancellationToken cancellationToken)
     {
-        var guard = _guard = new CsvRecordGuard(OpenInput(out bool leaveOpen), _delimiter, _maxRowLength, leaveOpen);
+        var guard = _guard = new CsvRecordGuard(OpenInput(out bool leaveOpen), _delimiter, _maxRowLength, leaveOpen, _maxQuotedLineBreaks);
         while (!guard.TryTakeRecord())
         {
             if (guard.Pending != CsvRecordProblem.None || !await guard.ReadMoreAsync(cancellationToken).ConfigureAwait(false))
@@ -300,10 +301,15 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         }
         leaveOpen = false;
         if (_stream is not null)
-            return new StreamReader(_stream, Utf8, detectEncodingFromByteOrderMarks: true, InputBufferSize, _leaveOpen);
+            return _utf8 = new Utf8InputReader(_stream, _leaveOpen);
         var file = new FileStream(_path!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        return new StreamReader(file, Utf8, detectEncodingFromByteOrderMarks: true, InputBufferSize, leaveOpen: false);
+        return _utf8 = new Utf8InputReader(file, leaveOpen: false);
     }
+
+    private string QuotedLineLimit => _maxQuotedLineBreaks == 1 ? "1 line" : $"{_maxQuotedLineBreaks} lines";
+
+    /// <summary>Gets whether the input has had a byte that is not UTF-8: only then need records be searched for one.</summary>
+    private bool HadInvalidUtf8 => _utf8 is { InvalidBytes: > 0 };
 
     private void BindHeader()
     {
@@ -312,9 +318,20 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         for (int i = 0; i < names.Length; i++)
             names[i] = new string(header[i]);
         long headerLine = _guard!.LeadingBlankLines + 1;
+        if (HadInvalidUtf8)
+        {
+            for (int i = 0; i < names.Length; i++)
+            {
+                if (Utf8InputReader.IndexOfInvalidByte(names[i]) >= 0)
+                {
+                    throw _headerError = new CsvHeaderException(SourceName, headerLine, i + 1,
+                        $"header name '{Utf8InputReader.Printable(names[i])}' is not valid UTF-8 ({Utf8InputReader.DescribeInvalidBytes(names[i])}); save the input as UTF-8.");
+                }
+            }
+        }
         try
         {
-            _mapper = CsvRowMapper.Bind(names, _columnMap, SourceName, headerLine);
+            _mapper = CsvRowMapper.Bind(names, _columnMap, SourceName, headerLine, _maxAttributeColumns);
         }
         catch (CsvHeaderException ex)
         {
@@ -339,6 +356,8 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
                 "a quoted header name must end with its closing quote, followed by the delimiter or the end of the line."),
             CsvRecordProblem.UnclosedQuote => new(SourceName, line, column,
                 "a quoted header name is never closed before the end of the input."),
+            CsvRecordProblem.QuoteNotClosedInTime => new(SourceName, line, column,
+                $"a quoted header name is not closed within {QuotedLineLimit} (CsvReaderOptions.MaxQuotedLineBreaks)."),
             CsvRecordProblem.StartsWithNul => new(SourceName, line, 1,
                 "the header row starts with a NUL character; is the input UTF-16, or not text?"),
             _ => new(SourceName, line, 1,
@@ -359,6 +378,11 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         if (record.IsBlank)
             return null;
         _rows++;
+        if (HadInvalidUtf8 && Utf8InputReader.IndexOfInvalidByte(record.Raw) >= 0)
+        {
+            rejection = RejectInvalidUtf8(record, line, out lineEnding);
+            return null;
+        }
         if (_mapper!.TryMap(record, out var interaction, out var error))
         {
             _accepted++;
@@ -383,27 +407,52 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         return rejection with { Problems = problems.ConvertAll(p => new InputFieldProblem(p.Column, p.Field, p.Value, p.Reason)) };
     }
 
+    /// <summary>Describes a row with bytes that are not UTF-8: each field that has one, with the bytes.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private InputRejection RejectInvalidUtf8(CsvRecord record, long line, out string? lineEnding)
+    {
+        var problems = new List<InputFieldProblem>();
+        var headers = _mapper!.Headers;
+        for (int i = 0; i < record.FieldCount; i++)
+        {
+            var value = record[i];
+            if (Utf8InputReader.IndexOfInvalidByte(value) < 0)
+                continue;
+            problems.Add(new InputFieldProblem(i + 1, i < headers.Count ? headers[i] : null, Utf8InputReader.Printable(new string(value)),
+                $"is not valid UTF-8 ({Utf8InputReader.DescribeInvalidBytes(value)}; shown as U+FFFD); save the input as UTF-8."));
+        }
+        var raw = record.Raw;
+        var text = WithoutLineEnding(raw);
+        lineEnding = raw.Length == text.Length ? null : raw[text.Length..] is "\r\n" ? "\r\n" : "\n";
+        var shown = problems[0];
+        var rejection = new InputRejection(SourceName, line, shown.Column, shown.Field, shown.Value, shown.Reason, Utf8InputReader.Printable(new string(text)));
+        return problems.Count == 1 ? rejection : rejection with { Problems = problems };
+    }
+
     private InputRejection DescribePending()
     {
         var guard = _guard!;
         var text = guard.PendingText;
-        string raw = new(WithoutLineEnding(text));
+        string raw = Utf8InputReader.Printable(new string(WithoutLineEnding(text)));
         int field = CsvRecordGuard.FieldIndexAt(text, guard.PendingOffset, _delimiter);
         string? header = field < _mapper!.Headers.Count ? _mapper.Headers[field] : null;
-        string value = new(CsvRecordGuard.RawFieldText(text, field, _delimiter));
+        string value = Utf8InputReader.Printable(new string(CsvRecordGuard.RawFieldText(text, field, _delimiter)));
         return guard.Pending switch
         {
             CsvRecordProblem.TextAfterClosingQuote => new(SourceName, _line, field + 1, header, value,
                 "a quoted field must end with its closing quote, followed by the delimiter or the end of the line; write a quote inside a quoted field as two quotes (\"\").",
                 raw),
             CsvRecordProblem.UnclosedQuote => new(SourceName, _line, field + 1, header, value,
-                "the quoted field that starts here is never closed, so the rest of the input belongs to this row.",
+                "the quoted field that starts here is never closed; the row is rejected as its first line, and reading goes on with the next line.",
+                raw),
+            CsvRecordProblem.QuoteNotClosedInTime => new(SourceName, _line, field + 1, header, value,
+                $"the quoted field that starts here is not closed within {QuotedLineLimit} (CsvReaderOptions.MaxQuotedLineBreaks); the row is rejected as its first line, and reading goes on with the next line.",
                 raw),
             CsvRecordProblem.StartsWithNul => new(SourceName, _line, 1, null, null,
                 "the row starts with a NUL character; is the input UTF-16, or not text?",
                 raw),
             _ => new(SourceName, _line, 1, null, null,
-                $"the row is longer than {_maxRowLength} characters (CsvReaderOptions.MaxRowLength); a quote that is never closed makes the rest of the input one long row.",
+                $"the row is longer than {_maxRowLength} characters (CsvReaderOptions.MaxRowLength).",
                 raw),
         };
     }

@@ -15,8 +15,11 @@ internal enum CsvRecordProblem
     /// <summary>A closing quote is followed by something other than a delimiter or a line break.</summary>
     TextAfterClosingQuote,
 
-    /// <summary>A quoted field is still open at the end of the input.</summary>
+    /// <summary>A quoted field is still open at the end of the input; when it spans lines, the record is its first line.</summary>
     UnclosedQuote,
+
+    /// <summary>A quoted field holds more line breaks than the limit: the record is its first line, and framing resumes with the next.</summary>
+    QuoteNotClosedInTime,
 
     /// <summary>The record is longer than the limit.</summary>
     TooLong,
@@ -29,8 +32,10 @@ internal enum CsvRecordProblem
 /// Frames the RFC 4180 records of an input in one pass over a large buffer: it finds each record's end and its
 /// fields' delimiters, hands out only complete, well-formed records no longer than the limit, and stops at a record
 /// that is malformed or too long until the caller has reported and skipped it. A bad record is kept in the buffer
-/// only up to the limit: the rest of a long one is streamed to the caller's writer while it is skipped. The guard
-/// also drops a leading byte order mark and blank lines before the header, and turns a lone <c>\r</c> line ending
+/// only up to the limit: the rest of a long one is streamed to the caller's writer while it is skipped. A quoted field
+/// that is not closed within the line-break limit (a stray quote) is a bad record that ends with its first line, so
+/// that framing resumes at the next line and one stray quote costs one row, not the rest of the input. The guard also
+/// drops a leading byte order mark and blank lines before the header, and turns a lone <c>\r</c> line ending
 /// into <c>\n</c>.
 /// </summary>
 /// <remarks>
@@ -48,6 +53,7 @@ internal sealed class CsvRecordGuard : TextReader
     private readonly bool _leaveOpen;
     private readonly char _delimiter;
     private readonly int _maxLength;
+    private readonly int _maxQuotedLineBreaks;
     private readonly SearchValues<char> _structural;
     private char[] _buffer;
 
@@ -70,6 +76,7 @@ internal sealed class CsvRecordGuard : TextReader
     private bool _quoted;
     private bool _inQuotes;
     private int _quoteAt;
+    private int _quotedLineBreaks;
     private int _problemAt = -1;
     private CsvRecordProblem _problem;
 
@@ -83,11 +90,13 @@ internal sealed class CsvRecordGuard : TextReader
     /// <param name="delimiter">The field delimiter.</param>
     /// <param name="maxLength">The longest record allowed, in characters, not counting its line ending.</param>
     /// <param name="leaveOpen">Whether disposing the guard leaves <paramref name="inner"/> open.</param>
-    public CsvRecordGuard(TextReader inner, char delimiter, int maxLength, bool leaveOpen)
+    /// <param name="maxQuotedLineBreaks">The most line breaks a quoted field may hold.</param>
+    public CsvRecordGuard(TextReader inner, char delimiter, int maxLength, bool leaveOpen, int maxQuotedLineBreaks = int.MaxValue)
     {
         _inner = inner;
         _delimiter = delimiter;
         _maxLength = maxLength;
+        _maxQuotedLineBreaks = maxQuotedLineBreaks;
         _leaveOpen = leaveOpen;
         _buffer = new char[ChunkSize];
         _structural = SearchValues.Create([delimiter, '"', '\n', '\r']);
@@ -496,14 +505,38 @@ internal sealed class CsvRecordGuard : TextReader
             if (_inQuotes)
             {
                 int j = buffer.AsSpan(i, end - i).IndexOf('"');
+                int quotedEnd = j >= 0 ? i + j
+                    : end > i && buffer[end - 1] == '\r' && !_eof ? end - 1 // a \r\n split by a read is counted once, whole
+                    : end;
+                if (buffer.AsSpan(i, quotedEnd - i).ContainsAny('\n', '\r'))
+                {
+                    int over = CountQuotedLineBreaks(i, quotedEnd);
+                    if (over >= 0)
+                    {
+                        _inQuotes = false;
+                        if (noteDelimiters)
+                        {
+                            _problem = CsvRecordProblem.QuoteNotClosedInTime;
+                            _problemAt = _quoteAt;
+                            contentEnd = recordEnd = FirstLineEnd(start);
+                        }
+                        else
+                        {
+                            // Skipping a record already too long: it ends at the line break past the limit.
+                            contentEnd = recordEnd = over;
+                        }
+                        _scan = recordEnd;
+                        return true;
+                    }
+                }
                 if (j < 0)
                 {
-                    _scan = end;
+                    _scan = quotedEnd;
                     if (!_eof)
                         break;
                     NoteProblem(CsvRecordProblem.UnclosedQuote, _quoteAt);
                     _inQuotes = false;
-                    contentEnd = recordEnd = end;
+                    contentEnd = recordEnd = noteDelimiters && _quotedLineBreaks > 0 ? FirstLineEnd(start) : end;
                     return true;
                 }
                 int q = i + j;
@@ -553,6 +586,7 @@ internal sealed class CsvRecordGuard : TextReader
                     _inQuotes = true;
                     _quoted = true;
                     _quoteAt = p - start;
+                    _quotedLineBreaks = 0;
                 }
                 i = p + 1;
                 continue;
@@ -672,6 +706,38 @@ internal sealed class CsvRecordGuard : TextReader
             | Vector128.Equals(bytes, Vector128.Create((byte)'\r'))).ExtractMostSignificantBits();
     }
 
+    /// <summary>
+    /// Counts the line breaks of quoted text in [<paramref name="from"/>, <paramref name="to"/>) against the limit.
+    /// </summary>
+    /// <returns>Where the line break past the limit ends, or -1 while within it.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int CountQuotedLineBreaks(int from, int to)
+    {
+        char[] buffer = _buffer;
+        int i = from;
+        while (true)
+        {
+            int k = buffer.AsSpan(i, to - i).IndexOfAny('\n', '\r');
+            if (k < 0)
+                return -1;
+            i += k + 1;
+            if (buffer[i - 1] == '\r' && i < to && buffer[i] == '\n')
+                i++;
+            if (++_quotedLineBreaks > _maxQuotedLineBreaks)
+                return i;
+        }
+    }
+
+    /// <summary>Gets where the first line of the record that starts at <paramref name="start"/> ends, its line break included.</summary>
+    private int FirstLineEnd(int start)
+    {
+        int k = _buffer.AsSpan(start, _end - start).IndexOfAny('\n', '\r');
+        if (k < 0)
+            return _end;
+        int p = start + k;
+        return _buffer[p] == '\r' && p + 1 < _end && _buffer[p + 1] == '\n' ? p + 2 : p + 1;
+    }
+
     private static int[] NewBounds(int length)
     {
         var bounds = new int[length];
@@ -708,6 +774,7 @@ internal sealed class CsvRecordGuard : TextReader
         _delimiterCount = 0;
         _quoted = false;
         _inQuotes = false;
+        _quotedLineBreaks = 0;
         _problem = CsvRecordProblem.None;
         _problemAt = -1;
         _scan = _pending == CsvRecordProblem.None ? _released : _scan;

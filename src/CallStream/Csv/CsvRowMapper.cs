@@ -80,9 +80,12 @@ internal sealed class CsvRowMapper
     /// <param name="columnMap">Source header to the column it is read as.</param>
     /// <param name="source">The input's name, for messages.</param>
     /// <param name="line">The header's 1-based line, for messages.</param>
+    /// <param name="maxAttributeColumns">The most attribute columns allowed.</param>
     /// <returns>The mapper for the rows below the header.</returns>
-    /// <exception cref="CsvHeaderException">A name is empty, repeated or has a line break, or a required column is missing.</exception>
-    public static CsvRowMapper Bind(IReadOnlyList<string> names, IDictionary<string, string> columnMap, string source, long line)
+    /// <exception cref="CsvHeaderException">
+    /// A name is empty, repeated or has a line break, there are too many attribute columns, or a required column is missing.
+    /// </exception>
+    public static CsvRowMapper Bind(IReadOnlyList<string> names, IDictionary<string, string> columnMap, string source, long line, int maxAttributeColumns = CsvReaderOptions.DefaultMaxAttributeColumns)
     {
         var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (from, to) in columnMap)
@@ -119,6 +122,12 @@ internal sealed class CsvRowMapper
                 contract[index] = i;
             else
                 attributes.Add((i, mapped ? target : name));
+        }
+
+        if (attributes.Count > maxAttributeColumns)
+        {
+            throw new CsvHeaderException(source, line, attributes[maxAttributeColumns].Item1 + 1, string.Create(CultureInfo.InvariantCulture,
+                $"the header has {attributes.Count:N0} attribute columns (columns outside the contract); at most {maxAttributeColumns:N0} are allowed (CsvReaderOptions.MaxAttributeColumns)."));
         }
 
         var missing = new List<string>();

@@ -585,18 +585,18 @@ public class CsvInteractionReaderTests
     }
 
     [Fact]
-    public void Read_UnclosedQuote_RejectsTheRestOfTheInputAsOneRow()
+    public void Read_UnclosedQuote_RejectsOnlyTheRowWhereItStarts()
     {
         string broken = Row("i-2") + ",\"never closed";
         string csv = Lines(Header + ",note", Row("i-1") + ",a", broken, Row("i-3") + ",b", Row("i-4") + ",c");
 
         var result = Read(csv);
 
-        Assert.Equal(["i-1"], result.Interactions.Select(i => i.InteractionId));
+        Assert.Equal(["i-1", "i-3", "i-4"], result.Interactions.Select(i => i.InteractionId));
         var rejection = Assert.Single(result.Rejections);
         Assert.Equal((3L, 10, "note", "\"never closed"), (rejection.Line, rejection.Column, rejection.Field, rejection.Value));
         Assert.Contains("never closed", rejection.Reason, StringComparison.Ordinal);
-        Assert.Equal(Lines(Header + ",note", broken, Row("i-3") + ",b", Row("i-4") + ",c"), result.RejectsOutput);
+        Assert.Equal(Lines(Header + ",note", broken), result.RejectsOutput);
     }
 
     [Fact]

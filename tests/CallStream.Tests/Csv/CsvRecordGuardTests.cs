@@ -136,9 +136,9 @@ public class CsvRecordGuardTests
         Assert.Contains("\r\n\r\n", text, StringComparison.Ordinal);
         var results = new List<CsvReadResult>();
         foreach (int chunk in new[] { 0, 1, 2, 3, 5, 64, 4096 })
-            results.Add(Read(text, new CsvReaderOptions { MaxRowLength = Limit }, chunk));
-        results.Add(await ReadAsync(text, new CsvReaderOptions { MaxRowLength = Limit }));
-        results.Add(await ReadAsync(text, new CsvReaderOptions { MaxRowLength = Limit }, chunk: 7));
+            results.Add(Read(text, new CsvReaderOptions { MaxRowLength = Limit, MaxQuotedLineBreaks = int.MaxValue }, chunk));
+        results.Add(await ReadAsync(text, new CsvReaderOptions { MaxRowLength = Limit, MaxQuotedLineBreaks = int.MaxValue }));
+        results.Add(await ReadAsync(text, new CsvReaderOptions { MaxRowLength = Limit, MaxQuotedLineBreaks = int.MaxValue }, chunk: 7));
 
         foreach (var result in results)
         {
@@ -148,7 +148,7 @@ public class CsvRecordGuardTests
             Assert.Equal(results[0].RejectsOutput, result.RejectsOutput);
         }
         // Rejected rows read back from the rejects output are rejected again, for the same reasons.
-        var again = Read(results[0].RejectsOutput, new CsvReaderOptions { MaxRowLength = Limit });
+        var again = Read(results[0].RejectsOutput, new CsvReaderOptions { MaxRowLength = Limit, MaxQuotedLineBreaks = int.MaxValue });
         Assert.Empty(again.Interactions);
         Assert.Equal(expectedRejections.Select(r => r.Column), again.Rejections.Select(r => r.Column));
     }

@@ -224,4 +224,24 @@ public class NdjsonReaderTests
         Assert.Contains("MaxLineLength", ex.Message, StringComparison.Ordinal);
         Assert.NotNull(CallStreamJsonContext.Default.Alert);
     }
+
+    [Theory]
+    [InlineData("interactionId")]
+    [InlineData("agentId")]
+    [InlineData("region")]
+    public void Read_InvalidUtf8InAString_RejectsTheLine_InsteadOfReplacingIt(string field)
+    {
+        string line = Valid.Replace("}", ""","attributes":{"region":"east"}}""", StringComparison.Ordinal);
+        var start = line.IndexOf($"\"{field}\":\"", StringComparison.Ordinal) + field.Length + 4;
+        var bytes = Encoding.UTF8.GetBytes(line + "\n").ToList();
+        bytes.Insert(start, 0xFF);
+        bytes.AddRange(Encoding.UTF8.GetBytes(Valid.Replace("i-1", "i-2", StringComparison.Ordinal) + "\n"));
+        var rejections = new List<InputRejection>();
+
+        using var reader = NdjsonReader.ForInteractions(new MemoryStream([.. bytes]), new NdjsonReaderOptions { OnRejected = rejections.Add });
+        var values = reader.ReadAll().ToList();
+
+        Assert.Equal(["i-2"], values.Select(v => v.InteractionId));
+        Assert.Equal(1, Assert.Single(rejections).Line);
+    }
 }
