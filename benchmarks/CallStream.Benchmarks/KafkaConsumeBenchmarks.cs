@@ -86,7 +86,7 @@ public class KafkaConsumeBenchmarks
 
         if (Layout != "producer")
             throw new InvalidOperationException($"Unknown layout '{Layout}': use producer or bulk.");
-        using var sink = new KafkaInteractionSink(new KafkaSinkOptions { Topic = Topic, BootstrapServers = _cluster.BootstrapServers, MessageTimestamp = KafkaMessageTimestamp.EventTime });
+        using var sink = new KafkaInteractionSink(new KafkaSinkOptions { Topic = Topic, BootstrapServers = _cluster.BootstrapServers, MessageTimestamp = KafkaMessageTimestamp.EventTime, Compression = CompressionType.Lz4 });
         foreach (var chunk in events.Chunk(ProducerWrite))
             sink.WriteBatchAsync(chunk, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }

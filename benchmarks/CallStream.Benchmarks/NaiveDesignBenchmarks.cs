@@ -71,7 +71,7 @@ public class NaiveDesignBenchmarks
         naive.LingerMs = 0;
         _naiveProducer = new ProducerBuilder<string, byte[]>(naive).Build();
 
-        var options = new KafkaSinkOptions { BootstrapServers = _cluster.BootstrapServers, Topic = ProduceTopic, MessageTimestamp = KafkaMessageTimestamp.EventTime };
+        var options = new KafkaSinkOptions { BootstrapServers = _cluster.BootstrapServers, Topic = ProduceTopic, MessageTimestamp = KafkaMessageTimestamp.EventTime, Compression = CompressionType.Lz4 };
         options.Settings["reconnect.backoff.ms"] = "10";
         options.Settings["retry.backoff.ms"] = "10";
         _sink = new KafkaInteractionSink(options);

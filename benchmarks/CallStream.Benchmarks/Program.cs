@@ -6,7 +6,8 @@ using CallStream.Benchmarks;
 // One class: ... -- --filter '*JsonBenchmarks*'
 // Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka|rules|json] [rounds]
 // ("all" runs pipeline and kafka; "rules" is the engine's cost per event for each default rule alone, over 1,000,000 events;
-// "json" reads 200,000 distinct messages through each JSON reader;
+// "json" reads 200,000 distinct messages through each JSON reader; "compression" produces 200,000 interactions with
+// each producer compression and reads them back, and prints the time and the bytes fetched;
 // QUICK_ONLY=NAME runs one case; QUICK_GCTRACE=1 also counts collections by generation and large-object allocations by type,
 // QUICK_GCTRACE=all every allocation by type (one count per 100 KB); QUICK_LAYOUT=bulk writes the Kafka topic in 1 MB batches;
 // QUICK_SET="name=value;..." passes client settings to the Kafka sources; a consumer app's GC settings, as the
@@ -66,6 +67,8 @@ static void QuickRun(string which, int rounds)
             ("one pass", () => ReadAll(m => CallStream.Json.InteractionJson.Deserialize(m))),
             ("shared", () => ReadAll(m => shared.Read(m)))]);
     }
+    if (which is "compression")
+        CompressionQuick.Run(rounds);
     if (which is "all" or "kafka")
     {
         var bench = new KafkaConsumeBenchmarks();

@@ -138,10 +138,8 @@ internal static class ConsumeCommand
         {
             result = await ConsumeAsync(
                 context,
-                new ConsumeRun(kafka, settings.GroupId, ruleSet, settings.Lateness, settings.Alerts, store) { IdleTimeout = settings.IdleTimeout, LoggerFactory = logging },
-                statistics => settings.MaxMessages is { } max && statistics.Consumed + statistics.DeadLettered >= max ? ConsumeStop.Stop
-                    : idle is not null && idle.IsIdle(statistics) ? ConsumeStop.CompleteInput
-                    : ConsumeStop.None,
+                new ConsumeRun(kafka, settings.GroupId, ruleSet, settings.Lateness, settings.Alerts, store) { IdleTimeout = settings.IdleTimeout, LoggerFactory = logging, MaxMessages = settings.MaxMessages },
+                (statistics, assignedNone) => idle is not null && idle.IsIdle(statistics, assignedNone) ? ConsumeStop.CompleteInput : ConsumeStop.None,
                 progress,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -159,8 +157,9 @@ internal static class ConsumeCommand
     /// is cancelled, then stops gracefully: the work of <c>consume</c>, also used by <c>demo</c>.</summary>
     /// <param name="context">The surroundings.</param>
     /// <param name="run">What to consume and where to write.</param>
-    /// <param name="stopWhen">Checked every 100 ms with the pipeline's statistics: whether to go on, stop gracefully, or
-    /// declare the input complete (evaluate what the watermark holds, as at the end of a replay, then stop).</param>
+    /// <param name="stopWhen">Checked every 100 ms with the pipeline's statistics and whether the group's latest assignment
+    /// gave the consumer no partition at all: whether to go on, stop gracefully, or declare the input complete
+    /// (evaluate what the watermark holds, as at the end of a replay, then stop).</param>
     /// <param name="progress">Where progress (messages consumed) is reported, or <see langword="null"/>.</param>
     /// <param name="stoppingToken">Stops gracefully (Ctrl+C).</param>
     /// <returns>What the run did.</returns>
@@ -168,7 +167,7 @@ internal static class ConsumeCommand
     public static async Task<ConsumeResult> ConsumeAsync(
         CliContext context,
         ConsumeRun run,
-        Func<PipelineStatistics, ConsumeStop> stopWhen,
+        Func<PipelineStatistics, bool, ConsumeStop> stopWhen,
         ProgressReporter? progress,
         CancellationToken stoppingToken)
     {
@@ -187,11 +186,12 @@ internal static class ConsumeCommand
         long started = context.Time.GetTimestamp();
         await using (source.ConfigureAwait(false))
         {
+            var limited = run.MaxMessages is { } max ? new MessageLimitSource(source, max) : null;
             NdjsonAlertSink? ndjson = null;
             try
             {
                 ndjson = run.AlertsPath is null ? null : OpenAlertFile(run.AlertsPath);
-                var pipeline = new InteractionPipeline(source, run.Rules, new InteractionPipelineOptions { AllowedLateness = run.Lateness, IdleTimeout = run.IdleTimeout }, run.LoggerFactory);
+                var pipeline = new InteractionPipeline((IInteractionSource?)limited ?? source, run.Rules, new InteractionPipelineOptions { AllowedLateness = run.Lateness, IdleTimeout = run.IdleTimeout }, run.LoggerFactory);
                 await using (pipeline.ConfigureAwait(false))
                 {
                     if (ndjson is not null)
@@ -209,12 +209,18 @@ internal static class ConsumeCommand
                     bool stopping = false;
                     while (!running.IsCompleted)
                     {
-                        await Task.WhenAny(running, Task.Delay(PollInterval, TimeProvider.System, CancellationToken.None)).ConfigureAwait(false);
+                        await Task.WhenAny(running, limited?.Reached ?? running, Task.Delay(PollInterval, TimeProvider.System, CancellationToken.None)).ConfigureAwait(false);
                         var statistics = pipeline.GetStatistics();
                         progress?.Report(statistics.Consumed);
                         if (stopping || stop.IsCancellationRequested)
                             continue;
-                        switch (stopWhen(statistics))
+                        if (limited is { Reached.IsCompleted: true })
+                        {
+                            stopping = true;
+                            await stop.CancelAsync().ConfigureAwait(false);
+                            continue;
+                        }
+                        switch (stopWhen(statistics, source.AssignedNone))
                         {
                             case ConsumeStop.Stop:
                                 stopping = true;
@@ -234,6 +240,10 @@ internal static class ConsumeCommand
             catch (SinkWriteException e)
             {
                 throw CliException.Failure($"a sink failed, nothing was committed past what it had not stored: {e.Message}", e);
+            }
+            catch (Confluent.Kafka.KafkaException e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_AllBrokersDown)
+            {
+                throw CliException.Failure(e.Message, e); // names the servers tried
             }
             catch (Confluent.Kafka.KafkaException e)
             {
@@ -294,16 +304,17 @@ internal static class ConsumeCommand
         }
     }
 
-    /// <summary>Tells when every assigned partition has been read to its end and nothing was consumed for a while (wall time).</summary>
+    /// <summary>Tells when every assigned partition has been read to its end (or the group assigned none) and nothing was
+    /// consumed for a while (wall time).</summary>
     private sealed class IdleWatch(TimeSpan idleFor)
     {
         private long _lastCount = -1;
         private long _since = TimeProvider.System.GetTimestamp();
 
-        public bool IsIdle(PipelineStatistics statistics)
+        public bool IsIdle(PipelineStatistics statistics, bool assignedNone)
         {
             long count = statistics.Consumed + statistics.DeadLettered + statistics.WarmUpEvents;
-            bool atEnd = statistics.Partitions.Count > 0 && statistics.Partitions.All(p => p.CaughtUp);
+            bool atEnd = assignedNone || (statistics.Partitions.Count > 0 && statistics.Partitions.All(p => p.CaughtUp));
             if (count != _lastCount || !atEnd)
             {
                 _lastCount = count;
@@ -343,6 +354,10 @@ internal sealed record ConsumeRun(KafkaConnection Kafka, string GroupId, RuleSet
 
     /// <summary>Gets where the Kafka source and the pipeline log, or <see langword="null"/>.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Gets how many messages to consume before stopping gracefully (exactly that many: later ones are left for
+    /// the next run), or <see langword="null"/> for no limit.</summary>
+    public long? MaxMessages { get; init; }
 
     /// <summary>Gets a further interaction sink (the demo's reconciliation), or <see langword="null"/>.</summary>
     public (string Name, IBatchedSink<Interaction> Sink)? ExtraInteractionSink { get; init; }

@@ -213,11 +213,14 @@ internal static class ProduceCommand
         if (e.InnerException is KafkaDeliveryException delivery)
         {
             var ids = delivery.FailedIds;
-            string shown = string.Join(", ", ids.Take(10)) + (ids.Count > 10 ? ", …" : string.Empty);
+            string shown = string.Join(", ", ids.Take(5)) + (ids.Count > 5 ? string.Create(CultureInfo.InvariantCulture, $" and {ids.Count - 5} more") : string.Empty);
+            string reasons = string.Join("; ", delivery.Failures.Select(f => f.Reason).Distinct(StringComparer.Ordinal).Take(3));
             return CliException.Failure(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{ids.Count} interaction(s) were not acknowledged by the brokers of topic '{delivery.Topic}' (ids: {shown}): {delivery.Message}"), e);
+                $"{ids.Count} interaction(s) were not acknowledged by the brokers of topic '{delivery.Topic}': {reasons} (ids: {shown})."), e);
         }
+        if (e.InnerException is Confluent.Kafka.KafkaException kafka)
+            return CliException.Failure(kafka.Message, e); // no broker answered: the message names the servers tried
         if (e.InnerException is MongoStoreException mongo)
             return CliException.Failure($"MongoDB ({mongo.Endpoint}): {mongo.Message}", e);
         return CliException.Failure(e.Message, e);

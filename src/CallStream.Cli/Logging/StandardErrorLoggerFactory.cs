@@ -15,6 +15,9 @@ internal sealed class StandardErrorLoggerFactory(TextWriter error, string label,
 {
     private const int MaxRemembered = 1000;
 
+    /// <summary>The event id of the pipeline's "Pipeline failed" entry: the command reports that failure itself, as its last line.</summary>
+    private const int PipelineFailedEventId = 1012;
+
     private readonly Lock _lock = new();
     private readonly HashSet<string> _shown = new(StringComparer.Ordinal);
 
@@ -56,7 +59,7 @@ internal sealed class StandardErrorLoggerFactory(TextWriter error, string label,
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel))
+            if (IsEnabled(logLevel) && eventId.Id != PipelineFailedEventId)
                 factory.Write(logLevel, formatter(state, exception), exception);
         }
     }

@@ -23,6 +23,18 @@ public abstract class KafkaClientOptions
     /// <value>The default value is an empty dictionary.</value>
     public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Gets or sets how long a client waits for the first answer of any broker when it starts. A source that has not
+    /// reached a broker by then fails (its stream throws a <c>KafkaException</c> naming the servers tried), and so does
+    /// a sink's write; once a broker has answered, outages are waited out as librdkafka does.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.
+    /// </summary>
+    /// <value>The default value is 15 seconds.</value>
+    public TimeSpan ConnectTimeout { get; set; } = DefaultConnectTimeout;
+
+    /// <summary>The default of <see cref="ConnectTimeout"/>: 15 seconds.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(15);
+
     /// <summary>Gets the name of the options class, for messages.</summary>
     private protected abstract string OptionsName { get; }
 
@@ -59,6 +71,9 @@ public abstract class KafkaClientOptions
             if (key.Equals("bootstrap.servers", StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"{OptionsName}.Settings['bootstrap.servers'] is not allowed: set {OptionsName}.BootstrapServers instead.", nameof(Settings));
         }
+
+        if (ConnectTimeout != Timeout.InfiniteTimeSpan && (ConnectTimeout < TimeSpan.FromMilliseconds(1) || ConnectTimeout.TotalMilliseconds > int.MaxValue))
+            throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, $"{OptionsName}.ConnectTimeout must be from 1 millisecond to {int.MaxValue} milliseconds, or Timeout.InfiniteTimeSpan (was {ConnectTimeout}).");
     }
 
     /// <summary>Throws when a pass-through setting would break a guarantee.</summary>

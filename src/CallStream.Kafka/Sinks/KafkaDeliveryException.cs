@@ -73,7 +73,7 @@ public sealed class KafkaDeliveryException : Exception
         }
 
         if (failures.Count > IdsInMessage)
-            text.Append(", and ").Append(failures.Count - IdsInMessage).Append(" more (see Failures)");
+            text.Append(", and ").Append(failures.Count - IdsInMessage).Append(" more");
         return text.Append('.').ToString();
     }
 }

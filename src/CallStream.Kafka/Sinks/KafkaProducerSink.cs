@@ -29,6 +29,8 @@ internal sealed class KafkaProducerSink<T> : IDisposable
     private readonly Func<T, string> _id;
     private readonly Func<T, DateTimeOffset>? _eventTime;
     private readonly TimeSpan _deliveryTimeout;
+    private readonly TimeSpan _connectTimeout;
+    private readonly string _servers;
     private readonly ILogger _logger;
     private readonly KafkaMetrics _metrics;
     private readonly TimeProvider _time;
@@ -37,6 +39,8 @@ internal sealed class KafkaProducerSink<T> : IDisposable
     private IProducer<string, byte[]>? _producer;
     private bool _producerFailed;
     private bool _disposed;
+    private volatile bool _reached;
+    private volatile Error? _lastConnectionError;
 
     public KafkaProducerSink(
         KafkaSinkOptions options, string defaultTopic, JsonConverter<T> converter, Func<T, string> key, Func<T, string> id,
@@ -50,6 +54,8 @@ internal sealed class KafkaProducerSink<T> : IDisposable
         _id = id;
         _eventTime = options.MessageTimestamp == KafkaMessageTimestamp.EventTime ? eventTime : null;
         _deliveryTimeout = options.DeliveryTimeout;
+        _connectTimeout = options.ConnectTimeout;
+        _servers = _config.BootstrapServers;
         _logger = logger;
         _metrics = metrics;
         _time = time;
@@ -71,6 +77,8 @@ internal sealed class KafkaProducerSink<T> : IDisposable
             return;
 
         var producer = GetProducer();
+        if (!_reached)
+            await EnsureReachableAsync(producer, cancellationToken).ConfigureAwait(false);
         var values = new byte[]?[batch.Count];
         var failures = new List<(int Index, ErrorCode Code, string Reason)>();
         long started = _time.GetTimestamp();
@@ -149,6 +157,20 @@ internal sealed class KafkaProducerSink<T> : IDisposable
                 delivery.Abandon(new ObjectDisposedException(GetType().Name, "The Kafka sink was disposed while a batch was being written."));
             _active.Clear();
         }
+    }
+
+    /// <summary>
+    /// Waits until a broker answers before the first batch is handed to the producer: librdkafka would otherwise keep the
+    /// messages of an unreachable cluster queued for the whole <see cref="KafkaSinkOptions.DeliveryTimeout"/>.
+    /// </summary>
+    /// <exception cref="KafkaException">No broker answered within <see cref="KafkaClientOptions.ConnectTimeout"/>.</exception>
+    private async Task EnsureReachableAsync(IProducer<string, byte[]> producer, CancellationToken cancellationToken)
+    {
+        bool reached = await Task.Run(() => BrokerReachability.WaitForBroker(producer, Topic, _connectTimeout, cancellationToken) is not null, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!reached)
+            throw BrokerReachability.Unreachable(_servers, _connectTimeout, _lastConnectionError);
+        _reached = true;
     }
 
     /// <summary>Hands the messages of a round to the producer; waits and retries when it refuses one for a passing reason.</summary>
@@ -268,7 +290,7 @@ internal sealed class KafkaProducerSink<T> : IDisposable
 
             KafkaNative.EnsureLoaded();
             var producer = new ProducerBuilder<string, byte[]>(_config)
-                .SetLogHandler((_, m) => Log.Librdkafka(_logger, Log.LevelOf(m.Level), m.Name, m.Facility, m.Message))
+                .SetLogHandler((_, m) => Log.Librdkafka(_logger, m))
                 .SetErrorHandler(OnError)
                 .Build();
             Log.ProducerCreated(_logger, Topic, KafkaConfigRedactor.Redact(_config));
@@ -281,7 +303,9 @@ internal sealed class KafkaProducerSink<T> : IDisposable
     {
         if (!error.IsFatal)
         {
-            Log.ClientError(_logger, producer.Name, error.Code, error.Reason);
+            if (BrokerReachability.IsConnectionError(error))
+                _lastConnectionError = error;
+            Log.ClientError(_logger, producer.Name, error.Code, BrokerReachability.Describe(error.Reason));
             return;
         }
 

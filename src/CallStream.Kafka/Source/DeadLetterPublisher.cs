@@ -17,12 +17,17 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
 {
     private static readonly TimeSpan DisposeFlushTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How many of the latest messages of each partition of the dead-letter topic <see cref="LoadPublished"/> reads.</summary>
+    internal const int Lookback = 10_000;
+
     private readonly string _topic = options.Topic;
     private readonly string _deadLetterTopic = options.ResolvedDeadLetterTopic;
     private readonly string _groupId = options.GroupId;
     private readonly Lock _lock = new();
     private readonly Dictionary<int, SortedSet<long>> _pending = [];
     private IProducer<byte[]?, byte[]?>? _producer;
+    private IConsumer<Ignore, Ignore>? _reader;
+    private readonly Dictionary<int, HashSet<long>> _published = []; // consume thread only
     private volatile bool _acknowledged;
     private Exception? _failure;
 
@@ -100,12 +105,124 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
         lock (_lock)
         {
             foreach (int partition in partitions)
+            {
                 _pending.Remove(partition);
+                _published.Remove(partition);
+            }
         }
+    }
+
+    /// <summary>Tells whether an earlier run of the group dead-lettered this record (as read back by <see cref="LoadPublished"/>).</summary>
+    public bool IsPublished(int partition, long offset) => _published.TryGetValue(partition, out var offsets) && offsets.Contains(offset);
+
+    /// <summary>
+    /// Reads back from the dead-letter topic which records of newly assigned partitions, at or after their committed
+    /// offsets, the group dead-lettered before: an earlier run that stopped or failed before committing past them. The
+    /// latest <see cref="Lookback"/> messages of each partition of the dead-letter topic are read, within
+    /// <see cref="KafkaSourceOptions.RequestTimeout"/>.
+    /// </summary>
+    /// <param name="committed">The committed offset of each newly assigned partition (-1 when none).</param>
+    public void LoadPublished(IReadOnlyDictionary<int, long> committed)
+    {
+        if (committed.Count == 0)
+            return;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timeout = options.RequestTimeout;
+        try
+        {
+            var reader = GetReader();
+            Metadata metadata;
+            using (var admin = new DependentAdminClientBuilder(reader.Handle).Build())
+                metadata = admin.GetMetadata(_deadLetterTopic, timeout);
+            var topic = metadata.Topics.FirstOrDefault(t => t.Topic == _deadLetterTopic);
+            if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0)
+                return; // no dead-letter topic yet: nothing was dead-lettered
+            var starts = new List<TopicPartitionOffset>();
+            var ends = new Dictionary<int, long>();
+            foreach (var partition in topic.Partitions)
+            {
+                var watermarks = reader.QueryWatermarkOffsets(new TopicPartition(_deadLetterTopic, partition.PartitionId), timeout);
+                if (watermarks.High.Value <= watermarks.Low.Value)
+                    continue;
+                starts.Add(new TopicPartitionOffset(_deadLetterTopic, partition.PartitionId, Math.Max(watermarks.Low.Value, watermarks.High.Value - Lookback)));
+                ends[partition.PartitionId] = watermarks.High.Value;
+            }
+
+            if (starts.Count == 0)
+                return;
+            reader.Assign(starts);
+            try
+            {
+                int found = 0;
+                while (ends.Count > 0 && clock.Elapsed < timeout)
+                {
+                    var result = reader.Consume(TimeSpan.FromMilliseconds(100));
+                    if (result is null)
+                        continue;
+                    int dlqPartition = result.Partition.Value;
+                    if (!result.IsPartitionEOF && IsOurs(result.Message.Headers, committed, out int partition, out long offset))
+                    {
+                        if (!_published.TryGetValue(partition, out var offsets))
+                            _published[partition] = offsets = [];
+                        if (offsets.Add(offset))
+                            found++;
+                    }
+
+                    if (ends.TryGetValue(dlqPartition, out long end) && (result.IsPartitionEOF || result.Offset.Value >= end - 1))
+                        ends.Remove(dlqPartition);
+                }
+
+                if (ends.Count > 0)
+                    Log.DeadLettersUnread(logger, _deadLetterTopic, timeout);
+                else if (found > 0)
+                    Log.DeadLettersFound(logger, found, _deadLetterTopic, _topic);
+            }
+            finally
+            {
+                reader.Unassign();
+            }
+        }
+        catch (KafkaException ex)
+        {
+            Log.DeadLettersUnknown(logger, _deadLetterTopic, ex.Error.Reason);
+        }
+    }
+
+    private bool IsOurs(Headers? headers, IReadOnlyDictionary<int, long> committed, out int partition, out long offset)
+    {
+        partition = -1;
+        offset = -1;
+        return headers is not null
+            && Header(headers, DeadLetterHeaders.Topic) == _topic
+            && Header(headers, DeadLetterHeaders.ConsumerGroup) == _groupId
+            && int.TryParse(Header(headers, DeadLetterHeaders.Partition), NumberStyles.None, CultureInfo.InvariantCulture, out partition)
+            && long.TryParse(Header(headers, DeadLetterHeaders.Offset), NumberStyles.None, CultureInfo.InvariantCulture, out offset)
+            && committed.TryGetValue(partition, out long from)
+            && offset >= from;
+    }
+
+    private static string? Header(Headers headers, string name) =>
+        headers.TryGetLastBytes(name, out byte[] bytes) ? Encoding.UTF8.GetString(bytes) : null;
+
+    private IConsumer<Ignore, Ignore> GetReader()
+    {
+        if (_reader is { } existing)
+            return existing;
+        var config = options.BuildLookupConfig();
+        config.ClientId = "callstream-dead-letter-reader";
+        config.ConsumeResultFields = "headers";
+        config.AllowAutoCreateTopics = false;
+        _reader = new ConsumerBuilder<Ignore, Ignore>(config)
+            .SetLogHandler((_, m) => Log.Librdkafka(logger, m))
+            .SetErrorHandler((c, e) => Log.ClientError(logger, c.Name, e.Code, BrokerReachability.Describe(e.Reason)))
+            .Build();
+        return _reader;
     }
 
     public void Dispose()
     {
+        _reader?.Dispose();
+        _reader = null;
         if (_producer is not { } producer)
             return;
         producer.Flush(DisposeFlushTimeout);
@@ -148,7 +265,7 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
         KafkaNative.EnsureLoaded();
         var config = options.BuildDeadLetterConfig();
         _producer = new ProducerBuilder<byte[]?, byte[]?>(config)
-            .SetLogHandler((_, m) => Log.Librdkafka(logger, Log.LevelOf(m.Level), m.Name, m.Facility, m.Message))
+            .SetLogHandler((_, m) => Log.Librdkafka(logger, m))
             .SetErrorHandler((p, e) =>
             {
                 if (e.IsFatal)
@@ -158,7 +275,7 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
                 }
                 else
                 {
-                    Log.ClientError(logger, p.Name, e.Code, e.Reason);
+                    Log.ClientError(logger, p.Name, e.Code, BrokerReachability.Describe(e.Reason));
                 }
             })
             .Build();

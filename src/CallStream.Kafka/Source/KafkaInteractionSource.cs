@@ -67,6 +67,8 @@ public sealed class KafkaInteractionSource : IInteractionSource
     private int _batchCount;
     private volatile string? _statistics;
     private volatile Error? _fatal;
+    private volatile Error? _lastConnectionError;
+    private volatile bool _assignedNone;
 
     /// <summary>Creates the source (no I/O until <see cref="ReadAsync"/>).</summary>
     /// <param name="options">What and how to read, or <see langword="null"/> for the defaults.</param>
@@ -111,6 +113,11 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     /// <summary>Gets how many records were published to the dead-letter topic so far.</summary>
     public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    /// <summary>Gets whether the source has no partition to read: the consumer group's latest assignment gave it none
+    /// (more members than partitions, for example), or the topic did not exist when the source started and no assignment
+    /// came since; <see langword="false"/> before the first assignment and during a rebalance.</summary>
+    public bool AssignedNone => _assignedNone;
 
     /// <summary>Gets the partitions currently assigned to this source.</summary>
     public IReadOnlyCollection<int> AssignedPartitions => [.. _owned.Keys.Order()];
@@ -261,7 +268,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
             var config = _options.BuildConsumerConfig();
             _consumer = new ConsumerBuilder<Ignore, Interaction>(config)
                 .SetValueDeserializer(new InteractionDeserializer(_options.MaxMessageBytes))
-                .SetLogHandler((_, m) => Log.Librdkafka(_logger, Log.LevelOf(m.Level), m.Name, m.Facility, m.Message))
+                .SetLogHandler((_, m) => Log.Librdkafka(_logger, m))
                 .SetErrorHandler(OnError)
                 .SetStatisticsHandler((_, json) => _statistics = json)
                 .SetPartitionsAssignedHandler(OnAssigned)
@@ -269,8 +276,21 @@ public sealed class KafkaInteractionSource : IInteractionSource
                 .SetPartitionsLostHandler(OnLost)
                 .Build();
             Log.ConsumerCreated(_logger, _topic, _options.GroupId, KafkaConfigRedactor.Redact(config));
-            _consumer.Subscribe(_topic);
-            ConsumeLoop(_consumer);
+            // librdkafka retries an unreachable cluster for ever: a wrong address must fail, not wait in silence.
+            var metadata = BrokerReachability.WaitForBroker(_consumer, _topic, _options.ConnectTimeout, _stop.Token, ServeCallbacks);
+            if (metadata is null && !_stop.IsCancellationRequested)
+                throw BrokerReachability.Unreachable(config.BootstrapServers, _options.ConnectTimeout, _lastConnectionError);
+            if (metadata?.Topics.FirstOrDefault(t => t.Topic == _topic) is { } topic && (topic.Error.IsError || topic.Partitions.Count == 0))
+            {
+                // The group assigns nothing until the topic exists (librdkafka then rejoins by itself).
+                Log.TopicMissing(_logger, _topic, topic.Error.Reason);
+                _assignedNone = true;
+            }
+            if (!_stop.IsCancellationRequested)
+            {
+                _consumer.Subscribe(_topic);
+                ConsumeLoop(_consumer);
+            }
         }
 #pragma warning disable CA1031 // any failure of the loop ends the stream with that exception
         catch (Exception ex)
@@ -289,6 +309,19 @@ public sealed class KafkaInteractionSource : IInteractionSource
         {
             _events.Writer.TryComplete(failure);
             _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Polls the consumer before it subscribes, only so that it reports its errors (nothing can be read yet).</summary>
+    private void ServeCallbacks()
+    {
+        try
+        {
+            _consumer?.Consume(TimeSpan.Zero);
+        }
+        catch (ConsumeException)
+        {
+            // Reported through the error callback as well.
         }
     }
 
@@ -369,8 +402,18 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
         state.Position = offset + 1;
         state.RecheckEnd = false;
-        _deadLetters.Publish(record, poison);
-        Interlocked.Increment(ref _deadLettered);
+        if (offset < state.Committed || _deadLetters.IsPublished(partition, offset))
+        {
+            // Below the group's committed offset (a warm-up re-read), the commit passed this record only after its dead
+            // letter was acknowledged; after it, an earlier run's dead letter was found in the dead-letter topic.
+            Log.DeadLetterKnown(_logger, _topic, partition, offset, state.Committed);
+        }
+        else
+        {
+            _deadLetters.Publish(record, poison);
+            Interlocked.Increment(ref _deadLettered);
+        }
+
         var timestamp = record.Message.Timestamp.Type == TimestampType.NotAvailable ? default : DateTimeOffset.FromUnixTimeMilliseconds(record.Message.Timestamp.UnixTimestampMs);
         Emit(InteractionSourceEvent.DeadLettered(partition, offset, timestamp, poison.Kind + ": " + poison.Message));
     }
@@ -466,6 +509,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         FlushBatch();
         var partitions = assigned.Select(tp => tp.Partition.Value).ToList();
         var committed = ReadCommitted(consumer, assigned);
+        _deadLetters.LoadPublished(committed);
         IReadOnlyDictionary<int, long>? starts = null;
         if (_handlers.OnAssigned is { } onAssigned)
         {
@@ -480,13 +524,14 @@ public sealed class KafkaInteractionSource : IInteractionSource
             long committedOffset = committed[partition];
             long start = starts is not null && starts.TryGetValue(partition, out long chosen) && chosen >= 0 ? chosen : committedOffset;
             result.Add(new TopicPartitionOffset(tp, starts is not null && starts.ContainsKey(partition) && start >= 0 ? new Offset(start) : Offset.Unset));
-            _partitions[partition] = new PartitionState { Position = start };
+            _partitions[partition] = new PartitionState { Position = start, Committed = committedOffset };
             _offsets.Assigned(partition, committedOffset);
             _owned[partition] = true;
             Emit(InteractionSourceEvent.PartitionAssigned(partition, start, committedOffset), closing: true);
         }
 
         Log.PartitionsAssigned(_logger, _topic, string.Join(",", result.Select(r => $"{r.Partition.Value}@{r.Offset}")));
+        _assignedNone = _owned.IsEmpty;
         return result;
     }
 
@@ -511,6 +556,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     private void OnRevoked(IConsumer<Ignore, Interaction> consumer, List<TopicPartitionOffset> revoked)
     {
+        _assignedNone = false;
         FlushBatch(); // read before the revocation: the reader drops those of the revoked partitions
         var partitions = revoked.Select(tpo => tpo.Partition.Value).ToList();
         long epoch = ++_epoch;
@@ -554,6 +600,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
 
     private void OnLost(IConsumer<Ignore, Interaction> consumer, List<TopicPartitionOffset> lost)
     {
+        _assignedNone = false;
         FlushBatch();
         var partitions = lost.Select(tpo => tpo.Partition.Value).ToList();
         long epoch = ++_epoch;
@@ -676,7 +723,9 @@ public sealed class KafkaInteractionSource : IInteractionSource
         }
         else
         {
-            Log.ClientError(_logger, consumer.Name, error.Code, error.Reason);
+            if (BrokerReachability.IsConnectionError(error))
+                _lastConnectionError = error;
+            Log.ClientError(_logger, consumer.Name, error.Code, BrokerReachability.Describe(error.Reason));
         }
     }
 
@@ -780,6 +829,9 @@ public sealed class KafkaInteractionSource : IInteractionSource
     {
         /// <summary>The next offset to read, or -1 when not known yet.</summary>
         public long Position { get; set; } = -1;
+
+        /// <summary>The group's committed offset when the partition was assigned, or -1.</summary>
+        public long Committed { get; init; } = -1;
 
         /// <summary>Whether everything up to the end the broker reported has been read.</summary>
         public bool CaughtUp { get; set; }

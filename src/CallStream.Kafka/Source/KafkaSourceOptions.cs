@@ -179,6 +179,7 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
             LingerMs = 5,
             EnableDeliveryReports = true,
             DeliveryReportFields = "none",
+            Partitioner = Partitioner.Murmur2Random, // as the Java client places keys
         };
         config.BootstrapServers = ResolveBootstrapServers();
         foreach (var (key, value) in Settings)

@@ -169,8 +169,8 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
         KafkaNative.EnsureLoaded();
         var config = options.BuildLookupConfig();
         _consumer = new ConsumerBuilder<Ignore, Ignore>(config)
-            .SetLogHandler((_, m) => Log.Librdkafka(logger, Log.LevelOf(m.Level), m.Name, m.Facility, m.Message))
-            .SetErrorHandler((c, e) => Log.ClientError(logger, c.Name, e.Code, e.Reason))
+            .SetLogHandler((_, m) => Log.Librdkafka(logger, m))
+            .SetErrorHandler((c, e) => Log.ClientError(logger, c.Name, e.Code, BrokerReachability.Describe(e.Reason)))
             .Build();
         return _consumer;
     }

@@ -12,8 +12,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Kafka consumer of topic '{Topic}' in group '{GroupId}' created: {Config}.")]
     public static partial void ConsumerCreated(ILogger logger, string topic, string groupId, string config);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Kafka client {Client} reported {Code}: {Reason}.")]
+    // The code is a structured property for log stores; the text says what happened in librdkafka's words.
+#pragma warning disable SYSLIB1015 // Argument is not referenced from the logging message
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Kafka client {Client}: {Reason}.")]
     public static partial void ClientError(ILogger logger, string client, ErrorCode code, string reason);
+#pragma warning restore SYSLIB1015
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Kafka client {Client} reported a fatal error {Code}: {Reason}. The client is unusable and is recreated (producer) or stops (consumer).")]
     public static partial void FatalError(ILogger logger, string client, ErrorCode code, string reason);
@@ -71,6 +74,33 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4034, Level = LogLevel.Information, Message = "Kafka source of '{Topic}' stopped: {Consumed} record(s) read, {DeadLettered} dead-lettered.")]
     public static partial void SourceStopped(ILogger logger, string topic, long consumed, long deadLettered);
+
+    /// <summary>
+    /// Logs a line of librdkafka's own log. A broken or refused connection is reported twice by librdkafka, as a log
+    /// line of facility <c>FAIL</c> and through the client's error callback; the callback's report is the one logged
+    /// at Warning (<see cref="ClientError"/>), the line only at Debug.
+    /// </summary>
+    public static void Librdkafka(ILogger logger, LogMessage message)
+    {
+        var level = message.Facility == "FAIL" ? LogLevel.Debug : LevelOf(message.Level);
+        if (logger.IsEnabled(level))
+            Librdkafka(logger, level, message.Name, message.Facility, message.Message);
+    }
+
+    [LoggerMessage(EventId = 4035, Level = LogLevel.Debug, Message = "Record {Topic}[{Partition}]@{Offset} is not a valid interaction and was dead-lettered before (committed offset {Committed}): it is not published again.")]
+    public static partial void DeadLetterKnown(ILogger logger, string topic, int partition, long offset, long committed);
+
+    [LoggerMessage(EventId = 4036, Level = LogLevel.Information, Message = "{Count} record(s) of '{Topic}' after the committed offsets were dead-lettered by an earlier run (found in '{DeadLetterTopic}'): they are not published again.")]
+    public static partial void DeadLettersFound(ILogger logger, int count, string deadLetterTopic, string topic);
+
+    [LoggerMessage(EventId = 4037, Level = LogLevel.Warning, Message = "The dead-letter topic '{DeadLetterTopic}' could not be read back within {Timeout}: poison records an earlier run dead-lettered after the committed offsets may be published again.")]
+    public static partial void DeadLettersUnread(ILogger logger, string deadLetterTopic, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 4038, Level = LogLevel.Warning, Message = "The dead-letter topic '{DeadLetterTopic}' could not be read back ({Reason}): poison records an earlier run dead-lettered after the committed offsets may be published again.")]
+    public static partial void DeadLettersUnknown(ILogger logger, string deadLetterTopic, string reason);
+
+    [LoggerMessage(EventId = 4039, Level = LogLevel.Warning, Message = "The topic '{Topic}' does not exist ({Reason}); the source reads it once it is created.")]
+    public static partial void TopicMissing(ILogger logger, string topic, string reason);
 
     public static LogLevel LevelOf(SyslogLevel level) => level switch
     {
