@@ -124,10 +124,10 @@ internal sealed class KafkaConnection
         catch (ArgumentException e)
         {
             var refused = settings.FirstOrDefault(s => e.Message.Contains($"'{s.Key}'", StringComparison.Ordinal));
-            string message = e.Message;
+            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
             if (refused.Key is not null && refused.Value.Length > 0 && SecretRedactor.IsSecretKey(refused.Key))
                 message = message.Replace(refused.Value, SecretRedactor.Mask, StringComparison.Ordinal);
-            throw CliException.InvalidInput("--kafka-setting: " + message);
+            throw CliException.InvalidInput("--kafka-setting: " + message + ".");
         }
         catch (DllNotFoundException)
         {

@@ -23,9 +23,10 @@ internal static class MongoConnection
     /// <summary>Reads the connection string as the driver will, credentials included, so that a string the driver refuses
     /// (an unknown <c>authMechanism</c>, a bad option value) is invalid input, exit code 2, before anything connects.</summary>
     /// <param name="connectionString">The connection string.</param>
+    /// <param name="source">Where it was given: <c>--mongo</c> or <c>CALLSTREAM_MONGO</c>.</param>
     /// <exception cref="CliException">The driver refuses it; the message shows the string with its password masked, and
     /// the driver's reason (the run's redactor masks any secret it quotes).</exception>
-    internal static void Check(string connectionString)
+    internal static void Check(string connectionString, string source)
     {
         try
         {
@@ -34,7 +35,7 @@ internal static class MongoConnection
         }
         catch (Exception e) when (e is MongoConfigurationException or ArgumentException or FormatException or UriFormatException or NotSupportedException or InvalidOperationException)
         {
-            throw CliException.InvalidInput($"--mongo '{MongoConnectionString.Redact(connectionString)}' is not a valid MongoDB connection string: {e.Message.ReplaceLineEndings(" ")}");
+            throw CliException.InvalidInput($"{source} '{MongoConnectionString.Redact(connectionString)}' is not a valid MongoDB connection string: {e.Message.ReplaceLineEndings(" ")}");
         }
     }
 
@@ -50,7 +51,7 @@ internal static class MongoConnection
         string? connectionString = context.GetSetting(uri, CliContext.MongoVariable);
         if (connectionString is null)
             return null;
-        Check(connectionString);
+        Check(connectionString, string.IsNullOrWhiteSpace(uri) ? CliContext.MongoVariable : "--mongo");
         MongoStore store;
         try
         {

@@ -167,12 +167,19 @@ internal sealed partial class OutputRedactor
         if (text.Contains("://", StringComparison.Ordinal))
             text = UrlPassword().Replace(text, m => IsMasked(m.Groups[2].Value) ? m.Value : m.Groups[1].Value + SecretRedactor.Mask + "@");
         if (text.Contains('=', StringComparison.Ordinal) || text.Contains(':', StringComparison.Ordinal))
-            text = KeyValue().Replace(text, m => SecretRedactor.IsSecretKey(m.Groups[1].Value) && !IsMasked(m.Groups[3].Value) ? m.Groups[1].Value + m.Groups[2].Value + SecretRedactor.Mask : m.Value);
+            text = KeyValue().Replace(text, m => IsSecretInText(m.Groups[1].Value) && !IsMasked(m.Groups[3].Value) ? m.Groups[1].Value + m.Groups[2].Value + SecretRedactor.Mask : m.Value);
         return text;
     }
 
-    /// <summary>Tells whether a value is already a mask (<c>***</c>, or the MongoDB package's <c>****</c>).</summary>
-    private static bool IsMasked(string value) => value.Length > 0 && value.AsSpan().IndexOfAnyExcept('*') < 0;
+    /// <summary>Tells whether a value is already a mask (<c>***</c>, or the MongoDB package's <c>****</c>) or a placeholder
+    /// (<c>…</c>, as in the help's <c>sasl.password=…</c>).</summary>
+    private static bool IsMasked(string value) =>
+        value is "…" or "..." || (value.Length > 0 && value.AsSpan().IndexOfAnyExcept('*') < 0);
+
+    /// <summary>Tells whether a key found in free text names a secret: as <see cref="SecretRedactor.IsSecretKey"/>, but
+    /// not the placeholder <c>KEY</c> of <c>KEY=VALUE</c>.</summary>
+    private static bool IsSecretInText(string key) =>
+        !key.Equals("key", StringComparison.OrdinalIgnoreCase) && SecretRedactor.IsSecretKey(key);
 
     /// <summary><c>scheme://user:</c>, then the password up to the last <c>@</c> before the next space.</summary>
     [GeneratedRegex(@"([A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@]*:)(\S+?)@(?=[^\s@]*(?:\s|$))", RegexOptions.CultureInvariant)]

@@ -23,6 +23,8 @@ public class OutputRedactorTests
     [InlineData("given sasl.password:hunter2", "given sasl.password:***")]
     [InlineData("consume: 12 messages; rule 'x': token 'y' at 3:4", "consume: 12 messages; rule 'x': token 'y' at 3:4")]
     [InlineData("topic consumerdata at broker:9092 (sasl.password=***)", "topic consumerdata at broker:9092 (sasl.password=***)")]
+    [InlineData("mongodb://app:****@db:27017/", "mongodb://app:****@db:27017/")]
+    [InlineData("it must be KEY=VALUE, e.g. sasl.password=…", "it must be KEY=VALUE, e.g. sasl.password=…")]
     public void Redact_MasksUnknownSecretsByPattern(string text, string expected)
     {
         Assert.Equal(expected, new OutputRedactor([]).Redact(text));

@@ -48,6 +48,8 @@ public sealed class SecretsInOutputTests : IDisposable
         // The masked forms show what was used.
         Assert.Contains("user:***@127.0.0.1:" + port, results[0].Error, StringComparison.Ordinal);
         Assert.Contains("sasl.password=***", results[0].Error, StringComparison.Ordinal);
+        // librdkafka's own warnings about the broker name are forwarded, redacted.
+        Assert.Contains(results[0].Error.Split('\n'), line => line.StartsWith("produce: warning: librdkafka", StringComparison.Ordinal) && line.Contains("user:***@", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -62,6 +64,7 @@ public sealed class SecretsInOutputTests : IDisposable
 
         Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
         Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.Contains("KEY=VALUE", result.Error, StringComparison.Ordinal);
         AssertNoSecret(result);
     }
 
@@ -115,10 +118,10 @@ public sealed class SecretsInOutputTests : IDisposable
             ["consume", "--kafka", "127.0.0.1:1", "--idle-exit", "1s"],
             environment: new Dictionary<string, string> { [CliContext.MongoVariable] = $"mongodb://app:{EnvMongoSecret}@127.0.0.1:1/?authMechanism=NOPE" });
 
-        foreach (var result in new[] { fromOption, fromEnvironment })
+        foreach (var (result, source) in new[] { (fromOption, "--mongo"), (fromEnvironment, CliContext.MongoVariable) })
         {
             Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
-            Assert.Contains("--mongo 'mongodb://app:****@127.0.0.1:1/?authMechanism=NOPE' is not a valid MongoDB connection string", result.Error, StringComparison.Ordinal);
+            Assert.Contains(source + " 'mongodb://app:****@127.0.0.1:1/?authMechanism=NOPE' is not a valid MongoDB connection string", result.Error, StringComparison.Ordinal);
             Assert.DoesNotContain("unexpected error", result.Error, StringComparison.Ordinal);
             AssertNoSecret(result);
         }
