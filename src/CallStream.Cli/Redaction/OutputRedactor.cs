@@ -167,7 +167,7 @@ internal sealed partial class OutputRedactor
         if (text.Contains("://", StringComparison.Ordinal))
             text = UrlPassword().Replace(text, m => IsMasked(m.Groups[2].Value) ? m.Value : m.Groups[1].Value + SecretRedactor.Mask + "@");
         if (text.Contains('=', StringComparison.Ordinal) || text.Contains(':', StringComparison.Ordinal))
-            text = KeyValue().Replace(text, m => IsSecretInText(m.Groups[1].Value) && !IsMasked(m.Groups[3].Value) ? m.Groups[1].Value + m.Groups[2].Value + SecretRedactor.Mask : m.Value);
+            text = KeyValue().Replace(text, m => IsSecretInText(m.Groups[1].Value) && !IsMasked(m.Groups[3].Value) && !IsPosition(m) ? m.Groups[1].Value + m.Groups[2].Value + SecretRedactor.Mask : m.Value);
         return text;
     }
 
@@ -175,6 +175,10 @@ internal sealed partial class OutputRedactor
     /// (<c>…</c>, as in the help's <c>sasl.password=…</c>).</summary>
     private static bool IsMasked(string value) =>
         value is "…" or "..." || (value.Length > 0 && value.AsSpan().IndexOfAnyExcept('*') < 0);
+
+    /// <summary>Tells whether a <c>name:value</c> is a file position (<c>secrets.csv:12:3</c>), not a setting.</summary>
+    private static bool IsPosition(Match match) =>
+        match.Groups[2].Value.Contains(':', StringComparison.Ordinal) && match.Groups[3].Value.AsSpan().IndexOfAnyExcept("0123456789:") < 0;
 
     /// <summary>Tells whether a key found in free text names a secret: as <see cref="SecretRedactor.IsSecretKey"/>, but
     /// not the placeholder <c>KEY</c> of <c>KEY=VALUE</c>.</summary>

@@ -24,6 +24,7 @@ public class OutputRedactorTests
     [InlineData("consume: 12 messages; rule 'x': token 'y' at 3:4", "consume: 12 messages; rule 'x': token 'y' at 3:4")]
     [InlineData("topic consumerdata at broker:9092 (sasl.password=***)", "topic consumerdata at broker:9092 (sasl.password=***)")]
     [InlineData("mongodb://app:****@db:27017/", "mongodb://app:****@db:27017/")]
+    [InlineData("secrets.csv:12:3: bad value", "secrets.csv:12:3: bad value")]
     [InlineData("it must be KEY=VALUE, e.g. sasl.password=…", "it must be KEY=VALUE, e.g. sasl.password=…")]
     public void Redact_MasksUnknownSecretsByPattern(string text, string expected)
     {
