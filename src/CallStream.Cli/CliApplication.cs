@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using CallStream.Cli.Commands;
 using CallStream.Cli.Output;
+using CallStream.Cli.Redaction;
 
 namespace CallStream.Cli;
 
@@ -50,6 +51,28 @@ internal static class CliApplication
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
+        // Every line of the run passes one redactor that knows its secrets before anything is parsed or written:
+        // standard error always; standard output where it carries only messages (produce and consume write no data
+        // there, and are the commands that take secrets; the others' output is data and is passed on as it is).
+        var redactor = OutputRedactor.ForRun(args, context.GetRawEnvironmentVariable);
+        var outer = context;
+        var error = new RedactingWriter(context.Error, redactor);
+        var output = args.FirstOrDefault(a => !a.StartsWith('-')) is "produce" or "consume" ? new RedactingWriter(context.Out, redactor) : context.Out;
+        context = context.WithWriters(output, error);
+        try
+        {
+            return await RunRedactedAsync(args, context, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (output != outer.Out)
+                await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await error.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunRedactedAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)
+    {
         var root = CreateRootCommand(context);
         var parseResult = root.Parse(args);
         if (parseResult.Action is ParseErrorAction)

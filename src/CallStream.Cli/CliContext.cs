@@ -70,6 +70,18 @@ internal sealed class CliContext
         };
     }
 
+    /// <summary>Creates the same surroundings with other writers (the redacting ones of a run).</summary>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <returns>The context.</returns>
+    public CliContext WithWriters(TextWriter output, TextWriter error) =>
+        new(output, error, Time, ErrorIsTerminal, _environment) { HandlesProcessTermination = HandlesProcessTermination };
+
+    /// <summary>Reads an environment variable as it is set (possibly blank), or <see langword="null"/>.</summary>
+    /// <param name="name">The variable's name.</param>
+    /// <returns>The value.</returns>
+    public string? GetRawEnvironmentVariable(string name) => _environment(name);
+
     /// <summary>
     /// Opens standard output. The console's stream ignores a closed pipe (every write "succeeds", so <c>| head -1</c>
     /// would let a command report success); a pipe, socket or device is therefore written through a plain file

@@ -60,12 +60,32 @@ internal sealed class KafkaConnection
         {
             foreach (var token in result.Tokens)
             {
-                int equals = token.Value.IndexOf('=', StringComparison.Ordinal);
-                if (equals <= 0)
-                    result.AddError($"--kafka-setting must be KEY=VALUE, not '{SecretRedactor.RedactConnectionString(token.Value)}'.");
+                if (DescribeMalformed(token.Value) is { } error)
+                    result.AddError(error);
             }
         });
         return option;
+    }
+
+    /// <summary>Describes what is wrong with a <c>--kafka-setting</c> without ever showing its value: only the key, when
+    /// what comes before the separator looks like one.</summary>
+    /// <param name="setting">The setting as given.</param>
+    /// <returns>The error, or <see langword="null"/> when it is <c>KEY=VALUE</c>.</returns>
+    internal static string? DescribeMalformed(string setting)
+    {
+        int equals = setting.IndexOf('=', StringComparison.Ordinal);
+        if (equals > 0 && setting[..equals].Trim().Length > 0)
+        {
+            string key = setting[..equals].Trim();
+            return SecretRedactor.LooksLikeKey(key) ? null : "a --kafka-setting has a key that is not a setting name (letters, digits, '.', '_', '-'); it must be KEY=VALUE.";
+        }
+        if (equals >= 0 || setting.Trim().Length == 0)
+            return "a --kafka-setting has no key; it must be KEY=VALUE.";
+        int separator = setting.IndexOfAny([':', ' ', '\t']);
+        string before = separator > 0 ? setting[..separator].Trim() : string.Empty;
+        return SecretRedactor.LooksLikeKey(before)
+            ? $"--kafka-setting '{before}' has no '=' (its value is not shown); it must be KEY=VALUE, e.g. {before}=..."
+            : "a --kafka-setting without '=' (not shown); it must be KEY=VALUE.";
     }
 
     /// <summary>Resolves the connection from the parsed options and the environment.</summary>
@@ -77,6 +97,9 @@ internal sealed class KafkaConnection
     public static KafkaConnection Resolve(CliContext context, string? brokers, string? topic, IReadOnlyList<string>? settings)
     {
         topic ??= KafkaSinkOptions.DefaultInteractionsTopic;
+        // A blank --kafka (an unset shell variable) must not fall back to localhost and wait for a broker.
+        if (brokers is not null && brokers.Split(',').All(string.IsNullOrWhiteSpace))
+            throw CliException.InvalidInput("--kafka needs at least one host:port.");
         string bootstrap = context.GetSetting(brokers, CliContext.KafkaVariable)?.Trim() ?? KafkaClientOptions.DefaultBootstrapServers;
         var pairs = new List<KeyValuePair<string, string>>();
         foreach (string setting in settings ?? [])
@@ -84,7 +107,32 @@ internal sealed class KafkaConnection
             int equals = setting.IndexOf('=', StringComparison.Ordinal);
             pairs.Add(new(setting[..equals].Trim(), setting[(equals + 1)..]));
         }
+        CheckSettings(pairs);
         return new KafkaConnection(bootstrap, topic, pairs);
+    }
+
+    /// <summary>Refuses, before anything is read or connected, a setting librdkafka would refuse when the client is built
+    /// (an unknown name, <c>fetch.max.bytes=x</c>): exit code 2, naming the key, never a secret value.</summary>
+    private static void CheckSettings(IReadOnlyList<KeyValuePair<string, string>> settings)
+    {
+        if (settings.Count == 0)
+            return;
+        try
+        {
+            KafkaSettingsCheck.Check(settings);
+        }
+        catch (ArgumentException e)
+        {
+            var refused = settings.FirstOrDefault(s => e.Message.Contains($"'{s.Key}'", StringComparison.Ordinal));
+            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
+            if (refused.Key is not null && refused.Value.Length > 0 && SecretRedactor.IsSecretKey(refused.Key))
+                message = message.Replace(refused.Value, SecretRedactor.Mask, StringComparison.Ordinal);
+            throw CliException.InvalidInput("--kafka-setting: " + message + ".");
+        }
+        catch (DllNotFoundException)
+        {
+            // Without librdkafka the client fails when it is built, with the reason; nothing to check here.
+        }
     }
 
     /// <summary>Copies the brokers and settings into a client's options.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CallStream.Mongo;
+using MongoDB.Driver;
 
 namespace CallStream.Cli.Connections;
 
@@ -19,6 +20,25 @@ internal static class MongoConnection
         HelpName = "URI",
     };
 
+    /// <summary>Reads the connection string as the driver will, credentials included, so that a string the driver refuses
+    /// (an unknown <c>authMechanism</c>, a bad option value) is invalid input, exit code 2, before anything connects.</summary>
+    /// <param name="connectionString">The connection string.</param>
+    /// <param name="source">Where it was given: <c>--mongo</c> or <c>CALLSTREAM_MONGO</c>.</param>
+    /// <exception cref="CliException">The driver refuses it; the message shows the string with its password masked, and
+    /// the driver's reason (the run's redactor masks any secret it quotes).</exception>
+    internal static void Check(string connectionString, string source)
+    {
+        try
+        {
+            var settings = MongoClientSettings.FromUrl(new MongoUrl(connectionString));
+            _ = settings.Credential?.Mechanism;
+        }
+        catch (Exception e) when (e is MongoConfigurationException or ArgumentException or FormatException or UriFormatException or NotSupportedException or InvalidOperationException)
+        {
+            throw CliException.InvalidInput($"{source} '{MongoConnectionString.Redact(connectionString)}' is not a valid MongoDB connection string: {e.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+
     /// <summary>Opens the store named by <c>--mongo</c> or <c>CALLSTREAM_MONGO</c>, or returns <see langword="null"/> when neither is set.</summary>
     /// <param name="context">The surroundings (environment variables, standard error).</param>
     /// <param name="uri">The <c>--mongo</c> value, or <see langword="null"/>.</param>
@@ -31,6 +51,7 @@ internal static class MongoConnection
         string? connectionString = context.GetSetting(uri, CliContext.MongoVariable);
         if (connectionString is null)
             return null;
+        Check(connectionString, string.IsNullOrWhiteSpace(uri) ? CliContext.MongoVariable : "--mongo");
         MongoStore store;
         try
         {

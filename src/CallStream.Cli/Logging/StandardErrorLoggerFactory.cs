@@ -6,7 +6,9 @@ namespace CallStream.Cli.Logging;
 /// Shows the library's warnings and errors (unreachable brokers, failed commits, dead letters, retried batches) as
 /// one line each on standard error, <c>COMMAND: warning: message</c>; less severe entries are dropped, and a line
 /// already shown is not shown again (a broker that stays down is reported once, not at every reconnect). The
-/// packages log configurations and connection strings only with their secrets masked.
+/// packages log configurations and connection strings only with their secrets masked; what librdkafka itself says
+/// (a broker name with its user information, say) is masked by the run's redactor, which every line written to
+/// standard error passes (<see cref="Redaction.RedactingWriter"/>).
 /// </summary>
 /// <param name="error">Standard error.</param>
 /// <param name="label">The command's name, the prefix of each line.</param>

@@ -14,9 +14,18 @@ internal static class SecretRedactor
     public const string Mask = "***";
 
     private static readonly string[] SecretKeyParts =
-        ["password", "passwd", "pwd", "secret", "token", "credential", "jaas.config", "apikey", "api.key", "api_key"];
+        ["password", "passwd", "pwd", "pswd", "pass", "secret", "token", "credential", "key", "jaas.config"];
 
-    /// <summary>Tells whether a setting's key names a secret (case-insensitive).</summary>
+    /// <summary>Words a part of a key may be a misspelling of (within one edit, two for the long ones).</summary>
+    private static readonly string[] SecretWords = ["password", "passwd", "secret", "token", "credential", "credentials", "apikey"];
+
+    /// <summary>
+    /// Tells whether a setting's key looks like it names a secret (case-insensitive, fuzzy): it contains
+    /// <c>pass</c>, <c>pwd</c>, <c>secret</c>, <c>token</c>, <c>credential</c> or <c>key</c>, or one of its
+    /// parts (split at <c>.</c>, <c>_</c>, <c>-</c>) is a misspelling of password, secret, token or credential
+    /// (<c>sasl.passwrd</c>, <c>sasl.secert</c>, <c>tokn</c>). Masking a harmless value costs little; showing a secret
+    /// under a misspelt key is what this guards against.
+    /// </summary>
     /// <param name="key">The key, for example <c>sasl.password</c>.</param>
     /// <returns><see langword="true"/> when the value must not be shown.</returns>
     public static bool IsSecretKey(string key)
@@ -27,7 +36,32 @@ internal static class SecretRedactor
             if (key.Contains(part, StringComparison.OrdinalIgnoreCase))
                 return true;
         }
+        foreach (string segment in key.ToLowerInvariant().Split(['.', '_', '-', ' '], StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (string word in SecretWords)
+            {
+                if (Math.Abs(segment.Length - word.Length) <= 2 && Distance(segment, word) <= (word.Length >= 8 ? 2 : 1))
+                    return true;
+            }
+        }
         return false;
+    }
+
+    /// <summary>Tells whether a text looks like a setting's key (<c>sasl.password</c>, <c>fetch.max.bytes</c>): a letter,
+    /// then letters, digits, <c>.</c>, <c>_</c> or <c>-</c>, at most 100 characters.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns><see langword="true"/> when it may be shown as a key.</returns>
+    public static bool LooksLikeKey(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length is 0 or > 100 || !char.IsAsciiLetter(text[0]))
+            return false;
+        foreach (char c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-'))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>Redacts a connection string: a URI's password and secret query parameters, or secret <c>key=value</c> pairs.</summary>
@@ -101,5 +135,26 @@ internal static class SecretRedactor
             position = separator + 1;
         }
         return result.ToString();
+    }
+
+    /// <summary>The optimal string alignment distance: insertions, deletions, substitutions and swaps of two adjacent letters.</summary>
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++)
+            d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++)
+            d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        }
+        return d[a.Length, b.Length];
     }
 }
