@@ -62,6 +62,58 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_OnePercentBadRows_GiveTheAlertsOfTheCleanFile_AndRejectExactlyTheBadRows()
+    {
+        string clean = Temp(".csv");
+        Assert.Equal(ExitCodes.Success, (await CliRunner.RunAsync(["generate", "--rows", "20000", "--seed", "9", "--output", clean])).ExitCode);
+        string[] lines = await File.ReadAllLinesAsync(clean, TestContext.Current.CancellationToken);
+
+        // After every 100th row, a broken copy of it under another id: each kind of damage a real export shows.
+        Func<string[], byte[]>[] damage =
+        [
+            f => Row([.. f[..3], "fax", .. f[4..]]),
+            f => Row([.. f[..5], "-5", .. f[6..]]),
+            f => Row([.. f[..4], "2025-13-45T99:00:00Z", .. f[5..]]),
+            f => Row(f[..3]),
+            f => Row([.. f[..6], "maybe", .. f[7..]]),
+            f => Row([.. f[..7], "9", .. f[8..]]),
+            f => Row(["\"" + f[0], .. f[1..]]), // a quote opened and never closed
+            f => Row(["", .. f[1..]]),
+            f => Row([.. f, "extra"]),
+            f => [.. Row(f)[..2], 0xFF, .. Row(f)[2..]], // a byte that is not UTF-8 in the id
+        ];
+        using var dirtyBytes = new MemoryStream();
+        int bad = 0;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            dirtyBytes.Write(Row([lines[i]]));
+            if (i > 0 && i % 100 == 0)
+            {
+                var fields = lines[i].Split(',');
+                fields[0] = "B" + fields[0];
+                dirtyBytes.Write(damage[bad++ % damage.Length](fields));
+            }
+        }
+        string dirty = Write(".csv", "");
+        await File.WriteAllBytesAsync(dirty, dirtyBytes.ToArray(), TestContext.Current.CancellationToken);
+        string cleanAlerts = Temp(".ndjson"), dirtyAlerts = Temp(".ndjson"), rejects = Temp(".csv");
+
+        var fromClean = await CliRunner.RunAsync(["replay", "--input", clean, "--alerts", cleanAlerts]);
+        var fromDirty = await CliRunner.RunAsync(["replay", "--input", dirty, "--alerts", dirtyAlerts, "--rejects", rejects]);
+
+        Assert.Equal(ExitCodes.Success, fromClean.ExitCode);
+        Assert.Equal(ExitCodes.Success, fromDirty.ExitCode);
+        Assert.Contains($"replay: {20000 + bad} rows read, 20000 accepted, {bad} rejected, 0 late;", fromDirty.Out, StringComparison.Ordinal);
+        Assert.Equal(bad + 1, (await File.ReadAllLinesAsync(rejects, TestContext.Current.CancellationToken)).Length);
+        Assert.NotEmpty(ReadAlerts(cleanAlerts));
+        Assert.Equal(
+            await File.ReadAllBytesAsync(cleanAlerts, TestContext.Current.CancellationToken),
+            await File.ReadAllBytesAsync(dirtyAlerts, TestContext.Current.CancellationToken));
+
+        static byte[] Row(string[] fields) => System.Text.Encoding.UTF8.GetBytes(string.Join(',', fields) + "\n");
+    }
+
+    [Fact]
     public async Task Replay_WritesAlertsAsNdjson_ReportsBadRows_AndSummarises()
     {
         string input = Write(".csv", Header + "\n"
