@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CallStream.Cli.Connections;
 using CallStream.Cli.Output;
 using CallStream.Cli.Progress;
 using CallStream.Csv;
@@ -81,6 +82,7 @@ internal static class ReportCommand
             throw CliException.InvalidInput("--rules applies to --input only: with --mongo the alerts come from the alerts collection.");
         string connectionString = context.GetSetting(mongo, CliContext.MongoVariable)
             ?? throw CliException.InvalidInput($"give --input CSV or --mongo URI (or set {CliContext.MongoVariable}).");
+        MongoConnection.Check(connectionString, string.IsNullOrWhiteSpace(mongo) ? CliContext.MongoVariable : "--mongo");
         RequireOutputs(files);
         return await FromMongoAsync(context, connectionString, files, cancellationToken).ConfigureAwait(false);
     }

@@ -136,6 +136,17 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Report_MongoWithAnUnknownAuthMechanism_IsInvalidInput_WithoutThePassword()
+    {
+        var result = await CliRunner.RunAsync(["report", "--mongo", "mongodb://alice:hunter2@127.0.0.1:1/?authMechanism=NOPE", "--output", Temp(".html")]);
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains("callstream report: --mongo 'mongodb://alice:****@127.0.0.1:1/?authMechanism=NOPE' is not a valid MongoDB connection string", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", result.Error + result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_MongoFromTheEnvironment_BadConnectionString_IsInvalidInput_WithoutThePassword()
     {
         var environment = new Dictionary<string, string> { [CliContext.MongoVariable] = "mongodb://alice:hunter2@host:notaport" };
@@ -143,7 +154,7 @@ public sealed class ReportCommandTests : IDisposable
         var result = await CliRunner.RunAsync(["report", "--output", Temp(".html")], environment: environment);
 
         Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
-        Assert.StartsWith("callstream report: --mongo: ", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith("callstream report: CALLSTREAM_MONGO 'mongodb://alice:****@host:notaport' is not a valid MongoDB connection string", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", result.Error, StringComparison.Ordinal);
     }
 
