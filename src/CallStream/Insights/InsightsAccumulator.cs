@@ -21,7 +21,8 @@ public sealed class InsightsAccumulator
     private readonly InsightsReportOptions _options;
     private readonly Totals _all = new();
     private readonly Dictionary<string, AgentTotals> _agents = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _alertsPerCustomer = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CustomerTotals> _customers = new(StringComparer.Ordinal);
+    private int _customersWithInteractions;
     private readonly Dictionary<DateTime, Totals> _days = [];
     private readonly Dictionary<Channel, ChannelSums> _channels = [];
     private readonly long[] _resolvedPerBand = new long[BandStarts.Length];
@@ -74,7 +75,12 @@ public sealed class InsightsAccumulator
             agent.LongestSeconds = Math.Max(agent.LongestSeconds, seconds);
         }
 
-        _alertsPerCustomer.TryAdd(interaction.CustomerId, 0);
+        ref var customer = ref CollectionsMarshal.GetValueRefOrAddDefault(_customers, interaction.CustomerId, out _);
+        if (!customer.HasInteractions)
+        {
+            customer.HasInteractions = true;
+            _customersWithInteractions++;
+        }
 
         var day = InteractionRecord.ToStoredInstant(interaction.StartTime).Date;
         if (!_days.TryGetValue(day, out var dayTotals))
@@ -116,7 +122,7 @@ public sealed class InsightsAccumulator
         if (interaction is not null)
         {
             Increment(_alertsPerChannel, interaction.Channel);
-            Increment(_alertsPerCustomer, interaction.CustomerId);
+            CollectionsMarshal.GetValueRefOrAddDefault(_customers, interaction.CustomerId, out _).Alerts++;
         }
         AddLatest(record);
     }
@@ -143,7 +149,7 @@ public sealed class InsightsAccumulator
                 _all.AverageSatisfaction,
                 (double)_all.Failed / _all.Interactions),
             Agents = _agents.Count,
-            Customers = _alertsPerCustomer.Count,
+            Customers = _customersWithInteractions,
             DurationPerAgent = [.. agents
                 .Select(a => new AgentDuration(a.Id, checked((int)a.Totals.Interactions), a.Totals.Seconds, a.Totals.Seconds / a.Totals.Interactions))
                 .OrderByDescending(a => a.TotalSeconds)
@@ -167,9 +173,9 @@ public sealed class InsightsAccumulator
             AlertsByChannel = [.. _alertsPerChannel
                 .Select(c => new ChannelAlerts(c.Key, checked((int)c.Value)))
                 .OrderByDescending(c => c.Alerts)],
-            CustomersWithMostAlerts = [.. _alertsPerCustomer
-                .Where(c => c.Value > 0)
-                .Select(c => new CustomerAlerts(c.Key, checked((int)c.Value)))
+            CustomersWithMostAlerts = [.. _customers
+                .Where(c => c.Value.Alerts > 0)
+                .Select(c => new CustomerAlerts(c.Key, checked((int)c.Value.Alerts)))
                 .OrderByDescending(c => c.Alerts)
                 .ThenBy(c => c.CustomerId, ordinal)
                 .Take(top)],
@@ -284,6 +290,12 @@ public sealed class InsightsAccumulator
     {
         public long LongInteractions;
         public double LongestSeconds;
+    }
+
+    private struct CustomerTotals
+    {
+        public bool HasInteractions;
+        public long Alerts;
     }
 
     private sealed class ChannelSums

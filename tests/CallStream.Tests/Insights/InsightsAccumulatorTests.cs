@@ -123,6 +123,22 @@ public class InsightsAccumulatorTests
     }
 
     [Fact]
+    public void TotalCustomers_CountsCustomersOfInteractions_NotOfAlertsAlone()
+    {
+        var start = new DateTimeOffset(2025, 1, 6, 9, 0, 0, TimeSpan.Zero);
+        var added = new Interaction("i-1", "c-1", "a-1", Channel.Voice, start, 600, Outcome.Failed, 2);
+        var notAdded = new Interaction("i-2", "c-2", "a-1", Channel.Chat, start, 60, Outcome.Failed, 2);
+        var accumulator = new InsightsAccumulator(Options());
+        accumulator.Add(new Alert("rule", Severity.Info, "c-2", "i-2", start, "first"), notAdded);
+        accumulator.Add(added);
+
+        var figures = accumulator.ToFigures();
+
+        Assert.Equal(1, figures.TotalCustomers);
+        Assert.Equal(1, figures.TotalAlerts);
+    }
+
+    [Fact]
     public void Add_SameInteractionTwice_CountsTwice()
     {
         var interaction = new Interaction("i-1", "c-1", "a-1", Channel.Voice, new DateTimeOffset(2025, 1, 6, 9, 0, 0, TimeSpan.Zero), 600, Outcome.Resolved, 4);
