@@ -8,6 +8,7 @@ using CallStream.Cli.Logging;
 using CallStream.Cli.Progress;
 using CallStream.Csv;
 using CallStream.Generation;
+using CallStream.Insights;
 using CallStream.Kafka;
 using CallStream.Pipeline;
 using CallStream.Rules;
@@ -248,13 +249,16 @@ internal static class DemoCommand
         var comparison = AlertComparison.Compare(expected, stored);
 
         // 5. The insights report of what was consumed and stored.
-        var collector = new ReportCollector();
-        collector.Add(tally.ToArray());
+        var reportFiles = new ReportCommand.ReportFiles(files.Report);
+        var figures = new InsightsAccumulator(ReportCommand.CreateOptions(
+            context, "callstream demo: " + Path.GetFileName(files.Interactions) + " through an in-process Kafka cluster", reportFiles));
+        tally.AddTo(figures);
+        var storedOnce = new Dictionary<string, Alert>(StringComparer.Ordinal); // an alert stored twice counts once, as in a store
         foreach (var alert in stored)
-            collector.Add(alert);
-        var report = await ReportCommand.WriteAsync(
-            context, collector.ToSource(), "callstream demo: " + Path.GetFileName(files.Interactions) + " through an in-process Kafka cluster",
-            new ReportCommand.ReportFiles(files.Report), cancellationToken).ConfigureAwait(false);
+            storedOnce[alert.AlertId] = alert;
+        foreach (var alert in storedOnce.Values)
+            figures.Add(alert, tally.Find(alert.InteractionId));
+        var report = ReportCommand.Write(figures.ToFigures(), reportFiles);
 
         var totalTime = time.GetElapsedTime(started);
         var s = consumed.Statistics;

@@ -127,7 +127,9 @@ internal static class ReplayCommand
             OnRejected = r => problems.ReportRejectedRow(r.ToString()),
         };
         AlertOutput? alertSink = null;
-        var report = settings.Report is null ? null : new ReportCollector();
+        var report = settings.Report is null
+            ? null
+            : new ReportCollector(ReportCommand.CreateOptions(context, Path.GetFileName(settings.Input), new(settings.Report)));
         var file = OpenInput(settings.Input);
         var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "replay", null, "rows") { TotalBytes = file.Length };
         RuleEngineStatistics statistics;
@@ -151,6 +153,7 @@ internal static class ReplayCommand
                     invariant,
                     $"late event {late.Event.Interaction.InteractionId} at {Iso8601.Format(late.Event.Interaction.StartTime)}, {late.Lateness.TotalSeconds:0.###} s behind the last released event; evaluated at once.")),
             };
+            report?.Attach(engineOptions);
             await using var alertWriter = new AlertWriter(alertSink, cancellationToken);
             using var engine = new RuleEngine(ruleSet, report is null ? alertWriter.Add : a => { alertWriter.Add(a); report.Add(a); }, engineOptions);
             try
@@ -161,7 +164,6 @@ internal static class ReplayCommand
                 while (await batches.NextAsync().ConfigureAwait(false) is { } batch)
                 {
                     OfferAll(engine, batch);
-                    report?.Add(batch);
                     await alertWriter.HandOverAsync().ConfigureAwait(false);
                     count += batch.Length;
                     progress.Report(count, file.BytesRead);
@@ -216,7 +218,7 @@ internal static class ReplayCommand
         {
             if (elapsed >= progress.Interval)
                 await context.Error.WriteLineAsync($"replay: computing the report's figures and writing {ConsoleText.Escape(settings.Report!)}...").ConfigureAwait(false);
-            await ReportCommand.WriteAndSummarizeAsync(context, summaryWriter, "replay", report.ToSource(), settings.Input, new(settings.Report!), cancellationToken).ConfigureAwait(false);
+            await ReportCommand.WriteAndSummarizeAsync(context, summaryWriter, "replay", report, new(settings.Report!)).ConfigureAwait(false);
         }
         await summaryWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;

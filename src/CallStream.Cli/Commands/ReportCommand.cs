@@ -95,10 +95,10 @@ internal static class ReportCommand
 
         var problems = new ProblemPrinter(context.Error, "report");
 
-        var collector = new ReportCollector();
+        var collector = new ReportCollector(CreateOptions(context, Path.GetFileName(input), files));
         var file = ReplayCommand.OpenInput(input);
         var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "report", null, "rows") { TotalBytes = file.Length };
-        long read, rejected;
+        long read, rejected, duplicates;
         try
         {
             using var reader = new CsvInteractionReader(file, new CsvReaderOptions { SourceName = input, OnRejected = r => problems.ReportRejectedRow(r.ToString()) });
@@ -107,6 +107,7 @@ internal static class ReportCommand
                 TimeProvider = context.Time,
                 OnLateEvent = late => problems.ReportLateEvent($"late event {late.Event.Interaction.InteractionId}; evaluated at once."),
             };
+            collector.Attach(engineOptions);
             using var engine = new RuleEngine(ruleSet, collector.Add, engineOptions);
             try
             {
@@ -115,7 +116,6 @@ internal static class ReportCommand
                 {
                     foreach (var interaction in batch.Span)
                         engine.Offer(interaction);
-                    collector.Add(batch.Span);
                     count += batch.Length;
                     progress.Report(count, file.BytesRead);
                 }
@@ -127,6 +127,7 @@ internal static class ReportCommand
             }
             read = reader.RecordsRead;
             rejected = reader.RecordsRejected;
+            duplicates = engine.DuplicateEvents;
         }
         finally
         {
@@ -143,11 +144,11 @@ internal static class ReportCommand
                 CultureInfo.InvariantCulture,
                 $"report: {read} rows read in {readTime.TotalSeconds:0.0} s; computing the figures and writing {ConsoleText.Escape(files.Html)}...")).ConfigureAwait(false);
         }
-        var written = await WriteAsync(context, collector.ToSource(), Path.GetFileName(input), files, cancellationToken).ConfigureAwait(false);
+        var written = Write(collector.ToFigures(), files);
         var elapsed = progress.Elapsed;
         await context.Out.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"report: {read} rows read, {rejected} rejected; {Describe(written)}; rules replayed in process; "
+            $"report: {read} rows read, {rejected} rejected{ReplayCommand.DuplicatesSkipped(duplicates)}; {Describe(written)}; rules replayed in process; "
             + $"in {elapsed.TotalSeconds:0.00} s ({ProgressReporter.FormatRate(read, elapsed)} rows/s)."))
             .ConfigureAwait(false);
         await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -189,23 +190,44 @@ internal static class ReportCommand
         return ExitCodes.Success;
     }
 
+    /// <summary>Creates the report's options: its source's name, the title asked for, the context's clock.</summary>
+    /// <param name="context">The surroundings (the clock stamps the page).</param>
+    /// <param name="sourceName">What the page names as its source (never a password).</param>
+    /// <param name="files">Where the report goes, and its title.</param>
+    /// <returns>The options.</returns>
+    public static InsightsReportOptions CreateOptions(CliContext context, string sourceName, ReportFiles files)
+    {
+        var options = new InsightsReportOptions { Source = sourceName, TimeProvider = context.Time };
+        if (files.Title is not null)
+            options.Title = files.Title;
+        return options;
+    }
+
     /// <summary>Computes the report on a source and writes the page (and the JSON when asked); a file not completed is removed.</summary>
     /// <param name="context">The surroundings (the clock stamps the page).</param>
     /// <param name="source">Where the dashboard's queries run.</param>
     /// <param name="sourceName">What the page names as its source (never a password).</param>
     /// <param name="files">Where to write.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    /// <param name="htmlOption">The option that named the page, for messages.</param>
     /// <returns>What was written.</returns>
     /// <exception cref="CliException">A file cannot be created.</exception>
     /// <exception cref="OutputWriteException">A file cannot be written.</exception>
     public static async Task<WrittenReport> WriteAsync(
-        CliContext context, IInsightsSource source, string sourceName, ReportFiles files, CancellationToken cancellationToken, string htmlOption = "--output")
+        CliContext context, IInsightsSource source, string sourceName, ReportFiles files, CancellationToken cancellationToken)
     {
-        var options = new InsightsReportOptions { Source = sourceName, TimeProvider = context.Time };
-        if (files.Title is not null)
-            options.Title = files.Title;
-        var figures = await InsightsReport.ComputeAsync(source, options, cancellationToken).ConfigureAwait(false);
+        var figures = await InsightsReport.ComputeAsync(source, CreateOptions(context, sourceName, files), cancellationToken).ConfigureAwait(false);
+        return Write(figures, files);
+    }
+
+    /// <summary>Writes the page (and the JSON when asked) of computed figures; a file not completed is removed.</summary>
+    /// <param name="figures">The figures.</param>
+    /// <param name="files">Where to write.</param>
+    /// <param name="htmlOption">The option that named the page, for messages.</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="CliException">A file cannot be created.</exception>
+    /// <exception cref="OutputWriteException">A file cannot be written.</exception>
+    public static WrittenReport Write(InsightsReportFigures figures, ReportFiles files, string htmlOption = "--output")
+    {
         long htmlBytes = WriteFile(files.Html, htmlOption, s => InsightsReport.WriteHtml(figures, s));
         if (files.Json is not null)
             WriteFile(files.Json, "--json", s => InsightsReport.WriteJson(figures, s));
@@ -216,16 +238,13 @@ internal static class ReportCommand
     /// <param name="context">The surroundings.</param>
     /// <param name="summary">Where the summary line goes.</param>
     /// <param name="command">The command's name, the line's prefix.</param>
-    /// <param name="source">The replayed interactions and their alerts.</param>
-    /// <param name="input">The log's path (the page names the file).</param>
+    /// <param name="report">The figures of the replayed interactions and their alerts.</param>
     /// <param name="files">Where to write.</param>
-    /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>A task that completes when the files are written.</returns>
-    public static async Task WriteAndSummarizeAsync(
-        CliContext context, TextWriter summary, string command, IInsightsSource source, string input, ReportFiles files, CancellationToken cancellationToken)
+    public static async Task WriteAndSummarizeAsync(CliContext context, TextWriter summary, string command, ReportCollector report, ReportFiles files)
     {
         var started = context.Time.GetTimestamp();
-        var written = await WriteAsync(context, source, Path.GetFileName(input), files, cancellationToken, "--report").ConfigureAwait(false);
+        var written = Write(report.ToFigures(), files, "--report");
         await summary.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture, $"{command}: report: {Describe(written)} in {context.Time.GetElapsedTime(started).TotalSeconds:0.00} s."))
             .ConfigureAwait(false);
@@ -323,29 +342,61 @@ internal static class ReportCommand
 }
 
 /// <summary>
-/// Collects what a report over a replayed log needs: each interaction's stored form and each alert, for an
-/// <see cref="InMemoryInsightsSource"/> (used by <c>report --input</c> and <c>replay --report</c>).
+/// The report of a log replayed through the rules (<c>report --input</c>, <c>replay --report</c>): the figures of what
+/// the rule engine evaluated, accumulated as it goes (<see cref="InsightsAccumulator"/>), so memory is bounded by the
+/// distinct agents, customers and days, not by the rows. Each interaction is added once the engine has evaluated it,
+/// with the alerts it triggered; a duplicate the engine dropped (first copy wins) is not counted.
 /// </summary>
 internal sealed class ReportCollector
 {
-    private readonly List<InteractionRecord> _interactions = [];
-    private readonly List<AlertRecord> _alerts = [];
+    private readonly InsightsAccumulator _accumulator;
+    private readonly List<Alert> _alertsOfEvent = [];
+    private bool _duplicate;
 
-    /// <summary>Adds interactions.</summary>
-    /// <param name="interactions">The interactions.</param>
-    public void Add(ReadOnlySpan<Interaction> interactions)
+    /// <summary>Creates the collector.</summary>
+    /// <param name="options">What the report computes and how it is labelled.</param>
+    public ReportCollector(InsightsReportOptions options) => _accumulator = new InsightsAccumulator(options);
+
+    /// <summary>Hooks the collector into the options of the engine that replays the log (keeping callbacks already set).</summary>
+    /// <param name="options">The engine's options, before the engine is created.</param>
+    public void Attach(RuleEngineOptions options)
     {
-        foreach (var interaction in interactions)
-            _interactions.Add(InteractionRecord.From(interaction));
+        var onDuplicate = options.OnDuplicateEvent;
+        var onEvaluated = options.OnEventEvaluated;
+        options.OnDuplicateEvent = item =>
+        {
+            _duplicate = true;
+            onDuplicate?.Invoke(item);
+        };
+        options.OnEventEvaluated = item =>
+        {
+            Evaluated(item);
+            onEvaluated?.Invoke(item);
+        };
     }
 
-    /// <summary>Adds an alert.</summary>
+    /// <summary>Takes an alert from the engine; it is added with its interaction once the engine has evaluated that.</summary>
     /// <param name="alert">The alert.</param>
-    public void Add(Alert alert) => _alerts.Add(AlertRecord.From(alert));
+    public void Add(Alert alert) => _alertsOfEvent.Add(alert);
 
-    /// <summary>Creates the source over everything collected.</summary>
-    /// <returns>The source.</returns>
-    public InMemoryInsightsSource ToSource() => new(_interactions, _alerts);
+    /// <summary>Computes the figures of everything evaluated.</summary>
+    /// <returns>The figures.</returns>
+    public InsightsReportFigures ToFigures() => _accumulator.ToFigures();
+
+    private void Evaluated(PartitionedInteraction item)
+    {
+        // The engine delivers an event's alerts, then says it evaluated the event (or, for a duplicate, that it
+        // dropped it, then that it is done with it): the alerts gathered so far are this event's.
+        bool duplicate = _duplicate;
+        _duplicate = false;
+        if (!duplicate && !item.WarmUp)
+        {
+            _accumulator.Add(item.Interaction);
+            foreach (var alert in _alertsOfEvent)
+                _accumulator.Add(alert, item.Interaction);
+        }
+        _alertsOfEvent.Clear();
+    }
 }
 
 /// <summary>A write-only stream that counts the bytes written through it to another stream (left open).</summary>

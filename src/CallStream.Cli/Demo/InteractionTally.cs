@@ -1,3 +1,5 @@
+using CallStream.Insights;
+
 namespace CallStream.Cli.Demo;
 
 /// <summary>
@@ -37,11 +39,21 @@ internal sealed class InteractionTally : IBatchedSink<Interaction>
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Gets the distinct interactions delivered (the first delivery of each).</summary>
-    /// <returns>A copy, in no particular order.</returns>
-    public Interaction[] ToArray()
+    /// <summary>Adds the distinct interactions delivered (the first delivery of each) to a report's figures.</summary>
+    /// <param name="figures">The figures.</param>
+    public void AddTo(InsightsAccumulator figures)
     {
         using var held = _lock.EnterScope();
-        return [.. _byId.Values];
+        foreach (var interaction in _byId.Values)
+            figures.Add(interaction);
+    }
+
+    /// <summary>Finds a delivered interaction by its id.</summary>
+    /// <param name="interactionId">The interaction id.</param>
+    /// <returns>Its first delivery, or <see langword="null"/> when none was delivered.</returns>
+    public Interaction? Find(string interactionId)
+    {
+        using var held = _lock.EnterScope();
+        return _byId.GetValueOrDefault(interactionId);
     }
 }

@@ -1,5 +1,10 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using CallStream.Csv;
+using CallStream.Insights;
+using CallStream.Rules;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CallStream.Cli.Tests.Commands;
 
@@ -74,6 +79,66 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Matches(
             $@"^report: 20000 rows read, 0 rejected; 20000 interactions, \d+ agents, {replayed.Count} alerts; 14 charts to {Regex(html)} \(\d+ KB\) and figures to {Regex(json)}; rules replayed in process; in [\d.]+ s \(.+ rows/s\)\.\n$",
             result.Out.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Report_FromInput_FiguresEqualTheQueriesOverEveryRowAndItsAlerts()
+    {
+        string input = Temp(".csv");
+        Assert.Equal(ExitCodes.Success, (await CliRunner.RunAsync(["generate", "--rows", "20000", "--seed", "5", "--output", input])).ExitCode);
+        string json = Temp(".json");
+        var now = new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
+
+        var result = await CliRunner.RunAsync(["report", "--input", input, "--output", Temp(".html"), "--json", json], new FakeTimeProvider(now));
+
+        // The figures as the dashboard's queries compute them over a source holding every row and every alert.
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        List<Interaction> rows;
+        using (var reader = new CsvInteractionReader(input))
+            rows = [.. reader.ReadAll()];
+        var alerts = new List<Alert>();
+        using (var engine = new RuleEngine(DefaultRules.RuleSet, alerts.Add, new RuleEngineOptions { TimeProvider = new FakeTimeProvider() }))
+        {
+            foreach (var row in rows)
+                engine.Offer(row);
+            engine.Complete();
+        }
+        Assert.NotEmpty(alerts);
+        var expected = await InsightsReport.ComputeAsync(
+            InMemoryInsightsSource.From(rows, alerts),
+            new InsightsReportOptions { Source = Path.GetFileName(input), TimeProvider = new FakeTimeProvider(now) },
+            TestContext.Current.CancellationToken);
+        using var stream = new MemoryStream();
+        InsightsReport.WriteJson(expected, stream);
+        Assert.Equal(Encoding.UTF8.GetString(stream.ToArray()), await File.ReadAllTextAsync(json, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Report_DuplicateRows_CountTheFirstCopyOnce_AndSaySoLikeReplay()
+    {
+        string input = Write(".csv", Header + "\n"
+            + "i1,c1,a1,voice,2024-03-01T09:00:00Z,3001,resolved,4,north\n"
+            + "i2,c2,a2,chat,2024-03-01T09:05:00Z,60,failed,,north\n"
+            + "i1,c9,a9,video,2024-03-01T09:00:00Z,3500,failed,1,south\n" // the same id sent again, other values
+            + "i2,c2,a2,chat,2024-03-01T09:05:00Z,60,failed,,north\n");
+        string json = Temp(".json"), page = Temp(".html");
+
+        var report = await CliRunner.RunAsync(["report", "--input", input, "--output", Temp(".html"), "--json", json]);
+        var replay = await CliRunner.RunAsync(["replay", "--input", input, "--report", page]);
+
+        Assert.Equal(ExitCodes.Success, report.ExitCode);
+        Assert.Contains("report: 4 rows read, 0 rejected, 2 duplicates skipped; 2 interactions, 2 agents, 1 alerts;", report.Out, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, replay.ExitCode);
+        Assert.Contains("2 duplicates skipped; 1 alerts", replay.Out, StringComparison.Ordinal);
+        Assert.Contains("replay: report: 2 interactions, 2 agents, 1 alerts;", replay.Out, StringComparison.Ordinal);
+        using var figures = JsonDocument.Parse(await File.ReadAllBytesAsync(json, TestContext.Current.CancellationToken));
+        var root = figures.RootElement;
+        Assert.Equal(2, root.GetProperty("totalCustomers").GetInt32());
+        var longest = root.GetProperty("longest");
+        Assert.Equal("a1", longest.GetProperty("agentId").GetString());
+        Assert.Equal(3001, longest.GetProperty("durationSeconds").GetDouble());
+        Assert.Equal(1, root.GetProperty("alertsByChannel").GetProperty("voice").GetInt32());
+        Assert.Equal(0, root.GetProperty("alertsByChannel").GetProperty("video").GetInt32());
     }
 
     [Fact]

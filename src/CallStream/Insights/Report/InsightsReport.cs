@@ -11,7 +11,7 @@ namespace CallStream.Insights;
 /// </summary>
 public static class InsightsReport
 {
-    private static readonly Severity[] SeveritiesMostSevereFirst = [Severity.Critical, Severity.Warning, Severity.Info];
+    internal static readonly Severity[] SeveritiesMostSevereFirst = [Severity.Critical, Severity.Warning, Severity.Info];
 
     /// <summary>Runs the dashboard's queries on a source and reduces their answers to the report's figures.</summary>
     /// <param name="source">Where the queries run.</param>
@@ -51,25 +51,57 @@ public static class InsightsReport
             overview, agents, customers, perAgent, longCalls, bands, byRule, perDay, byChannel, byCustomer,
             topAgents, outcomesPerAgent, channels, longest, daily, Task.WhenAll(latest)).ConfigureAwait(false);
 
-        var totals = overview.Result.SingleOrDefault() ?? new DashboardOverview(0, 0, 0, 0, 0, 0, null, 0);
-        var allAgentDurations = perAgent.Result;
-        var allAgentOutcomes = outcomesPerAgent.Result;
+        return Reduce(
+            new DashboardAnswers
+            {
+                Overview = overview.Result.SingleOrDefault(),
+                Agents = agents.Result.SingleOrDefault(),
+                Customers = customers.Result.SingleOrDefault(),
+                DurationPerAgent = perAgent.Result,
+                AgentsWithLongInteractions = longCalls.Result,
+                ResolutionBands = bands.Result,
+                AlertsByRule = byRule.Result,
+                AlertsPerDay = perDay.Result,
+                AlertsByChannel = byChannel.Result,
+                CustomersWithMostAlerts = byCustomer.Result,
+                TopAgents = topAgents.Result,
+                OutcomesPerAgent = outcomesPerAgent.Result,
+                DurationPerChannel = channels.Result,
+                Longest = longest.Result.SingleOrDefault(),
+                Daily = daily.Result,
+                LatestAlerts = [.. latest.SelectMany(t => t.Result)],
+            },
+            options);
+    }
+
+    /// <summary>
+    /// Reduces the dashboard's answers to the report's figures (top lists, every band and channel, one note per chart):
+    /// shared by <see cref="ComputeAsync"/> and <see cref="InsightsAccumulator.ToFigures"/>, so the two cannot drift.
+    /// </summary>
+    /// <param name="answers">The answers.</param>
+    /// <param name="options">The options, validated.</param>
+    /// <returns>The figures, stamped by the options' clock.</returns>
+    internal static InsightsReportFigures Reduce(DashboardAnswers answers, InsightsReportOptions options)
+    {
+        var totals = answers.Overview ?? new DashboardOverview(0, 0, 0, 0, 0, 0, null, 0);
+        var allAgentDurations = answers.DurationPerAgent;
+        var allAgentOutcomes = answers.OutcomesPerAgent;
         var figures = new InsightsReportFigures
         {
             Title = options.Title,
             Source = options.Source,
             GeneratedAt = options.TimeProvider.GetUtcNow(),
             TotalInteractions = totals.Interactions,
-            TotalAgents = agents.Result.SingleOrDefault(),
-            TotalCustomers = customers.Result.SingleOrDefault(),
-            TotalAlerts = byRule.Result.Sum(r => r.Alerts),
+            TotalAgents = answers.Agents,
+            TotalCustomers = answers.Customers,
+            TotalAlerts = answers.AlertsByRule.Sum(r => r.Alerts),
             Outcomes = new OutcomeCounts { Resolved = totals.Resolved, Failed = totals.Failed, Problematic = totals.Problematic },
             FailureRate = totals.FailureRate,
             AverageHandleSeconds = totals.AverageHandleSeconds,
             AverageSatisfaction = totals.AverageSatisfaction,
             TotalSeconds = totals.TotalSeconds,
-            Channels = ToChannelTotals(channels.Result),
-            Longest = longest.Result.SingleOrDefault() is { } l
+            Channels = ToChannelTotals(answers.DurationPerChannel),
+            Longest = answers.Longest is { } l
                 ? new LongestInteraction
                 {
                     InteractionId = l.Id,
@@ -83,20 +115,20 @@ public static class InsightsReport
                 : null,
             DurationPerAgent = [.. allAgentDurations.Take(options.Top)],
             LongInteractionSeconds = options.LongInteractionSeconds,
-            AgentsWithLongInteractions = longCalls.Result,
-            ResolutionBands = AllBands(bands.Result),
-            AlertsByRule = byRule.Result,
-            AlertsByChannel = ToChannelCounts(byChannel.Result),
-            AlertsPerDay = ToAlertDays(perDay.Result),
-            CustomersWithMostAlerts = byCustomer.Result,
-            TopAgents = topAgents.Result,
+            AgentsWithLongInteractions = answers.AgentsWithLongInteractions,
+            ResolutionBands = AllBands(answers.ResolutionBands),
+            AlertsByRule = answers.AlertsByRule,
+            AlertsByChannel = ToChannelCounts(answers.AlertsByChannel),
+            AlertsPerDay = ToAlertDays(answers.AlertsPerDay),
+            CustomersWithMostAlerts = answers.CustomersWithMostAlerts,
+            TopAgents = answers.TopAgents,
             OutcomesPerAgent = [.. allAgentOutcomes
                 .Where(a => a.Failed + a.Problematic > 0)
                 .OrderByDescending(a => a.Failed + a.Problematic)
                 .ThenBy(a => a.AgentId, StringComparer.Ordinal)
                 .Take(options.Top)],
-            Daily = daily.Result,
-            TopAlerts = [.. latest.SelectMany(t => t.Result).Take(options.TopAlerts).Select(ToTopAlert)],
+            Daily = answers.Daily,
+            TopAlerts = [.. answers.LatestAlerts.Take(options.TopAlerts).Select(ToTopAlert)],
         };
         return figures with { Notes = ReportNotes.Compose(figures, allAgentDurations) };
     }
