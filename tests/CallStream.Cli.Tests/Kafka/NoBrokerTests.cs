@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using CallStream.Testing.Network;
 
 namespace CallStream.Cli.Tests.Kafka;
 
@@ -12,7 +11,7 @@ public sealed class NoBrokerTests : IDisposable
     public async Task Produce_WithNoBrokerListening_FailsWith1_InOneLineNamingTheServers()
     {
         string csv = await _files.GenerateAsync(50);
-        string servers = "127.0.0.1:" + ClosedPort();
+        string servers = "127.0.0.1:" + LoopbackPorts.Closed();
 
         var result = await RunWithinAsync(["produce", "--input", csv, "--kafka", servers]);
 
@@ -23,7 +22,7 @@ public sealed class NoBrokerTests : IDisposable
     [Fact]
     public async Task Consume_WithNoBrokerListening_FailsWith1_InOneLineNamingTheServers_DespiteIdleExit()
     {
-        string servers = "127.0.0.1:" + ClosedPort();
+        string servers = "127.0.0.1:" + LoopbackPorts.Closed();
 
         var result = await RunWithinAsync(["consume", "--kafka", servers, "--idle-exit", "1s", "--alerts", _files.Temp(".ndjson")]);
 
@@ -32,16 +31,6 @@ public sealed class NoBrokerTests : IDisposable
     }
 
     public void Dispose() => _files.Dispose();
-
-    /// <summary>A loopback port that was just free: bound, noted and released, so connecting to it is refused.</summary>
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     /// <summary>Runs the tool; a run that does not end within a generous bound fails the test instead of hanging it.</summary>
     private static async Task<CliResult> RunWithinAsync(string[] args)

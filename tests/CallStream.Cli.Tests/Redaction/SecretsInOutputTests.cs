@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using CallStream.Cli.Tests.Kafka;
+using CallStream.Testing.Network;
 
 namespace CallStream.Cli.Tests.Redaction;
 
@@ -29,7 +28,7 @@ public sealed class SecretsInOutputTests : IDisposable
     public async Task KafkaPasswords_InTheBrokerUrlTheEnvironmentAndSettings_AppearInNoLine_WhileTheClientLogsConnectionWarnings()
     {
         string csv = await _files.GenerateAsync(20);
-        int port = ClosedPort();
+        int port = LoopbackPorts.Closed();
         // Both runs wait for the connect timeout; they run side by side.
         var produce = RunWithinAsync(
             ["produce", "--input", csv, "--kafka", $"SASL_PLAINTEXT://user:{UrlSecret}@127.0.0.1:{port}",
@@ -136,16 +135,6 @@ public sealed class SecretsInOutputTests : IDisposable
             Assert.DoesNotContain(secret, result.Error, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(secret, result.Out, StringComparison.OrdinalIgnoreCase);
         }
-    }
-
-    /// <summary>A loopback port that was just free: bound, noted and released, so connecting to it is refused.</summary>
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     /// <summary>Runs the tool; a run that does not end within a generous bound fails the test instead of hanging it.</summary>

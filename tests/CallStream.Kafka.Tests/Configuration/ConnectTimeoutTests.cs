@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using CallStream.Kafka.Tests.Support;
+using CallStream.Testing.Network;
 using Confluent.Kafka;
 
 namespace CallStream.Kafka.Tests.Configuration;
@@ -13,7 +12,7 @@ public sealed class ConnectTimeoutTests
     [Fact]
     public async Task Source_WithNoBrokerListening_FailsAfterTheConnectTimeout_NamingTheServersAndTheLastError()
     {
-        string servers = "127.0.0.1:" + ClosedPort();
+        string servers = "127.0.0.1:" + LoopbackPorts.Closed();
         await using var source = new KafkaInteractionSource(new KafkaSourceOptions { BootstrapServers = servers, ConnectTimeout = TimeSpan.FromSeconds(1) });
 
         var ex = await Assert.ThrowsAsync<KafkaException>(async () =>
@@ -33,7 +32,7 @@ public sealed class ConnectTimeoutTests
     [Fact]
     public async Task Sink_WithNoBrokerListening_FailsTheFirstWriteAfterTheConnectTimeout_NotTheDeliveryTimeout()
     {
-        string servers = "127.0.0.1:" + ClosedPort();
+        string servers = "127.0.0.1:" + LoopbackPorts.Closed();
         var log = new ListLoggerFactory();
         await using var sink = new KafkaInteractionSink(new KafkaSinkOptions { BootstrapServers = servers, ConnectTimeout = TimeSpan.FromSeconds(1), DeliveryTimeout = TimeSpan.FromMinutes(10) }, log);
 
@@ -81,14 +80,5 @@ public sealed class ConnectTimeoutTests
         Assert.Contains("KafkaSourceOptions.ConnectTimeout", ex.Message, StringComparison.Ordinal);
         ex = Assert.Throws<ArgumentOutOfRangeException>(() => new KafkaSinkOptions { ConnectTimeout = TimeSpan.FromSeconds(-2) }.Validate());
         Assert.Contains("KafkaSinkOptions.ConnectTimeout", ex.Message, StringComparison.Ordinal);
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -265,23 +265,4 @@ public class DuplicateEventTests
         }
         Assert.Equal("f", Assert.Single(alerts).InteractionId);
     }
-
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        public List<Meter> Created { get; } = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options.Name, options.Version, options.Tags, this);
-            lock (Created)
-                Created.Add(meter);
-            return meter;
-        }
-
-        public void Dispose()
-        {
-            foreach (var meter in Created)
-                meter.Dispose();
-        }
-    }
 }

@@ -219,23 +219,4 @@ public class RuleEngineTests
         Assert.Null(options.MeterFactory);
         Assert.Null(options.OnEventEvaluated);
     }
-
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        public List<Meter> Created { get; } = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options.Name, options.Version, options.Tags, this);
-            lock (Created)
-                Created.Add(meter);
-            return meter;
-        }
-
-        public void Dispose()
-        {
-            foreach (var meter in Created)
-                meter.Dispose();
-        }
-    }
 }
