@@ -59,8 +59,8 @@ public static class KafkaCallStreamBuilderExtensions
             builder.Services.AddSingleton<KafkaSourceTracker>();
             builder.Services.AddSingleton<KafkaHealthAdmin>();
             builder.Services.AddHealthChecks()
-                .AddCheck<KafkaHealthCheck>(HealthCheckName, tags: [CallStreamHealthCheck.Tag])
-                .AddCheck<KafkaConsumerLagHealthCheck>(LagHealthCheckName, tags: [CallStreamHealthCheck.Tag]);
+                .AddCheck<KafkaHealthCheck>(HealthCheckName, tags: [CallStreamHealthOptions.Tag])
+                .AddCheck<KafkaConsumerLagHealthCheck>(LagHealthCheckName, tags: [CallStreamHealthOptions.Tag]);
         }
         if (configure is not null)
             options.Configure(configure);
