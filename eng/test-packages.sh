@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Packs the libraries with a unique prerelease version into a temporary local feed, restores them into a tiny app
 # outside the repository (eng/package-smoke: no Directory.Build.props, no project references — as a NuGet user
-# would) and runs it: the hosted pipeline on the in-process Kafka cluster with the default rules.
+# would) and runs it: the hosted pipeline on the in-process Kafka cluster with the default rules. Then a second app
+# (eng/package-smoke-kafka) with only CallStream.Kafka + CallStream.Rules (+ CallStream.Kafka.Testing's cluster), and
+# checks that it did not restore the core package.
 # Needs a Release build of the solution (run after `dotnet build CallStream.sln -c Release`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,13 +16,15 @@ suffix="localfeed.$(date -u +%Y%m%d%H%M%S).$$"
 version="$prefix-$suffix"
 echo "== pack $version into $work/feed"
 dotnet pack CallStream.sln -c Release --no-build -o "$work/feed" -p:VersionSuffix="$suffix" >/dev/null
-ls "$work/feed"
+ls -l "$work/feed" | awk '/nupkg$/ {print $5, $9}'
 
-app="$work/app"
-mkdir -p "$app"
-sed "s/@VERSION@/$version/g" "$root/eng/package-smoke/PackageSmoke.csproj.template" > "$app/PackageSmoke.csproj"
-cp "$root/eng/package-smoke/Program.cs" "$app/"
-cat > "$app/nuget.config" <<XML
+# make_app DIR SOURCE TEMPLATE: a tiny app from eng/SOURCE, restoring CallStream packages only from the local feed.
+make_app() {
+  local app=$1 source=$2 template=$3
+  mkdir -p "$app"
+  sed "s/@VERSION@/$version/g" "$root/eng/$source/$template" > "$app/${template%.template}"
+  cp "$root/eng/$source/Program.cs" "$app/"
+  cat > "$app/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
   <packageSources>
@@ -34,9 +38,26 @@ cat > "$app/nuget.config" <<XML
   </packageSourceMapping>
 </configuration>
 XML
-echo '{ "sdk": { "version": "10.0.100", "rollForward": "latestFeature" } }' > "$app/global.json"
+  echo '{ "sdk": { "version": "10.0.100", "rollForward": "latestFeature" } }' > "$app/global.json"
+}
 
-echo "== restore, build and run the app"
-(cd "$app" && dotnet run -c Release 2>&1) | tee "$work/run.log"
+echo "== restore, build and run the app (hosted pipeline: CallStream, CallStream.Kafka, CallStream.Mongo)"
+make_app "$work/app" package-smoke PackageSmoke.csproj.template
+(cd "$work/app" && dotnet run -c Release 2>&1) | tee "$work/run.log"
 grep -q "^package smoke: 500 read" "$work/run.log"
+
+echo "== restore, build and run the Kafka-only app (CallStream.Kafka + CallStream.Rules, no core)"
+make_app "$work/app-kafka" package-smoke-kafka PackageSmokeKafka.csproj.template
+(cd "$work/app-kafka" && dotnet run -c Release 2>&1) | tee "$work/run-kafka.log"
+grep -q "^package smoke (Kafka + Rules): 500 read" "$work/run-kafka.log"
+# The packages it restored: CallStream.Kafka must not bring the core package (report, Chart.js, generator) along.
+python3 - "$work/app-kafka/obj/project.assets.json" <<'PY'
+import json, sys
+libraries = json.load(open(sys.argv[1], encoding="utf-8"))["libraries"]
+ours = sorted(name.split("/")[0] for name in libraries if name.split("/")[0].startswith("CallStream"))
+print("CallStream packages restored by the Kafka-only app: " + ", ".join(ours))
+unwanted = [name for name in ours if name in ("CallStream", "CallStream.Mongo")]
+if unwanted:
+    sys.exit("the Kafka-only app pulled " + ", ".join(unwanted) + " transitively")
+PY
 echo "== packages OK"

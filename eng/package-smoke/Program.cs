@@ -3,7 +3,7 @@
 using System.Collections.Concurrent;
 using CallStream;
 using CallStream.Hosting;
-using CallStream.Kafka;
+using CallStream.Kafka; // InProcessKafkaCluster: CallStream.Kafka.Testing
 using CallStream.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

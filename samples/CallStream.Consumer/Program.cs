@@ -23,7 +23,7 @@ if (!mongo)
 
 builder.Services.AddCallStream(builder.Configuration.GetSection("CallStream"), cs =>
 {
-    cs.UseKafkaSource();
+    cs.AddInProcessKafka().UseKafkaSource();
     if (mongo)
         cs.AddMongoAlertSink();
     else

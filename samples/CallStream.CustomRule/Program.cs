@@ -15,6 +15,7 @@ if (SampleHost.InputProblem(builder.Configuration) is { } problem)
 }
 
 builder.Services.AddCallStream(builder.Configuration.GetSection("CallStream"), cs => cs
+    .AddInProcessKafka()       // CallStream.Kafka.Testing: used when CallStream:Kafka:InProcess is true
     .UseKafkaSource()
     .AddRules(
         // A per-event rule: a video call that failed after more than ten minutes.

@@ -17,7 +17,7 @@ namespace CallStream.Json;
 /// or rejects it and words the error as it always has, so the fast path never changes a result: it only takes the
 /// documents whose reading it can finish itself and gives up on the first byte it does not expect.
 /// </remarks>
-public static class InteractionJson
+internal static class InteractionJson
 {
     private const int RequiredFields = 0x7F;
 

@@ -15,7 +15,7 @@ namespace CallStream.Json;
 /// bounded (<see cref="MaxSharedTexts"/> values of at most 64 bytes, then new strings as without sharing). Not
 /// thread-safe: use one reader per thread.
 /// </remarks>
-public sealed class InteractionJsonReader
+internal sealed class InteractionJsonReader
 {
     /// <summary>The most distinct texts (and single-attribute maps) shared.</summary>
     public const int MaxSharedTexts = 1 << 16;

@@ -26,7 +26,7 @@ public static class KafkaCallStreamBuilderExtensions
     /// are bound from <c>CallStream:Kafka</c> when <c>AddCallStream</c> was given configuration, then
     /// <paramref name="configure"/> runs; they are validated when the host starts, and
     /// <c>CallStream:Kafka:BootstrapServers</c> is required unless <c>CallStream:Kafka:InProcess</c> is true (an
-    /// in-process cluster, no server) or the environment variable <c>CALLSTREAM_KAFKA</c> names the brokers. Adds the
+    /// in-process cluster, no server; needs CallStream.Kafka.Testing's <c>AddInProcessKafka</c>) or the environment variable <c>CALLSTREAM_KAFKA</c> names the brokers. Adds the
     /// health check <c>callstream-kafka</c> (brokers reachable, topic present).
     /// </summary>
     /// <param name="builder">The builder.</param>
@@ -47,21 +47,20 @@ public static class KafkaCallStreamBuilderExtensions
                 options.Bind(section);
             options.PostConfigure<IOptions<KafkaHostingOptions>, IServiceProvider>((o, hosting, services) =>
             {
-                if (!hosting.Value.InProcess || !hosting.Value.IsValid)
+                if (!hosting.Value.InProcess || !hosting.Value.IsValid || services.GetService<IInProcessKafka>() is not { } cluster)
                     return;
-                var cluster = services.GetRequiredService<InProcessKafka>();
                 o.BootstrapServers = cluster.BootstrapServers;
                 cluster.EnsureTopic(o.Topic, hosting.Value.InProcessPartitions);
                 cluster.EnsureTopic(o.ResolvedDeadLetterTopic, 1);
             });
             builder.Services.AddSingleton<IValidateOptions<KafkaSourceOptions>>(sp => new ConfigurationOptionsValidator<KafkaSourceOptions>(
-                Options.DefaultName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value, checkHosting: true)));
+                Options.DefaultName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value, sp.GetService<IInProcessKafka>() is not null, checkHosting: true)));
             options.ValidateOnStart();
             builder.Services.AddSingleton<KafkaSourceTracker>();
             builder.Services.AddSingleton<KafkaHealthAdmin>();
             builder.Services.AddHealthChecks()
-                .AddCheck<KafkaHealthCheck>(HealthCheckName, tags: [CallStreamHealthCheck.Tag])
-                .AddCheck<KafkaConsumerLagHealthCheck>(LagHealthCheckName, tags: [CallStreamHealthCheck.Tag]);
+                .AddCheck<KafkaHealthCheck>(HealthCheckName, tags: [CallStreamHealthOptions.Tag])
+                .AddCheck<KafkaConsumerLagHealthCheck>(LagHealthCheckName, tags: [CallStreamHealthOptions.Tag]);
         }
         if (configure is not null)
             options.Configure(configure);
@@ -104,9 +103,9 @@ public static class KafkaCallStreamBuilderExtensions
                 options.Bind(section);
             options.PostConfigure<IOptions<KafkaHostingOptions>, IServiceProvider>((o, hosting, services) =>
             {
-                if (hosting.Value.InProcess && hosting.Value.IsValid)
+                bool inProcess = hosting.Value.InProcess && hosting.Value.IsValid;
+                if (inProcess && services.GetService<IInProcessKafka>() is { } cluster)
                 {
-                    var cluster = services.GetRequiredService<InProcessKafka>();
                     o.BootstrapServers = cluster.BootstrapServers;
                     cluster.EnsureTopic(o.Topic ?? KafkaSinkOptions.DefaultAlertsTopic, hosting.Value.InProcessPartitions);
                 }
@@ -114,7 +113,7 @@ public static class KafkaCallStreamBuilderExtensions
                 {
                     o.BootstrapServers = shared;
                 }
-                if (kafka is not null && !(hosting.Value.InProcess && hosting.Value.IsValid))
+                if (kafka is not null && !inProcess)
                 {
                     foreach (var setting in kafka.GetSection(nameof(KafkaClientOptions.Settings)).GetChildren())
                     {
@@ -124,7 +123,7 @@ public static class KafkaCallStreamBuilderExtensions
                 }
             });
             builder.Services.AddSingleton<IValidateOptions<KafkaSinkOptions>>(sp => new ConfigurationOptionsValidator<KafkaSinkOptions>(
-                AlertSinkName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value, checkHosting: false)));
+                AlertSinkName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value, sp.GetService<IInProcessKafka>() is not null, checkHosting: false)));
             options.ValidateOnStart();
         }
         if (configure is not null)
@@ -150,23 +149,32 @@ public static class KafkaCallStreamBuilderExtensions
     /// <summary>Marks the services as holding the Kafka alert sink's registrations.</summary>
     private sealed class AlertSinkMarker;
 
+    /// <summary>Marks the services as holding the Kafka host settings.</summary>
+    private sealed class KafkaCoreMarker;
+
     private static void AddKafkaCore(ICallStreamBuilder builder)
     {
-        if (builder.Services.Any(d => d.ServiceType == typeof(InProcessKafka)))
+        if (builder.Services.Any(d => d.ServiceType == typeof(KafkaCoreMarker)))
             return;
+        builder.Services.AddSingleton(new KafkaCoreMarker());
         var hosting = builder.Services.AddOptions<KafkaHostingOptions>();
         var section = builder.GetConfigurationSection("Kafka");
         if (section is not null)
             hosting.Bind(section);
-        builder.Services.TryAddSingleton<InProcessKafka>();
     }
 
-    private static void Validate(KafkaClientOptions options, string path, KafkaHostingOptions hosting, bool checkHosting)
+    private static void Validate(KafkaClientOptions options, string path, KafkaHostingOptions hosting, bool inProcessAvailable, bool checkHosting)
     {
         // The host settings are checked with the source's options, which depend on them (a validator of their own
         // would fail the source's validation too, and report the same fault twice).
         if (checkHosting)
             hosting.Validate();
+        if (hosting.InProcess && !inProcessAvailable)
+        {
+            // No parameter name: the message names the setting, which is not under the sink's own section.
+            throw new ArgumentException(
+                "CallStream:Kafka:InProcess is true, but no in-process cluster is available: reference the CallStream.Kafka.Testing package and call cs.AddInProcessKafka().");
+        }
         if (!hosting.InProcess && options.BootstrapServers is null
             && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(KafkaClientOptions.BootstrapServersVariable)))
         {

@@ -25,9 +25,9 @@ internal sealed class KafkaSourceTracker
 internal sealed class KafkaConsumerLagHealthCheck : IHealthCheck
 {
     private readonly KafkaSourceTracker _tracker;
-    private readonly IOptions<CallStreamOptions> _host;
+    private readonly IOptions<CallStreamHealthOptions> _host;
 
-    public KafkaConsumerLagHealthCheck(KafkaSourceTracker tracker, IOptions<CallStreamOptions> host)
+    public KafkaConsumerLagHealthCheck(KafkaSourceTracker tracker, IOptions<CallStreamHealthOptions> host)
     {
         _tracker = tracker;
         _host = host;
@@ -39,7 +39,7 @@ internal sealed class KafkaConsumerLagHealthCheck : IHealthCheck
             return Task.FromResult(HealthCheckResult.Degraded("The Kafka source has not started yet."));
         var lag = source.Lag.ToArray();
         long total = lag.Sum(p => p.Value);
-        long max = _host.Value.Health.MaxConsumerLag;
+        long max = _host.Value.MaxConsumerLag;
         var data = new Dictionary<string, object> { ["lag"] = total, ["partitions"] = lag.Length, ["maxConsumerLag"] = max };
         foreach (var (partition, value) in lag)
             data["lag." + partition.ToString(System.Globalization.CultureInfo.InvariantCulture)] = value;

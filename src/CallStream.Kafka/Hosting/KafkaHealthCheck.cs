@@ -14,10 +14,10 @@ namespace CallStream.Kafka;
 internal sealed class KafkaHealthCheck : IHealthCheck
 {
     private readonly IOptions<KafkaSourceOptions> _source;
-    private readonly IOptions<CallStreamOptions> _host;
+    private readonly IOptions<CallStreamHealthOptions> _host;
     private readonly KafkaHealthAdmin _admin;
 
-    public KafkaHealthCheck(IOptions<KafkaSourceOptions> source, IOptions<CallStreamOptions> host, KafkaHealthAdmin admin)
+    public KafkaHealthCheck(IOptions<KafkaSourceOptions> source, IOptions<CallStreamHealthOptions> host, KafkaHealthAdmin admin)
     {
         _source = source;
         _host = host;
@@ -27,7 +27,7 @@ internal sealed class KafkaHealthCheck : IHealthCheck
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var options = _source.Value;
-        var timeout = _host.Value.Health.Timeout;
+        var timeout = _host.Value.Timeout;
         return Task.Run(() => Check(options, timeout), cancellationToken);
     }
 

@@ -3,8 +3,10 @@ namespace CallStream.Kafka;
 /// <summary>Host settings of the Kafka adapter that are not client settings, bound from <c>CallStream:Kafka</c>.</summary>
 public sealed class KafkaHostingOptions
 {
-    /// <summary>Gets or sets a value indicating whether to run on an <see cref="InProcessKafkaCluster"/> started with the
-    /// host (no Kafka server; for demos and tests): the source and sinks connect to it and their topics are created.</summary>
+    /// <summary>Gets or sets a value indicating whether to run on an in-process cluster started with the host (no Kafka
+    /// server; for demos and tests): the source and sinks connect to it and their topics are created. Needs the
+    /// CallStream.Kafka.Testing package and its <c>cs.AddInProcessKafka()</c>; without them the host refuses to
+    /// start and says so.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool InProcess { get; set; }
 

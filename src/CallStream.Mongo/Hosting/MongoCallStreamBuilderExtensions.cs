@@ -78,7 +78,7 @@ public static class MongoCallStreamBuilderExtensions
                 sp.GetService<ILoggerFactory>(),
                 sp.GetService<IMeterFactory>()));
             builder.Services.AddSingleton<MongoHealthCheck>();
-            builder.Services.AddHealthChecks().AddCheck<MongoHealthCheck>(HealthCheckName, tags: [CallStreamHealthCheck.Tag]);
+            builder.Services.AddHealthChecks().AddCheck<MongoHealthCheck>(HealthCheckName, tags: [CallStreamHealthOptions.Tag]);
         }
         if (configure is not null)
             options.Configure(configure);

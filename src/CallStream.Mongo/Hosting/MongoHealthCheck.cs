@@ -8,9 +8,9 @@ namespace CallStream.Mongo;
 internal sealed class MongoHealthCheck : IHealthCheck
 {
     private readonly MongoStore _store;
-    private readonly IOptions<CallStreamOptions> _host;
+    private readonly IOptions<CallStreamHealthOptions> _host;
 
-    public MongoHealthCheck(MongoStore store, IOptions<CallStreamOptions> host)
+    public MongoHealthCheck(MongoStore store, IOptions<CallStreamHealthOptions> host)
     {
         _store = store;
         _host = host;
@@ -19,7 +19,7 @@ internal sealed class MongoHealthCheck : IHealthCheck
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_host.Value.Health.Timeout);
+        timeout.CancelAfter(_host.Value.Timeout);
         try
         {
             await _store.PingAsync(timeout.Token).ConfigureAwait(false);
@@ -31,7 +31,7 @@ internal sealed class MongoHealthCheck : IHealthCheck
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy($"MongoDB at {_store.Endpoint} did not answer within {_host.Value.Health.Timeout.TotalSeconds} s.");
+            return HealthCheckResult.Unhealthy($"MongoDB at {_store.Endpoint} did not answer within {_host.Value.Timeout.TotalSeconds} s.");
         }
     }
 }

@@ -1,5 +1,7 @@
+using CallStream.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CallStream.Hosting;
 
@@ -16,4 +18,24 @@ internal sealed class CallStreamBuilder : ICallStreamBuilder
     public IServiceCollection Services { get; }
 
     public IConfiguration? Configuration { get; }
+
+    public IConfigurationSection? GetConfigurationSection(string key)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        return Configuration?.GetSection(key);
+    }
+
+    public ICallStreamBuilder UseSource(Func<IServiceProvider, IInteractionSource> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        Services.RemoveAll<SourceRegistration>();
+        Services.AddSingleton(new SourceRegistration(create));
+        return this;
+    }
+
+    public ICallStreamBuilder AddAlertSink(string name, Func<IServiceProvider, IBatchedSink<Alert>> create, BatchingOptions? batching = null) =>
+        this.AddKeyedSink(name, create, batching);
+
+    public ICallStreamBuilder AddInteractionSink(string name, Func<IServiceProvider, IBatchedSink<Interaction>> create, BatchingOptions? batching = null) =>
+        this.AddKeyedSink(name, create, batching);
 }

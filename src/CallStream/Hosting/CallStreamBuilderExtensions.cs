@@ -10,22 +10,6 @@ namespace CallStream;
 /// <summary>Configures the source, rules and sinks of <c>services.AddCallStream(cs => ...)</c>.</summary>
 public static class CallStreamBuilderExtensions
 {
-    /// <summary>Sets how the pipeline gets its source (a source is read once: a new one is created for each run of the
-    /// pipeline, for example after the rules were reloaded). Adapters call it (<c>UseKafkaSource</c>); a second call
-    /// replaces the first.</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="create">Creates a source.</param>
-    /// <returns>The builder.</returns>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static ICallStreamBuilder UseSource(this ICallStreamBuilder builder, Func<IServiceProvider, IInteractionSource> create)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(create);
-        builder.Services.RemoveAll<SourceRegistration>();
-        builder.Services.AddSingleton(new SourceRegistration(create));
-        return builder;
-    }
-
     /// <summary>Adds rules built in C# (<see cref="RuleSet.Create(Rule[])"/>, <see cref="Rule.Named(string)"/>).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="rules">The rules; their names must differ from those of the other sources.</param>
@@ -108,17 +92,6 @@ public static class CallStreamBuilderExtensions
         return builder.AddSink<Alert>(name, sp => sp.GetRequiredService<TSink>(), batching);
     }
 
-    /// <summary>Adds an alert sink created by a factory; the container owns (and disposes) what it returns.</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="name">The sink's name in logs, metrics and statistics; a second sink with the same name replaces the first.</param>
-    /// <param name="create">Creates the sink once, when the pipeline first starts.</param>
-    /// <param name="batching">The batching options, or <see langword="null"/> for the defaults.</param>
-    /// <returns>The builder.</returns>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null or blank.</exception>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static ICallStreamBuilder AddAlertSink(this ICallStreamBuilder builder, string name, Func<IServiceProvider, IBatchedSink<Alert>> create, BatchingOptions? batching = null) =>
-        builder.AddKeyedSink(name, create, batching);
-
     /// <summary>Adds an interaction sink resolved from the container (registered as a singleton if it is not registered yet).</summary>
     /// <typeparam name="TSink">The sink type.</typeparam>
     /// <param name="builder">The builder.</param>
@@ -134,31 +107,8 @@ public static class CallStreamBuilderExtensions
         return builder.AddSink<Interaction>(name, sp => sp.GetRequiredService<TSink>(), batching);
     }
 
-    /// <summary>Adds an interaction sink created by a factory; the container owns (and disposes) what it returns.</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="name">The sink's name in logs, metrics and statistics; a second sink with the same name replaces the first.</param>
-    /// <param name="create">Creates the sink once, when the pipeline first starts.</param>
-    /// <param name="batching">The batching options, or <see langword="null"/> for the defaults.</param>
-    /// <returns>The builder.</returns>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null or blank.</exception>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static ICallStreamBuilder AddInteractionSink(this ICallStreamBuilder builder, string name, Func<IServiceProvider, IBatchedSink<Interaction>> create, BatchingOptions? batching = null) =>
-        builder.AddKeyedSink(name, create, batching);
-
-    /// <summary>Gets a subsection of the configuration section given to <c>AddCallStream(configuration)</c>, for
-    /// adapters that bind their settings from it (<c>Kafka</c>, <c>Mongo</c>).</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="key">The subsection's key.</param>
-    /// <returns>The subsection, or <see langword="null"/> when <c>AddCallStream</c> was called without configuration.</returns>
-    /// <exception cref="ArgumentException"><paramref name="key"/> is null or blank.</exception>
-    public static IConfigurationSection? GetConfigurationSection(this ICallStreamBuilder builder, string key)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        return (builder as CallStreamBuilder)?.Configuration?.GetSection(key);
-    }
-
-    private static ICallStreamBuilder AddKeyedSink<T>(this ICallStreamBuilder builder, string name, Func<IServiceProvider, IBatchedSink<T>> create, BatchingOptions? batching)
+    /// <summary>Registers a sink made by a factory under its name (the container owns it).</summary>
+    internal static ICallStreamBuilder AddKeyedSink<T>(this ICallStreamBuilder builder, string name, Func<IServiceProvider, IBatchedSink<T>> create, BatchingOptions? batching)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -11,9 +11,6 @@ public sealed class CallStreamHealthCheck : IHealthCheck
     /// <summary>The check's name.</summary>
     public const string Name = "callstream";
 
-    /// <summary>The tag of every CallStream health check (pipeline, Kafka, MongoDB), for filtering endpoints.</summary>
-    public const string Tag = "callstream";
-
     private readonly CallStreamHostedService _service;
 
     /// <summary>Creates the check; the container calls this.</summary>

@@ -67,6 +67,8 @@ public static class CallStreamServiceCollectionExtensions
         services.AddSingleton(new CallStreamMarker());
         services.AddSingleton<IValidateOptions<CallStreamOptions>>(new ConfigurationOptionsValidator<CallStreamOptions>(null, path, o => o.Validate()));
         options.ValidateOnStart();
+        // The adapters' health checks read their thresholds without depending on this package's options type.
+        services.TryAddSingleton<IOptions<CallStreamHealthOptions>>(sp => Options.Create(sp.GetRequiredService<IOptions<CallStreamOptions>>().Value.Health));
         services.AddSingleton<IValidateOptions<InteractionPipelineOptions>>(new ConfigurationOptionsValidator<InteractionPipelineOptions>(null, path + ":Pipeline", o => o.Validate()));
         pipeline.ValidateOnStart();
         services.TryAddSingleton<RuleFileSourceFactory>();
@@ -88,7 +90,7 @@ public static class CallStreamServiceCollectionExtensions
         services.TryAddSingleton(sp => new CallStreamHostedService(
             sp, sp.GetRequiredService<IOptions<InteractionPipelineOptions>>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddHostedService(sp => sp.GetRequiredService<CallStreamHostedService>());
-        services.AddHealthChecks().AddCheck<CallStreamHealthCheck>(CallStreamHealthCheck.Name, tags: [CallStreamHealthCheck.Tag]);
+        services.AddHealthChecks().AddCheck<CallStreamHealthCheck>(CallStreamHealthCheck.Name, tags: [CallStreamHealthOptions.Tag]);
         return builder;
     }
 

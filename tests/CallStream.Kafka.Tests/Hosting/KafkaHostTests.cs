@@ -148,6 +148,19 @@ public sealed class KafkaHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_InProcessWithoutTheTestingPackagesCluster_SaysWhatIsMissing()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["CallStream:Kafka:InProcess"] = "true" });
+        builder.Services.AddCallStream(builder.Configuration.GetSection("CallStream"), cs => cs.UseKafkaSource().AddDefaultRules());
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("CallStream:Kafka:InProcess is true, but no in-process cluster is available: reference the CallStream.Kafka.Testing package and call cs.AddInProcessKafka().", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_NoBootstrapServers_SaysTheSettingIsRequired()
     {
         Assert.SkipWhen(Environment.GetEnvironmentVariable(KafkaClientOptions.BootstrapServersVariable) is { Length: > 0 }, "CALLSTREAM_KAFKA is set, so the brokers are not missing.");
@@ -228,7 +241,7 @@ public sealed class KafkaHostTests : IDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["CallStream:Kafka:InProcess"] = "true", ["CallStream:Kafka:StatisticsInterval"] = "00:00:00.2" });
         var sink = new RecordingSink();
-        builder.Services.AddCallStream(builder.Configuration.GetSection("CallStream"), cs => cs.UseKafkaSource().AddKafkaAlertSink().AddDefaultRules().AddAlertSink("list", _ => sink));
+        builder.Services.AddCallStream(builder.Configuration.GetSection("CallStream"), cs => cs.AddInProcessKafka().UseKafkaSource().AddKafkaAlertSink().AddDefaultRules().AddAlertSink("list", _ => sink));
         using var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         var service = host.Services.GetRequiredService<CallStreamHostedService>();

@@ -28,8 +28,8 @@ public sealed class KafkaNativeTests
         Assert.Contains(Path.GetFileName(loaded.Path), LibrdkafkaCandidates.LinuxFileNames);
         Assert.True(File.Exists(loaded.Path), loaded.Path);
         Assert.True(loaded.ConfluentResolverInstalled);
-        Assert.Equal(KafkaNative.PinnedVersion, Library.Version);
-        Assert.Equal(KafkaNative.PinnedVersionText, Library.VersionString);
+        Assert.Equal(MockNative.PinnedVersion, Library.Version);
+        Assert.Equal(MockNative.PinnedVersionText, Library.VersionString);
     }
 
     [Fact]
@@ -56,10 +56,10 @@ public sealed class KafkaNativeTests
     [Fact]
     public void EnsureMockApi_TheShippedLibrary_ExportsEveryMockFunctionAndIsThePinnedVersion()
     {
-        var loaded = KafkaNative.EnsureMockApi();
+        var loaded = MockNative.EnsureMockApi();
 
-        Assert.All(KafkaNative.MockSymbols, name => Assert.True(NativeLibrary.TryGetExport(loaded.Handle, name, out _), name));
-        Assert.Same(loaded, KafkaNative.EnsureMockApi());
+        Assert.All(MockNative.MockSymbols, name => Assert.True(NativeLibrary.TryGetExport(loaded.Handle, name, out _), name));
+        Assert.Same(loaded, MockNative.EnsureMockApi());
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class KafkaNativeTests
         var libc = NativeLibrary.Load("libc.so.6");
         try
         {
-            var ex = Assert.Throws<PlatformNotSupportedException>(() => KafkaNative.VerifyMockApi(libc, "libc.so.6"));
+            var ex = Assert.Throws<PlatformNotSupportedException>(() => MockNative.VerifyMockApi(libc, "libc.so.6"));
             Assert.Contains("libc.so.6", ex.Message, StringComparison.Ordinal);
             Assert.Contains("rd_kafka_mock_cluster_new", ex.Message, StringComparison.Ordinal);
             Assert.Contains("librdkafka.redist 2.16.0", ex.Message, StringComparison.Ordinal);
@@ -85,7 +85,7 @@ public sealed class KafkaNativeTests
     [Theory]
     [InlineData(0x021000ff)]
     [InlineData(0x02100000)]
-    public void CheckVersion_PinnedVersion_Passes(int version) => KafkaNative.CheckVersion(version, "x");
+    public void CheckVersion_PinnedVersion_Passes(int version) => MockNative.CheckVersion(version, "x");
 
     [Theory]
     [InlineData(0x020c01ff, "2.12.1")]
@@ -93,7 +93,7 @@ public sealed class KafkaNativeTests
     [InlineData(0x031000ff, "3.16.0")]
     public void CheckVersion_OtherVersion_ThrowsNamingBoth(int version, string text)
     {
-        var ex = Assert.Throws<PlatformNotSupportedException>(() => KafkaNative.CheckVersion(version, "/x/librdkafka.so"));
+        var ex = Assert.Throws<PlatformNotSupportedException>(() => MockNative.CheckVersion(version, "/x/librdkafka.so"));
         Assert.Contains(text, ex.Message, StringComparison.Ordinal);
         Assert.Contains("2.16.0", ex.Message, StringComparison.Ordinal);
         Assert.Contains("/x/librdkafka.so", ex.Message, StringComparison.Ordinal);

@@ -44,7 +44,7 @@ public sealed class MongoHostingTests
         Assert.Equal("demo", store.DatabaseName);
         var checks = host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
         Assert.Single(checks, c => c.Name == MongoCallStreamBuilderExtensions.HealthCheckName);
-        Assert.Contains(checks, c => c.Tags.Contains(CallStreamHealthCheck.Tag));
+        Assert.Contains(checks, c => c.Tags.Contains(CallStreamHealthOptions.Tag));
     }
 
     [Fact]

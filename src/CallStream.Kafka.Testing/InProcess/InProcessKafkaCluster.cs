@@ -30,7 +30,7 @@ namespace CallStream.Kafka;
 /// </para>
 /// <para>
 /// The mock API is experimental and not ABI-stable, so this class is built against librdkafka 2.16.0 exactly
-/// (the librdkafka.redist version CallStream.Kafka references) and refuses to start on another version.
+/// (the librdkafka.redist version this package pins) and refuses to start on another version.
 /// </para>
 /// </remarks>
 public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable

@@ -4,7 +4,7 @@ namespace CallStream.Kafka;
 /// The in-process cluster of a host with <c>CallStream:Kafka:InProcess=true</c>: started on first use, topics created
 /// on demand, stopped with the container.
 /// </summary>
-internal sealed class InProcessKafka : IDisposable
+internal sealed class InProcessKafka : IInProcessKafka, IDisposable
 {
     private readonly Lazy<InProcessKafkaCluster> _cluster = new(() => InProcessKafkaCluster.Start(1));
     private readonly HashSet<string> _topics = new(StringComparer.Ordinal);

@@ -2,7 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace CallStream.Pipeline;
 
-/// <summary>How a <see cref="BatchingSink{T}"/> buffers, batches and retries writes to its sink.</summary>
+/// <summary>How the pipeline buffers, batches and retries writes to a sink (the <c>batching</c> argument of
+/// <see cref="ICallStreamBuilder.AddAlertSink"/> and <see cref="ICallStreamBuilder.AddInteractionSink"/>).</summary>
 public sealed class BatchingOptions
 {
     /// <summary>Gets or sets the largest batch handed to the sink at once.</summary>

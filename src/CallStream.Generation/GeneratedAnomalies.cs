@@ -4,7 +4,7 @@ namespace CallStream.Generation;
 /// What an <see cref="InteractionGenerator"/> planted in a log: the interactions that the default alert rules are meant
 /// to find. Everything outside it is generated so that those rules stay quiet (see <see cref="InteractionGenerator"/>).
 /// </summary>
-public sealed class GeneratedAnomalies
+internal sealed class GeneratedAnomalies
 {
     internal GeneratedAnomalies(
         IReadOnlyList<PlantedFailureBurst> failureBursts,
@@ -51,7 +51,7 @@ public sealed class GeneratedAnomalies
 /// An hour in which one channel (email, chat or voice) was in trouble: about half of its contacts that would have been
 /// resolved came out problematic, so that over a third of the hour's contacts on the channel are problematic.
 /// </summary>
-public sealed class PlantedChannelIncident
+internal sealed class PlantedChannelIncident
 {
     internal PlantedChannelIncident(Channel channel, DateTimeOffset start, DateTimeOffset end)
     {
@@ -71,7 +71,7 @@ public sealed class PlantedChannelIncident
 }
 
 /// <summary>A customer's burst of failed contacts within one hour.</summary>
-public sealed class PlantedFailureBurst
+internal sealed class PlantedFailureBurst
 {
     internal PlantedFailureBurst(string customerId, IReadOnlyList<string> interactionIds, DateTimeOffset firstStartTime, DateTimeOffset lastStartTime)
     {
@@ -95,7 +95,7 @@ public sealed class PlantedFailureBurst
 }
 
 /// <summary>One working day of an agent who fails most contacts.</summary>
-public sealed class PlantedAgentFailureDay
+internal sealed class PlantedAgentFailureDay
 {
     internal PlantedAgentFailureDay(string agentId, DateOnly date, IReadOnlyList<string> interactionIds, int failedCount)
     {
@@ -122,7 +122,7 @@ public sealed class PlantedAgentFailureDay
 }
 
 /// <summary>A planted long interaction.</summary>
-public sealed class PlantedLongInteraction
+internal sealed class PlantedLongInteraction
 {
     internal PlantedLongInteraction(string interactionId, string agentId, string customerId, Channel channel, DateTimeOffset startTime, double durationSeconds)
     {

@@ -34,7 +34,7 @@ internal sealed class MockClusterHandle : SafeHandle
     /// <exception cref="InvalidOperationException">librdkafka could not create the owner or the cluster.</exception>
     internal static unsafe MockClusterHandle Create(int brokerCount)
     {
-        KafkaNative.EnsureMockApi();
+        MockNative.EnsureMockApi();
 
         var result = new MockClusterHandle();
         var error = stackalloc byte[Librdkafka.ErrorBufferSize];

@@ -1,7 +1,7 @@
 using CallStream.Hosting;
 using CallStream.Pipeline;
 
-namespace CallStream.Tests.Hosting;
+namespace CallStream.Abstractions.Tests;
 
 public sealed class ConfigurationOptionsValidatorTests
 {

@@ -8,7 +8,7 @@ namespace CallStream.Hosting;
 /// example <c>CallStream:Kafka:GroupId: KafkaSourceOptions.GroupId must not be empty.</c>
 /// </summary>
 /// <typeparam name="TOptions">The options type.</typeparam>
-public sealed class ConfigurationOptionsValidator<TOptions> : IValidateOptions<TOptions>
+internal sealed class ConfigurationOptionsValidator<TOptions> : IValidateOptions<TOptions>
     where TOptions : class
 {
     private readonly string? _name;

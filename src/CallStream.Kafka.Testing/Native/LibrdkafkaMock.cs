@@ -7,7 +7,7 @@ namespace CallStream.Kafka.Native;
 /// </summary>
 /// <remarks>
 /// The API is experimental and not ABI-stable, so the signatures here are those of the pinned version
-/// (<see cref="KafkaNative.PinnedVersionText"/>); <see cref="KafkaNative.EnsureMockApi"/> checks the loaded library
+/// (<see cref="MockNative.PinnedVersionText"/>); <see cref="MockNative.EnsureMockApi"/> checks the loaded library
 /// before the first call. <c>rd_kafka_resp_err_t</c> is a C enum (an <see cref="int"/>), <c>size_t</c> is
 /// <see cref="nuint"/>, strings are UTF-8. Variadic functions (<c>rd_kafka_mock_push_request_errors</c>,
 /// <c>rd_kafka_mock_broker_push_request_error_rtts</c>) cannot be called portably and are not bound; the

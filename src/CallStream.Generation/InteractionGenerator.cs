@@ -167,7 +167,7 @@ public sealed class InteractionGenerator
     /// <param name="count">The number of interactions; 0 or more.</param>
     /// <returns>The planted anomalies.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The count is negative, or so large that the calendar would pass the year 9999.</exception>
-    public GeneratedAnomalies GetAnomalies(long count)
+    internal GeneratedAnomalies GetAnomalies(long count)
     {
         CheckCount(count);
         var bursts = new List<PlantedFailureBurst>();
