@@ -102,7 +102,14 @@ internal sealed class PipelineLoop(
         if (control.HasPending)
             return; // posted before the signal was taken
         using var idleCancel = new CancellationTokenSource();
-        var idle = stage.GetTimeUntilIdle() is { } due ? Task.Delay(due, time, idleCancel.Token) : Never;
+        var idle = Never;
+        if (stage.GetTimeUntilIdle() is { } due)
+        {
+            idle = Task.Delay(due, time, idleCancel.Token);
+            // The clock may have moved on between reading the due time and starting the timer; a virtual clock does not come back for it.
+            if (!idle.IsCompleted && stage.GetTimeUntilIdle() is { } left && left <= TimeSpan.Zero)
+                idle = Task.CompletedTask;
+        }
         await Task.WhenAny(pendingMove, controlReady, sinks.Fault, idle, checkpoints.WhenAdvanced()).ConfigureAwait(false);
         await idleCancel.CancelAsync().ConfigureAwait(false);
         sinks.ThrowIfFailed();
