@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CallStream.Rules.Engine;
 
 namespace CallStream.Rules;
@@ -7,7 +8,7 @@ namespace CallStream.Rules;
 /// <summary>
 /// Runs a rule set over interactions in event time: orders arriving events (<see cref="EventTimeOrderer"/>),
 /// evaluates them with compiled rules and windowed state (<see cref="RuleEvaluator"/>), and delivers alerts to a
-/// callback. The synchronous core of replay, of the Rx operator <see cref="AlertDetection"/> and of consumers.
+/// callback, one by one, or each released event with its alerts to an <see cref="IEvaluatedEventHandler"/>. The synchronous core of replay, of the Rx operator <see cref="AlertDetection"/> and of consumers.
 /// </summary>
 /// <remarks>
 /// Alerts are delivered from within the call that released their event (<see cref="Offer(Interaction)"/>,
@@ -24,7 +25,8 @@ public sealed class RuleEngine : IDisposable
 
     private readonly RuleEvaluator _evaluator;
     private readonly EventTimeOrderer _orderer;
-    private readonly Action<Alert> _onAlert;
+    private readonly Action<Alert>? _onAlert;
+    private readonly IEvaluatedEventHandler? _handler;
     private readonly Action<PartitionedInteraction>? _onEvaluated;
     private readonly Action<PartitionedInteraction>? _onDuplicate;
     private readonly InteractionIdMemory _ids;
@@ -48,12 +50,29 @@ public sealed class RuleEngine : IDisposable
     {
     }
 
-    internal RuleEngine(CompiledRuleSet compiled, Action<Alert> onAlert, RuleEngineOptions? options)
+    /// <summary>Creates an engine that hands each released event and the alerts it raised to a handler in one call.</summary>
+    /// <param name="rules">The rules, compiled once here.</param>
+    /// <param name="handler">Receives each released event with its alerts.</param>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="rules"/> or <paramref name="handler"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="RuleValidationException">A rule exceeds a limit of the engine: more than 64 different conditions in its count() and rate() aggregates.</exception>
+    public RuleEngine(RuleSet rules, IEvaluatedEventHandler handler, RuleEngineOptions? options = null)
+        : this(CompiledRuleSet.Compile(rules ?? throw new ArgumentNullException(nameof(rules))), null, handler ?? throw new ArgumentNullException(nameof(handler)), options)
     {
-        ArgumentNullException.ThrowIfNull(onAlert);
+    }
+
+    internal RuleEngine(CompiledRuleSet compiled, Action<Alert> onAlert, RuleEngineOptions? options)
+        : this(compiled, onAlert ?? throw new ArgumentNullException(nameof(onAlert)), null, options)
+    {
+    }
+
+    private RuleEngine(CompiledRuleSet compiled, Action<Alert>? onAlert, IEvaluatedEventHandler? handler, RuleEngineOptions? options)
+    {
         options ??= new RuleEngineOptions();
         options.Validate();
         _onAlert = onAlert;
+        _handler = handler;
         _onEvaluated = options.OnEventEvaluated;
         _onDuplicate = options.OnDuplicateEvent;
         _evaluator = new RuleEvaluator(compiled);
@@ -235,25 +254,31 @@ public sealed class RuleEngine : IDisposable
         if (item.WarmUp)
         {
             _evaluator.WarmUp(item.Interaction);
+            _handler?.OnEvaluated(item, default, duplicate: false);
         }
         else
         {
             _evaluator.Evaluate(item.Interaction, _alerts);
-            if (_alerts.Count > 0)
+            try
             {
-                try
+                if (_alerts.Count > 0 && _alertsCounter.Enabled)
                 {
                     foreach (var alert in _alerts)
-                    {
-                        if (_alertsCounter.Enabled)
-                            _alertsCounter.Add(1, new KeyValuePair<string, object?>("rule", alert.Rule));
-                        _onAlert(alert);
-                    }
+                        _alertsCounter.Add(1, new KeyValuePair<string, object?>("rule", alert.Rule));
                 }
-                finally
+                if (_handler is { } handler)
                 {
-                    _alerts.Clear();
+                    handler.OnEvaluated(item, CollectionsMarshal.AsSpan(_alerts), duplicate: false);
                 }
+                else
+                {
+                    foreach (var alert in _alerts)
+                        _onAlert!(alert);
+                }
+            }
+            finally
+            {
+                _alerts.Clear();
             }
         }
         if (_eventsCounter.Enabled)
@@ -267,6 +292,7 @@ public sealed class RuleEngine : IDisposable
         if (_duplicatesCounter.Enabled)
             _duplicatesCounter.Add(1);
         _onDuplicate?.Invoke(item);
+        _handler?.OnEvaluated(item, default, duplicate: true);
         _onEvaluated?.Invoke(item);
     }
 }

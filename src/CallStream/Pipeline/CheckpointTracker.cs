@@ -7,18 +7,59 @@ namespace CallStream.Pipeline;
 /// replays records instead of losing them (at-least-once).
 /// </summary>
 /// <remarks>
-/// The records in flight of a partition are kept in a ring, in offset order. The pipeline tracks most records without a
+/// <para>Records are completed from any thread (sinks release tickets as their writes become durable); the commit
+/// points that moved are collected, and the thread that stores offsets takes them with <see cref="DrainAdvanced"/>, so
+/// offsets are stored from one thread, in the order that thread chooses.</para>
+/// <para>/// The records in flight of a partition are kept in a ring, in offset order. The pipeline tracks most records without a
 /// <see cref="RecordTicket"/> object (a slot in the ring is enough for a record that has nothing to write) and attaches a
-/// ticket only to records whose outputs go to sinks, so events held for the watermark cost the collector one object fewer.
+/// ticket only to records whose outputs go to sinks, so events held for the watermark cost the collector one object fewer.</para>
 /// </remarks>
 public sealed class CheckpointTracker
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<int, PartitionState> _partitions = [];
+    private readonly List<PartitionState> _advanced = [];
     private PartitionState? _lastOpened; // the state Open found last: records mostly come in runs of one partition
+    private TaskCompletionSource? _advanceWaiter;
+    private volatile bool _anyAdvanced;
 
-    /// <summary>Occurs when a partition's committable offset moves forward; the arguments are the partition and the offset to commit.</summary>
-    public event Action<int, long>? Advanced;
+    /// <summary>
+    /// Takes the partitions whose committable offset moved forward since the last call, each with the offset to commit
+    /// now (the latest, when it moved several times); a removed partition is not reported.
+    /// </summary>
+    /// <param name="advanced">Receives each partition that advanced and its offset to commit (added or replaced).</param>
+    /// <returns>How many partitions advanced.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="advanced"/> is null.</exception>
+    public int DrainAdvanced(IDictionary<int, long> advanced)
+    {
+        ArgumentNullException.ThrowIfNull(advanced);
+        if (!_anyAdvanced)
+            return 0; // the common case on a busy loop's idle check: no lock
+        lock (_lock)
+        {
+            int count = _advanced.Count;
+            foreach (var state in _advanced)
+            {
+                advanced[state.Partition] = state.Committable;
+                state.Reported = true;
+            }
+            _advanced.Clear();
+            _anyAdvanced = false;
+            return count;
+        }
+    }
+
+    /// <summary>Gets a task that completes once some partition has advanced and not been drained (at once if one has).</summary>
+    internal Task WhenAdvanced()
+    {
+        lock (_lock)
+        {
+            if (_advanced.Count > 0)
+                return Task.CompletedTask;
+            _advanceWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _advanceWaiter.Task;
+        }
+    }
 
     /// <summary>Starts tracking a record; records of one partition must be begun in offset order.</summary>
     /// <param name="partition">The record's partition.</param>
@@ -69,7 +110,12 @@ public sealed class CheckpointTracker
         lock (_lock)
         {
             if (_partitions.Remove(partition, out var state))
+            {
                 state.Removed = true;
+                if (!state.Reported)
+                    _advanced.Remove(state); // its advance is no longer this tracker's to report
+                _anyAdvanced = _advanced.Count > 0;
+            }
             if (_lastOpened?.Partition == partition)
                 _lastOpened = null;
         }
@@ -107,29 +153,43 @@ public sealed class CheckpointTracker
     internal void Complete(Slot slot)
     {
         var state = slot.State!;
-        long? advancedTo;
+        TaskCompletionSource? waiter;
         lock (_lock)
         {
             if (state.Removed || !state.TryIndexOf(slot.Sequence, out int index))
                 return;
             state.MarkDone(index);
-            advancedTo = state.Advance();
+            waiter = AdvanceLocked(state);
         }
-        if (advancedTo is long offset)
-            Advanced?.Invoke(state.Partition, offset);
+        waiter?.TrySetResult();
     }
 
     internal void OnDone(RecordTicket ticket)
     {
-        long? advancedTo;
+        TaskCompletionSource? waiter;
         lock (_lock)
         {
             if (!_partitions.TryGetValue(ticket.Partition, out var state))
                 return; // revoked meanwhile
-            advancedTo = state.Advance();
+            waiter = AdvanceLocked(state);
         }
-        if (advancedTo is long offset)
-            Advanced?.Invoke(ticket.Partition, offset);
+        waiter?.TrySetResult(); // outside the lock: a waiter's continuation runs asynchronously anyway
+    }
+
+    /// <summary>Moves a partition's commit point and queues it for <see cref="DrainAdvanced"/>; returns the waiter to wake, if any.</summary>
+    private TaskCompletionSource? AdvanceLocked(PartitionState state)
+    {
+        if (!state.Advance())
+            return null;
+        if (state.Reported)
+        {
+            state.Reported = false;
+            _advanced.Add(state);
+            _anyAdvanced = true;
+        }
+        var waiter = _advanceWaiter;
+        _advanceWaiter = null;
+        return waiter;
     }
 
     private PartitionState Open(int partition, long offset)
@@ -192,6 +252,9 @@ public sealed class CheckpointTracker
 
         public bool Removed { get; set; }
 
+        /// <summary>Gets or sets whether the tracker has no unreported advance of this partition queued.</summary>
+        public bool Reported { get; set; } = true;
+
         /// <summary>Adds a record at the tail; returns its sequence number.</summary>
         public long Append(long offset, RecordTicket? ticket)
         {
@@ -223,10 +286,10 @@ public sealed class CheckpointTracker
 
         public void MarkDone(int index) => _done[index] = true;
 
-        /// <summary>Moves the commit point over the done prefix; returns the new committable offset when it moved.</summary>
-        public long? Advance()
+        /// <summary>Moves the commit point over the done prefix; returns whether it moved.</summary>
+        public bool Advance()
         {
-            long? advancedTo = null;
+            bool advanced = false;
             int mask = _offsets.Length - 1;
             while (Count > 0)
             {
@@ -242,14 +305,14 @@ public sealed class CheckpointTracker
                     break;
                 }
                 Committable = _offsets[head] + 1;
-                advancedTo = Committable;
+                advanced = true;
                 _head = (head + 1) & mask;
                 _headSequence++;
                 Count--;
             }
-            if (advancedTo is not null)
+            if (advanced)
                 AnyDone = true;
-            return advancedTo;
+            return advanced;
         }
 
         private void Grow()

@@ -24,11 +24,10 @@ public sealed class DeadLetterRestartTests
         // First run: everything read and stored, so the stop commits offset 5.
         var first = new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "restarts"));
         var tracker = new CheckpointTracker();
-        tracker.Advanced += first.StoreOffset;
         await using (var run = new SourceRun(first, onEvent: e =>
         {
             if (e.Kind is InteractionSourceEventKind.Record or InteractionSourceEventKind.DeadLettered)
-                tracker.Begin(e.Partition, e.Offset).Complete();
+                tracker.CompleteAndStore(e.Partition, e.Offset, first);
         }))
         {
             run.WaitFor(events => events.Any(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp), "the partition caught up");

@@ -129,12 +129,11 @@ public sealed class KafkaInteractionSourceTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
         var tracker = new CheckpointTracker();
         var source = new KafkaInteractionSource(options, timeProvider: clock);
-        tracker.Advanced += source.StoreOffset;
 
         await using (var run = new SourceRun(source, onEvent: e =>
         {
             if (e.Kind is InteractionSourceEventKind.Record or InteractionSourceEventKind.DeadLettered)
-                tracker.Begin(e.Partition, e.Offset).Complete();
+                tracker.CompleteAndStore(e.Partition, e.Offset, source);
         }))
         {
             run.WaitFor(events => events.Any(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp), "the partition caught up");
@@ -195,12 +194,11 @@ public sealed class KafkaInteractionSourceTests
         var stored = new Dictionary<int, long>();
         var first = new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "restart"));
         var tracker = new CheckpointTracker();
-        tracker.Advanced += first.StoreOffset;
         await using (var run = new SourceRun(first, onEvent: e =>
         {
             if (e.Kind == InteractionSourceEventKind.Record && e.Offset < ends[e.Partition].High / 2)
             {
-                tracker.Begin(e.Partition, e.Offset).Complete();
+                tracker.CompleteAndStore(e.Partition, e.Offset, first);
                 durable[e.Interaction!.InteractionId] = true;
             }
         }))
@@ -246,7 +244,6 @@ public sealed class KafkaInteractionSourceTests
         options.CommitInterval = TimeSpan.FromMilliseconds(100);
         var first = new KafkaInteractionSource(options);
         var tracker = new CheckpointTracker();
-        tracker.Advanced += first.StoreOffset;
         var revocations = new ConcurrentQueue<(IReadOnlyList<int> Partitions, int EventsSoFar)>();
         SourceRun? run1 = null;
         var handlers = new InteractionSourceHandlers
@@ -262,7 +259,7 @@ public sealed class KafkaInteractionSourceTests
         await using (run1 = new SourceRun(first, handlers, e =>
         {
             if (e.Kind == InteractionSourceEventKind.Record && e.Offset < half[e.Partition])
-                tracker.Begin(e.Partition, e.Offset).Complete();
+                tracker.CompleteAndStore(e.Partition, e.Offset, first);
         }))
         {
             run1.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp) == 4, "the first member read everything");
@@ -333,7 +330,6 @@ public sealed class KafkaInteractionSourceTests
 
         var first = new KafkaInteractionSource(Options());
         var tracker = new CheckpointTracker();
-        tracker.Advanced += first.StoreOffset;
         var revoked = new ConcurrentQueue<int>();
         var handlers = new InteractionSourceHandlers
         {
@@ -347,7 +343,7 @@ public sealed class KafkaInteractionSourceTests
         await using var run1 = new SourceRun(first, handlers, e =>
         {
             if (e.Kind == InteractionSourceEventKind.Record && e.Offset < half[e.Partition])
-                tracker.Begin(e.Partition, e.Offset).Complete();
+                tracker.CompleteAndStore(e.Partition, e.Offset, first);
         });
         run1.WaitFor(events => events.Count(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp) == 4, "the first member read everything");
         Eventually.Holds(() => Seed.Committed(cluster, Topic, "cooperative", 4).SequenceEqual(half), Eventually.Generous, "the durable offsets committed");

@@ -188,7 +188,7 @@ public class RuleEngineTests
     public void Constructor_ChecksArguments()
     {
         Assert.Throws<ArgumentNullException>(() => new RuleEngine(null!, _ => { }));
-        Assert.Throws<ArgumentNullException>(() => new RuleEngine(RuleSet.Empty, null!));
+        Assert.Throws<ArgumentNullException>(() => new RuleEngine(RuleSet.Empty, (Action<Alert>)null!));
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new RuleEngine(RuleSet.Empty, _ => { }, new RuleEngineOptions { AllowedLateness = TimeSpan.FromSeconds(-5) }));
         Assert.Equal("AllowedLateness", ex.ParamName);
         Assert.Throws<RuleValidationException>(() => new RuleEngine(Set(new Rule("Bad", message: "{nope}")), _ => { }));

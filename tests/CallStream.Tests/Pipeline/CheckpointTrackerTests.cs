@@ -27,20 +27,18 @@ public class CheckpointTrackerTests
     public void PendingWrites_HoldTheRecordUntilReleased()
     {
         var tracker = new CheckpointTracker();
-        var advanced = new List<(int, long)>();
-        tracker.Advanced += (p, o) => advanced.Add((p, o));
         var ticket = tracker.Begin(3, 100);
         ticket.AddPending(); // the interaction write
         ticket.AddPending(); // an alert write
         ticket.Complete();
         ticket.Release();
         Assert.False(ticket.IsDone);
-        Assert.Empty(advanced);
+        Assert.Empty(Drain(tracker));
 
         ticket.Release();
 
         Assert.True(ticket.IsDone);
-        Assert.Equal([(3, 101L)], advanced);
+        Assert.Equal([(3, 101L)], Drain(tracker));
     }
 
     [Fact]
@@ -91,8 +89,6 @@ public class CheckpointTrackerTests
     public void Slots_AdvanceOverTheDonePrefix_LikeTickets()
     {
         var tracker = new CheckpointTracker();
-        var advanced = new List<(int, long)>();
-        tracker.Advanced += (p, o) => advanced.Add((p, o));
         var s10 = tracker.BeginSlot(0, 10);
         var s11 = tracker.BeginSlot(0, 11);
         var t12 = tracker.Begin(0, 12);
@@ -107,7 +103,7 @@ public class CheckpointTrackerTests
         Assert.True(tracker.TryGetCommittable(0, out long offset));
         Assert.Equal(13, offset);
         Assert.Equal(0, tracker.InFlight);
-        Assert.Equal([(0, 13L)], advanced);
+        Assert.Equal([(0, 13L)], Drain(tracker));
     }
 
     [Fact]
@@ -133,8 +129,6 @@ public class CheckpointTrackerTests
     public void Slot_OfARemovedPartition_IsIgnored_AndItsTicketTracksNothing()
     {
         var tracker = new CheckpointTracker();
-        var advanced = new List<(int, long)>();
-        tracker.Advanced += (p, o) => advanced.Add((p, o));
         var first = tracker.BeginSlot(0, 1);
         var second = tracker.BeginSlot(0, 2);
         tracker.Remove(0);
@@ -144,10 +138,10 @@ public class CheckpointTrackerTests
         var ticket = tracker.AttachTicket(second);
         ticket.Complete();
 
-        Assert.Empty(advanced);
+        Assert.Empty(Drain(tracker));
         Assert.False(tracker.TryGetCommittable(0, out _));
         tracker.Complete(fresh);
-        Assert.Equal([(0, 8L)], advanced);
+        Assert.Equal([(0, 8L)], Drain(tracker));
     }
 
     [Theory]
@@ -254,6 +248,64 @@ public class CheckpointTrackerTests
             }
             Assert.Equal(done.Count, tracker.InFlight);
         }
+    }
+
+    [Fact]
+    public void DrainAdvanced_ReportsEachPartitionOnce_WithItsLatestCommitPoint()
+    {
+        var tracker = new CheckpointTracker();
+        tracker.Begin(0, 0).Complete();
+        tracker.Begin(0, 1).Complete();
+        tracker.Begin(4, 9).Complete();
+        var pending = tracker.Begin(4, 10);
+        var advanced = new Dictionary<int, long>();
+
+        Assert.Equal(2, tracker.DrainAdvanced(advanced));
+        Assert.Equal(new Dictionary<int, long> { [0] = 2, [4] = 10 }, advanced);
+        Assert.Empty(Drain(tracker)); // nothing moved since
+
+        pending.Complete();
+        Assert.Equal([(4, 11L)], Drain(tracker));
+    }
+
+    [Fact]
+    public void DrainAdvanced_DoesNotReportAPartitionRemovedBeforeTheDrain()
+    {
+        var tracker = new CheckpointTracker();
+        tracker.Begin(1, 5).Complete();
+        tracker.Begin(2, 5).Complete();
+
+        tracker.Remove(1);
+
+        Assert.Equal([(2, 6L)], Drain(tracker));
+    }
+
+    [Fact]
+    public async Task TicketsReleasedOnAnotherThread_WakeTheWaiter_AndTheDrainingThreadGetsTheOffset()
+    {
+        var tracker = new CheckpointTracker();
+        var ticket = tracker.Begin(0, 41);
+        ticket.AddPending(); // a sink write
+        ticket.Complete();
+        var woken = tracker.WhenAdvanced();
+        Assert.False(woken.IsCompleted);
+
+        await Task.Run(ticket.Release, TestContext.Current.CancellationToken); // the sink's thread: it marks the ticket done and stores nothing itself
+
+        await woken.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        Assert.Equal([(0, 42L)], Drain(tracker));
+        Assert.False(tracker.WhenAdvanced().IsCompleted);
+    }
+
+    [Fact]
+    public void DrainAdvanced_ChecksItsArgument() =>
+        Assert.Throws<ArgumentNullException>(() => new CheckpointTracker().DrainAdvanced(null!));
+
+    private static List<(int, long)> Drain(CheckpointTracker tracker)
+    {
+        var advanced = new Dictionary<int, long>();
+        tracker.DrainAdvanced(advanced);
+        return [.. advanced.OrderBy(a => a.Key).Select(a => (a.Key, a.Value))];
     }
 
     private static Action CompleteSlot(CheckpointTracker tracker, CheckpointTracker.Slot slot) => () => tracker.Complete(slot);

@@ -1,0 +1,188 @@
+using System.Diagnostics.Metrics;
+using CallStream.Rules;
+using Microsoft.Extensions.Logging;
+
+namespace CallStream.Pipeline;
+
+/// <summary>
+/// The ordering and rules stage: offers each record read to the rule engine with a checkpoint slot (or only to warm up
+/// state, or not at all when this pipeline evaluated it before a hand-over), and turns each event the engine releases,
+/// with its alerts, into outputs for the <see cref="OutputDispatcher"/>. Runs on the pipeline's loop.
+/// </summary>
+internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
+{
+    private readonly PartitionLedger _ledger;
+    private readonly WarmUpPlanner _planner;
+    private readonly CheckpointTracker _tracker;
+    private readonly OutputDispatcher _outputs;
+    private readonly PipelineFigures _figures;
+    private readonly ILogger _logger;
+    private readonly RuleEngine _engine;
+
+    public RuleStage(RuleSet rules, InteractionPipelineOptions options, IMeterFactory? meterFactory, PartitionLedger ledger, WarmUpPlanner planner,
+        CheckpointTracker tracker, OutputDispatcher outputs, PipelineFigures figures, ILogger logger)
+    {
+        _ledger = ledger;
+        _planner = planner;
+        _tracker = tracker;
+        _outputs = outputs;
+        _figures = figures;
+        _logger = logger;
+        _engine = new RuleEngine(rules, this, new RuleEngineOptions
+        {
+            AllowedLateness = options.AllowedLateness,
+            IdleTimeout = options.IdleTimeout,
+            TimeProvider = options.TimeProvider,
+            MeterFactory = meterFactory,
+        });
+    }
+
+    public RuleEngine Engine => _engine;
+
+    /// <summary>Gets whether the input was completed: the engine takes no more events.</summary>
+    public bool IsCompleted { get; private set; }
+
+    /// <summary>Takes a partition on (its warm-up as planned, if the source followed the plan) and lets it hold the watermark.</summary>
+    public OwnedPartition Assign(int partition, long committed, long reportedWarmUpFrom)
+    {
+        long warmUpFrom = _planner.TakePlan(partition, reportedWarmUpFrom);
+        var owned = _ledger.Assign(partition, committed, warmUpFrom);
+        if (!IsCompleted)
+            _engine.AddPartition(partition);
+        Log.PartitionAssigned(_logger, partition, committed, warmUpFrom);
+        return owned;
+    }
+
+    /// <summary>Gives a partition up: its records in flight are no longer this pipeline's to commit.</summary>
+    public void Release(int partition)
+    {
+        _ledger.Release(partition);
+        _tracker.Remove(partition);
+        if (!IsCompleted)
+            _engine.RemovePartition(partition);
+    }
+
+    public void OnRecord(in InteractionSourceEvent e)
+    {
+        int partition = e.Partition;
+        long offset = e.Offset;
+        var owned = GetOwned(partition);
+        var log = owned.Log;
+        owned.View.LastRead = offset;
+        if (offset < owned.WarmUpUntil)
+        {
+            if (offset <= log.OfferedUpTo)
+                return; // already in the engine's state
+            _figures.WarmUpRead();
+            log.OfferedUpTo = offset;
+            _engine.Offer(new PartitionedInteraction(e.Interaction!, partition, offset, WarmUp: true));
+            return;
+        }
+
+        _figures.RecordRead();
+        if (offset <= owned.LastBegun)
+        {
+            _figures.Replayed();
+            return; // read twice within one assignment: its ticket is already tracked
+        }
+        owned.LastBegun = offset;
+        if (offset <= log.OfferedUpTo)
+        {
+            // Evaluated (or held) by this pipeline before the partition was handed over and back.
+            _figures.Replayed();
+            if (log.Pending.ContainsKey(offset))
+                log.Pending[offset] = _tracker.BeginSlot(partition, offset); // still held: completes when evaluated
+            else if (log.Orphans.Remove(offset, out var orphan))
+                _outputs.Add(new ReleasedOutputs(orphan.Interaction, _tracker.Begin(partition, offset), default, orphan.Alerts));
+            else
+                _tracker.Begin(partition, offset).Complete(); // evaluated and durable before the hand-over
+            return;
+        }
+
+        // Tracked without a ticket object: most events have nothing to write, and those held for the watermark are many.
+        log.Pending[offset] = _tracker.BeginSlot(partition, offset);
+        log.OfferedUpTo = offset;
+        _engine.Offer(new PartitionedInteraction(e.Interaction!, partition, offset));
+    }
+
+    public void OnDeadLettered(in InteractionSourceEvent e)
+    {
+        var owned = GetOwned(e.Partition);
+        owned.View.LastRead = e.Offset;
+        if (e.Offset < owned.WarmUpUntil || e.Offset <= owned.LastBegun)
+            return;
+        _figures.DeadLettered();
+        owned.LastBegun = e.Offset;
+        _tracker.Begin(e.Partition, e.Offset).Complete();
+    }
+
+    public void OnCaughtUp(int partition)
+    {
+        _ledger.SetCaughtUp(partition, true);
+        if (!IsCompleted)
+            _engine.MarkCaughtUp(partition);
+    }
+
+    public void OnActive(int partition)
+    {
+        _ledger.SetCaughtUp(partition, false);
+        if (!IsCompleted)
+            _engine.MarkHasData(partition);
+    }
+
+    /// <summary>Gets how long until a caught-up partition goes idle, or <see langword="null"/> when none waits to (or the input is complete).</summary>
+    public TimeSpan? GetTimeUntilIdle() => IsCompleted ? null : _engine.GetTimeUntilIdle();
+
+    /// <summary>Releases what the watermark passes now that a partition went idle.</summary>
+    public void Poll()
+    {
+        if (!IsCompleted)
+            _engine.Poll();
+    }
+
+    /// <summary>Ends the input: every held event is evaluated. Returns whether this call completed it.</summary>
+    public bool Complete()
+    {
+        if (IsCompleted)
+            return false;
+        IsCompleted = true;
+        _engine.Complete();
+        return true;
+    }
+
+    void IEvaluatedEventHandler.OnEvaluated(in PartitionedInteraction item, ReadOnlySpan<Alert> alerts, bool duplicate)
+    {
+        if (item.WarmUp)
+        {
+            _figures.WarmUpEvaluated();
+            return;
+        }
+
+        // A duplicate is done as soon as it is dispatched: nothing of it is written, so the first copy stays what is stored.
+        if (duplicate)
+            _figures.DuplicateDropped();
+        else
+            _figures.EventEvaluated();
+        var interaction = duplicate ? null : item.Interaction;
+        Alert[]? raised = alerts.IsEmpty ? null : alerts.ToArray();
+        if (!_ledger.TryGetLog(item.Partition, out var log) || !log.Pending.Remove(item.Offset, out var slot))
+            return;
+        if (slot.IsTracked)
+        {
+            // A ticket only for a record with outputs to write to a sink; the others just complete their slot when dispatched.
+            var ticket = _outputs.WritesAnything(interaction is not null, raised is not null) ? _tracker.AttachTicket(slot) : null;
+            _outputs.Add(new ReleasedOutputs(interaction, ticket, slot, raised));
+        }
+        else if (!_ledger.TryGetOwned(item.Partition, out var owned) || item.Offset >= owned.WarmUpUntil)
+        {
+            log.Orphans[item.Offset] = new Orphan(interaction, raised); // kept for a re-read after the partition comes back
+        }
+    }
+
+    public void Dispose() => _engine.Dispose();
+
+    private OwnedPartition GetOwned(int partition) =>
+        _ledger.TryGetOwned(partition, out var owned)
+            ? owned
+            : Assign(partition, -1, -1); // a source that reports records without assigning their partition first: track it from here
+}
