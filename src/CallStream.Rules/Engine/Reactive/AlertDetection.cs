@@ -70,8 +70,9 @@ public static class AlertDetection
     /// <param name="scheduler">The scheduler that measures the idle timeout and runs its timer.</param>
     /// <returns>
     /// The alerts, in event-time order and per event in rule-set order. Notifications are serialized (the idle timer and
-    /// the source never overlap). Errors of the source propagate; disposing stops the work. To checkpoint a source, store
-    /// each evaluated record's offset from <see cref="RuleEngineOptions.OnEventEvaluated"/>.
+    /// the source never overlap). Errors of the source propagate; disposing stops the work.
+    /// <see cref="RuleEngineOptions.OnEventEvaluated"/> tells which records are done, in event-time order (not offset
+    /// order): what a checkpoint needs to know.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/>, <paramref name="rules"/> or <paramref name="scheduler"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is out of range, or <see cref="EventOrderingOptions.TimeProvider"/> is set.</exception>
