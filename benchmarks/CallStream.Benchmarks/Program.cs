@@ -4,7 +4,7 @@ using CallStream.Benchmarks;
 
 // Run all: dotnet run -c Release --project benchmarks/CallStream.Benchmarks -- --filter '*'
 // One class: ... -- --filter '*JsonBenchmarks*'
-// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka|rules|json] [rounds]
+// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka|rules|json|rx] [rounds]
 // ("all" runs pipeline and kafka; "rules" is the engine's cost per event for each default rule alone, over 1,000,000 events;
 // "json" reads 200,000 distinct messages through each JSON reader; "compression" produces 200,000 interactions with
 // each producer compression and reads them back, and prints the time and the bytes fetched;
@@ -66,6 +66,12 @@ static void QuickRun(string which, int rounds)
             ("serializer", () => ReadAll(m => System.Text.Json.JsonSerializer.Deserialize(m, CallStream.Json.CallStreamJsonContext.Default.Interaction))),
             ("one pass", () => ReadAll(m => CallStream.Json.InteractionJson.Deserialize(m))),
             ("shared", () => ReadAll(m => shared.Read(m)))]);
+    }
+    if (which is "rx")
+    {
+        var bench = new RxBenchmarks();
+        bench.Setup();
+        Measure("rx", rounds, RxBenchmarks.EventCount, [("engine", () => bench.Engine()), ("rx", () => bench.Rx()), ("replay csv", () => bench.ReplayCsv()), ("rx csv", () => bench.RxCsv())]);
     }
     if (which is "compression")
         CompressionQuick.Run(rounds);

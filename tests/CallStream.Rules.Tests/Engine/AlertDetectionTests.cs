@@ -104,6 +104,38 @@ public class AlertDetectionTests
     }
 
     [Fact]
+    public void DetectAlerts_ReportsToTheCallStreamMeter()
+    {
+        // Single-stream subscriptions share one process-wide CallStream meter unless given a factory: the instruments
+        // and their tags are the engine's.
+        string rule = "MeterProbe" + Guid.NewGuid().ToString("N");
+        long alerts = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "CallStream" && instrument.Name == "callstream.rules.alerts")
+                    l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "rule" && Equals(tag.Value, rule))
+                    Interlocked.Add(ref alerts, value);
+            }
+        });
+        listener.Start();
+
+        using (new[] { Events.At(0), Events.At(1), Events.At(2) }.ToObservable().DetectAlerts(Set(new Rule(rule))).Subscribe(_ => { }))
+        {
+        }
+
+        Assert.Equal(3, Interlocked.Read(ref alerts));
+    }
+
+    [Fact]
     public void DetectAlerts_Partitioned_WaitsForEveryPartitionUntilIdle_InVirtualTime()
     {
         var scheduler = new HistoricalScheduler();

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
@@ -97,7 +98,13 @@ public static class AlertDetection
     }
 
     /// <summary>The options with the scheduler's clock in place of the wall clock; everything else as the caller set it.</summary>
-    internal static RuleEngineOptions WithClock(RuleEngineOptions? options, TimeProvider clock)
+    internal static RuleEngineOptions WithClock(RuleEngineOptions? options, TimeProvider clock) => Copy(options, clock, options?.MeterFactory);
+
+    /// <summary>The options with the process's <see cref="SharedMeter"/> when the caller gave no meter factory.</summary>
+    private static RuleEngineOptions? WithSharedMeter(RuleEngineOptions? options) =>
+        options?.MeterFactory is not null ? options : Copy(options, options?.TimeProvider ?? TimeProvider.System, SharedMeter.Instance);
+
+    private static RuleEngineOptions Copy(RuleEngineOptions? options, TimeProvider clock, IMeterFactory? meterFactory)
     {
         options ??= new RuleEngineOptions();
         return new RuleEngineOptions
@@ -105,12 +112,30 @@ public static class AlertDetection
             AllowedLateness = options.AllowedLateness,
             IdleTimeout = options.IdleTimeout,
             OnLateEvent = options.OnLateEvent,
-            MeterFactory = options.MeterFactory,
+            MeterFactory = meterFactory,
             OnEventEvaluated = options.OnEventEvaluated,
             DuplicateHorizon = options.DuplicateHorizon,
             OnDuplicateEvent = options.OnDuplicateEvent,
             TimeProvider = clock,
         };
+    }
+
+    /// <summary>
+    /// The <c>CallStream</c> meter of single-stream subscriptions made without a meter factory: one for the process
+    /// (instruments are shared by name), so that a subscription owns nothing its disposal must release while the source
+    /// may still be delivering.
+    /// </summary>
+    private sealed class SharedMeter : IMeterFactory
+    {
+        public static readonly SharedMeter Instance = new();
+
+        private readonly Meter _meter = new("CallStream");
+
+        public Meter Create(MeterOptions options) => _meter;
+
+        public void Dispose()
+        {
+        }
     }
 
     /// <summary>
@@ -122,6 +147,7 @@ public static class AlertDetection
     {
         private readonly IObserver<Alert> _observer;
         private readonly List<Alert> _pending = [];
+        private volatile bool _stopped;
 
         protected DetectionRun(CompiledRuleSet compiled, IObserver<Alert> observer, RuleEngineOptions? options)
         {
@@ -133,7 +159,7 @@ public static class AlertDetection
 
         protected RuleEngine Engine { get; }
 
-        protected bool Stopped { get; private set; }
+        protected bool Stopped => _stopped;
 
         public void OnError(Exception error)
         {
@@ -205,9 +231,9 @@ public static class AlertDetection
 
         private void StopLocked()
         {
-            if (Stopped)
+            if (_stopped)
                 return;
-            Stopped = true;
+            _stopped = true;
             OnStopped();
             Engine.Dispose();
         }
@@ -215,25 +241,25 @@ public static class AlertDetection
 
     /// <summary>A single stream: each interaction is offered to the engine as partition 0.</summary>
     private sealed class StreamRun(CompiledRuleSet compiled, IObserver<Alert> observer, RuleEngineOptions? options)
-        : DetectionRun(compiled, observer, options), IObserver<Interaction>
+        : DetectionRun(compiled, observer, WithSharedMeter(options)), IObserver<Interaction>
     {
+        // No gate per event: the source's notifications are serialized by the Rx contract and nothing else touches the
+        // engine's state. A disposal racing with the last notification only marks the engine disposed (it owns no
+        // meter, see SharedMeter); an error that race causes is dropped, as the run is stopped.
         public void OnNext(Interaction value)
         {
-            lock (Gate)
+            if (Stopped)
+                return;
+            try
             {
-                if (Stopped)
-                    return;
-                try
-                {
-                    Engine.Offer(value);
-                }
-                catch (Exception ex)
-                {
-                    FailLocked(ex);
-                    return;
-                }
-                ForwardLocked();
+                Engine.Offer(value);
             }
+            catch (Exception ex)
+            {
+                OnError(ex);
+                return;
+            }
+            ForwardLocked();
         }
     }
 
