@@ -31,7 +31,7 @@ public static class InteractionObservable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options?.Validate();
-        return Read(() => new CsvInteractionReader(path, options), static reader => reader.Read(), scheduler);
+        return Read(() => new CsvInteractionReader(path, options), static reader => ((CsvInteractionReader)reader).Read(), scheduler);
     }
 
     /// <summary>Reads an NDJSON file (one interaction per line) on each subscription.</summary>
@@ -53,7 +53,7 @@ public static class InteractionObservable
             OnRejected = options?.OnRejected,
             SourceName = options?.SourceName ?? path,
         };
-        return Read(() => NdjsonReader.ForInteractions(File.OpenRead(path), named), static reader => reader.Read(), scheduler);
+        return Read(() => NdjsonReader.ForInteractions(File.OpenRead(path), named), static reader => ((NdjsonReader<Interaction>)reader).Read(), scheduler);
     }
 
     /// <summary>Reads this reader when the observable is first subscribed, and disposes it at the end of that subscription.</summary>
@@ -65,52 +65,41 @@ public static class InteractionObservable
     public static IObservable<Interaction> ToObservable(this CsvInteractionReader reader, IScheduler? scheduler = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        return Read(Once(reader), static r => r.Read(), scheduler);
+        return Read(Once(reader, reader.SourceName), static r => ((CsvInteractionReader)r).Read(), scheduler);
     }
 
     /// <summary>Reads this reader when the observable is first subscribed, and disposes it at the end of that subscription.</summary>
-    /// <typeparam name="T">The item type.</typeparam>
     /// <param name="reader">The reader (of a stream, for example standard input); read once.</param>
     /// <param name="scheduler">Where to read, or <see langword="null"/> for <see cref="Scheduler.CurrentThread"/>.</param>
-    /// <returns>The items the reader reads. A later subscription fails with an <see cref="InvalidOperationException"/>:
+    /// <returns>The interactions the reader reads. A later subscription fails with an <see cref="InvalidOperationException"/>:
     /// use <see cref="FromNdjson"/> to read a file again on each subscription.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="reader"/> is null.</exception>
-    public static IObservable<T> ToObservable<T>(this NdjsonReader<T> reader, IScheduler? scheduler = null)
-        where T : class
+    public static IObservable<Interaction> ToObservable(this NdjsonReader<Interaction> reader, IScheduler? scheduler = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        return Read(Once(reader), static r => r.Read(), scheduler);
+        return Read(Once(reader, reader.SourceName), static r => ((NdjsonReader<Interaction>)r).Read(), scheduler);
     }
 
-    private static Func<TReader> Once<TReader>(TReader reader)
-        where TReader : class
+    private static Func<IDisposable> Once(IDisposable reader, string sourceName)
     {
         int taken = 0;
         return () => Interlocked.Exchange(ref taken, 1) == 0
             ? reader
-            : throw new InvalidOperationException($"The {typeof(TReader).Name.Split('`')[0]} of '{SourceNameOf(reader)}' was read by an earlier subscription; a reader is read once.");
+            : throw new InvalidOperationException($"The reader of '{sourceName}' was read by an earlier subscription; a reader is read once.");
     }
 
-    private static string SourceNameOf(object reader) => reader switch
-    {
-        CsvInteractionReader csv => csv.SourceName,
-        NdjsonReader<Interaction> ndjson => ndjson.SourceName,
-        NdjsonReader<Alert> ndjson => ndjson.SourceName,
-        _ => "input",
-    };
-
-    /// <summary>A cold observable that opens a reader on subscription and reads it to its end (or until disposed) in one scheduled loop.</summary>
-    private static IObservable<T> Read<TReader, T>(Func<TReader> open, Func<TReader, T?> read, IScheduler? scheduler)
-        where TReader : IDisposable
-        where T : class
+    /// <summary>A cold observable that opens a reader on subscription and reads it to its end (or until disposed) in one
+    /// scheduled loop. Not generic on purpose: the loop runs once per interaction, and shared generic code would look up
+    /// its observer's interface call at run time.</summary>
+    private static IObservable<Interaction> Read(Func<IDisposable> open, Func<IDisposable, Interaction?> read, IScheduler? scheduler)
     {
         scheduler ??= Scheduler.CurrentThread;
-        return Observable.Create<T>(observer =>
+        return Observable.Create<Interaction>(observer =>
         {
             var stop = new BooleanDisposable();
             void Run(ICancelable? cancelable)
             {
-                TReader reader;
+                IDisposable reader;
                 try
                 {
                     reader = open();
@@ -124,7 +113,7 @@ public static class InteractionObservable
                 {
                     while (!stop.IsDisposed && cancelable?.IsDisposed != true)
                     {
-                        T? item;
+                        Interaction? item;
                         try
                         {
                             item = read(reader);
