@@ -4,11 +4,11 @@ using CallStream.Benchmarks;
 
 // Run all: dotnet run -c Release --project benchmarks/CallStream.Benchmarks -- --filter '*'
 // One class: ... -- --filter '*JsonBenchmarks*'
-// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka|rules|json] [rounds]
+// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka|rules|json|rx] [rounds]
 // ("all" runs pipeline and kafka; "rules" is the engine's cost per event for each default rule alone, over 1,000,000 events;
 // "json" reads 200,000 distinct messages through each JSON reader; "compression" produces 200,000 interactions with
 // each producer compression and reads them back, and prints the time and the bytes fetched;
-// QUICK_ONLY=NAME runs one case; QUICK_GCTRACE=1 also counts collections by generation and large-object allocations by type,
+// QUICK_ONLY=NAME runs one case; QUICK_REPEAT=N runs each case N times per measurement; QUICK_GCTRACE=1 also counts collections by generation and large-object allocations by type,
 // QUICK_GCTRACE=all every allocation by type (one count per 100 KB); QUICK_LAYOUT=bulk writes the Kafka topic in 1 MB batches;
 // QUICK_SET="name=value;..." passes client settings to the Kafka sources; a consumer app's GC settings, as the
 // Kafka benchmarks' second BenchmarkDotNet job: DOTNET_gcServer=1 DOTNET_GCHeapCount=1 DOTNET_GCNoAffinitize=1)
@@ -67,6 +67,12 @@ static void QuickRun(string which, int rounds)
             ("one pass", () => ReadAll(m => CallStream.Json.InteractionJson.Deserialize(m))),
             ("shared", () => ReadAll(m => shared.Read(m)))]);
     }
+    if (which is "rx")
+    {
+        var bench = new RxBenchmarks();
+        bench.Setup();
+        Measure("rx", rounds, RxBenchmarks.EventCount, [("engine", () => bench.Engine()), ("rx", () => bench.Rx()), ("replay csv", () => bench.ReplayCsv()), ("rx csv", () => bench.RxCsv())]);
+    }
     if (which is "compression")
         CompressionQuick.Run(rounds);
     if (which is "all" or "kafka")
@@ -88,6 +94,9 @@ static void Measure(string title, int rounds, int operations, (string Name, Func
 {
     if (Environment.GetEnvironmentVariable("QUICK_ONLY") is { Length: > 0 } only)
         cases = [.. cases.Where(c => c.Name == only)];
+    // QUICK_REPEAT=N runs each case N times per measurement: longer measurements, for a coarse CPU clock on a busy machine.
+    int repeats = int.TryParse(Environment.GetEnvironmentVariable("QUICK_REPEAT"), out int n) && n > 0 ? n : 1;
+    operations *= repeats;
     var best = new double[cases.Length];
     for (int round = 0; round <= rounds; round++)
     {
@@ -99,7 +108,9 @@ static void Measure(string title, int rounds, int operations, (string Name, Func
             var pause = GC.GetTotalPauseDuration();
             long start = Stopwatch.GetTimestamp();
             KafkaConsumeBenchmarks.MaxHeld = 0;
-            long result = cases[i].Run();
+            long result = 0;
+            for (int repeat = 0; repeat < repeats; repeat++)
+                result = cases[i].Run();
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             if (round > 0)

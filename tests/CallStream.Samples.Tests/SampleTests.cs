@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CallStream.Csv;
 using CallStream.Generation;
+using CallStream.Rules;
 
 namespace CallStream.Samples.Tests;
 
@@ -38,6 +39,7 @@ public sealed class SampleTests : IDisposable
     [InlineData("CallStream.Producer")]
     [InlineData("CallStream.Consumer")]
     [InlineData("CallStream.CustomRule")]
+    [InlineData("CallStream.Reactive")]
     public async Task Sample_MissingInputFile_OneLineErrorNamingThePath_ExitCode2(string sample)
     {
         string missing = Path.Combine(_directory, "no-such.csv");
@@ -143,5 +145,35 @@ public sealed class SampleTests : IDisposable
         var alertLines = output.Split('\n').Where(l => l.StartsWith("ALERT ", StringComparison.Ordinal)).ToList();
         Assert.Contains(alertLines, l => l.Contains(" LongFailedVideoCall ", StringComparison.Ordinal));
         Assert.Contains(alertLines, l => l.Contains(" UnhappyCustomers ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Reactive_ReadsTheCsv_AndPrintsTheAlertsOfTheReplayPath()
+    {
+        var expected = new List<Alert>();
+        using (var engine = new RuleEngine(DefaultRules.RuleSet, expected.Add))
+        {
+            foreach (var interaction in _interactions)
+                engine.Offer(interaction);
+            engine.Complete();
+        }
+
+        var (exitCode, output) = await SampleProcess.RunAsync("CallStream.Reactive", "--input", _csv);
+
+        Assert.True(exitCode == 0, output);
+        var alertLines = output.Split('\n').Where(l => l.StartsWith("ALERT ", StringComparison.Ordinal)).Select(l => l.TrimEnd('\r')).ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Select(a => $"ALERT {WireNames.Name(a.Severity),-8} {a.Rule,-20} {a.Message}"), alertLines);
+        Assert.Contains($"Reactive finished: {Rows} interaction(s) read, {expected.Count} alert(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reactive_OnItsOwnData_RaisesAlerts()
+    {
+        var (exitCode, output) = await SampleProcess.RunAsync("CallStream.Reactive");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains(output.Split('\n'), l => l.StartsWith("ALERT ", StringComparison.Ordinal));
+        Assert.Contains("Reactive finished: 20000 interaction(s) read", output, StringComparison.Ordinal);
     }
 }
