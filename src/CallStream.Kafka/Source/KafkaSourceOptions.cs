@@ -40,7 +40,7 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
     /// <value>The default value is <see langword="null"/>: the topic name followed by <c>.dlq</c> (<c>consumerdata.dlq</c>).</value>
     public string? DeadLetterTopic { get; set; }
 
-    /// <summary>Gets or sets the largest message value accepted, in bytes; larger records are dead-lettered.</summary>
+    /// <summary>Gets or sets the largest message value accepted, in bytes; larger records are poison records (see <see cref="PoisonRecords"/>).</summary>
     /// <value>The default value is 1 MiB (1,048,576 bytes).</value>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
