@@ -56,6 +56,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         _queue = new SourceEventQueue(_options.EventQueueCapacity, _readerGone.Token, _stopOrReaderGone.Token);
         _progress = new PartitionProgress(_topic, _options.RequestTimeout, _logger, _queue);
         _metrics.ObserveLag(ObserveLag);
+        PoisonRecords = _options.PoisonRecords;
         _poison = PoisonRecordHandlers.Create(_options, _logger, _metrics, timeProvider ?? TimeProvider.System);
         _committer = new OffsetCommitter(_topic, _logger, _offsets, _progress, _poison);
         _decoder = new RecordDecoder(_topic, _logger, _metrics, _queue, _progress, _poison);
@@ -68,11 +69,11 @@ public sealed class KafkaInteractionSource : IInteractionSource
     /// <summary>Gets the consumer group.</summary>
     public string GroupId => _options.GroupId;
 
-    /// <summary>Gets the topic records that are not valid interactions are published to.</summary>
+    /// <summary>Gets the topic records that are not valid interactions are published to under <see cref="PoisonRecordPolicy.DeadLetter"/>.</summary>
     public string DeadLetterTopic => _options.ResolvedDeadLetterTopic;
 
     /// <summary>Gets what the source does with records that are not valid interactions.</summary>
-    public PoisonRecordPolicy PoisonRecords => _options.PoisonRecords;
+    public PoisonRecordPolicy PoisonRecords { get; }
 
     /// <summary>Gets how many valid interactions were read so far.</summary>
     public long Consumed => _decoder.Consumed;
