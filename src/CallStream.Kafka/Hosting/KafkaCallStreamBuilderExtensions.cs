@@ -44,7 +44,10 @@ public static class KafkaCallStreamBuilderExtensions
         if (!builder.Services.Any(d => d.ServiceType == typeof(KafkaSourceTracker)))
         {
             if (section is not null)
+            {
+                options.Configure(_ => CheckPoisonRecords(section));
                 options.Bind(section);
+            }
             options.PostConfigure<IOptions<KafkaHostingOptions>, IServiceProvider>((o, hosting, services) =>
             {
                 if (!hosting.Value.InProcess || !hosting.Value.IsValid || services.GetService<IInProcessKafka>() is not { } cluster)
@@ -161,6 +164,18 @@ public static class KafkaCallStreamBuilderExtensions
         var section = builder.GetConfigurationSection("Kafka");
         if (section is not null)
             hosting.Bind(section);
+    }
+
+    /// <summary>Refuses an unknown poison-record policy before binding: the binder's own failure neither lists the
+    /// policies nor fails as the other settings do.</summary>
+    private static void CheckPoisonRecords(Microsoft.Extensions.Configuration.IConfigurationSection section)
+    {
+        string? value = section[nameof(KafkaSourceOptions.PoisonRecords)];
+        if (value is not null && !Enum.TryParse<PoisonRecordPolicy>(value, ignoreCase: true, out _))
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(KafkaSourceOptions),
+                [$"{section.Path}:{nameof(KafkaSourceOptions.PoisonRecords)}: '{value}' is not a poison-record policy; use DeadLetter, SkipAndCount or Stop."]);
+        }
     }
 
     private static void Validate(KafkaClientOptions options, string path, KafkaHostingOptions hosting, bool inProcessAvailable, bool checkHosting)

@@ -10,7 +10,7 @@ namespace CallStream.Kafka;
 /// <summary>
 /// Reads a message value as an interaction straight from librdkafka's buffer (no copy): checks the size limit and
 /// UTF-8, then parses the JSON of the data contract. Anything else throws <see cref="PoisonRecordException"/>, which
-/// the consumer reports with the raw record, so the source can dead-letter it. Repeated texts (customer and agent ids,
+/// the consumer reports with the raw record, so the source can hand it to its poison-record policy. Repeated texts (customer and agent ids,
 /// attributes) are shared between the interactions read (<see cref="InteractionJsonReader"/>): the consumer calls it
 /// from its one polling thread.
 /// </summary>

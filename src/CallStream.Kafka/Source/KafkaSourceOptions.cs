@@ -28,12 +28,19 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
     /// <value>The default value is <c>callstream</c>.</value>
     public string GroupId { get; set; } = DefaultGroupId;
 
+    /// <summary>Gets or sets what the source does with a record that is not a valid interaction: publish it to
+    /// <see cref="DeadLetterTopic"/>, skip and count it, or stop. Bound from configuration by name
+    /// (<c>CallStream:Kafka:PoisonRecords</c> = <c>DeadLetter</c>, <c>SkipAndCount</c> or <c>Stop</c>).</summary>
+    /// <value>The default value is <see cref="PoisonRecordPolicy.DeadLetter"/>.</value>
+    public PoisonRecordPolicy PoisonRecords { get; set; } = PoisonRecordPolicy.DeadLetter;
+
     /// <summary>Gets or sets the topic records that are not valid interactions are published to, with their original
-    /// key and value and headers saying where they came from and what is wrong (see <see cref="DeadLetterHeaders"/>).</summary>
+    /// key and value and headers saying where they came from and what is wrong (see <see cref="DeadLetterHeaders"/>),
+    /// when <see cref="PoisonRecords"/> is <see cref="PoisonRecordPolicy.DeadLetter"/>.</summary>
     /// <value>The default value is <see langword="null"/>: the topic name followed by <c>.dlq</c> (<c>consumerdata.dlq</c>).</value>
     public string? DeadLetterTopic { get; set; }
 
-    /// <summary>Gets or sets the largest message value accepted, in bytes; larger records are dead-lettered.</summary>
+    /// <summary>Gets or sets the largest message value accepted, in bytes; larger records are poison records (see <see cref="PoisonRecords"/>).</summary>
     /// <value>The default value is 1 MiB (1,048,576 bytes).</value>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
@@ -102,6 +109,8 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
             throw new ArgumentException($"KafkaSourceOptions.DeadLetterTopic must differ from Topic (both are '{Topic}').", nameof(DeadLetterTopic));
         if (MaxMessageBytes < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxMessageBytes), MaxMessageBytes, $"KafkaSourceOptions.MaxMessageBytes must be at least 1 (was {MaxMessageBytes}).");
+        if (!Enum.IsDefined(PoisonRecords))
+            throw new ArgumentOutOfRangeException(nameof(PoisonRecords), PoisonRecords, $"KafkaSourceOptions.PoisonRecords must be DeadLetter, SkipAndCount or Stop (was {PoisonRecords}).");
         if (!Enum.IsDefined(AutoOffsetReset))
             throw new ArgumentOutOfRangeException(nameof(AutoOffsetReset), AutoOffsetReset, "KafkaSourceOptions.AutoOffsetReset must be Earliest, Latest or Error.");
         CheckDuration(CommitInterval, nameof(CommitInterval), TimeSpan.FromMilliseconds(1));

@@ -3,7 +3,7 @@ namespace CallStream.Kafka;
 /// <summary>
 /// Collects the offsets the pipeline declares durable (<see cref="Request"/>, from any thread) and hands them to the
 /// consumer on the consume thread (<see cref="TakeStores"/>): only forward, only for owned partitions, and never past a
-/// dead letter that is not yet acknowledged.
+/// poison record that is not yet settled (a dead letter not yet acknowledged).
 /// </summary>
 internal sealed class OffsetStore
 {
@@ -56,7 +56,7 @@ internal sealed class OffsetStore
 
     /// <summary>Works out the offsets to store now; the caller stores them and reports back through <see cref="Stored"/>.</summary>
     /// <param name="owned">Tells whether a partition is owned.</param>
-    /// <param name="firstPendingDeadLetter">Gets a partition's lowest offset whose dead letter is not acknowledged.</param>
+    /// <param name="firstPendingDeadLetter">Gets a partition's lowest offset whose poison record is not settled.</param>
     /// <param name="skipped">Receives requests dropped because the partition is not owned.</param>
     /// <returns>The (partition, offset) pairs to store.</returns>
     public List<(int Partition, long Offset)> TakeStores(Func<int, bool> owned, Func<int, long?> firstPendingDeadLetter, List<(int Partition, long Offset)> skipped)

@@ -1,6 +1,6 @@
 namespace CallStream.Kafka;
 
-/// <summary>A record cannot become an interaction; thrown by <see cref="InteractionDeserializer"/> and turned into a dead letter.</summary>
+/// <summary>A record cannot become an interaction; thrown by <see cref="InteractionDeserializer"/> and handled by the poison-record policy (<see cref="IPoisonRecordHandler"/>).</summary>
 internal sealed class PoisonRecordException : Exception
 {
     public PoisonRecordException()

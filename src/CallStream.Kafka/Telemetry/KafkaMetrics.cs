@@ -5,8 +5,8 @@ namespace CallStream.Kafka;
 /// <summary>
 /// The metrics of CallStream.Kafka, on the <c>CallStream</c> meter: <c>callstream.kafka.produced</c> and
 /// <c>callstream.kafka.produce.failures</c> (messages acknowledged / finally failed, by <c>topic</c>),
-/// <c>callstream.kafka.consumed</c> and <c>callstream.kafka.dead_lettered</c> (records read / set aside, by
-/// <c>topic</c>; dead letters also by <c>reason</c>), and the gauge <c>callstream.kafka.consumer.lag</c> (records
+/// <c>callstream.kafka.consumed</c>, <c>callstream.kafka.dead_lettered</c> and <c>callstream.kafka.skipped</c> (records
+/// read / published to the dead-letter topic / skipped, by <c>topic</c>; the last two also by <c>reason</c>), and the gauge <c>callstream.kafka.consumer.lag</c> (records
 /// between the consumer's position and the end of each assigned partition, by <c>topic</c> and <c>partition</c>).
 /// </summary>
 internal sealed class KafkaMetrics : IDisposable
@@ -19,6 +19,7 @@ internal sealed class KafkaMetrics : IDisposable
     private readonly Counter<long> _produceFailures;
     private readonly Counter<long> _consumed;
     private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _skipped;
 
     public KafkaMetrics(IMeterFactory? meterFactory)
     {
@@ -27,6 +28,7 @@ internal sealed class KafkaMetrics : IDisposable
         _produceFailures = _meter.CreateCounter<long>("callstream.kafka.produce.failures", "{message}", "Messages the Kafka sinks could not get acknowledged.");
         _consumed = _meter.CreateCounter<long>("callstream.kafka.consumed", "{message}", "Valid interactions the Kafka source read.");
         _deadLettered = _meter.CreateCounter<long>("callstream.kafka.dead_lettered", "{message}", "Records the Kafka source published to its dead-letter topic.");
+        _skipped = _meter.CreateCounter<long>("callstream.kafka.skipped", "{message}", "Records that are not valid interactions the Kafka source skipped (PoisonRecords = SkipAndCount).");
     }
 
     public void Produced(string topic, long count)
@@ -45,6 +47,9 @@ internal sealed class KafkaMetrics : IDisposable
 
     public void DeadLettered(string topic, string reason) =>
         _deadLettered.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("reason", reason));
+
+    public void Skipped(string topic, string reason) =>
+        _skipped.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("reason", reason));
 
     public void ObserveLag(Func<IEnumerable<Measurement<long>>> observe) =>
         _meter.CreateObservableGauge("callstream.kafka.consumer.lag", observe, "{message}", "Records between the Kafka source's position and the end of each assigned partition.");

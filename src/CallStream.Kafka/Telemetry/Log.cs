@@ -72,8 +72,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4033, Level = LogLevel.Information, Message = "Offsets for {Timestamp} on '{Topic}': the brokers could not look them up by time, so the partitions were scanned: {Offsets}.")]
     public static partial void OffsetsScanned(ILogger logger, DateTimeOffset timestamp, string topic, string offsets);
 
-    [LoggerMessage(EventId = 4034, Level = LogLevel.Information, Message = "Kafka source of '{Topic}' stopped: {Consumed} record(s) read, {DeadLettered} dead-lettered.")]
-    public static partial void SourceStopped(ILogger logger, string topic, long consumed, long deadLettered);
+    [LoggerMessage(EventId = 4034, Level = LogLevel.Information, Message = "Kafka source of '{Topic}' stopped: {Consumed} record(s) read, {DeadLettered} dead-lettered, {Skipped} skipped.")]
+    public static partial void SourceStopped(ILogger logger, string topic, long consumed, long deadLettered, long skipped);
 
     /// <summary>
     /// Logs a line of librdkafka's own log. A broken or refused connection is reported twice by librdkafka, as a log
@@ -87,7 +87,7 @@ internal static partial class Log
             Librdkafka(logger, level, message.Name, message.Facility, message.Message);
     }
 
-    [LoggerMessage(EventId = 4035, Level = LogLevel.Debug, Message = "Record {Topic}[{Partition}]@{Offset} is not a valid interaction and was dead-lettered before (committed offset {Committed}): it is not published again.")]
+    [LoggerMessage(EventId = 4035, Level = LogLevel.Debug, Message = "Record {Topic}[{Partition}]@{Offset} is not a valid interaction and was handled before (committed offset {Committed}, or found in the dead-letter topic): it is not handled again.")]
     public static partial void DeadLetterKnown(ILogger logger, string topic, int partition, long offset, long committed);
 
     [LoggerMessage(EventId = 4036, Level = LogLevel.Information, Message = "{Count} record(s) of '{Topic}' after the committed offsets were dead-lettered by an earlier run (found in '{DeadLetterTopic}'): they are not published again.")]
@@ -101,6 +101,12 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4039, Level = LogLevel.Warning, Message = "The topic '{Topic}' does not exist ({Reason}); the source reads it once it is created.")]
     public static partial void TopicMissing(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 4040, Level = LogLevel.Warning, Message = "Record {Topic}[{Partition}]@{Offset} is not a valid interaction ({Kind}: {Reason}); skipped ({Skipped} skipped so far; one line per {Every}).")]
+    public static partial void PoisonRecordSkipped(ILogger logger, string topic, int partition, long offset, string kind, string reason, long skipped, int every);
+
+    [LoggerMessage(EventId = 4041, Level = LogLevel.Error, Message = "Record {Topic}[{Partition}]@{Offset} is not a valid interaction ({Kind}: {Reason}); the source stops without committing past it.")]
+    public static partial void PoisonRecordStops(ILogger logger, string topic, int partition, long offset, string kind, string reason);
 
     public static LogLevel LevelOf(SyslogLevel level) => level switch
     {

@@ -138,6 +138,8 @@ public sealed class KafkaHostTests : IDisposable
     [InlineData("Topic", "bad topic", "CallStream:Kafka:Topic: ")]
     [InlineData("InProcessPartitions", "0", "CallStream:Kafka:InProcessPartitions: InProcessPartitions must be from 1 to 1000 (was 0).")]
     [InlineData("Alerts:Linger", "-00:00:01", "CallStream:Kafka:Alerts:Linger: KafkaSinkOptions.Linger must be from 0 to 15 minutes")]
+    [InlineData("PoisonRecords", "skip", "CallStream:Kafka:PoisonRecords: 'skip' is not a poison-record policy; use DeadLetter, SkipAndCount or Stop.")]
+    [InlineData("PoisonRecords", "7", "CallStream:Kafka:PoisonRecords: KafkaSourceOptions.PoisonRecords must be DeadLetter, SkipAndCount or Stop (was 7).")]
     public async Task Start_InvalidKafkaSetting_FailsWithAMessageNamingTheSetting(string key, string value, string expected)
     {
         using var host = BuildHost(new RecordingSink(), cs => cs.AddDefaultRules().AddKafkaAlertSink(), extra: new() { ["CallStream:Kafka:" + key] = value });
@@ -158,6 +160,14 @@ public sealed class KafkaHostTests : IDisposable
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains("CallStream:Kafka:InProcess is true, but no in-process cluster is available: reference the CallStream.Kafka.Testing package and call cs.AddInProcessKafka().", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PoisonRecords_BindsFromConfigurationByName()
+    {
+        using var host = BuildHost(new RecordingSink(), cs => cs.AddDefaultRules(), extra: new() { ["CallStream:Kafka:PoisonRecords"] = "stop" });
+
+        Assert.Equal(PoisonRecordPolicy.Stop, host.Services.GetRequiredService<IOptions<KafkaSourceOptions>>().Value.PoisonRecords);
     }
 
     [Fact]

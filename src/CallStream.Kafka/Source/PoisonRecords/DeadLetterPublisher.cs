@@ -11,13 +11,13 @@ namespace CallStream.Kafka;
 /// acknowledged so that no offset is stored past a record whose dead letter is not durable. A dead letter that finally
 /// fails stops the source (<see cref="Failure"/>): skipping the record would lose it.
 /// </summary>
-/// <remarks><see cref="Publish"/>, <see cref="FirstPending"/>, <see cref="Forget"/> and <see cref="Flush"/> are called on the
-/// consume thread; delivery reports arrive on the producer's thread.</remarks>
-internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger logger, KafkaMetrics metrics, TimeProvider time) : IDisposable
+/// <remarks>The <see cref="PoisonRecordPolicy.DeadLetter"/> policy. Called on the consume thread; delivery reports arrive on
+/// the producer's thread.</remarks>
+internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger logger, KafkaMetrics metrics, TimeProvider time) : IPoisonRecordHandler
 {
     private static readonly TimeSpan DisposeFlushTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>How many of the latest messages of each partition of the dead-letter topic <see cref="LoadPublished"/> reads.</summary>
+    /// <summary>How many of the latest messages of each partition of the dead-letter topic <see cref="Assigned"/> reads.</summary>
     internal const int Lookback = 10_000;
 
     private readonly string _topic = options.Topic;
@@ -34,11 +34,13 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
     /// <summary>Gets the first dead letter that could not be published, which makes the source stop.</summary>
     public Exception? Failure => Volatile.Read(ref _failure);
 
-    /// <summary>Publishes a record that is not a valid interaction.</summary>
-    public void Publish(ConsumeResult<byte[], byte[]> record, PoisonRecordException error)
+    /// <summary>Publishes a record that is not a valid interaction, unless an earlier run of the group did.</summary>
+    public PoisonOutcome Handle(ConsumeResult<byte[], byte[]> record, PoisonRecordException error)
     {
         int partition = record.Partition.Value;
         long offset = record.Offset.Value;
+        if (IsPublished(partition, offset))
+            return PoisonOutcome.HandledBefore;
         Log.DeadLettering(logger, _topic, partition, offset, error.Kind, error.Message, _deadLetterTopic);
         var message = BuildMessage(record, error, partition, offset);
 
@@ -55,7 +57,7 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
             try
             {
                 producer.Produce(_deadLetterTopic, message, report => OnDelivered(partition, offset, error.Kind, report));
-                return;
+                return PoisonOutcome.DeadLettered;
             }
             catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
             {
@@ -64,20 +66,20 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
             catch (ProduceException<byte[]?, byte[]?> ex)
             {
                 Fail(partition, offset, ex.Error);
-                return;
+                return PoisonOutcome.DeadLettered;
             }
         }
     }
 
     /// <summary>Gets the lowest offset of a partition whose dead letter is not acknowledged yet.</summary>
-    public long? FirstPending(int partition)
+    public long? FirstUnsettled(int partition)
     {
         lock (_lock)
             return _pending.TryGetValue(partition, out var offsets) && offsets.Count > 0 ? offsets.Min : null;
     }
 
     /// <summary>Tells (once) whether dead letters were acknowledged since the last call, so held-back offsets can be stored.</summary>
-    public bool TakeAcknowledged()
+    public bool TakeSettled()
     {
         if (!_acknowledged)
             return false;
@@ -85,17 +87,13 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
         return true;
     }
 
-    /// <summary>Tells whether any of the partitions has a dead letter in flight.</summary>
-    public bool AnyPending(IEnumerable<int> partitions)
+    /// <summary>Waits up to <paramref name="timeout"/> for the dead letters in flight, when any of the partitions has one.</summary>
+    public void Settle(IReadOnlyCollection<int> partitions, TimeSpan timeout)
     {
+        bool pending;
         lock (_lock)
-            return partitions.Any(p => _pending.TryGetValue(p, out var offsets) && offsets.Count > 0);
-    }
-
-    /// <summary>Waits up to <paramref name="timeout"/> for the dead letters in flight.</summary>
-    public void Flush(TimeSpan timeout)
-    {
-        if (_producer is { } producer && timeout > TimeSpan.Zero)
+            pending = partitions.Any(p => _pending.TryGetValue(p, out var offsets) && offsets.Count > 0);
+        if (pending && _producer is { } producer && timeout > TimeSpan.Zero)
             producer.Flush(timeout);
     }
 
@@ -112,8 +110,8 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
         }
     }
 
-    /// <summary>Tells whether an earlier run of the group dead-lettered this record (as read back by <see cref="LoadPublished"/>).</summary>
-    public bool IsPublished(int partition, long offset) => _published.TryGetValue(partition, out var offsets) && offsets.Contains(offset);
+    /// <summary>Tells whether an earlier run of the group dead-lettered this record (as read back by <see cref="Assigned"/>).</summary>
+    private bool IsPublished(int partition, long offset) => _published.TryGetValue(partition, out var offsets) && offsets.Contains(offset);
 
     /// <summary>
     /// Reads back from the dead-letter topic which records of newly assigned partitions, at or after their committed
@@ -122,7 +120,7 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
     /// <see cref="KafkaSourceOptions.RequestTimeout"/>.
     /// </summary>
     /// <param name="committed">The committed offset of each newly assigned partition (-1 when none).</param>
-    public void LoadPublished(IReadOnlyDictionary<int, long> committed)
+    public void Assigned(IReadOnlyDictionary<int, long> committed)
     {
         if (committed.Count == 0)
             return;
