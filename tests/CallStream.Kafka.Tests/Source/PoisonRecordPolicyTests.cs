@@ -37,12 +37,11 @@ public sealed class PoisonRecordPolicyTests
         options.PoisonRecords = PoisonRecordPolicy.SkipAndCount;
         var source = new KafkaInteractionSource(options, logs, meters);
         var tracker = new CheckpointTracker();
-        tracker.Advanced += source.StoreOffset;
 
         await using (var run = new SourceRun(source, onEvent: e =>
         {
             if (e.Kind is InteractionSourceEventKind.Record or InteractionSourceEventKind.DeadLettered)
-                tracker.Begin(e.Partition, e.Offset).Complete();
+                tracker.CompleteAndStore(e.Partition, e.Offset, source);
         }))
         {
             run.WaitFor(events => events.Any(e => e.Kind == InteractionSourceEventKind.PartitionCaughtUp), "the partition caught up");
@@ -120,12 +119,11 @@ public sealed class PoisonRecordPolicyTests
         options.PoisonRecords = PoisonRecordPolicy.Stop;
         var source = new KafkaInteractionSource(options);
         var tracker = new CheckpointTracker();
-        tracker.Advanced += source.StoreOffset;
 
         await using (var run = new SourceRun(source, onEvent: e =>
         {
             if (e.Kind is InteractionSourceEventKind.Record or InteractionSourceEventKind.DeadLettered)
-                tracker.Begin(e.Partition, e.Offset).Complete();
+                tracker.CompleteAndStore(e.Partition, e.Offset, source);
         }))
         {
             run.WaitForRecords(2);
