@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 3's end-to-end figure: `callstream replay` of a 1,000,000-row log through the default rules against Python's
+# The end-to-end figure: `callstream replay` of a 1,000,000-row log through the default rules against Python's
 # csv module counting the rows of the same file. Builds the CLI twice, as `dotnet build` leaves it (JIT, what
 # `dotnet run` and the portable tool package run) and published for this machine's platform (ReadyToRun: precompiled,
 # see src/CallStream.Cli/README.md), generates the log once (seed 42) and runs the three commands side by side with
