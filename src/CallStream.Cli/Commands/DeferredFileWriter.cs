@@ -1,12 +1,5 @@
-using System.CommandLine;
-using System.CommandLine.Parsing;
-using System.Globalization;
 using System.Text;
 using CallStream.Cli.Output;
-using CallStream.Cli.Progress;
-using CallStream.Csv;
-using CallStream.Ndjson;
-using CallStream.Rules;
 
 namespace CallStream.Cli.Commands;
 
