@@ -47,49 +47,49 @@ public sealed class InteractionGenerator
     private const int MaxBurstSpanSeconds = 3000;
     private const int MinFailingAgentContacts = 12;
     private const int MaxFailingAgentContacts = 18;
-    private const int MinLongCallSeconds = 3001;
-    private const int MaxPlantedSeconds = 3600;
-    private const int InteractionIdDigits = 7;
+    internal const int MinLongCallSeconds = 3001;
+    internal const int MaxPlantedSeconds = 3600;
+    internal const int InteractionIdDigits = 7;
 
     private const ulong SetupStream = 1;
     private const ulong PlanStream = 2;
-    private const ulong RowStream = 3;
+    internal const ulong RowStream = 3;
     private const ulong SlotStream = 4;
-    private const ulong IncidentStream = 5;
+    internal const ulong IncidentStream = 5;
 
     // In a channel incident, the share of the channel's would-be-resolved contacts that come out problematic.
-    private const double IncidentProblematicShare = 0.5;
-    private const int SecondsPerHour = 3600;
+    internal const double IncidentProblematicShare = 0.5;
+    internal const int SecondsPerHour = 3600;
 
-    private static readonly string[] RegionNames = ["north", "south", "east", "west"];
-    private static readonly double[] RegionCumulative = [0.30, 0.55, 0.80, 1.0];
+    internal static readonly string[] RegionNames = ["north", "south", "east", "west"];
+    internal static readonly double[] RegionCumulative = [0.30, 0.55, 0.80, 1.0];
 
     // Channel mix (email, chat, voice, video) and, per channel, duration median (s), log-normal sigma, failure and
     // problematic rates. Indexed by (int)Channel.
-    private static readonly double[] ChannelCumulative = [0.20, 0.45, 0.90, 1.0];
-    private static readonly double[] DurationMedian = [330, 200, 400, 1080];
-    private static readonly double[] DurationSigma = [0.60, 0.55, 0.45, 0.40];
-    private static readonly double[] FailedRate = [0.04, 0.05, 0.05, 0.07];
-    private static readonly double[] ProblematicRate = [0.08, 0.10, 0.10, 0.14];
+    internal static readonly double[] ChannelCumulative = [0.20, 0.45, 0.90, 1.0];
+    internal static readonly double[] DurationMedian = [330, 200, 400, 1080];
+    internal static readonly double[] DurationSigma = [0.60, 0.55, 0.45, 0.40];
+    internal static readonly double[] FailedRate = [0.04, 0.05, 0.05, 0.07];
+    internal static readonly double[] ProblematicRate = [0.08, 0.10, 0.10, 0.14];
 
     // Satisfaction: chance of a blank, and the cumulative distribution of 1..5, indexed by (int)Outcome.
-    private static readonly double[] BlankRate = [0.20, 0.40, 0.30];
-    private static readonly double[][] ScoreCumulative =
+    internal static readonly double[] BlankRate = [0.20, 0.40, 0.30];
+    internal static readonly double[][] ScoreCumulative =
     [
         [0.02, 0.07, 0.22, 0.62, 1.0],
         [0.45, 0.75, 0.90, 0.97, 1.0],
         [0.15, 0.45, 0.77, 0.94, 1.0],
     ];
 
-    private static readonly Channel[] Channels = [Channel.Email, Channel.Chat, Channel.Voice, Channel.Video];
+    internal static readonly Channel[] Channels = [Channel.Email, Channel.Chat, Channel.Voice, Channel.Video];
 
     private readonly InteractionGeneratorOptions _options;
-    private readonly ulong _seed;
-    private readonly string[] _agentIds;
-    private readonly int[] _normalAgents;
-    private readonly int[] _failingAgents;
-    private readonly string[] _customerIds;
-    private readonly AttributeMap[] _customerAttributes;
+    internal readonly ulong _seed;
+    internal readonly string[] _agentIds;
+    internal readonly int[] _normalAgents;
+    internal readonly int[] _failingAgents;
+    internal readonly string[] _customerIds;
+    internal readonly AttributeMap[] _customerAttributes;
     private readonly WorkdayProfile _profile;
     private readonly long _workdayStartTicks;
     private readonly int _workdaySeconds;
@@ -209,7 +209,7 @@ public sealed class InteractionGenerator
 
     private IEnumerable<Interaction> GenerateCore(long count)
     {
-        var run = new Run(this);
+        var run = new GeneratorRun(this);
         foreach (var day in Days(count))
         {
             run.StartDay(day, PlanDay(day));
@@ -244,7 +244,7 @@ public sealed class InteractionGenerator
     }
 
     /// <summary>Gets the second of the working day at which a day's slot (row) starts; never smaller for a later slot.</summary>
-    private int SlotSecond(in Day day, int slot)
+    internal int SlotSecond(in Day day, int slot)
     {
         double jitter = (SplitMix64.Mix(day.SlotKey + (ulong)slot) >> 11) * (1.0 / (1UL << 53));
         return _profile.SecondAt((slot + jitter) / day.Count);
@@ -409,7 +409,7 @@ public sealed class InteractionGenerator
         return lo;
     }
 
-    private static int Pick(ref Xoshiro256StarStar rng, double[] cumulative)
+    internal static int Pick(ref Xoshiro256StarStar rng, double[] cumulative)
     {
         double u = rng.NextDouble();
         int last = cumulative.Length - 1;
@@ -432,7 +432,7 @@ public sealed class InteractionGenerator
         return digits;
     }
 
-    private static string FormatId(char prefix, long value, int width) =>
+    internal static string FormatId(char prefix, long value, int width) =>
         string.Create(Math.Max(width, CountDigits(value)) + 1, (prefix, value), static (span, state) =>
         {
             span[0] = state.prefix;
@@ -443,230 +443,4 @@ public sealed class InteractionGenerator
                 v /= 10;
             }
         });
-
-    private readonly record struct Day(int Index, DateOnly Date, long StartTicks, long Offset, int Count, ulong SlotKey);
-
-    private enum PlannedKind : byte
-    {
-        FailingAgent,
-        Burst,
-        LongCall,
-        LongVideoCall,
-    }
-
-    /// <summary>A planted row; <see cref="Customer"/> -1 and <see cref="DurationSeconds"/> 0 mean "draw as usual".</summary>
-    private readonly record struct PlannedRow(int Slot, PlannedKind Kind, int Agent, int Customer, Channel Channel, double DurationSeconds, Outcome? Outcome);
-
-    private sealed class DayPlan
-    {
-        public static readonly DayPlan Empty = new();
-
-        public PlannedRow[] Rows { get; set; } = [];
-
-        public List<(int Customer, int[] Slots)> Bursts { get; } = [];
-
-        public List<(int Agent, int[] Slots, int Failed)> AgentDays { get; } = [];
-
-        public HashSet<int> BurstCustomers { get; } = [];
-
-        /// <summary>Gets the channel incidents: the hour's first second (counted as <see cref="DateTime.Ticks"/> are, from 0001-01-01) and the channel.</summary>
-        public List<(long StartSecond, Channel Channel)> Incidents { get; } = [];
-    }
-
-    /// <summary>The state of one enumeration: the day's random stream and the guards that keep ordinary rows ordinary.</summary>
-    private sealed class Run
-    {
-        private const long NoFailure = long.MinValue / 2;
-
-        private readonly InteractionGenerator _g;
-        private readonly int[] _agentContacts;
-        private readonly int[] _agentFailures;
-        private readonly bool[] _isFailingAgent;
-        private readonly bool[] _burstToday;
-        private readonly long[] _recentFailures;
-        private readonly byte[] _recentHead;
-        private Xoshiro256StarStar _rng;
-        private Day _day;
-        private DayPlan _plan = DayPlan.Empty;
-        private int _nextPlanned;
-
-        public Run(InteractionGenerator generator)
-        {
-            _g = generator;
-            int agents = generator._agentIds.Length;
-            int customers = generator._customerIds.Length;
-            _agentContacts = new int[agents];
-            _agentFailures = new int[agents];
-            _isFailingAgent = new bool[agents];
-            foreach (int a in generator._failingAgents)
-                _isFailingAgent[a] = true;
-            _burstToday = new bool[customers];
-            _recentFailures = new long[customers * 4];
-            _recentFailures.AsSpan().Fill(NoFailure);
-            _recentHead = new byte[customers];
-        }
-
-        public void StartDay(in Day day, DayPlan plan)
-        {
-            _day = day;
-            _plan = plan;
-            _nextPlanned = 0;
-            _rng = new Xoshiro256StarStar(SplitMix64.Derive(_g._seed, RowStream, (ulong)day.Index));
-            Array.Clear(_agentContacts);
-            Array.Clear(_agentFailures);
-            foreach (int c in plan.BurstCustomers)
-                _burstToday[c] = true;
-        }
-
-        public void EndDay()
-        {
-            foreach (int c in _plan.BurstCustomers)
-                _burstToday[c] = false;
-        }
-
-        public Interaction Next(int slot)
-        {
-            long ticks = _day.StartTicks + (_g.SlotSecond(_day, slot) * TimeSpan.TicksPerSecond);
-            long second = ticks / TimeSpan.TicksPerSecond;
-            Channel channel;
-            int customer;
-            int agent;
-            Outcome outcome;
-            double duration;
-
-            var rows = _plan.Rows;
-            bool planned = _nextPlanned < rows.Length && rows[_nextPlanned].Slot == slot;
-            if (planned)
-            {
-                var row = rows[_nextPlanned++];
-                agent = row.Agent;
-                if (row.Kind is PlannedKind.LongCall or PlannedKind.LongVideoCall)
-                {
-                    channel = row.Channel;
-                    customer = row.Customer;
-                    duration = row.DurationSeconds;
-                    outcome = NaturalOutcome(channel, agent, customer, second);
-                }
-                else
-                {
-                    channel = Channels[Pick(ref _rng, ChannelCumulative)];
-                    outcome = row.Outcome!.Value;
-                    customer = row.Customer >= 0 ? row.Customer : PlantedFailureCustomer(outcome, second);
-                    duration = NaturalDuration(channel, outcome);
-                }
-            }
-            else
-            {
-                channel = Channels[Pick(ref _rng, ChannelCumulative)];
-                customer = _rng.Chance(0.3) ? _rng.NextInt(Math.Max(1, _g._customerIds.Length / 10)) : _rng.NextInt(_g._customerIds.Length);
-                agent = _g._normalAgents[_rng.NextInt(_g._normalAgents.Length)];
-                outcome = NaturalOutcome(channel, agent, customer, second);
-                duration = NaturalDuration(channel, outcome);
-            }
-            int? satisfaction = Satisfaction(ref _rng, channel, outcome);
-
-            // A channel incident turns some of the channel's would-be-resolved contacts problematic, drawing from a stream
-            // of its own so that every other row is exactly what it would be without the incident.
-            if (outcome == Outcome.Resolved && !planned && InIncident(channel, second))
-            {
-                var local = new Xoshiro256StarStar(SplitMix64.Derive(_g._seed, IncidentStream, (ulong)(_day.Offset + slot)));
-                if (local.Chance(IncidentProblematicShare))
-                {
-                    outcome = Outcome.Problematic;
-                    satisfaction = Satisfaction(ref local, channel, outcome);
-                }
-            }
-
-            _agentContacts[agent]++;
-            if (outcome == Outcome.Failed)
-            {
-                _agentFailures[agent]++;
-                int head = _recentHead[customer];
-                _recentFailures[(customer * 4) + head] = second;
-                _recentHead[customer] = (byte)((head + 1) & 3);
-            }
-
-            return new Interaction(
-                FormatId('I', _day.Offset + slot + 1, InteractionIdDigits),
-                _g._customerIds[customer],
-                _g._agentIds[agent],
-                channel,
-                new DateTimeOffset(ticks, TimeSpan.Zero),
-                duration,
-                outcome,
-                satisfaction,
-                _g._customerAttributes[customer]);
-        }
-
-        private Outcome NaturalOutcome(Channel channel, int agent, int customer, long second)
-        {
-            double u = _rng.NextDouble();
-            int ch = (int)channel;
-            if (u < FailedRate[ch])
-                return CustomerMayFail(customer, second) && AgentMayFail(agent) ? Outcome.Failed : Outcome.Problematic;
-            return u < FailedRate[ch] + ProblematicRate[ch] ? Outcome.Problematic : Outcome.Resolved;
-        }
-
-        /// <summary>Picks the customer of a failing agent's contact; a failure goes to a customer it can't put in a burst.</summary>
-        private int PlantedFailureCustomer(Outcome outcome, long second)
-        {
-            for (int attempt = 0; ; attempt++)
-            {
-                int customer = _rng.NextInt(_g._customerIds.Length);
-                if (outcome != Outcome.Failed || CustomerMayFail(customer, second) || attempt > 10_000)
-                    return customer;
-            }
-        }
-
-        /// <summary>No fifth failure within an hour, and none at all on a customer's planted burst day.</summary>
-        private bool CustomerMayFail(int customer, long second) =>
-            !_burstToday[customer] && _recentFailures[(customer * 4) + _recentHead[customer]] + 3600 <= second;
-
-        /// <summary>
-        /// An ordinary agent's failures stay within 4, or within 40 % of the day's contacts: with at most one planted
-        /// burst failure on top, the day's rate stays at or below 50 % from the tenth contact on.
-        /// </summary>
-        private bool AgentMayFail(int agent)
-        {
-            if (_isFailingAgent[agent])
-                return true;
-            int failures = _agentFailures[agent] + 1;
-            return failures <= 4 || failures * 5 <= (_agentContacts[agent] + 1) * 2;
-        }
-
-        private double NaturalDuration(Channel channel, Outcome outcome)
-        {
-            int ch = (int)channel;
-            double median = DurationMedian[ch] * outcome switch
-            {
-                Outcome.Failed => 0.6,
-                Outcome.Problematic => 1.3,
-                _ => 1.0,
-            };
-            while (true)
-            {
-                double seconds = Math.Round(median * Math.Exp(DurationSigma[ch] * _rng.NextNormal()));
-                if (seconds is >= 5 and <= MaxNaturalDurationSeconds)
-                    return seconds;
-            }
-        }
-
-        private bool InIncident(Channel channel, long second)
-        {
-            foreach (var (start, incidentChannel) in _plan.Incidents)
-            {
-                if (incidentChannel == channel && second >= start && second < start + SecondsPerHour)
-                    return true;
-            }
-            return false;
-        }
-
-        private static int? Satisfaction(ref Xoshiro256StarStar rng, Channel channel, Outcome outcome)
-        {
-            double blank = BlankRate[(int)outcome] + (channel == Channel.Email ? 0.10 : 0);
-            if (rng.Chance(blank))
-                return null;
-            return Pick(ref rng, ScoreCumulative[(int)outcome]) + 1;
-        }
-    }
 }
