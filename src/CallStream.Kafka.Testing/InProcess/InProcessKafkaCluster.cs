@@ -35,11 +35,6 @@ namespace CallStream.Kafka;
 /// </remarks>
 public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
 {
-    private const int MaxTopicNameLength = 249;
-
-    private const int FastBackoffMs = 10;
-    private const int FastBackoffMaxMs = 250;
-
     private readonly MockClusterHandle _handle;
     private readonly MockThreadWaker _waker;
 
@@ -101,7 +96,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
             var bootstrap = Marshal.PtrToStringUTF8(LibrdkafkaMock.rd_kafka_mock_cluster_bootstraps(handle));
             if (string.IsNullOrEmpty(bootstrap))
                 throw new InvalidOperationException("librdkafka's mock cluster reported no bootstrap servers.");
-            LibrdkafkaMock.rd_kafka_mock_group_initial_rebalance_delay_ms(handle, ToMilliseconds(options.GroupInitialRebalanceDelay));
+            LibrdkafkaMock.rd_kafka_mock_group_initial_rebalance_delay_ms(handle, MockArguments.ToMilliseconds(options.GroupInitialRebalanceDelay));
             return new InProcessKafkaCluster(handle, options.BrokerCount, bootstrap);
         }
         catch
@@ -123,7 +118,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The cluster was disposed.</exception>
     public void CreateTopic(string name, int partitions = 1, int replicationFactor = 1)
     {
-        ValidateTopicName(name);
+        MockArguments.ValidateTopicName(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         if (replicationFactor < 1 || replicationFactor > BrokerCount)
         {
@@ -133,7 +128,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
 
         ThrowIfDisposed();
         using var watch = _waker.Start();
-        Check(LibrdkafkaMock.rd_kafka_mock_topic_create(_handle, name, partitions, replicationFactor), $"create topic '{name}'");
+        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_topic_create(_handle, name, partitions, replicationFactor), $"create topic '{name}'");
     }
 
     /// <summary>Takes a broker down: it drops its connections and refuses new ones until <see cref="SetBrokerUp"/>.</summary>
@@ -147,7 +142,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
         using var watch = _waker.Start();
-        Check(LibrdkafkaMock.rd_kafka_mock_broker_set_down(_handle, brokerId), $"take broker {brokerId} down");
+        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_broker_set_down(_handle, brokerId), $"take broker {brokerId} down");
     }
 
     /// <summary>Brings a broker back up: it accepts connections again.</summary>
@@ -159,7 +154,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
         using var watch = _waker.Start();
-        Check(LibrdkafkaMock.rd_kafka_mock_broker_set_up(_handle, brokerId), $"bring broker {brokerId} up");
+        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_broker_set_up(_handle, brokerId), $"bring broker {brokerId} up");
     }
 
     /// <summary>Takes every broker down (see <see cref="SetBrokerDown"/>): the whole cluster is unreachable.</summary>
@@ -168,7 +163,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     {
         ThrowIfDisposed();
         using var watch = _waker.Start();
-        Check(LibrdkafkaMock.rd_kafka_mock_broker_set_down(_handle, LibrdkafkaMock.AllBrokers), "take all brokers down");
+        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_broker_set_down(_handle, LibrdkafkaMock.AllBrokers), "take all brokers down");
     }
 
     /// <summary>Brings every broker back up.</summary>
@@ -177,7 +172,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     {
         ThrowIfDisposed();
         using var watch = _waker.Start();
-        Check(LibrdkafkaMock.rd_kafka_mock_broker_set_up(_handle, LibrdkafkaMock.AllBrokers), "bring all brokers up");
+        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_broker_set_up(_handle, LibrdkafkaMock.AllBrokers), "bring all brokers up");
     }
 
     /// <summary>Delays every response of a broker by <paramref name="roundTripTime"/>, as a slow network or broker would.</summary>
@@ -188,10 +183,10 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     public void SetBrokerRoundTripTime(int brokerId, TimeSpan roundTripTime)
     {
         ValidateBrokerId(brokerId);
-        var ms = ToMilliseconds(roundTripTime);
+        var ms = MockArguments.ToMilliseconds(roundTripTime);
         ThrowIfDisposed();
         using var watch = _waker.Start();
-        Check(LibrdkafkaMock.rd_kafka_mock_broker_set_rtt(_handle, brokerId, ms), $"set the round-trip time of broker {brokerId}");
+        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_broker_set_rtt(_handle, brokerId, ms), $"set the round-trip time of broker {brokerId}");
     }
 
     /// <summary>Delays every response of every broker by <paramref name="roundTripTime"/>.</summary>
@@ -200,10 +195,10 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The cluster was disposed.</exception>
     public void SetAllBrokersRoundTripTime(TimeSpan roundTripTime)
     {
-        var ms = ToMilliseconds(roundTripTime);
+        var ms = MockArguments.ToMilliseconds(roundTripTime);
         ThrowIfDisposed();
         using var watch = _waker.Start();
-        Check(LibrdkafkaMock.rd_kafka_mock_broker_set_rtt(_handle, LibrdkafkaMock.AllBrokers, ms), "set the round-trip time of all brokers");
+        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_broker_set_rtt(_handle, LibrdkafkaMock.AllBrokers, ms), "set the round-trip time of all brokers");
     }
 
     /// <summary>
@@ -253,12 +248,12 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The cluster was disposed.</exception>
     public void SetPartitionLeader(string topic, int partition, int brokerId)
     {
-        ValidateTopicName(topic);
+        MockArguments.ValidateTopicName(topic);
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
         using var watch = _waker.Start();
-        Check(
+        MockArguments.Check(
             LibrdkafkaMock.rd_kafka_mock_partition_set_leader(_handle, topic, partition, brokerId),
             $"move the leader of {topic} [{partition}] to broker {brokerId}");
     }
@@ -275,7 +270,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
         using var watch = _waker.Start();
-        Check(LibrdkafkaMock.rd_kafka_mock_coordinator_set(_handle, "group", groupId, brokerId), $"move the coordinator of group '{groupId}'");
+        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_coordinator_set(_handle, "group", groupId, brokerId), $"move the coordinator of group '{groupId}'");
     }
 
     /// <summary>Moves the transaction coordinator of a transactional id to another broker.</summary>
@@ -290,7 +285,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
         using var watch = _waker.Start();
-        Check(
+        MockArguments.Check(
             LibrdkafkaMock.rd_kafka_mock_coordinator_set(_handle, "transaction", transactionalId, brokerId),
             $"move the coordinator of transactional id '{transactionalId}'");
     }
@@ -304,7 +299,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The cluster was disposed.</exception>
     public void SetTopicError(string topic, ErrorCode error)
     {
-        ValidateTopicName(topic);
+        MockArguments.ValidateTopicName(topic);
         ThrowIfDisposed();
         using var watch = _waker.Start();
         LibrdkafkaMock.rd_kafka_mock_topic_set_error(_handle, topic, (int)error);
@@ -317,7 +312,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The cluster was disposed.</exception>
     public void SetGroupInitialRebalanceDelay(TimeSpan delay)
     {
-        var ms = ToMilliseconds(delay);
+        var ms = MockArguments.ToMilliseconds(delay);
         ThrowIfDisposed();
         LibrdkafkaMock.rd_kafka_mock_group_initial_rebalance_delay_ms(_handle, ms);
     }
@@ -389,14 +384,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     public ProducerConfig CreateProducerConfig()
     {
         ThrowIfDisposed();
-        return new ProducerConfig
-        {
-            BootstrapServers = BootstrapServers,
-            ReconnectBackoffMs = FastBackoffMs,
-            ReconnectBackoffMaxMs = FastBackoffMaxMs,
-            RetryBackoffMs = FastBackoffMs,
-            RetryBackoffMaxMs = FastBackoffMaxMs,
-        };
+        return LoopbackClientConfig.Producer(BootstrapServers);
     }
 
     /// <summary>Creates a consumer configuration for group <paramref name="groupId"/> pointed at this cluster, with
@@ -418,19 +406,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(groupId);
         ThrowIfDisposed();
-        return new ConsumerConfig
-        {
-            BootstrapServers = BootstrapServers,
-            GroupId = groupId,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            FetchQueueBackoffMs = 10,
-            HeartbeatIntervalMs = 500,
-            SessionTimeoutMs = 3000,
-            ReconnectBackoffMs = FastBackoffMs,
-            ReconnectBackoffMaxMs = FastBackoffMaxMs,
-            RetryBackoffMs = FastBackoffMs,
-            RetryBackoffMaxMs = FastBackoffMaxMs,
-        };
+        return LoopbackClientConfig.Consumer(BootstrapServers, groupId);
     }
 
     /// <summary>Stops the cluster: closes its brokers' sockets, stops its threads and frees its memory.</summary>
@@ -449,27 +425,6 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static int ToMilliseconds(TimeSpan value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null)
-    {
-        if (value < TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be from zero to {int.MaxValue} milliseconds.");
-        return (int)value.TotalMilliseconds;
-    }
-
-    private static void ValidateTopicName(string topic, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(topic))] string? name = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(topic, name);
-        if (topic.Length > MaxTopicNameLength)
-            throw new ArgumentException($"The topic name is {topic.Length} characters long; Kafka allows at most {MaxTopicNameLength}.", name);
-        if (topic is "." or "..")
-            throw new ArgumentException($"'{topic}' is not a valid topic name.", name);
-        foreach (var c in topic)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-                throw new ArgumentException($"The topic name '{topic}' contains '{c}'; Kafka allows only a-z, A-Z, 0-9, '.', '_' and '-'.", name);
-        }
-    }
-
     private void ValidateBrokerId(int brokerId, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(brokerId))] string? name = null)
     {
         if (brokerId < 1 || brokerId > BrokerCount)
@@ -477,12 +432,4 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-
-    private static void Check(int error, string action)
-    {
-        if (error == 0)
-            return;
-        var code = (ErrorCode)error;
-        throw new KafkaException(new Error(code, $"The in-process Kafka cluster could not {action}: {code.GetReason()} ({code})."));
-    }
 }
