@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using CallStream.Text;
 
 namespace CallStream.Cli;
 
@@ -10,62 +9,8 @@ namespace CallStream.Cli;
 /// </summary>
 internal static class ConsoleText
 {
-    /// <summary>
-    /// Writes <c>\n</c>, <c>\r</c>, <c>\t</c> and <c>\uXXXX</c> in place of control characters (C0, DEL, C1 — ESC
-    /// among them), the line and paragraph separators U+2028 and U+2029, the bidirectional marks, embeddings,
-    /// overrides and isolates (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), and unpaired surrogates.
-    /// </summary>
+    /// <summary>Escapes what could break, forge or reorder a line on a terminal (see <see cref="TerminalText.Escape"/>).</summary>
     /// <param name="text">The text.</param>
     /// <returns>The text itself when nothing needs escaping. Escaping twice changes nothing more.</returns>
-    public static string Escape(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        int first = FirstToEscape(text);
-        if (first < 0)
-            return text;
-        var escaped = new StringBuilder(text.Length + 16);
-        escaped.Append(text, 0, first);
-        for (int i = first; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                escaped.Append(c).Append(text[++i]);
-                continue;
-            }
-            if (!MustEscape(c))
-            {
-                escaped.Append(c);
-                continue;
-            }
-            switch (c)
-            {
-                case '\n': escaped.Append("\\n"); break;
-                case '\r': escaped.Append("\\r"); break;
-                case '\t': escaped.Append("\\t"); break;
-                default: escaped.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-            }
-        }
-        return escaped.ToString();
-    }
-
-    private static int FirstToEscape(string text)
-    {
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-                i++;
-            else if (MustEscape(c))
-                return i;
-        }
-        return -1;
-    }
-
-    private static bool MustEscape(char c) =>
-        char.IsControl(c)
-        || char.IsSurrogate(c)
-        || c is '\u2028' or '\u2029' or '\u061C' or '\u200E' or '\u200F'
-        || c is >= '\u202A' and <= '\u202E'
-        || c is >= '\u2066' and <= '\u2069';
+    public static string Escape(string text) => TerminalText.Escape(text);
 }
