@@ -1,16 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
+using static CallStream.Csv.CsvFieldParsers;
 
 namespace CallStream.Csv;
-
-/// <summary>Why one CSV row cannot become an interaction: the 1-based column, the header, the value and the reason.</summary>
-/// <param name="Column">The 1-based column to blame.</param>
-/// <param name="Field">The column's header as the input spells it, or <see langword="null"/>.</param>
-/// <param name="Value">The offending value, or <see langword="null"/>.</param>
-/// <param name="Reason">What is wrong.</param>
-internal readonly record struct CsvRowError(int Column, string? Field, string? Value, string Reason);
 
 /// <summary>
 /// Maps one CSV row to an <see cref="Interaction"/>, or says precisely which field is wrong and why. Built from the
@@ -21,11 +14,6 @@ internal sealed class CsvRowMapper
 {
     private const int PoolCapacity = 16_384;
     private const int SharedMapCapacity = 4096;
-
-    // The powers of ten up to 1e15 are exact doubles, and so is any integer of at most 15 digits (below 2^53):
-    // dividing one by the other is one correctly rounded operation, which gives what double.Parse gives.
-    private const int MaxFastDigits = 15;
-    private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
     private const string NotAnInstant = "not an ISO-8601 instant (for example 2024-03-01T09:15:00Z, 2024-03-01T10:15:00+01:00, or 2024-03-01 09:15:00 for UTC).";
     private const string NotSeconds = "not a number of seconds (digits with an optional '.' and decimals).";
@@ -52,7 +40,7 @@ internal sealed class CsvRowMapper
     private readonly CsvKnownValues<Channel> _channels = new();
     private readonly CsvKnownValues<Outcome> _outcomes = new();
 
-    private CsvRowMapper(string[] headers, int[] contract, List<(int Ordinal, string Name)> attributes)
+    internal CsvRowMapper(string[] headers, int[] contract, List<(int Ordinal, string Name)> attributes)
     {
         _headers = headers;
         _interactionId = contract[0];
@@ -85,86 +73,14 @@ internal sealed class CsvRowMapper
     /// <exception cref="CsvHeaderException">
     /// A name is empty, repeated or has a line break, there are too many attribute columns, or a required column is missing.
     /// </exception>
-    public static CsvRowMapper Bind(IReadOnlyList<string> names, IDictionary<string, string> columnMap, string source, long line, int maxAttributeColumns = CsvReaderOptions.DefaultMaxAttributeColumns)
-    {
-        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (from, to) in columnMap)
-            map[from.Trim()] = to.Trim();
-
-        var headers = new string[names.Count];
-        int[] contract = new int[CsvColumns.All.Count];
-        Array.Fill(contract, -1);
-        var attributes = new List<(int, string)>();
-        var byName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        var byTarget = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (int i = 0; i < headers.Length; i++)
-        {
-            string name = headers[i] = names[i].Trim();
-            if (name.Length == 0)
-                throw new CsvHeaderException(source, line, i + 1, $"column {i + 1} has no name in the header row; name it or remove the column.");
-            if (name.AsSpan().IndexOfAny('\r', '\n') >= 0)
-                throw new CsvHeaderException(source, line, i + 1, $"header name '{name.ReplaceLineEndings(" ")}' contains a line break.");
-            if (byName.TryGetValue(name, out int same))
-                throw new CsvHeaderException(source, line, i + 1, $"duplicate header '{name}': columns {same + 1} and {i + 1} have the same name (names are compared ignoring case).");
-            byName.Add(name, i);
-
-            bool mapped = map.TryGetValue(name, out string? target);
-            target ??= name;
-            if (byTarget.TryGetValue(target, out int other))
-            {
-                throw new CsvHeaderException(source, line, i + 1,
-                    $"column '{name}' is read as '{target}', which column {other + 1} ('{headers[other]}') already provides; remove one of them or change the column map.");
-            }
-            byTarget.Add(target, i);
-
-            int index = IndexOfContractColumn(target);
-            if (index >= 0)
-                contract[index] = i;
-            else
-                attributes.Add((i, mapped ? target : name));
-        }
-
-        if (attributes.Count > maxAttributeColumns)
-        {
-            throw new CsvHeaderException(source, line, attributes[maxAttributeColumns].Item1 + 1, string.Create(CultureInfo.InvariantCulture,
-                $"the header has {attributes.Count:N0} attribute columns (columns outside the contract); at most {maxAttributeColumns:N0} are allowed (CsvReaderOptions.MaxAttributeColumns)."));
-        }
-
-        var missing = new List<string>();
-        int blame = 0;
-        for (int c = 0; c < CsvColumns.Required.Count; c++)
-        {
-            if (contract[c] >= 0)
-                continue;
-            string wanted = CsvColumns.Required[c];
-            var (ordinal, suggestion) = Suggest(wanted, attributes);
-            if (suggestion is null)
-            {
-                missing.Add($"required column '{wanted}' is missing");
-            }
-            else
-            {
-                missing.Add($"required column '{wanted}' is missing; did you mean '{suggestion}' (column {ordinal + 1})? "
-                    + $"To read it as {wanted}, map it in the column map ({suggestion} -> {wanted})");
-                if (blame == 0)
-                    blame = ordinal + 1;
-            }
-        }
-        if (missing.Count > 0)
-        {
-            string found = string.Join(", ", headers);
-            throw new CsvHeaderException(source, line, blame == 0 ? 1 : blame,
-                string.Join("; ", missing) + $". The header has: {found}.");
-        }
-        return new CsvRowMapper(headers, contract, attributes);
-    }
+    public static CsvRowMapper Bind(IReadOnlyList<string> names, IDictionary<string, string> columnMap, string source, long line, int maxAttributeColumns = CsvReaderOptions.DefaultMaxAttributeColumns) =>
+        CsvHeaderBinder.Bind(names, columnMap, source, line, maxAttributeColumns);
 
     /// <summary>Maps one record.</summary>
     /// <param name="row">The record.</param>
     /// <param name="interaction">The interaction, when the row is valid.</param>
     /// <param name="error">What is wrong, when it is not.</param>
     /// <returns><see langword="true"/> when the row is a valid interaction.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryMap(CsvRecord row, [NotNullWhen(true)] out Interaction? interaction, out CsvRowError error)
     {
         interaction = null;
@@ -294,7 +210,6 @@ internal sealed class CsvRowMapper
     }
 
     /// <summary>Gets the row's attributes (an empty cell is absent), or <see langword="null"/> when it has none.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private AttributeMap? Attributes(CsvRecord row)
     {
         bool any = false, shared = true;
@@ -317,54 +232,6 @@ internal sealed class CsvRowMapper
         return shared ? _maps.Get(_attributeKeys, _attributeValues) : _maps.Build(_attributeValues);
     }
 
-    /// <summary>Parses an invariant-culture number of seconds, as <see cref="double.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out double)"/> with <see cref="NumberStyles.Float"/> does.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool TryParseSeconds(ReadOnlySpan<char> text, out double value)
-    {
-        // The usual forms (digits, a '.' and digits) directly; anything else (signs, exponents, long numbers) as
-        // double.TryParse reads it.
-        ulong mantissa = 0;
-        int digits = 0, decimals = -1;
-        foreach (char c in text)
-        {
-            uint digit = (uint)(c - '0');
-            if (digit <= 9)
-            {
-                mantissa = (mantissa * 10) + digit;
-                digits++;
-                if (decimals >= 0)
-                    decimals++;
-            }
-            else if (c != '.' || decimals >= 0 || digits == 0)
-            {
-                digits = int.MaxValue;
-                break;
-            }
-            else
-            {
-                decimals = 0;
-            }
-        }
-        if (digits <= MaxFastDigits && decimals != 0)
-        {
-            value = decimals < 0 ? mantissa : mantissa / PowersOfTen[decimals];
-            return true;
-        }
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-    }
-
-    /// <summary>Parses a satisfaction score, an integer from 1 to 5.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryParseScore(ReadOnlySpan<char> text, out int score)
-    {
-        if (text.Length == 1 && (uint)(text[0] - '1') <= 4)
-        {
-            score = text[0] - '0';
-            return true;
-        }
-        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out score) && score is >= 1 and <= 5;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Required(CsvRecord row, int ordinal, out ReadOnlySpan<char> text, out CsvRowError error)
     {
@@ -376,11 +243,6 @@ internal sealed class CsvRowMapper
         }
         return Fail(ordinal, default, "is required but empty.", out error);
     }
-
-    /// <summary>Trims white space from both ends, as <see cref="MemoryExtensions.Trim(ReadOnlySpan{char})"/> does, at once when the ends are visible ASCII.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ReadOnlySpan<char> Trimmed(ReadOnlySpan<char> text) =>
-        text.IsEmpty || (char.IsAsciiLetterOrDigit(text[0]) && char.IsAsciiLetterOrDigit(text[^1])) ? text : text.Trim();
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool WrongFieldCount(int count, out CsvRowError error)
@@ -400,106 +262,4 @@ internal sealed class CsvRowMapper
 
     private CsvRowError Describe(int ordinal, ReadOnlySpan<char> value, string reason) =>
         new(ordinal + 1, _headers[ordinal], value.IsEmpty ? null : new string(value), reason);
-
-    private static int IndexOfContractColumn(string name)
-    {
-        for (int i = 0; i < CsvColumns.All.Count; i++)
-        {
-            if (string.Equals(CsvColumns.All[i], name, StringComparison.OrdinalIgnoreCase))
-                return i;
-        }
-        return -1;
-    }
-
-    /// <summary>Finds the unclaimed header most like a missing column: same letters, a small edit distance, or a shared word.</summary>
-    private static (int Ordinal, string? Name) Suggest(string wanted, List<(int Ordinal, string Name)> candidates)
-    {
-        string target = Letters(wanted);
-        string[] wantedWords = Words(wanted);
-        (int Ordinal, string? Name) best = (-1, null);
-        int bestScore = int.MaxValue;
-        foreach (var (ordinal, name) in candidates)
-        {
-            string letters = Letters(name);
-            int distance = Distance(target, letters);
-            int score;
-            if (distance <= Math.Max(1, target.Length / 3))
-                score = distance;
-            else if (SharesWord(wantedWords, Words(name)))
-                score = 1000 + distance;
-            else
-                continue;
-            if (score < bestScore)
-            {
-                bestScore = score;
-                best = (ordinal, name);
-            }
-        }
-        return best;
-    }
-
-    private static string Letters(string name)
-    {
-        var text = new StringBuilder(name.Length);
-        foreach (char c in name)
-        {
-            if (char.IsLetterOrDigit(c))
-                text.Append(char.ToLowerInvariant(c));
-        }
-        return text.ToString();
-    }
-
-    /// <summary>Splits a name into lowercase words at non-letters and at lower-to-upper case changes.</summary>
-    private static string[] Words(string name)
-    {
-        var words = new List<string>();
-        var word = new StringBuilder();
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            bool boundary = !char.IsLetterOrDigit(c) || (char.IsUpper(c) && i > 0 && char.IsLower(name[i - 1]));
-            if (boundary && word.Length > 0)
-            {
-                words.Add(word.ToString());
-                word.Clear();
-            }
-            if (char.IsLetterOrDigit(c))
-                word.Append(char.ToLowerInvariant(c));
-        }
-        if (word.Length > 0)
-            words.Add(word.ToString());
-        return [.. words];
-    }
-
-    private static bool SharesWord(string[] wanted, string[] found)
-    {
-        foreach (string w in wanted)
-        {
-            foreach (string f in found)
-            {
-                if (w.Length >= 3 && f.Length >= 3 && (w.StartsWith(f, StringComparison.Ordinal) || f.StartsWith(w, StringComparison.Ordinal)))
-                    return true;
-            }
-        }
-        return false;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        int[] previous = new int[b.Length + 1];
-        int[] current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++)
-            previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
 }
