@@ -1,7 +1,5 @@
 using System.Collections;
-using System.Globalization;
 using System.Linq.Expressions;
-using System.Reflection;
 
 namespace CallStream.Rules;
 
@@ -17,6 +15,7 @@ internal sealed class ExpressionTranslator
     private readonly string _clause;
     private readonly HashSet<ParameterExpression> _interactions = [];
     private readonly ParameterExpression? _window;
+    private readonly ClosedExpressionEvaluator _closed;
     private int _depth;
 
     private ExpressionTranslator(List<string> problems, string clause, ParameterExpression? interaction, ParameterExpression? window)
@@ -26,6 +25,7 @@ internal sealed class ExpressionTranslator
         if (interaction is not null)
             _interactions.Add(interaction);
         _window = window;
+        _closed = new ClosedExpressionEvaluator(problems, clause, _interactions, window);
     }
 
     /// <summary>Translates a <c>where</c> lambda; <see langword="null"/> when a problem was added.</summary>
@@ -49,13 +49,16 @@ internal sealed class ExpressionTranslator
         return null;
     }
 
-    private Expr? Unsupported(Expression e, string what, string? hint = null)
+    private Expr? Unsupported(Expression e, string what, string? hint = null) => Unsupported(_problems, _clause, e, what, hint);
+
+    /// <summary>Reports a construct the rule language cannot express; gives <see langword="null"/>, the failed translation.</summary>
+    internal static Expr? Unsupported(List<string> problems, string clause, Expression e, string what, string? hint = null)
     {
-        _problems.Add($"{_clause}: {what} is not supported in rules, in '{DiagnosticText.Shorten(e.ToString())}'" + (hint is null ? "." : $" ({hint})."));
+        problems.Add($"{clause}: {what} is not supported in rules, in '{DiagnosticText.Shorten(e.ToString())}'" + (hint is null ? "." : $" ({hint})."));
         return null;
     }
 
-    private static Expression StripConvert(Expression e)
+    internal static Expression StripConvert(Expression e)
     {
         while (e is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked, Method: null } u)
             e = u.Operand;
@@ -79,8 +82,8 @@ internal sealed class ExpressionTranslator
         }
         try
         {
-            if (IsClosed(e))
-                return Evaluate(e, null);
+            if (_closed.IsClosed(e))
+                return _closed.Evaluate(e, null);
             return e switch
             {
                 BinaryExpression b => TranslateBinary(b),
@@ -97,71 +100,6 @@ internal sealed class ExpressionTranslator
             _depth--;
         }
     }
-
-    // ---- Closed sub-expressions: evaluated now into literals ---------------------------------------------
-
-    private bool IsClosed(Expression e)
-    {
-        var finder = new ParameterFinder(_interactions, _window);
-        finder.Visit(e);
-        return !finder.Found;
-    }
-
-    private Expr? Evaluate(Expression e, Type? enumType)
-    {
-        // A TimeSpan's TotalSeconds is a duration: TimeSpan.FromMinutes(50).TotalSeconds prints as 50m.
-        var stripped = StripConvert(e);
-        if (stripped is MemberExpression { Member.Name: nameof(TimeSpan.TotalSeconds), Expression: { } span } && span.Type == typeof(TimeSpan))
-        {
-            return TryEvaluate(span, out object? value) ? new DurationLiteral((TimeSpan)value!) : null;
-        }
-        if (!TryEvaluate(enumType is null ? e : stripped, out object? result))
-            return null;
-        if (enumType is not null && result is not null && !result.GetType().IsEnum && IsIntegral(result))
-            result = Enum.ToObject(enumType, result);
-        return Literal(result, e);
-    }
-
-    private static bool IsIntegral(object value) => value is sbyte or byte or short or ushort or int or uint or long or ulong;
-
-    private bool TryEvaluate(Expression e, out object? value)
-    {
-        try
-        {
-            value = e switch
-            {
-                ConstantExpression c => c.Value,
-                MemberExpression { Member: FieldInfo field, Expression: null or ConstantExpression } m =>
-                    field.GetValue((m.Expression as ConstantExpression)?.Value),
-                MemberExpression { Member: PropertyInfo property, Expression: null or ConstantExpression } m =>
-                    property.GetValue((m.Expression as ConstantExpression)?.Value),
-                _ => Expression.Lambda<Func<object?>>(Expression.Convert(e, typeof(object))).Compile(preferInterpretation: true)(),
-            };
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            var inner = ex is TargetInvocationException { InnerException: { } cause } ? cause : ex;
-            _problems.Add($"{_clause}: evaluating '{DiagnosticText.Shorten(e.ToString())}' failed: {inner.Message}");
-            value = null;
-            return false;
-        }
-    }
-
-    private Expr? Literal(object? value, Expression source) => value switch
-    {
-        null => new NullLiteral(),
-        bool b => new BoolLiteral(b),
-        string s => new StringLiteral(s),
-        Channel c when Enum.IsDefined(c) => new StringLiteral(WireNames.Name(c)),
-        Outcome o when Enum.IsDefined(o) => new StringLiteral(WireNames.Name(o)),
-        TimeSpan t => new DurationLiteral(t),
-        DateTimeOffset d => new StringLiteral(Iso8601.Format(d)),
-        sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal =>
-            new NumberLiteral(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
-        _ => Unsupported(source, $"a value of type {value.GetType().Name} ({DiagnosticText.Shorten(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")})",
-            "rules compare with numbers, text, booleans, Channel, Outcome, TimeSpan and DateTimeOffset values"),
-    };
 
     // ---- Operators ---------------------------------------------------------------------------------------
 
@@ -228,7 +166,7 @@ internal sealed class ExpressionTranslator
     }
 
     private Expr? TranslateOperand(Expression e, Type? otherEnumType) =>
-        otherEnumType is not null && IsClosed(e) ? Evaluate(e, otherEnumType) : Translate(e);
+        otherEnumType is not null && _closed.IsClosed(e) ? _closed.Evaluate(e, otherEnumType) : Translate(e);
 
     private Expr? TranslateComparison(BinaryExpression b)
     {
@@ -301,9 +239,9 @@ internal sealed class ExpressionTranslator
 
     private Expr? AttributeField(Expression nameExpression, Expression source)
     {
-        if (!IsClosed(nameExpression))
+        if (!_closed.IsClosed(nameExpression))
             return Unsupported(source, "an attribute name that depends on the interaction");
-        if (!TryEvaluate(nameExpression, out object? value))
+        if (!_closed.TryEvaluate(nameExpression, out object? value))
             return null;
         if (value is not string name || !Field.IsIdentifier(name))
             return Unsupported(source, $"the attribute name '{DiagnosticText.Shorten(value?.ToString() ?? "null")}'", "attribute names use letters, digits and '_', not starting with a digit");
@@ -371,8 +309,8 @@ internal sealed class ExpressionTranslator
         Expression collection;
         Expression value;
         // MemoryExtensions.Contains(span, value, comparer = null) has an optional comparer: accept it when null.
-        bool defaultComparer = call.Arguments.Count == 3 && IsClosed(call.Arguments[2])
-            && TryEvaluate(call.Arguments[2], out object? comparer) && comparer is null;
+        bool defaultComparer = call.Arguments.Count == 3 && _closed.IsClosed(call.Arguments[2])
+            && _closed.TryEvaluate(call.Arguments[2], out object? comparer) && comparer is null;
         if (call.Method.IsStatic && (call.Arguments.Count == 2 || defaultComparer))
         {
             collection = call.Arguments[0];
@@ -390,10 +328,10 @@ internal sealed class ExpressionTranslator
 
         // C# 14 binds array.Contains(x) to MemoryExtensions.Contains(ReadOnlySpan<T>, T) through an implicit conversion.
         collection = UnwrapSpan(collection);
-        if (!IsClosed(collection))
+        if (!_closed.IsClosed(collection))
             return Unsupported(call, "a Contains whose collection depends on the interaction", "the values must be constants or captured variables");
         var operand = Translate(value);
-        if (!TryEvaluate(collection, out object? values))
+        if (!_closed.TryEvaluate(collection, out object? values))
             return null;
         if (values is not IEnumerable items)
             return Unsupported(call, "a Contains over a null collection");
@@ -401,7 +339,7 @@ internal sealed class ExpressionTranslator
         bool ok = true;
         foreach (object? item in items)
         {
-            var literal = Literal(item, collection);
+            var literal = _closed.Literal(item, collection);
             if (literal is null)
                 ok = false;
             else
@@ -434,28 +372,4 @@ internal sealed class ExpressionTranslator
 
     private static bool IsSpan(Type type) =>
         type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>) || type.GetGenericTypeDefinition() == typeof(Span<>));
-
-    /// <summary>Finds whether an expression refers to the lambda's interaction or window parameters.</summary>
-    private sealed class ParameterFinder : ExpressionVisitor
-    {
-        private readonly HashSet<ParameterExpression> _interactions;
-        private readonly ParameterExpression? _window;
-
-        public ParameterFinder(HashSet<ParameterExpression> interactions, ParameterExpression? window)
-        {
-            _interactions = interactions;
-            _window = window;
-        }
-
-        public bool Found { get; private set; }
-
-        public override Expression? Visit(Expression? node) => Found ? node : base.Visit(node);
-
-        protected override Expression VisitParameter(ParameterExpression node)
-        {
-            if (_interactions.Contains(node) || node == _window)
-                Found = true;
-            return node;
-        }
-    }
 }
