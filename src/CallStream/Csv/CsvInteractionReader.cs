@@ -28,6 +28,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
     private readonly int _maxAttributeColumns;
     private readonly Dictionary<string, string> _columnMap;
     private readonly RejectionReporter _reporter;
+    private readonly CsvRejectionDescriber _describer;
 
     private CsvRecordGuard? _guard;
     private Utf8InputReader? _utf8;
@@ -89,6 +90,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         _maxAttributeColumns = options.MaxAttributeColumns;
         _columnMap = new Dictionary<string, string>(options.ColumnMap, StringComparer.OrdinalIgnoreCase);
         _reporter = new RejectionReporter(options.Rejects, options.OnRejected, options.Strict);
+        _describer = new CsvRejectionDescriber(sourceName, _delimiter, _maxRowLength, _maxQuotedLineBreaks);
     }
 
     /// <summary>Gets the name that locations start with: the file's path, <see cref="CsvReaderOptions.SourceName"/>, or <c>input</c>.</summary>
@@ -111,7 +113,6 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
     /// <exception cref="CsvHeaderException">The input is empty or its header cannot be used.</exception>
     /// <exception cref="InputRejectedException">In strict mode, at the first rejected row.</exception>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Interaction? Read()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -140,7 +141,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
                 _finished = true;
                 return null;
             }
-            var bad = DescribePending();
+            var bad = _describer.DescribePending(guard, _mapper!, _line);
             var writer = _reporter.BeginRecord();
             var (lines, terminated) = guard.SkipPending(writer);
             if (writer is not null && !terminated)
@@ -156,7 +157,6 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
     /// <exception cref="CsvHeaderException">The input is empty or its header cannot be used.</exception>
     /// <exception cref="InputRejectedException">In strict mode, at the first rejected row.</exception>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTask<Interaction?> ReadAsync(CancellationToken cancellationToken = default)
     {
         // Most reads find their row in what has been read already: they complete at once, without a state machine.
@@ -211,7 +211,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
                 _finished = true;
                 return null;
             }
-            var bad = DescribePending();
+            var bad = _describer.DescribePending(guard, _mapper!, _line);
             var writer = await _reporter.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
             var (lines, terminated) = await guard.SkipPendingAsync(writer, cancellationToken).ConfigureAwait(false);
             if (writer is not null && !terminated)
@@ -276,7 +276,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         while (!guard.TryTakeRecord())
         {
             if (guard.Pending != CsvRecordProblem.None || !guard.ReadMore())
-                throw _headerError = NoHeader();
+                throw _headerError = _describer.NoHeader(guard);
         }
         BindHeader();
     }
@@ -287,7 +287,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         while (!guard.TryTakeRecord())
         {
             if (guard.Pending != CsvRecordProblem.None || !await guard.ReadMoreAsync(cancellationToken).ConfigureAwait(false))
-                throw _headerError = NoHeader();
+                throw _headerError = _describer.NoHeader(guard);
         }
         BindHeader();
     }
@@ -305,8 +305,6 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         var file = new FileStream(_path!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         return _utf8 = new Utf8InputReader(file, leaveOpen: false);
     }
-
-    private string QuotedLineLimit => _maxQuotedLineBreaks == 1 ? "1 line" : $"{_maxQuotedLineBreaks} lines";
 
     /// <summary>Gets whether the input has had a byte that is not UTF-8: only then need records be searched for one.</summary>
     private bool HadInvalidUtf8 => _utf8 is { InvalidBytes: > 0 };
@@ -342,31 +340,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         _line = headerLine + 1;
     }
 
-    private CsvHeaderException NoHeader()
-    {
-        var guard = _guard!;
-        long line = guard.LeadingBlankLines + 1;
-        var text = guard.PendingText;
-        int column = CsvRecordGuard.FieldIndexAt(text, guard.PendingOffset, _delimiter) + 1;
-        return guard.Pending switch
-        {
-            CsvRecordProblem.TooLong => new(SourceName, line, 1,
-                $"the header row is longer than {_maxRowLength} characters (CsvReaderOptions.MaxRowLength)."),
-            CsvRecordProblem.TextAfterClosingQuote => new(SourceName, line, column,
-                "a quoted header name must end with its closing quote, followed by the delimiter or the end of the line."),
-            CsvRecordProblem.UnclosedQuote => new(SourceName, line, column,
-                "a quoted header name is never closed before the end of the input."),
-            CsvRecordProblem.QuoteNotClosedInTime => new(SourceName, line, column,
-                $"a quoted header name is not closed within {QuotedLineLimit} (CsvReaderOptions.MaxQuotedLineBreaks)."),
-            CsvRecordProblem.StartsWithNul => new(SourceName, line, 1,
-                "the header row starts with a NUL character; is the input UTF-16, or not text?"),
-            _ => new(SourceName, line, 1,
-                $"the input is empty; a header row is required (for example {string.Join(_delimiter, CsvColumns.All)})."),
-        };
-    }
-
     /// <summary>Takes the record the guard has taken: a blank line (skipped), an interaction, or a rejection.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Interaction? Take(out InputRejection? rejection, out string? lineEnding)
     {
         var record = _guard!.Record;
@@ -380,7 +354,7 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         _rows++;
         if (HadInvalidUtf8 && Utf8InputReader.IndexOfInvalidByte(record.Raw) >= 0)
         {
-            rejection = RejectInvalidUtf8(record, line, out lineEnding);
+            rejection = _describer.RejectInvalidUtf8(_mapper!, record, line, out lineEnding);
             return null;
         }
         if (_mapper!.TryMap(record, out var interaction, out var error))
@@ -388,73 +362,8 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
             _accepted++;
             return interaction;
         }
-        rejection = Reject(record, line, error, out lineEnding);
+        rejection = _describer.Reject(_mapper, record, line, error, out lineEnding);
         return null;
-    }
-
-    /// <summary>Describes a rejected row with every one of its bad fields (the mapper stops at the first).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private InputRejection Reject(CsvRecord record, long line, CsvRowError first, out string? lineEnding)
-    {
-        var problems = _mapper!.Diagnose(record, first);
-        var raw = record.Raw;
-        var text = WithoutLineEnding(raw);
-        lineEnding = raw.Length == text.Length ? null : raw[text.Length..] is "\r\n" ? "\r\n" : "\n";
-        var shown = problems[0];
-        var rejection = new InputRejection(SourceName, line, shown.Column, shown.Field, shown.Value, shown.Reason, new string(text));
-        if (problems.Count == 1)
-            return rejection;
-        return rejection with { Problems = problems.ConvertAll(p => new InputFieldProblem(p.Column, p.Field, p.Value, p.Reason)) };
-    }
-
-    /// <summary>Describes a row with bytes that are not UTF-8: each field that has one, with the bytes.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private InputRejection RejectInvalidUtf8(CsvRecord record, long line, out string? lineEnding)
-    {
-        var problems = new List<InputFieldProblem>();
-        var headers = _mapper!.Headers;
-        for (int i = 0; i < record.FieldCount; i++)
-        {
-            var value = record[i];
-            if (Utf8InputReader.IndexOfInvalidByte(value) < 0)
-                continue;
-            problems.Add(new InputFieldProblem(i + 1, i < headers.Count ? headers[i] : null, Utf8InputReader.Printable(new string(value)),
-                $"is not valid UTF-8 ({Utf8InputReader.DescribeInvalidBytes(value)}; shown as U+FFFD); save the input as UTF-8."));
-        }
-        var raw = record.Raw;
-        var text = WithoutLineEnding(raw);
-        lineEnding = raw.Length == text.Length ? null : raw[text.Length..] is "\r\n" ? "\r\n" : "\n";
-        var shown = problems[0];
-        var rejection = new InputRejection(SourceName, line, shown.Column, shown.Field, shown.Value, shown.Reason, Utf8InputReader.Printable(new string(text)));
-        return problems.Count == 1 ? rejection : rejection with { Problems = problems };
-    }
-
-    private InputRejection DescribePending()
-    {
-        var guard = _guard!;
-        var text = guard.PendingText;
-        string raw = Utf8InputReader.Printable(new string(WithoutLineEnding(text)));
-        int field = CsvRecordGuard.FieldIndexAt(text, guard.PendingOffset, _delimiter);
-        string? header = field < _mapper!.Headers.Count ? _mapper.Headers[field] : null;
-        string value = Utf8InputReader.Printable(new string(CsvRecordGuard.RawFieldText(text, field, _delimiter)));
-        return guard.Pending switch
-        {
-            CsvRecordProblem.TextAfterClosingQuote => new(SourceName, _line, field + 1, header, value,
-                "a quoted field must end with its closing quote, followed by the delimiter or the end of the line; write a quote inside a quoted field as two quotes (\"\").",
-                raw),
-            CsvRecordProblem.UnclosedQuote => new(SourceName, _line, field + 1, header, value,
-                "the quoted field that starts here is never closed; the row is rejected as its first line, and reading goes on with the next line.",
-                raw),
-            CsvRecordProblem.QuoteNotClosedInTime => new(SourceName, _line, field + 1, header, value,
-                $"the quoted field that starts here is not closed within {QuotedLineLimit} (CsvReaderOptions.MaxQuotedLineBreaks); the row is rejected as its first line, and reading goes on with the next line.",
-                raw),
-            CsvRecordProblem.StartsWithNul => new(SourceName, _line, 1, null, null,
-                "the row starts with a NUL character; is the input UTF-16, or not text?",
-                raw),
-            _ => new(SourceName, _line, 1, null, null,
-                $"the row is longer than {_maxRowLength} characters (CsvReaderOptions.MaxRowLength).",
-                raw),
-        };
     }
 
     private void SkippedBadRecord(long lines)
@@ -469,12 +378,5 @@ public sealed class CsvInteractionReader : IDisposable, IAsyncDisposable
         var counter = default(CsvRecordGuard.LineBreakCounter);
         counter.Add(raw);
         return counter.Finish();
-    }
-
-    private static ReadOnlySpan<char> WithoutLineEnding(ReadOnlySpan<char> text)
-    {
-        if (text.EndsWith("\r\n"))
-            return text[..^2];
-        return text.Length > 0 && text[^1] is '\n' or '\r' ? text[..^1] : text;
     }
 }
