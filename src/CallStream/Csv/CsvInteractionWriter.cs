@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
 
 namespace CallStream.Csv;
 
@@ -19,21 +17,14 @@ namespace CallStream.Csv;
 /// </remarks>
 public sealed class CsvInteractionWriter : IDisposable, IAsyncDisposable
 {
-    private const int BufferChars = 1 << 16;
     private const int MaxFixedRowChars = 128;
-
-    private static readonly SearchValues<char> QuoteTriggers = SearchValues.Create(",\"\r\n");
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     private readonly Stream? _stream;
     private readonly TextWriter? _writer;
     private readonly bool _leaveOpen;
     private readonly string[] _attributeColumns;
-    private char[] _chars = new char[BufferChars];
-    private byte[] _bytes = [];
-    private int _length;
+    private readonly CsvOutputBuffer _buffer;
     private bool _headerWritten;
-    private bool _growInsteadOfFlushing;
     private bool _disposed;
 
     /// <summary>Creates a writer of UTF-8 bytes (no byte-order mark) to a stream.</summary>
@@ -49,7 +40,7 @@ public sealed class CsvInteractionWriter : IDisposable, IAsyncDisposable
             throw new ArgumentException("The stream is not writable.", nameof(stream));
         _attributeColumns = CheckColumns(attributeColumns);
         _stream = stream;
-        _bytes = new byte[Utf8NoBom.GetMaxByteCount(BufferChars)];
+        _buffer = new CsvOutputBuffer(stream);
         _leaveOpen = leaveOpen;
         Columns = [.. CsvColumns.All, .. _attributeColumns];
     }
@@ -65,6 +56,7 @@ public sealed class CsvInteractionWriter : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(writer);
         _attributeColumns = CheckColumns(attributeColumns);
         _writer = writer;
+        _buffer = new CsvOutputBuffer(writer);
         _leaveOpen = leaveOpen;
         Columns = [.. CsvColumns.All, .. _attributeColumns];
     }
@@ -111,7 +103,7 @@ public sealed class CsvInteractionWriter : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(interaction);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _length > _chars.Length / 2 ? FlushThenWriteAsync(interaction, cancellationToken) : WriteBuffered(interaction);
+        return _buffer.MoreThanHalfFull ? FlushThenWriteAsync(interaction, cancellationToken) : WriteBuffered(interaction);
     }
 
     /// <summary>Writes the header if no row was written yet, sends the buffer out, and flushes the stream or text writer.</summary>
@@ -120,7 +112,7 @@ public sealed class CsvInteractionWriter : IDisposable, IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         WriteHeaderIfNeeded();
-        FlushBuffer();
+        _buffer.Flush();
         if (_stream is not null)
             _stream.Flush();
         else
@@ -135,7 +127,7 @@ public sealed class CsvInteractionWriter : IDisposable, IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         WriteHeaderIfNeeded();
-        await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+        await _buffer.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (_stream is not null)
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         else
@@ -203,14 +195,14 @@ public sealed class CsvInteractionWriter : IDisposable, IAsyncDisposable
 
     private async ValueTask FlushThenWriteAsync(Interaction interaction, CancellationToken cancellationToken)
     {
-        await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+        await _buffer.FlushAsync(cancellationToken).ConfigureAwait(false);
         await WriteBuffered(interaction).ConfigureAwait(false);
     }
 
     private ValueTask WriteBuffered(Interaction interaction)
     {
         // A row that does not fit grows the buffer rather than blocking on a synchronous write.
-        _growInsteadOfFlushing = true;
+        _buffer.GrowInsteadOfFlushing = true;
         try
         {
             WriteHeaderIfNeeded();
@@ -218,7 +210,7 @@ public sealed class CsvInteractionWriter : IDisposable, IAsyncDisposable
         }
         finally
         {
-            _growInsteadOfFlushing = false;
+            _buffer.GrowInsteadOfFlushing = false;
         }
         return ValueTask.CompletedTask;
     }
@@ -232,22 +224,21 @@ public sealed class CsvInteractionWriter : IDisposable, IAsyncDisposable
         for (int i = 0; i < columns.Count; i++)
         {
             if (i > 0)
-                WriteChar(',');
-            WriteText(columns[i]);
+                _buffer.WriteChar(',');
+            _buffer.WriteText(columns[i]);
         }
-        WriteChar('\n');
+        _buffer.WriteChar('\n');
     }
 
     private void WriteRow(Interaction interaction)
     {
-        WriteText(interaction.InteractionId);
-        WriteChar(',');
-        WriteText(interaction.CustomerId);
-        WriteChar(',');
-        WriteText(interaction.AgentId);
+        _buffer.WriteText(interaction.InteractionId);
+        _buffer.WriteChar(',');
+        _buffer.WriteText(interaction.CustomerId);
+        _buffer.WriteChar(',');
+        _buffer.WriteText(interaction.AgentId);
 
-        Reserve(MaxFixedRowChars);
-        Span<char> span = _chars.AsSpan(_length);
+        Span<char> span = _buffer.GetSpan(MaxFixedRowChars);
         int n = 0;
         span[n++] = ',';
         n += Append(span[n..], WireNames.Name(interaction.Channel));
@@ -262,16 +253,16 @@ public sealed class CsvInteractionWriter : IDisposable, IAsyncDisposable
         span[n++] = ',';
         if (interaction.Satisfaction is int score)
             span[n++] = (char)('0' + score);
-        _length += n;
+        _buffer.Advance(n);
 
         var attributes = interaction.Attributes;
         foreach (string column in _attributeColumns)
         {
-            WriteChar(',');
+            _buffer.WriteChar(',');
             if (attributes.Count > 0 && attributes.TryGetValue(column, out string? value))
-                WriteText(value);
+                _buffer.WriteText(value);
         }
-        WriteChar('\n');
+        _buffer.WriteChar('\n');
         RowsWritten++;
     }
 
@@ -323,88 +314,5 @@ public sealed class CsvInteractionWriter : IDisposable, IAsyncDisposable
             destination[i] = (char)('0' + (value % 10));
             value /= 10;
         }
-    }
-
-    private void WriteChar(char c)
-    {
-        if (_length == _chars.Length)
-            Reserve(1);
-        _chars[_length++] = c;
-    }
-
-    private void WriteText(string text)
-    {
-        ReadOnlySpan<char> span = text;
-        int trigger = span.IndexOfAny(QuoteTriggers);
-        bool quote = trigger >= 0 || (span.Length > 0 && (char.IsWhiteSpace(span[0]) || char.IsWhiteSpace(span[^1])));
-        if (!quote)
-        {
-            Reserve(span.Length);
-            span.CopyTo(_chars.AsSpan(_length));
-            _length += span.Length;
-            return;
-        }
-
-        int quotes = trigger >= 0 ? span[trigger..].Count('"') : 0;
-        Reserve(span.Length + quotes + 2);
-        _chars[_length++] = '"';
-        while (true)
-        {
-            int q = span.IndexOf('"');
-            int chunk = q < 0 ? span.Length : q + 1;
-            span[..chunk].CopyTo(_chars.AsSpan(_length));
-            _length += chunk;
-            if (q < 0)
-                break;
-            _chars[_length++] = '"';
-            span = span[chunk..];
-        }
-        _chars[_length++] = '"';
-    }
-
-    private void Reserve(int count)
-    {
-        if (_length + count <= _chars.Length)
-            return;
-        if (!_growInsteadOfFlushing)
-            FlushBuffer();
-        if (_length + count > _chars.Length)
-        {
-            Array.Resize(ref _chars, Math.Max(_length + count, _chars.Length * 2));
-            if (_stream is not null)
-                _bytes = new byte[Utf8NoBom.GetMaxByteCount(_chars.Length)];
-        }
-    }
-
-    private void FlushBuffer()
-    {
-        if (_length == 0)
-            return;
-        if (_stream is not null)
-        {
-            int count = Utf8NoBom.GetBytes(_chars, 0, _length, _bytes, 0);
-            _stream.Write(_bytes, 0, count);
-        }
-        else
-        {
-            _writer!.Write(_chars, 0, _length);
-        }
-        _length = 0;
-    }
-
-    private async ValueTask FlushBufferAsync(CancellationToken cancellationToken)
-    {
-        if (_length == 0)
-            return;
-        if (_stream is not null)
-        {
-            int count = Utf8NoBom.GetBytes(_chars, 0, _length, _bytes, 0);
-            await _stream.WriteAsync(_bytes.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await _writer!.WriteAsync(_chars.AsMemory(0, _length), cancellationToken).ConfigureAwait(false);
-        }
-        _length = 0;
     }
 }
