@@ -43,16 +43,11 @@ public sealed class InteractionGenerator
     /// <summary>The most failed contacts in a planted burst.</summary>
     internal const int MaxBurstLength = 7;
 
-    private const int MinBurstLength = 5;
-    private const int MaxBurstSpanSeconds = 3000;
-    private const int MinFailingAgentContacts = 12;
-    private const int MaxFailingAgentContacts = 18;
     internal const int MinLongCallSeconds = 3001;
     internal const int MaxPlantedSeconds = 3600;
     internal const int InteractionIdDigits = 7;
 
     private const ulong SetupStream = 1;
-    private const ulong PlanStream = 2;
     internal const ulong RowStream = 3;
     private const ulong SlotStream = 4;
     internal const ulong IncidentStream = 5;
@@ -83,7 +78,7 @@ public sealed class InteractionGenerator
 
     internal static readonly Channel[] Channels = [Channel.Email, Channel.Chat, Channel.Voice, Channel.Video];
 
-    private readonly InteractionGeneratorOptions _options;
+    internal readonly InteractionGeneratorOptions _options;
     internal readonly ulong _seed;
     internal readonly string[] _agentIds;
     internal readonly int[] _normalAgents;
@@ -92,8 +87,9 @@ public sealed class InteractionGenerator
     internal readonly AttributeMap[] _customerAttributes;
     private readonly WorkdayProfile _profile;
     private readonly long _workdayStartTicks;
-    private readonly int _workdaySeconds;
+    internal readonly int _workdaySeconds;
     private readonly DateOnly _firstDay;
+    private readonly DayPlanner _planner;
 
     /// <summary>Creates a generator.</summary>
     /// <param name="options">The settings, or <see langword="null"/> for the defaults; copied, so later changes don't apply.</param>
@@ -139,6 +135,7 @@ public sealed class InteractionGenerator
             _customerIds[c] = value.ToString("x6", System.Globalization.CultureInfo.InvariantCulture);
             _customerAttributes[c] = regionMaps[Pick(ref rng, RegionCumulative)];
         }
+        _planner = new DayPlanner(this);
     }
 
     /// <summary>Gets a copy of the settings in use.</summary>
@@ -177,7 +174,7 @@ public sealed class InteractionGenerator
         var incidents = new List<PlantedChannelIncident>();
         foreach (var day in Days(count))
         {
-            var plan = PlanDay(day);
+            var plan = _planner.Plan(day);
             foreach (var (start, channel) in plan.Incidents.OrderBy(i => i.StartSecond).ThenBy(i => i.Channel))
             {
                 var from = new DateTimeOffset(start * TimeSpan.TicksPerSecond, TimeSpan.Zero);
@@ -212,7 +209,7 @@ public sealed class InteractionGenerator
         var run = new GeneratorRun(this);
         foreach (var day in Days(count))
         {
-            run.StartDay(day, PlanDay(day));
+            run.StartDay(day, _planner.Plan(day));
             for (int i = 0; i < day.Count; i++)
                 yield return run.Next(i);
             run.EndDay();
@@ -254,160 +251,6 @@ public sealed class InteractionGenerator
         new(day.StartTicks + (SlotSecond(day, slot) * TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
     private static string InteractionId(in Day day, int slot) => FormatId('I', day.Offset + slot + 1, InteractionIdDigits);
-
-    private DayPlan PlanDay(in Day day)
-    {
-        int maxPlanted = (_options.FailingAgentCount * MaxFailingAgentContacts) + (_options.FailureBurstsPerDay * MaxBurstLength)
-            + _options.LongCallsPerDay + _options.LongVideoCallsPerDay;
-        if (day.Count < MinRowsForAnomalies || (maxPlanted == 0 && _options.ChannelIncidentsPerDay == 0) || maxPlanted > day.Count / 2)
-            return DayPlan.Empty;
-
-        var rng = new Xoshiro256StarStar(SplitMix64.Derive(_seed, PlanStream, (ulong)day.Index));
-        var used = new HashSet<int>();
-        var rows = new List<PlannedRow>();
-        var plan = new DayPlan();
-
-        foreach (int agent in _failingAgents)
-        {
-            var slots = new int[rng.NextInt(MinFailingAgentContacts, MaxFailingAgentContacts)];
-            for (int j = 0; j < slots.Length; j++)
-                slots[j] = FreeSlot(ref rng, used, day.Count);
-            Array.Sort(slots);
-            int failed = 0;
-            for (int j = 0; j < slots.Length; j++)
-            {
-                // Two of every three fail: 2/2, 2/3, 3/4, … 7/10, and never 50 % or less after that.
-                bool fails = j % 3 != 2;
-                failed += fails ? 1 : 0;
-                rows.Add(new PlannedRow(slots[j], PlannedKind.FailingAgent, agent, -1, default, 0, fails ? Outcome.Failed : Outcome.Resolved));
-            }
-            plan.AgentDays.Add((agent, slots, failed));
-        }
-
-        var burstAgents = new HashSet<int>();
-        for (int b = 0; b < _options.FailureBurstsPerDay; b++)
-        {
-            int customer;
-            do
-            {
-                customer = rng.NextInt(_customerIds.Length);
-            }
-            while (plan.BurstCustomers.Contains(customer));
-            int length = rng.NextInt(MinBurstLength, MaxBurstLength);
-            int[]? slots = null;
-            for (int attempt = 0; attempt < 100 && slots is null; attempt++)
-                slots = TryPlaceBurst(ref rng, day, used, length);
-            if (slots is null)
-                continue;
-            plan.BurstCustomers.Add(customer);
-            plan.Bursts.Add((customer, slots));
-            foreach (int slot in slots)
-            {
-                used.Add(slot);
-                int agent;
-                do
-                {
-                    agent = _normalAgents[rng.NextInt(_normalAgents.Length)];
-                }
-                while (!burstAgents.Add(agent));
-                rows.Add(new PlannedRow(slot, PlannedKind.Burst, agent, customer, default, 0, Outcome.Failed));
-            }
-        }
-
-        for (int k = 0; k < _options.LongCallsPerDay + _options.LongVideoCallsPerDay; k++)
-        {
-            bool video = k >= _options.LongCallsPerDay;
-            int slot = FreeSlot(ref rng, used, day.Count);
-            int agent = _normalAgents[rng.NextInt(_normalAgents.Length)];
-            int customer = rng.NextInt(_customerIds.Length);
-            int duration = rng.NextInt(video ? MaxNaturalDurationSeconds + 1 : MinLongCallSeconds, MaxPlantedSeconds);
-            rows.Add(new PlannedRow(
-                slot, video ? PlannedKind.LongVideoCall : PlannedKind.LongCall, agent, customer, video ? Channel.Video : Channel.Voice, duration, null));
-        }
-
-        // Drawn last, so the rows planted above are the same with or without incidents.
-        PlanIncidents(ref rng, day, plan);
-
-        rows.Sort((x, y) => x.Slot.CompareTo(y.Slot));
-        plan.Rows = [.. rows];
-        return plan;
-    }
-
-    /// <summary>Picks the day's channel incidents: distinct pairs of a whole clock hour of the working day and a channel.</summary>
-    /// <remarks>
-    /// Only email, chat and voice: each carries 120 or more contacts in the quietest hour of a default day, enough for the
-    /// hour's problematic rate to show, where video may carry fewer than 60.
-    /// </remarks>
-    private void PlanIncidents(ref Xoshiro256StarStar rng, in Day day, DayPlan plan)
-    {
-        long dayStart = day.StartTicks / TimeSpan.TicksPerSecond;
-        long firstHour = ((dayStart + SecondsPerHour - 1) / SecondsPerHour) * SecondsPerHour;
-        int hours = (int)((dayStart + _workdaySeconds - firstHour) / SecondsPerHour);
-        if (hours <= 0)
-            return;
-        int wanted = Math.Min(_options.ChannelIncidentsPerDay, hours * 3);
-        while (plan.Incidents.Count < wanted)
-        {
-            long start = firstHour + ((long)rng.NextInt(hours) * SecondsPerHour);
-            var channel = Channels[rng.NextInt(3)];
-            if (!plan.Incidents.Contains((start, channel)))
-                plan.Incidents.Add((start, channel));
-        }
-    }
-
-    private static int FreeSlot(ref Xoshiro256StarStar rng, HashSet<int> used, int count)
-    {
-        int slot;
-        do
-        {
-            slot = rng.NextInt(count);
-        }
-        while (!used.Add(slot));
-        return slot;
-    }
-
-    /// <summary>Tries to place a burst of failed contacts 2 to 8 minutes apart, spanning less than 50 minutes.</summary>
-    private int[]? TryPlaceBurst(ref Xoshiro256StarStar rng, in Day day, HashSet<int> used, int length)
-    {
-        int start = rng.NextInt(day.Count);
-        int first = SlotSecond(day, start);
-        if (used.Contains(start) || first + MaxBurstSpanSeconds > _workdaySeconds)
-            return null;
-        var slots = new int[length];
-        slots[0] = start;
-        int previous = first;
-        for (int j = 1; j < length; j++)
-        {
-            int target = previous + rng.NextInt(120, 480);
-            int slot = LowerBound(day, target, slots[j - 1] + 1);
-            while (slot < day.Count && used.Contains(slot))
-                slot++;
-            if (slot >= day.Count)
-                return null;
-            int second = SlotSecond(day, slot);
-            if (second - first >= MaxBurstSpanSeconds)
-                return null;
-            slots[j] = slot;
-            previous = second;
-        }
-        return slots;
-    }
-
-    /// <summary>Finds the first slot at or after <paramref name="from"/> that starts at or after a second of the day.</summary>
-    private int LowerBound(in Day day, int second, int from)
-    {
-        int lo = from;
-        int hi = day.Count;
-        while (lo < hi)
-        {
-            int mid = lo + ((hi - lo) / 2);
-            if (SlotSecond(day, mid) < second)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo;
-    }
 
     internal static int Pick(ref Xoshiro256StarStar rng, double[] cumulative)
     {
