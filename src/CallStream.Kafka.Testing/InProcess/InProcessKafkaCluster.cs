@@ -35,13 +35,11 @@ namespace CallStream.Kafka;
 /// </remarks>
 public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
 {
-    private readonly MockClusterHandle _handle;
-    private readonly MockThreadWaker _waker;
+    private readonly MockClusterControl _control;
 
     private InProcessKafkaCluster(MockClusterHandle handle, int brokerCount, string bootstrapServers)
     {
-        _handle = handle;
-        _waker = new MockThreadWaker(bootstrapServers);
+        _control = new MockClusterControl(handle, bootstrapServers);
         BrokerCount = brokerCount;
         BootstrapServers = bootstrapServers;
     }
@@ -127,8 +125,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         }
 
         ThrowIfDisposed();
-        using var watch = _waker.Start();
-        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_topic_create(_handle, name, partitions, replicationFactor), $"create topic '{name}'");
+        _control.CreateTopic(name, partitions, replicationFactor);
     }
 
     /// <summary>Takes a broker down: it drops its connections and refuses new ones until <see cref="SetBrokerUp"/>.</summary>
@@ -141,8 +138,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     {
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
-        using var watch = _waker.Start();
-        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_broker_set_down(_handle, brokerId), $"take broker {brokerId} down");
+        _control.SetBrokerDown(brokerId);
     }
 
     /// <summary>Brings a broker back up: it accepts connections again.</summary>
@@ -153,8 +149,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     {
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
-        using var watch = _waker.Start();
-        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_broker_set_up(_handle, brokerId), $"bring broker {brokerId} up");
+        _control.SetBrokerUp(brokerId);
     }
 
     /// <summary>Takes every broker down (see <see cref="SetBrokerDown"/>): the whole cluster is unreachable.</summary>
@@ -162,8 +157,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     public void SetAllBrokersDown()
     {
         ThrowIfDisposed();
-        using var watch = _waker.Start();
-        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_broker_set_down(_handle, LibrdkafkaMock.AllBrokers), "take all brokers down");
+        _control.SetBrokerDown(LibrdkafkaMock.AllBrokers);
     }
 
     /// <summary>Brings every broker back up.</summary>
@@ -171,8 +165,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     public void SetAllBrokersUp()
     {
         ThrowIfDisposed();
-        using var watch = _waker.Start();
-        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_broker_set_up(_handle, LibrdkafkaMock.AllBrokers), "bring all brokers up");
+        _control.SetBrokerUp(LibrdkafkaMock.AllBrokers);
     }
 
     /// <summary>Delays every response of a broker by <paramref name="roundTripTime"/>, as a slow network or broker would.</summary>
@@ -185,8 +178,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         ValidateBrokerId(brokerId);
         var ms = MockArguments.ToMilliseconds(roundTripTime);
         ThrowIfDisposed();
-        using var watch = _waker.Start();
-        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_broker_set_rtt(_handle, brokerId, ms), $"set the round-trip time of broker {brokerId}");
+        _control.SetBrokerRoundTripTime(brokerId, ms);
     }
 
     /// <summary>Delays every response of every broker by <paramref name="roundTripTime"/>.</summary>
@@ -197,8 +189,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     {
         var ms = MockArguments.ToMilliseconds(roundTripTime);
         ThrowIfDisposed();
-        using var watch = _waker.Start();
-        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_broker_set_rtt(_handle, LibrdkafkaMock.AllBrokers, ms), "set the round-trip time of all brokers");
+        _control.SetBrokerRoundTripTime(LibrdkafkaMock.AllBrokers, ms);
     }
 
     /// <summary>
@@ -213,16 +204,12 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     /// <see cref="ErrorCode.RequestTimedOut"/>) transparently; non-retriable ones reach the application.</remarks>
     /// <exception cref="ArgumentException"><paramref name="errors"/> is empty.</exception>
     /// <exception cref="ObjectDisposedException">The cluster was disposed.</exception>
-    public unsafe void PushRequestErrors(KafkaApiKey apiKey, params ReadOnlySpan<ErrorCode> errors)
+    public void PushRequestErrors(KafkaApiKey apiKey, params ReadOnlySpan<ErrorCode> errors)
     {
         if (errors.IsEmpty)
             throw new ArgumentException("Give at least one error to push.", nameof(errors));
         ThrowIfDisposed();
-
-        // ErrorCode is an int enum and rd_kafka_resp_err_t a C enum: the same four bytes.
-        var codes = MemoryMarshal.Cast<ErrorCode, int>(errors);
-        fixed (int* first = codes)
-            LibrdkafkaMock.rd_kafka_mock_push_request_errors_array(_handle, (short)apiKey, (nuint)codes.Length, first);
+        _control.PushRequestErrors(apiKey, errors);
     }
 
     /// <summary>Drops the errors pushed with <see cref="PushRequestErrors"/> for <paramref name="apiKey"/> that were not used yet.</summary>
@@ -231,7 +218,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     public void ClearRequestErrors(KafkaApiKey apiKey)
     {
         ThrowIfDisposed();
-        LibrdkafkaMock.rd_kafka_mock_clear_request_errors(_handle, (short)apiKey);
+        _control.ClearRequestErrors(apiKey);
     }
 
     /// <summary>Moves the leadership of a partition to another broker, as a real cluster does on failover.</summary>
@@ -252,10 +239,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
-        using var watch = _waker.Start();
-        MockArguments.Check(
-            LibrdkafkaMock.rd_kafka_mock_partition_set_leader(_handle, topic, partition, brokerId),
-            $"move the leader of {topic} [{partition}] to broker {brokerId}");
+        _control.SetPartitionLeader(topic, partition, brokerId);
     }
 
     /// <summary>Moves the group coordinator of a consumer group to another broker.</summary>
@@ -269,8 +253,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(groupId);
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
-        using var watch = _waker.Start();
-        MockArguments.Check(LibrdkafkaMock.rd_kafka_mock_coordinator_set(_handle, "group", groupId, brokerId), $"move the coordinator of group '{groupId}'");
+        _control.SetCoordinator("group", groupId, brokerId, $"move the coordinator of group '{groupId}'");
     }
 
     /// <summary>Moves the transaction coordinator of a transactional id to another broker.</summary>
@@ -284,10 +267,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(transactionalId);
         ValidateBrokerId(brokerId);
         ThrowIfDisposed();
-        using var watch = _waker.Start();
-        MockArguments.Check(
-            LibrdkafkaMock.rd_kafka_mock_coordinator_set(_handle, "transaction", transactionalId, brokerId),
-            $"move the coordinator of transactional id '{transactionalId}'");
+        _control.SetCoordinator("transaction", transactionalId, brokerId, $"move the coordinator of transactional id '{transactionalId}'");
     }
 
     /// <summary>Makes the cluster report <paramref name="error"/> for a topic in metadata responses (and when a transaction
@@ -301,8 +281,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     {
         MockArguments.ValidateTopicName(topic);
         ThrowIfDisposed();
-        using var watch = _waker.Start();
-        LibrdkafkaMock.rd_kafka_mock_topic_set_error(_handle, topic, (int)error);
+        _control.SetTopicError(topic, error);
     }
 
     /// <summary>Sets the broker setting <c>group.initial.rebalance.delay.ms</c> for groups formed from now on (see
@@ -314,7 +293,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     {
         var ms = MockArguments.ToMilliseconds(delay);
         ThrowIfDisposed();
-        LibrdkafkaMock.rd_kafka_mock_group_initial_rebalance_delay_ms(_handle, ms);
+        _control.SetGroupInitialRebalanceDelay(ms);
     }
 
     /// <summary>Starts recording every request the brokers receive (see <see cref="GetTrackedRequests"/>), for example to
@@ -323,7 +302,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     public void StartRequestTracking()
     {
         ThrowIfDisposed();
-        LibrdkafkaMock.rd_kafka_mock_start_request_tracking(_handle);
+        _control.StartRequestTracking();
     }
 
     /// <summary>Stops recording requests; those recorded so far are kept.</summary>
@@ -331,39 +310,17 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     public void StopRequestTracking()
     {
         ThrowIfDisposed();
-        LibrdkafkaMock.rd_kafka_mock_stop_request_tracking(_handle);
+        _control.StopRequestTracking();
     }
 
     /// <summary>Gets the requests recorded since <see cref="StartRequestTracking"/> (or the last
     /// <see cref="ClearTrackedRequests"/>), in arrival order.</summary>
     /// <returns>A snapshot of the recorded requests.</returns>
     /// <exception cref="ObjectDisposedException">The cluster was disposed.</exception>
-    public unsafe IReadOnlyList<KafkaMockRequest> GetTrackedRequests()
+    public IReadOnlyList<KafkaMockRequest> GetTrackedRequests()
     {
         ThrowIfDisposed();
-        nuint count = 0;
-        var requests = LibrdkafkaMock.rd_kafka_mock_get_requests(_handle, &count);
-        if (requests is null)
-            return [];
-
-        try
-        {
-            var result = new KafkaMockRequest[checked((int)count)];
-            for (var i = 0; i < result.Length; i++)
-            {
-                var request = requests[i];
-                result[i] = new KafkaMockRequest(
-                    LibrdkafkaMock.rd_kafka_mock_request_id(request),
-                    (KafkaApiKey)LibrdkafkaMock.rd_kafka_mock_request_api_key(request),
-                    TimeSpan.FromMicroseconds(LibrdkafkaMock.rd_kafka_mock_request_timestamp(request)));
-            }
-
-            return result;
-        }
-        finally
-        {
-            LibrdkafkaMock.rd_kafka_mock_request_destroy_array(requests, count);
-        }
+        return _control.GetTrackedRequests();
     }
 
     /// <summary>Forgets the requests recorded so far.</summary>
@@ -371,7 +328,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
     public void ClearTrackedRequests()
     {
         ThrowIfDisposed();
-        LibrdkafkaMock.rd_kafka_mock_clear_requests(_handle);
+        _control.ClearTrackedRequests();
     }
 
     /// <summary>Creates a producer configuration pointed at this cluster, with timings suited to a loopback cluster.</summary>
@@ -411,11 +368,7 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
 
     /// <summary>Stops the cluster: closes its brokers' sockets, stops its threads and frees its memory.</summary>
     /// <remarks>Idempotent. Waits for fault-injection calls in flight on other threads.</remarks>
-    public void Dispose()
-    {
-        using var watch = _waker.Start();
-        _handle.Dispose();
-    }
+    public void Dispose() => _control.Dispose();
 
     /// <summary>Stops the cluster (see <see cref="Dispose"/>); librdkafka's teardown is synchronous and quick.</summary>
     /// <returns>A completed task.</returns>
@@ -431,5 +384,5 @@ public sealed class InProcessKafkaCluster : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(name, brokerId, $"The cluster's broker ids are 1 to {BrokerCount}.");
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_control.IsClosed, this);
 }
