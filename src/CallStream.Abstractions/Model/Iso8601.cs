@@ -15,7 +15,6 @@ public static class Iso8601
     /// <param name="text">The text, for example <c>2024-03-01T09:15:00+01:00</c>.</param>
     /// <param name="value">The instant, with offset zero.</param>
     /// <returns><see langword="true"/> when the text is a valid ISO-8601 instant.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset value)
     {
         value = default;

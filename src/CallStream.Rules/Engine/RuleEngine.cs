@@ -132,7 +132,6 @@ public sealed class RuleEngine : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="interaction"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The engine is completed.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Offer(Interaction interaction)
     {
         ArgumentNullException.ThrowIfNull(interaction);
@@ -144,7 +143,6 @@ public sealed class RuleEngine : IDisposable
     /// <exception cref="ArgumentException">The item has no interaction.</exception>
     /// <exception cref="InvalidOperationException">The engine is completed.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Offer(in PartitionedInteraction item)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -242,7 +240,6 @@ public sealed class RuleEngine : IDisposable
         return largest + allowedLateness;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Evaluate(PartitionedInteraction item)
     {
         var interaction = item.Interaction;

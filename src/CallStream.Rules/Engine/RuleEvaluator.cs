@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using CallStream.Rules.Engine;
 
 namespace CallStream.Rules;
@@ -87,7 +86,6 @@ public sealed class RuleEvaluator
     public IReadOnlyList<RuleStatistics> GetStatistics() =>
         _runners.Select(r => new RuleStatistics(r.Rule.Name, r.EventsTaken, r.Candidates, r.Alerts, r.Suppressed, r.GroupCount, r.SuppressionCount)).ToArray();
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run(Interaction interaction, ICollection<Alert>? alerts)
     {
         long ticks = interaction.StartTime.UtcTicks;

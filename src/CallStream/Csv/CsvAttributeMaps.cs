@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace CallStream.Csv;
 
@@ -41,7 +40,6 @@ internal sealed class CsvAttributeMaps
     /// <param name="keys">Per attribute column: 1 + the pool id of its value, or 0 when the cell is empty (absent).</param>
     /// <param name="values">Per attribute column: the pooled value, or <see langword="null"/> when absent.</param>
     /// <returns>The map.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public AttributeMap Get(ReadOnlySpan<int> keys, ReadOnlySpan<string?> values)
     {
         int width = _names.Length;

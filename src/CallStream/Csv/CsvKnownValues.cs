@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace CallStream.Csv;
 
@@ -26,7 +25,6 @@ internal sealed class CsvKnownValues<T>
     /// <param name="text">The text.</param>
     /// <param name="value">Its value, when it was seen before.</param>
     /// <returns>Whether it was seen before.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGet(ReadOnlySpan<char> text, out T value)
     {
         for (int k = 0; k < _count; k++)

@@ -245,7 +245,6 @@ internal sealed class CsvRecordGuard : TextReader
     /// skipped, or more input is needed (<see cref="ReadMore"/>, which says when the input has ended).
     /// </summary>
     /// <returns><see langword="true"/> when <see cref="Record"/> holds the next record.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryTakeRecord()
     {
         // The blank line that resumes a text reader after a skipped record is not a record.
@@ -450,7 +449,6 @@ internal sealed class CsvRecordGuard : TextReader
     /// <see cref="Record"/> and returns <see langword="true"/>. Otherwise more data is needed, the data has ended, or
     /// the record is held back as <see cref="Pending"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool FrameRecord()
     {
         if (_pending != CsvRecordProblem.None)
@@ -493,7 +491,6 @@ internal sealed class CsvRecordGuard : TextReader
     /// <see cref="_scan"/> where scanning must resume once more data is read. A negative <paramref name="start"/> scans
     /// the rest of a record being skipped, whose delimiters are of no use.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ScanRecord(int start, out int contentEnd, out int recordEnd)
     {
         char[] buffer = _buffer;
@@ -625,7 +622,6 @@ internal sealed class CsvRecordGuard : TextReader
     /// Looks at 32 characters at a time, narrowed to their low bytes: a character whose low byte is that of a special
     /// character is a candidate, checked in full, so any delimiter works and nothing is missed.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int NextQuoteOrLineBreak(int i, int start, bool noteDelimiters)
     {
         char[] buffer = _buffer;

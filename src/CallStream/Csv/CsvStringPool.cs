@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace CallStream.Csv;
 
@@ -42,7 +41,6 @@ internal sealed class CsvStringPool
     /// <param name="text">The characters.</param>
     /// <param name="id">The value's id, from 0 to the capacity less one, or <see cref="NotPooled"/>.</param>
     /// <returns>The string.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Get(ReadOnlySpan<char> text, out int id)
     {
         if (text.Length > MaxPooledLength)

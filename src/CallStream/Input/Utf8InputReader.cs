@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -190,7 +189,6 @@ internal sealed class Utf8InputReader : TextReader
 
     /// <summary>Decodes what the bytes read allow into <paramref name="chars"/>.</summary>
     /// <returns>How many characters were written (0 at the end of the input), or -1 when more bytes must be read first.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Decode(Span<char> chars)
     {
         if (_hasCarry)

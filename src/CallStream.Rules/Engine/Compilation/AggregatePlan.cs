@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace CallStream.Rules.Engine;
 
@@ -158,7 +157,6 @@ internal sealed class AggregatePlan
 
     /// <summary>Evaluates the per-event columns of an event entering a window.</summary>
     /// <returns>The condition bits: bit <c>c</c> is set when condition <c>c</c> is true for the event.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong EvaluateEntry(Interaction e, Span<double> numbers, Span<DistinctKey> keys)
     {
         ulong bits = 0;
@@ -183,7 +181,6 @@ internal sealed class AggregatePlan
     }
 
     /// <summary>Adds an entry to accumulators (running min and max included).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(Span<double> acc, ulong bits, ReadOnlySpan<double> numbers)
     {
         acc[CountOffset] += 1;
@@ -207,7 +204,6 @@ internal sealed class AggregatePlan
     }
 
     /// <summary>Removes an entry from accumulators (min and max are kept by the window's deques instead).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Remove(Span<double> acc, ulong bits, ReadOnlySpan<double> numbers)
     {
         acc[CountOffset] -= 1;
@@ -234,7 +230,6 @@ internal sealed class AggregatePlan
     }
 
     /// <summary>Reads every aggregate's value from accumulators into <paramref name="values"/> by slot; NaN is null.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Read(ReadOnlySpan<double> acc, double[] values)
     {
         for (int i = 0; i < _slots.Length; i++)

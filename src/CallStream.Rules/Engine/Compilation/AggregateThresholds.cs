@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace CallStream.Rules.Engine;
 
@@ -32,7 +31,6 @@ internal sealed class AggregateThresholds
     /// <summary>Tells whether the clause is true for a window, reading from its accumulators only the aggregates it needs.</summary>
     /// <param name="acc">The accumulators of the window.</param>
     /// <remarks>Reads each aggregate as <see cref="AggregatePlan.ReadSlot"/> does, with tests instead of switches on kind and operator.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Holds(ReadOnlySpan<double> acc)
     {
         foreach (ref readonly var t in _thresholds.AsSpan())

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace CallStream.Rules.Engine;
 
@@ -38,7 +37,6 @@ internal sealed class InteractionIdMemory
     /// </summary>
     /// <param name="id">The interaction id.</param>
     /// <param name="ticks">Its start time, in UTC ticks.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool IsDuplicate(string id, long ticks)
     {
         if (ticks > _frontier)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace CallStream.Rules.Engine;
 
@@ -10,7 +9,6 @@ internal sealed class PerEventRunner : RuleRunner
     {
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Offer(Interaction e, long ticks, ICollection<Alert>? output)
     {
         if (Take(e))

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace CallStream.Rules.Engine;
 
@@ -56,7 +55,6 @@ internal abstract class RuleRunner
 
     /// <summary>Applies <c>where</c> (spec point 1) and counts the events it lets through.</summary>
     /// <returns>Whether the rule takes the event.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected bool Take(Interaction e)
     {
         if (Rule.Where is { } where && where(e, NoAggregates) != Tri.True)
@@ -67,7 +65,6 @@ internal abstract class RuleRunner
 
     /// <summary>Handles a candidate: drops it when suppressed (point 6), otherwise emits it.</summary>
     /// <returns>Whether the candidate was emitted (or would have been, during warm-up).</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected bool Candidate(Interaction e, long ticks, string key, ICollection<Alert>? output, double[] aggregates, long windowStart, long windowEnd)
     {
         Candidates++;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using CallStream.Rules.Engine;
 
 namespace CallStream.Rules;
@@ -114,7 +113,6 @@ public sealed class EventTimeOrderer
     /// <param name="item">The event and its partition. Offering marks the partition as having data (no longer caught up).</param>
     /// <exception cref="ArgumentException">The item has no interaction.</exception>
     /// <exception cref="InvalidOperationException">The orderer is completed, or this is called from the release callback.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Offer(in PartitionedInteraction item)
     {
         if (item.Interaction is null)
@@ -271,7 +269,6 @@ public sealed class EventTimeOrderer
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReleaseReady()
     {
         if (_watermarkStale)
@@ -285,7 +282,6 @@ public sealed class EventTimeOrderer
     }
 
     /// <summary>Releases the oldest held event when it is at or before <paramref name="upTo"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryTakeNext(long upTo)
     {
         PartitionedInteraction next;
@@ -352,7 +348,6 @@ public sealed class EventTimeOrderer
         _topRunStale = false;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Release(in PartitionedInteraction item)
     {
         ReleasedCount++;

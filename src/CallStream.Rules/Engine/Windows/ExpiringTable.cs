@@ -101,7 +101,6 @@ internal sealed class ExpiringTable<TNode>
     }
 
     /// <summary>Gets the entry of a key, creating (or reusing) one when missing.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TNode GetOrAdd(string key, Func<string, TNode> create)
     {
         if (_last is { } last && ReferenceEquals(last.Key, key))
@@ -124,7 +123,6 @@ internal sealed class ExpiringTable<TNode>
 
     /// <summary>Drops the entries whose <see cref="ExpiringNode.ExpiresAt"/> is at or before <paramref name="now"/>, as the queue reaches them.</summary>
     /// <returns>The number of entries dropped.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int RemoveExpired(long now)
     {
         int removed = 0;

@@ -94,7 +94,6 @@ internal sealed class SlidingGroup : ExpiringNode
     }
 
     /// <summary>Removes the entries at or before <paramref name="threshold"/> (the window is <c>(e.t - W, e.t]</c>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EvictUpTo(long threshold)
     {
         if (_count == 0 || TimeAt(_head) > threshold)
@@ -118,7 +117,6 @@ internal sealed class SlidingGroup : ExpiringNode
     }
 
     /// <summary>Appends an entry no older than any held.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(long time, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)
     {
         if (_count == _capacity)
@@ -171,7 +169,6 @@ internal sealed class SlidingGroup : ExpiringNode
     }
 
     /// <summary>Gets the accumulators of the entries held, every aggregate readable from them (min, max and distinct counts brought up to date).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<double> Accumulate()
     {
         var acc = Accumulators;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace CallStream.Rules.Engine;
 
@@ -19,7 +18,6 @@ internal sealed class SlidingWindowRunner : WindowRunner<SlidingGroup>
     {
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Offer(Interaction e, long ticks, ICollection<Alert>? output)
     {
         if (!TryTake(e, out string key, out var group, out ulong bits))

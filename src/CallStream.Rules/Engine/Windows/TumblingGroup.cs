@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace CallStream.Rules.Engine;
 
@@ -91,7 +90,6 @@ internal sealed class TumblingGroup : ExpiringNode
     }
 
     /// <summary>Adds an event to a half's window.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(int half, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)
     {
         var acc = _acc.AsSpan(half * _plan.Width, _plan.Width);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace CallStream.Rules.Engine;
 
@@ -52,7 +51,6 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
 
     public override long NextExpiry => Math.Min(_groups.NextExpiry, base.NextExpiry);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Expire(long frontier)
     {
         _groups.RemoveExpired(frontier);
@@ -64,7 +62,6 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
     /// <see cref="Numbers"/> and <see cref="Keys"/>.
     /// </summary>
     /// <returns><see langword="false"/> when <c>where</c> rejects the event.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected bool TryTake(Interaction e, out string key, out TGroup group, out ulong bits)
     {
         if (!Take(e))
@@ -82,7 +79,6 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
 
     /// <summary>Tells whether <c>having</c> is true for the offered event and the accumulators of its window.</summary>
     /// <remarks>Thresholds read only the aggregates they test, and stop at the first that fails.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected bool Having(Interaction e, ReadOnlySpan<double> acc) =>
         _thresholds is { } thresholds ? thresholds.Holds(acc) : _having(e, Read(acc)) == Tri.True;
 
