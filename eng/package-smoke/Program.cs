@@ -1,8 +1,11 @@
 // Runs the hosted pipeline from the packages: in-process Kafka (the native librdkafka from the package), the
-// default rules, a sink of its own; prints one line the script checks.
+// default rules, a sink of its own; then the insights report over what was read and raised (CallStream.Insights, with
+// the embedded Chart.js). Prints one line the script checks.
 using System.Collections.Concurrent;
+using System.Text;
 using CallStream;
 using CallStream.Hosting;
+using CallStream.Insights;
 using CallStream.Kafka; // InProcessKafkaCluster: CallStream.Kafka.Testing
 using CallStream.Pipeline;
 using Microsoft.Extensions.Configuration;
@@ -43,8 +46,18 @@ service.CompleteInput();
 await host.WaitForShutdownAsync(deadline.Token);
 int expected = interactions.Count(i => i.DurationSeconds > 3000) + interactions.Count(i => i.Outcome == Outcome.Failed && i.DurationSeconds > 1200);
 int perEvent = alerts.Values.Count(a => a.Rule is "LongCall" or "FailedLongCall");
-Console.WriteLine($"package smoke: {service.GetStatistics()!.Consumed} read, {alerts.Count} alerts, {perEvent} per-event alerts (expected {expected})");
-return service.Failure is null && perEvent == expected ? 0 : 1;
+
+var figures = await InsightsReport.ComputeAsync(InMemoryInsightsSource.From(interactions, alerts.Values), new InsightsReportOptions { Source = "package smoke" });
+using var page = new MemoryStream();
+InsightsReport.WriteHtml(figures, page);
+string html = Encoding.UTF8.GetString(page.ToArray());
+// Chart.js is inlined from the package's embedded resource: its UMD header names the library and its licence.
+bool chartJs = html.Contains("Chart.js v4", StringComparison.Ordinal) && html.Contains("<canvas", StringComparison.Ordinal);
+bool report = figures.TotalInteractions == Count && figures.TotalAlerts == alerts.Count && chartJs;
+
+Console.WriteLine($"package smoke: {service.GetStatistics()!.Consumed} read, {alerts.Count} alerts, {perEvent} per-event alerts (expected {expected}), "
+    + $"report of {figures.TotalInteractions} interactions and {figures.TotalAlerts} alerts ({page.Length / 1024} KB, Chart.js {(chartJs ? "embedded" : "MISSING")})");
+return service.Failure is null && perEvent == expected && report ? 0 : 1;
 
 sealed class MemorySink(ConcurrentDictionary<string, Alert> alerts) : IBatchedSink<Alert>
 {

@@ -2,7 +2,6 @@
 using CallStream;
 using CallStream.Kafka;
 using CallStream.Mongo;
-using CallStream.Pipeline;
 using CallStream.Samples;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,18 +80,18 @@ internal sealed class ProducerWorker(IConfiguration configuration, ILoggerFactor
         }
     }
 
-    /// <summary>Writes each interaction to both sinks; the Kafka topic and the collection are both idempotent by interaction id.</summary>
+    /// <summary>Writes each batch of interactions to both sinks; the Kafka topic and the collection are both idempotent
+    /// by interaction id, so running the producer again over the same input stores each interaction once.</summary>
     private async Task<long> ProduceBothAsync(IAsyncEnumerable<Interaction> interactions, KafkaSinkOptions kafka, MongoStore store, CancellationToken cancellationToken)
     {
         using var producer = new KafkaInteractionSink(kafka, loggers);
-        await using var toKafka = new BatchingSink<Interaction>(producer, "kafka:" + producer.Topic, logger: _logger);
-        await using var toMongo = new BatchingSink<Interaction>(new MongoInteractionSink(store), "mongo:interactions", logger: _logger);
-        await foreach (var interaction in interactions.WithCancellation(cancellationToken))
+        var toMongo = new MongoInteractionSink(store);
+        long written = 0;
+        await foreach (var batch in interactions.Chunk(SampleHost.BatchSize).WithCancellation(cancellationToken))
         {
-            await toKafka.EnqueueAsync(interaction, cancellationToken: cancellationToken);
-            await toMongo.EnqueueAsync(interaction, cancellationToken: cancellationToken);
+            await Task.WhenAll(producer.WriteBatchAsync(batch, cancellationToken).AsTask(), toMongo.WriteBatchAsync(batch, cancellationToken).AsTask());
+            written += batch.Length;
         }
-        await Task.WhenAll(toKafka.FlushAsync(cancellationToken), toMongo.FlushAsync(cancellationToken));
-        return toKafka.Written;
+        return written;
     }
 }

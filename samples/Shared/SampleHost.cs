@@ -1,5 +1,4 @@
 using CallStream.Kafka;
-using CallStream.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,6 +10,9 @@ internal static class SampleHost
 {
     /// <summary>The configuration key of the in-process switch (<c>--in-process</c>).</summary>
     public const string InProcessKey = "CallStream:Kafka:InProcess";
+
+    /// <summary>How many interactions the samples write per batch.</summary>
+    public const int BatchSize = 1000;
 
     /// <summary>Creates the host builder: appsettings.json (next to the app unless <c>--contentRoot</c> says otherwise),
     /// environment variables, and the command line, where
@@ -83,18 +85,18 @@ internal static class SampleHost
         return new Generation.InteractionGenerator().Generate(rows).ToAsyncEnumerable();
     }
 
-    /// <summary>Writes interactions to the source topic through a batching Kafka sink; returns how many were written.</summary>
+    /// <summary>Writes interactions to the source topic in batches, each acknowledged by the brokers before the next;
+    /// returns how many were written.</summary>
     public static async Task<long> ProduceAsync(IAsyncEnumerable<Interaction> interactions, KafkaSinkOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         using var kafka = new KafkaInteractionSink(options, loggers);
-        var sink = new BatchingSink<Interaction>(kafka, "kafka:" + kafka.Topic, logger: loggers.CreateLogger("CallStream.Samples"));
-        await using (sink.ConfigureAwait(false))
+        long written = 0;
+        await foreach (var batch in interactions.Chunk(BatchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var interaction in interactions.WithCancellation(cancellationToken).ConfigureAwait(false))
-                await sink.EnqueueAsync(interaction, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await sink.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return sink.Written;
+            await kafka.WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+            written += batch.Length;
         }
+        return written;
     }
 
     private static async IAsyncEnumerable<Interaction> ReadCsvAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -43,7 +43,7 @@ public abstract class KafkaClientOptions
     /// <param name="getEnvironmentVariable">Reads an environment variable; <see langword="null"/> for <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
     /// <returns>The <c>bootstrap.servers</c> value.</returns>
     /// <exception cref="ArgumentException"><see cref="BootstrapServers"/> is set but blank.</exception>
-    public string ResolveBootstrapServers(Func<string, string?>? getEnvironmentVariable = null)
+    internal string ResolveBootstrapServers(Func<string, string?>? getEnvironmentVariable = null)
     {
         if (BootstrapServers is not null)
         {

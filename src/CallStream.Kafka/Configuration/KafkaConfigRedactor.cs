@@ -22,7 +22,7 @@ public static class KafkaConfigRedactor
     /// <param name="key">The setting name, for example <c>sasl.password</c>.</param>
     /// <returns><see langword="true"/> when its value must not be shown.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
-    public static bool IsSecret(string key)
+    internal static bool IsSecret(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         foreach (string fragment in SecretFragments)
@@ -45,7 +45,7 @@ public static class KafkaConfigRedactor
     /// <param name="value">Its value.</param>
     /// <returns>The value to show.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
-    public static string? RedactValue(string key, string? value) => IsSecret(key) && value is not null ? Mask : value;
+    internal static string? RedactValue(string key, string? value) => IsSecret(key) && value is not null ? Mask : value;
 
     /// <summary>Formats a configuration for a log line, <c>key=value</c> pairs sorted by key and separated by <c>", "</c>,
     /// with secret values shown as <see cref="Mask"/>.</summary>

@@ -8,8 +8,9 @@ namespace CallStream.Kafka;
 /// <summary>
 /// Produces alerts to a Kafka topic (<c>callstream-alerts</c> by default) as the UTF-8 JSON of the data contract,
 /// keyed by the alert's key, with an idempotent producer. A write returns only when the brokers acknowledged every
-/// message of the batch, and otherwise throws <see cref="KafkaDeliveryException"/> naming the alerts that failed. Put a
-/// <c>BatchingSink&lt;Alert&gt;</c> of the core in front of it for buffering, retries and checkpointing.
+/// message of the batch, and otherwise throws <see cref="KafkaDeliveryException"/> naming the alerts that failed. Added
+/// to a host (<c>AddKafkaAlertSink</c>) or a pipeline, it is written to through the pipeline's buffering, retries and
+/// checkpointing.
 /// </summary>
 /// <remarks>The producer is created on the first write (no I/O before). When a failed batch is written again, the
 /// messages that had been acknowledged are produced a second time: readers must tolerate duplicates (alert ids are

@@ -8,8 +8,9 @@ namespace CallStream.Kafka;
 /// <summary>
 /// Produces interactions to a Kafka topic (<c>consumerdata</c> by default) as the UTF-8 JSON of the data contract,
 /// keyed by customer id, with an idempotent producer. A write returns only when the brokers acknowledged every message
-/// of the batch, and otherwise throws <see cref="KafkaDeliveryException"/> naming the interactions that failed. Put a
-/// <c>BatchingSink&lt;Interaction&gt;</c> of the core in front of it for buffering, retries and checkpointing.
+/// of the batch, and otherwise throws <see cref="KafkaDeliveryException"/> naming the interactions that failed. Added to
+/// a host or a pipeline as an interaction sink, it is written to through the pipeline's buffering, retries and
+/// checkpointing.
 /// </summary>
 /// <remarks>The producer is created on the first write (no I/O before). When a failed batch is written again, the
 /// messages that had been acknowledged are produced a second time: readers must tolerate duplicates (CallStream's

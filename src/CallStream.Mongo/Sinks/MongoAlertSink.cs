@@ -2,8 +2,8 @@ namespace CallStream.Mongo;
 
 /// <summary>
 /// Stores alerts in the <c>alerts</c> collection (<c>_id</c> = the deterministic alert id) as unordered bulk upserts,
-/// so that replays and redeliveries store each alert once. Put a <c>BatchingSink&lt;Alert&gt;</c> of the core in front
-/// of it for batching, retries with backoff and checkpointing; this sink only writes, and throws when it cannot.
+/// so that replays and redeliveries store each alert once. This sink only writes, and throws when it cannot; added to a
+/// host (<c>AddMongoAlertSink</c>) or a pipeline, it gets batching, retries with backoff and checkpointing there.
 /// </summary>
 public sealed class MongoAlertSink : IBatchedSink<Alert>, IDeduplicatingSink
 {

@@ -2,8 +2,8 @@ namespace CallStream.Mongo;
 
 /// <summary>
 /// Stores interactions in the <c>interactions</c> collection (<c>_id</c> = interaction id) as unordered bulk upserts,
-/// so that replays and redeliveries never duplicate. Put a <c>BatchingSink&lt;Interaction&gt;</c> of the core in front
-/// of it for batching, retries with backoff and checkpointing; this sink only writes, and throws when it cannot.
+/// so that replays and redeliveries never duplicate. This sink only writes, and throws when it cannot; added to a host
+/// (<c>AddMongoInteractionSink</c>) or a pipeline, it gets batching, retries with backoff and checkpointing there.
 /// </summary>
 public sealed class MongoInteractionSink : IBatchedSink<Interaction>, IDeduplicatingSink
 {

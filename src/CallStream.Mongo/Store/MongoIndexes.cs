@@ -8,7 +8,7 @@ namespace CallStream.Mongo;
 /// <c>channel</c> + <c>startTime</c>; on <c>alerts</c> by <c>rule</c> + <c>triggeredAt</c> and by <c>key</c>. Each is
 /// named after its keys as MongoDB would name it, so creating them again is a no-op.
 /// </summary>
-public static class MongoIndexes
+internal static class MongoIndexes
 {
     /// <summary>Gets the index definitions of the interactions collection.</summary>
     /// <returns>The index models.</returns>

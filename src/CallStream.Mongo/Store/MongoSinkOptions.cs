@@ -60,7 +60,7 @@ public sealed class MongoSinkOptions
     /// <param name="getEnvironmentVariable">Reads an environment variable; <see langword="null"/> for <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
     /// <returns>The connection string.</returns>
     /// <exception cref="ArgumentException">Neither is set, or the value is blank.</exception>
-    public string ResolveConnectionString(Func<string, string?>? getEnvironmentVariable = null)
+    internal string ResolveConnectionString(Func<string, string?>? getEnvironmentVariable = null)
     {
         if (ConnectionString is not null)
         {

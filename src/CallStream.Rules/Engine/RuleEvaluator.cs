@@ -13,7 +13,7 @@ namespace CallStream.Rules;
 /// dropped once the newest event time has left them behind (spec point 7). An event older than the newest one
 /// evaluated is still handled (see the README's notes on late events). Not thread-safe.
 /// </remarks>
-public sealed class RuleEvaluator
+internal sealed class RuleEvaluator
 {
     private readonly RuleRunner[] _runners;
     private readonly ExpiryAlarm[] _runnerAlarms;

@@ -110,7 +110,7 @@ public sealed record Field
     /// <summary>Checks whether text is an identifier of the rule language: <c>[A-Za-z_][A-Za-z0-9_]*</c>.</summary>
     /// <param name="text">The text.</param>
     /// <returns><see langword="true"/> when it is.</returns>
-    public static bool IsIdentifier(string? text)
+    internal static bool IsIdentifier(string? text)
     {
         if (string.IsNullOrEmpty(text) || !(char.IsAsciiLetter(text[0]) || text[0] == '_'))
             return false;

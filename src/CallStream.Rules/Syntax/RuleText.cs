@@ -117,7 +117,7 @@ public static class RuleText
     /// <summary>Formats a duration as the language writes it, in its largest exact unit (<c>50m</c> for 3000 seconds).</summary>
     /// <param name="duration">The duration.</param>
     /// <returns>The text, for example <c>1h</c>, <c>90s</c> or <c>0.5s</c>.</returns>
-    public static string FormatDuration(TimeSpan duration) => LiteralText.Duration(duration);
+    internal static string FormatDuration(TimeSpan duration) => LiteralText.Duration(duration);
 
     private static RuleParseResult? TooLarge(string path)
     {

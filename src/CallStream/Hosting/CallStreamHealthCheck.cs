@@ -6,7 +6,7 @@ namespace CallStream.Hosting;
 /// The <c>callstream</c> health check of the hosted pipeline: healthy while it runs, unhealthy when it failed or is
 /// not running. Its data holds the pipeline's counts (consumed, dead-lettered, alerts, late, in flight).
 /// </summary>
-public sealed class CallStreamHealthCheck : IHealthCheck
+internal sealed class CallStreamHealthCheck : IHealthCheck
 {
     /// <summary>The check's name.</summary>
     public const string Name = "callstream";

@@ -18,7 +18,7 @@ namespace CallStream.Pipeline;
 /// of the batch is done when the sink says it is stored, and otherwise retried with backoff.
 /// </remarks>
 /// <typeparam name="T">The item type.</typeparam>
-public sealed class BatchingSink<T> : IAsyncDisposable
+internal sealed class BatchingSink<T> : IAsyncDisposable
 {
     private readonly IBatchedSink<T> _sink;
     private readonly BatchingOptions _options;

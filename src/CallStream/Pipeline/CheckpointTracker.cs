@@ -14,7 +14,7 @@ namespace CallStream.Pipeline;
 /// <see cref="RecordTicket"/> object (a slot in the ring is enough for a record that has nothing to write) and attaches a
 /// ticket only to records whose outputs go to sinks, so events held for the watermark cost the collector one object fewer.</para>
 /// </remarks>
-public sealed class CheckpointTracker
+internal sealed class CheckpointTracker
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<int, PartitionState> _partitions = [];

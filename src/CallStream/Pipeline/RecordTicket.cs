@@ -5,7 +5,7 @@ namespace CallStream.Pipeline;
 /// processing and each sink write of the interaction and alerts it produced. The record's offset becomes
 /// committable when its ticket and those of every earlier record of its partition are done.
 /// </summary>
-public sealed class RecordTicket
+internal sealed class RecordTicket
 {
     private readonly CheckpointTracker? _tracker;
     private int _pending = 1; // the record's own processing, released by Complete()

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace CallStream.Tests.Insights;
+namespace CallStream.Insights.Tests;
 
 /// <summary>
 /// A minimal PNG decoder for the screenshot checks: 8-bit RGB or RGBA, not interlaced (what Chromium writes), with the

@@ -1,7 +1,7 @@
 using System.Collections;
 using CallStream.Insights;
 
-namespace CallStream.Tests.Insights;
+namespace CallStream.Insights.Tests;
 
 public class OrdinalQueryTests
 {

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using CallStream.Insights;
 using Microsoft.Extensions.Time.Testing;
 
-namespace CallStream.Tests.Insights;
+namespace CallStream.Insights.Tests;
 
 /// <summary>
 /// The streaming accumulator against the dashboard's queries: the same records must give the same figures, byte for

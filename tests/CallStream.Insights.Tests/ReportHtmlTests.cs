@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace CallStream.Tests.Insights;
+namespace CallStream.Insights.Tests;
 
 /// <summary>The page's markup: self-contained, small, every value from the data escaped in the text and in the embedded JSON.</summary>
 public partial class ReportHtmlTests

@@ -1,7 +1,7 @@
 using CallStream.Insights;
 using CallStream.Testing;
 
-namespace CallStream.Tests.Insights;
+namespace CallStream.Insights.Tests;
 
 /// <summary>Each dashboard query, run in process over <see cref="DashboardFixture"/>, against figures computed by hand.</summary>
 public class DashboardQueriesTests

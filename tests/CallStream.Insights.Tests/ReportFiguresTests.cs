@@ -3,7 +3,7 @@ using System.Text.Json;
 using CallStream.Testing;
 using Microsoft.Extensions.Time.Testing;
 
-namespace CallStream.Tests.Insights;
+namespace CallStream.Insights.Tests;
 
 /// <summary>
 /// The report's JSON against figures computed here with plain loops over the interactions and alerts (not the

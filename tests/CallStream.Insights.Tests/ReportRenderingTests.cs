@@ -6,7 +6,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace CallStream.Tests.Insights;
+namespace CallStream.Insights.Tests;
 
 /// <summary>
 /// The page in headless Chromium: every chart draws (the page's own count after the scripts ran), the screenshot has

@@ -1,7 +1,7 @@
 using CallStream.Insights;
 using CallStream.Testing;
 
-namespace CallStream.Tests.Insights;
+namespace CallStream.Insights.Tests;
 
 public class InsightsRecordTests
 {

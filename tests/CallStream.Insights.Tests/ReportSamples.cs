@@ -3,7 +3,7 @@ using CallStream.Generation;
 using CallStream.Rules;
 using Microsoft.Extensions.Time.Testing;
 
-namespace CallStream.Tests.Insights;
+namespace CallStream.Insights.Tests;
 
 /// <summary>Data for the report tests: a generated log replayed through the default rules, and hostile values.</summary>
 internal static class ReportSamples

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CallStream.Tests.Insights;
+namespace CallStream.Insights.Tests;
 
 /// <summary>
 /// Runs headless Chromium (Debian's <c>chromium</c> package) on a page: its DOM after the scripts ran, and a
