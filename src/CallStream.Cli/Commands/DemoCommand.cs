@@ -243,7 +243,7 @@ internal static class DemoCommand
 
         // 4. The reference: an in-process replay of the same file and rules.
         step = time.GetTimestamp();
-        var expected = Replay(files.Interactions, ruleSet);
+        var expected = await ReplayAsync(files.Interactions, ruleSet, cancellationToken).ConfigureAwait(false);
         var replayTime = time.GetElapsedTime(step);
         var stored = AlertComparison.ReadFile(files.Alerts);
         var comparison = AlertComparison.Compare(expected, stored);
@@ -351,14 +351,12 @@ internal static class DemoCommand
     }
 
     /// <summary>Runs the rules over the file in-process, as <c>replay</c> does.</summary>
-    private static List<Alert> Replay(string path, RuleSet rules)
+    private static async Task<List<Alert>> ReplayAsync(string path, RuleSet rules, CancellationToken cancellationToken)
     {
         var alerts = new List<Alert>();
-        using var reader = new CsvInteractionReader(path);
-        using var engine = new RuleEngine(rules, alerts.Add);
-        foreach (var interaction in reader.ReadAll())
-            engine.Offer(interaction);
-        engine.Complete();
+        var replay = LogReplay.Open(path, new CsvReaderOptions { SourceName = path });
+        await using (replay.ConfigureAwait(false))
+            await replay.RunAsync(rules, new InteractionPipelineOptions { OnAlert = alerts.Add }, null, cancellationToken).ConfigureAwait(false);
         return alerts;
     }
 

@@ -176,6 +176,9 @@ internal sealed class PipelineLoop(
                 await DispatchAsync().ConfigureAwait(false);
                 await FlushAsync().ConfigureAwait(false);
                 break;
+            case InteractionSourceEventKind.EndOfInput:
+                await CompleteInputAsync().ConfigureAwait(false);
+                break;
         }
         await DispatchAsync().ConfigureAwait(false);
         checkpoints.StoreAdvanced();
@@ -197,14 +200,7 @@ internal sealed class PipelineLoop(
                     Log.RevokeFlushed(logger, string.Join(",", request.Partitions), Stopwatch.GetElapsedTime(started));
                     break;
                 case ControlKind.Complete:
-                    if (stage.Complete())
-                    {
-                        await DispatchAsync().ConfigureAwait(false);
-                        figures.UpdateEngineGauges(stage.Engine);
-                    }
-                    await FlushAsync().ConfigureAwait(false);
-                    Log.InputCompleted(logger, figures.Evaluated);
-                    await completeInput.CancelAsync().ConfigureAwait(false);
+                    await CompleteInputAsync().ConfigureAwait(false);
                     break;
             }
             request.Done.TrySetResult();
@@ -214,6 +210,22 @@ internal sealed class PipelineLoop(
             request.Done.TrySetException(ex);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Ends the input (<see cref="InteractionPipeline.Complete"/>, or a bounded source's end): evaluates the held events,
+    /// writes everything out and stops reading, as at the end of a replay.
+    /// </summary>
+    private async ValueTask CompleteInputAsync()
+    {
+        if (stage.Complete())
+        {
+            await DispatchAsync().ConfigureAwait(false);
+            figures.UpdateEngineGauges(stage.Engine);
+        }
+        await FlushAsync().ConfigureAwait(false);
+        Log.InputCompleted(logger, figures.Evaluated);
+        await completeInput.CancelAsync().ConfigureAwait(false);
     }
 
     /// <summary>Hands the released outputs to the sinks, then stores the offsets that became committable.</summary>

@@ -34,6 +34,7 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
             IdleTimeout = options.IdleTimeout,
             TimeProvider = options.TimeProvider,
             MeterFactory = meterFactory,
+            OnLateEvent = options.OnLateEvent,
         });
     }
 

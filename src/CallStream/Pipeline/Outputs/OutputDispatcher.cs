@@ -4,7 +4,7 @@ namespace CallStream.Pipeline;
 /// Hands the outputs of evaluated events — the interaction and the alerts it raised — to every sink under the event's
 /// checkpoint ticket, in release order, then marks the event's own processing done in the checkpoint.
 /// </summary>
-internal sealed class OutputDispatcher(SinkSet sinks, CheckpointTracker tracker, PipelineFigures figures, Action<Alert>? onAlert)
+internal sealed class OutputDispatcher(SinkSet sinks, CheckpointTracker tracker, PipelineFigures figures, Action<Alert>? onAlert, Action<Interaction, IReadOnlyList<Alert>>? onEvaluated)
 {
     private readonly List<ReleasedOutputs> _released = [];
     private BatchingSink<Alert>[] _alertSinks = [];
@@ -45,6 +45,7 @@ internal sealed class OutputDispatcher(SinkSet sinks, CheckpointTracker tracker,
             }
             if (released.Interaction is { } interaction)
             {
+                onEvaluated?.Invoke(interaction, released.Alerts ?? []);
                 foreach (var sink in _interactionSinks)
                     await sink.EnqueueAsync(interaction, released.Ticket, cancellationToken).ConfigureAwait(false);
             }
