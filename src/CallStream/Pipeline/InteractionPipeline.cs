@@ -250,7 +250,7 @@ public sealed class InteractionPipeline : IAsyncDisposable
         _sinks.Start(_options.TimeProvider, _loggerFactory.CreateLogger<BatchingSink<Alert>>());
         var outputs = new OutputDispatcher(_sinks, _tracker, _figures, _options.OnAlert, _options.OnEvaluated);
         outputs.Start();
-        _stage = new RuleStage(_rules, _options, _meterFactory, _ledger, _planner, _tracker, outputs, _figures, _logger);
+        _stage = new RuleStage(_rules, _options, _meterFactory, _ledger, _planner, _tracker, outputs, _figures, _logger, checkpointed: _source is not IUncheckpointedSource);
         var checkpoints = new CheckpointWriter(_tracker, _source, _ledger);
         return new PipelineLoop(_stage, outputs, _sinks, checkpoints, _ledger, _figures, _control, _options.TimeProvider, _abort, _completeInput, _logger);
     }

@@ -18,7 +18,7 @@ namespace CallStream;
 /// are not called, offsets stored are ignored, and a stop (cancellation) before the end ends the sequence without
 /// <see cref="InteractionSourceEventKind.EndOfInput"/>. The reader stays the caller's: dispose it after the source.</para>
 /// </remarks>
-public sealed class FileInteractionSource : IInteractionSource
+public sealed class FileInteractionSource : IInteractionSource, IUncheckpointedSource
 {
     private readonly BatchedFileReader _reader;
     private int _read;

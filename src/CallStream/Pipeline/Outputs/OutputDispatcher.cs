@@ -24,6 +24,9 @@ internal sealed class OutputDispatcher(SinkSet sinks, CheckpointTracker tracker,
     public bool WritesAnything(bool interaction, bool alerts) =>
         (alerts && _alertSinks.Length > 0) || (interaction && _interactionSinks.Length > 0);
 
+    /// <summary>Gets whether an evaluated interaction is wanted even without alerts: by an interaction sink or the evaluated-event callback.</summary>
+    public bool TakesInteractions => _interactionSinks.Length > 0 || onEvaluated is not null;
+
     public void Add(in ReleasedOutputs released) => _released.Add(released);
 
     /// <summary>Enqueues every pending output; waits only when a sink's buffer is full.</summary>
@@ -51,7 +54,7 @@ internal sealed class OutputDispatcher(SinkSet sinks, CheckpointTracker tracker,
             }
             if (released.Ticket is { } ticket)
                 ticket.Complete();
-            else
+            else if (released.Slot.IsTracked)
                 tracker.Complete(released.Slot);
         }
         _released.Clear();
@@ -59,5 +62,6 @@ internal sealed class OutputDispatcher(SinkSet sinks, CheckpointTracker tracker,
 }
 
 /// <summary>An evaluated event whose outputs are to be written under its ticket, or (nothing to write) whose slot is to be
-/// completed; no interaction for an event dropped as a duplicate (its first copy is the one stored).</summary>
+/// completed; no interaction for an event dropped as a duplicate (its first copy is the one stored). Neither ticket nor
+/// slot for a source without checkpoints.</summary>
 internal readonly record struct ReleasedOutputs(Interaction? Interaction, RecordTicket? Ticket, CheckpointTracker.Slot Slot, Alert[]? Alerts);
