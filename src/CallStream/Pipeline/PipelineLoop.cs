@@ -29,7 +29,7 @@ internal sealed class PipelineLoop(
     /// <summary>Runs until the source ends its sequence (after a stop) or something fails.</summary>
     public async Task RunAsync(IAsyncEnumerator<InteractionSourceEvent> events)
     {
-        var engine = stage.Engine;
+        var batches = events as IRecordBatches;
         while (true)
         {
             while (control.TryTake(out var request))
@@ -44,6 +44,8 @@ internal sealed class PipelineLoop(
                     if (!move.Result)
                         return;
                     await HandleAsync(events.Current).ConfigureAwait(false);
+                    if (batches is not null)
+                        await HandleRestOfBatchAsync(batches).ConfigureAwait(false);
                     continue;
                 }
                 _pendingMove = move.AsTask();
@@ -59,7 +61,23 @@ internal sealed class PipelineLoop(
             if (!more)
                 return;
             await HandleAsync(events.Current).ConfigureAwait(false);
+            if (batches is not null)
+                await HandleRestOfBatchAsync(batches).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Offers the rest of a batch read by the source (a file's) in one call, then dispatches what it released.</summary>
+    private ValueTask HandleRestOfBatchAsync(IRecordBatches batches)
+    {
+        var records = batches.TakeRestOfBatch(out int partition, out long firstOffset);
+        if (records.IsEmpty)
+            return ValueTask.CompletedTask;
+        stage.OnRecords(records, partition, firstOffset);
+        figures.Refresh(stage.Engine);
+        if (outputs.HasPending)
+            return DispatchAsync();
+        checkpoints.StoreAdvanced();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Reads what the source still yields after a stop (not processed), then disposes it; returns the first failure.</summary>

@@ -122,6 +122,25 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
         _engine.Offer(new PartitionedInteraction(e.Interaction!, e.Partition, e.Offset));
     }
 
+    /// <summary>Offers records of one partition at consecutive offsets (the rest of a file's batch), as one <see cref="OnRecord"/> each.</summary>
+    public void OnRecords(ReadOnlySpan<Interaction> records, int partition, long firstOffset)
+    {
+        if (records.IsEmpty || IsCompleted)
+            return;
+        if (_checkpointed)
+        {
+            for (int i = 0; i < records.Length; i++)
+                OnRecord(InteractionSourceEvent.Record(partition, firstOffset + i, records[i].StartTime, records[i]));
+            return;
+        }
+        var owned = GetOwned(partition);
+        _figures.RecordsRead(records.Length);
+        var engine = _engine;
+        for (int i = 0; i < records.Length; i++)
+            engine.Offer(new PartitionedInteraction(records[i], partition, firstOffset + i));
+        owned.View.LastRead = firstOffset + records.Length - 1;
+    }
+
     public void OnDeadLettered(in InteractionSourceEvent e)
     {
         var owned = GetOwned(e.Partition);

@@ -3,10 +3,11 @@ namespace CallStream;
 /// <summary>
 /// The events of one read of a <see cref="FileInteractionSource"/>: the assignment of partition 0, the records batch by
 /// batch, then the end of input. A record of the current batch is yielded without waiting (no task per event, so the
-/// pipeline loop's fast path holds); only a new batch may need a wait.
+/// pipeline loop's fast path holds), or the rest of the batch at once (<see cref="IRecordBatches"/>); only a new batch may
+/// need a wait.
 /// </summary>
 internal sealed class FileSourceEvents(BatchedFileReader reader, Action<long>? onProgress, CancellationToken cancellationToken)
-    : IAsyncEnumerable<InteractionSourceEvent>, IAsyncEnumerator<InteractionSourceEvent>
+    : IAsyncEnumerable<InteractionSourceEvent>, IAsyncEnumerator<InteractionSourceEvent>, IRecordBatches
 {
     private const int Partition = 0;
 
@@ -47,10 +48,24 @@ internal sealed class FileSourceEvents(BatchedFileReader reader, Action<long>? o
         return MoveNextSlowAsync();
     }
 
+    public ReadOnlySpan<Interaction> TakeRestOfBatch(out int partition, out long firstOffset)
+    {
+        partition = Partition;
+        firstOffset = _offset;
+        var batch = _batch;
+        if (_next >= batch.Length)
+            return default;
+        var rest = batch.AsSpan(_next);
+        _next = batch.Length;
+        _offset += rest.Length;
+        return rest;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _stage = Stage.Done;
         _batch = [];
+        _next = 0;
         await reader.StopAsync().ConfigureAwait(false);
     }
 
@@ -73,6 +88,7 @@ internal sealed class FileSourceEvents(BatchedFileReader reader, Action<long>? o
         }
 
         _batch = [];
+        _next = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             if (reader.TryTake(out var batch))
