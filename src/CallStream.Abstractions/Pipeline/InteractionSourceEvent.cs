@@ -1,8 +1,8 @@
 namespace CallStream;
 
 /// <summary>
-/// One event of an <see cref="IInteractionSource"/>: a record, a record set aside, or a change in a partition's state
-/// (assigned, revoked, lost, caught up, active again). Events of one partition arrive in order.
+/// One event of an <see cref="IInteractionSource"/>: a record, a record set aside, a change in a partition's state
+/// (assigned, revoked, lost, caught up, active again), or the end of a bounded input. Events of one partition arrive in order.
 /// </summary>
 /// <remarks>A small struct so that reading a record allocates nothing beyond the interaction itself. Members that do
 /// not apply to an event's <see cref="Kind"/> hold -1, <see langword="default"/> or <see langword="null"/>.</remarks>
@@ -126,6 +126,10 @@ public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEven
         return StateChange(InteractionSourceEventKind.PartitionActive, partition, -1, reason);
     }
 
+    /// <summary>Creates an <see cref="InteractionSourceEventKind.EndOfInput"/> event: a bounded source has no more records.</summary>
+    /// <returns>The event.</returns>
+    public static InteractionSourceEvent EndOfInput() => new(InteractionSourceEventKind.EndOfInput, -1, -1, -1, default, null, null);
+
     /// <inheritdoc/>
     public bool Equals(InteractionSourceEvent other) =>
         Kind == other.Kind && Partition == other.Partition && Offset == other.Offset && CommittedOffset == other.CommittedOffset
@@ -145,6 +149,7 @@ public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEven
         InteractionSourceEventKind.PartitionAssigned => $"assigned {Partition} from {Offset} (committed {CommittedOffset})",
         InteractionSourceEventKind.PartitionCaughtUp => $"caught up {Partition} at {Offset}",
         InteractionSourceEventKind.PartitionActive => $"active {Partition}: {Reason}",
+        InteractionSourceEventKind.EndOfInput => "end of input",
         _ => $"{Kind} {Partition}",
     };
 

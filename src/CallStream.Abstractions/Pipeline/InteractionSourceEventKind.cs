@@ -34,4 +34,10 @@ public enum InteractionSourceEventKind
     /// <summary>A caught-up partition may have more to read again — a new record arrived, or its broker became
     /// unreachable so the source can no longer tell — and holds the watermark back again.</summary>
     PartitionActive = 6,
+
+    /// <summary>A bounded source (a file) has no more records: everything it will ever hold was read. A reader evaluates
+    /// the events it still holds for event-time ordering, as at the end of a replay, and stops; the source ends its
+    /// sequence next. <see cref="InteractionSourceEvent.Partition"/> and <see cref="InteractionSourceEvent.Offset"/> are -1.
+    /// An unbounded source (Kafka) never reports it.</summary>
+    EndOfInput = 7,
 }

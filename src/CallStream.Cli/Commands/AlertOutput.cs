@@ -4,11 +4,12 @@ using CallStream.Ndjson;
 namespace CallStream.Cli.Commands;
 
 /// <summary>
-/// Where a command's alerts go: an NDJSON file, standard output (<c>-</c>), or nowhere (only counted). On the real
-/// console standard output is written as bytes; in tests (a text writer) the NDJSON is buffered and copied at the end.
-/// A failed write or flush throws <see cref="OutputWriteException"/> naming the output.
+/// Where a command's alerts go: an NDJSON file, standard output (<c>-</c>), or nowhere (only counted); the alert sink a
+/// replay's pipeline writes, batch by batch, in the order the rules raised them. On the real console standard output is
+/// written as bytes; in tests (a text writer) the NDJSON is buffered and copied at the end. A failed write or flush
+/// throws <see cref="OutputWriteException"/> naming the output.
 /// </summary>
-internal sealed class AlertOutput : IDisposable
+internal sealed class AlertOutput : IBatchedSink<Alert>, IDisposable
 {
     private readonly NdjsonWriter<Alert>? _writer;
     private readonly Stream? _stream;
@@ -70,6 +71,26 @@ internal sealed class AlertOutput : IDisposable
         {
             throw Failure(e);
         }
+    }
+
+    /// <summary>Writes a batch of alerts and flushes it to the file or standard output (the pipeline's sink thread).</summary>
+    /// <param name="batch">The alerts, in order.</param>
+    /// <param name="cancellationToken">Not used: the batch is written synchronously.</param>
+    /// <returns>A completed task.</returns>
+    /// <exception cref="OutputWriteException">The output cannot be written.</exception>
+    public ValueTask WriteBatchAsync(IReadOnlyList<Alert> batch, CancellationToken cancellationToken)
+    {
+        foreach (var alert in batch)
+            Write(alert);
+        try
+        {
+            _writer?.Flush();
+        }
+        catch (IOException e)
+        {
+            throw Failure(e);
+        }
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Flushes everything written.</summary>

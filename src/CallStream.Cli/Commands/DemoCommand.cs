@@ -166,7 +166,7 @@ internal static class DemoCommand
         File.Delete(files.Alerts); // the NDJSON sink keeps what a file holds; the demo starts afresh
 
         // 2. The cluster.
-        await using var cluster = StartCluster();
+        await using var cluster = DemoCluster.Start(Brokers);
         var kafka = KafkaConnection.Resolve(context, cluster.BootstrapServers, KafkaSinkOptions.DefaultInteractionsTopic, null);
         cluster.CreateTopic(kafka.Topic, settings.Partitions, Brokers);
         cluster.CreateTopic(kafka.Topic + KafkaSourceOptions.DeadLetterSuffix, 1, Brokers);
@@ -239,11 +239,11 @@ internal static class DemoCommand
         }
         var pipelineTime = time.GetElapsedTime(step);
         cancellationToken.ThrowIfCancellationRequested();
-        long topicRecords = CountTopicRecords(cluster, kafka.Topic, settings.Partitions);
+        long topicRecords = DemoCluster.CountTopicRecords(cluster, kafka.Topic, settings.Partitions, GroupId + "-audit");
 
         // 4. The reference: an in-process replay of the same file and rules.
         step = time.GetTimestamp();
-        var expected = Replay(files.Interactions, ruleSet);
+        var expected = await ReplayAsync(files.Interactions, ruleSet, cancellationToken).ConfigureAwait(false);
         var replayTime = time.GetElapsedTime(step);
         var stored = AlertComparison.ReadFile(files.Alerts);
         var comparison = AlertComparison.Compare(expected, stored);
@@ -297,18 +297,6 @@ internal static class DemoCommand
         return reconciled ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static InProcessKafkaCluster StartCluster()
-    {
-        try
-        {
-            return InProcessKafkaCluster.Start(Brokers);
-        }
-        catch (Exception e) when (e is DllNotFoundException or PlatformNotSupportedException or InvalidOperationException)
-        {
-            throw CliException.Failure("cannot start the in-process Kafka cluster: " + e.Message, e);
-        }
-    }
-
     private static async Task WriteLogAsync(InteractionGenerator generator, long rows, string path, CancellationToken cancellationToken)
     {
         try
@@ -340,25 +328,13 @@ internal static class DemoCommand
         }
     }
 
-    /// <summary>Sums the partitions' high watermarks: how many records the topic received.</summary>
-    private static long CountTopicRecords(InProcessKafkaCluster cluster, string topic, int partitions)
-    {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(cluster.CreateConsumerConfig(GroupId + "-audit")).Build();
-        long total = 0;
-        for (int p = 0; p < partitions; p++)
-            total += consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(30)).High.Value;
-        return total;
-    }
-
     /// <summary>Runs the rules over the file in-process, as <c>replay</c> does.</summary>
-    private static List<Alert> Replay(string path, RuleSet rules)
+    private static async Task<List<Alert>> ReplayAsync(string path, RuleSet rules, CancellationToken cancellationToken)
     {
         var alerts = new List<Alert>();
-        using var reader = new CsvInteractionReader(path);
-        using var engine = new RuleEngine(rules, alerts.Add);
-        foreach (var interaction in reader.ReadAll())
-            engine.Offer(interaction);
-        engine.Complete();
+        var replay = LogReplay.Open(path, new CsvReaderOptions { SourceName = path });
+        await using (replay.ConfigureAwait(false))
+            await replay.RunAsync(rules, new InteractionPipelineOptions { OnAlert = alerts.Add }, null, cancellationToken).ConfigureAwait(false);
         return alerts;
     }
 
@@ -371,31 +347,4 @@ internal static class DemoCommand
     /// <param name="Sequential">Whether the consumer starts only after everything was produced.</param>
     /// <param name="Timeout">How long consuming may take.</param>
     internal sealed record DemoSettings(string Output, long Rows, long Seed, int Partitions, bool Chaos, bool Sequential, TimeSpan Timeout);
-
-    /// <summary>The files the demo writes.</summary>
-    private sealed record DemoFiles(string Directory, string Interactions, string Rules, string Alerts, string Report, string Summary)
-    {
-        /// <summary>Gets the demo's files that already exist (a previous demo's, which this one replaces).</summary>
-        public IEnumerable<string> Existing() => new[] { Interactions, Rules, Alerts, Report, Summary }.Where(File.Exists);
-
-        public static DemoFiles Create(string directory)
-        {
-            CommandFiles.RequireOutputDirectory(directory, "--output");
-            try
-            {
-                System.IO.Directory.CreateDirectory(directory);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-            {
-                throw CliException.Failure($"--output: cannot create the directory '{directory}': {e.Message}", e);
-            }
-            return new DemoFiles(
-                directory,
-                Path.Combine(directory, "interactions.csv"),
-                Path.Combine(directory, "default.rules"),
-                Path.Combine(directory, "alerts.ndjson"),
-                Path.Combine(directory, "report.html"),
-                Path.Combine(directory, "summary.json"));
-        }
-    }
 }

@@ -124,74 +124,45 @@ internal static class ReplayCommand
         var report = settings.Report is null
             ? null
             : new ReportCollector(ReportCommand.CreateOptions(context, Path.GetFileName(settings.Input), new(settings.Report)));
-        var file = OpenInput(settings.Input);
-        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "replay", null, "rows") { TotalBytes = file.Length };
-        RuleEngineStatistics statistics;
+        ProgressReporter? progress = null;
+        PipelineSummary summary;
         long read, accepted, rejected;
-        CsvInteractionReader? reader = null;
-        BatchReader? batches = null;
+        LogReplay? replay = null;
         try
         {
-            // The log is read from the start, on its own thread, while the rules are loaded and compiled here: the
+            // The log is parsed from the start, on the source's thread, while the rules are loaded and compiled here: the
             // two warm up (and are just-in-time compiled) side by side instead of one after the other.
-            reader = new CsvInteractionReader(file, readerOptions);
-            batches = new BatchReader(reader, cancellationToken);
+            replay = LogReplay.Open(settings.Input, readerOptions);
+            progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "replay", null, "rows") { TotalBytes = replay.Length };
+            replay.Progress = progress;
             var ruleSet = await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
             rejectsWriter?.Open();
             alertSink = AlertOutput.Open(context, settings.Alerts);
-            var engineOptions = new RuleEngineOptions
+            var options = new InteractionPipelineOptions
             {
                 AllowedLateness = settings.Lateness,
-                TimeProvider = context.Time,
                 OnLateEvent = late => problems.ReportLateEvent(string.Create(
                     invariant,
                     $"late event {late.Event.Interaction.InteractionId} at {Iso8601.Format(late.Event.Interaction.StartTime)}, {late.Lateness.TotalSeconds:0.###} s behind the last released event; evaluated at once.")),
+                OnEvaluated = report is null ? null : report.Add,
             };
-            report?.Attach(engineOptions);
-            await using var alertWriter = new AlertWriter(alertSink, cancellationToken);
-            using var engine = new RuleEngine(ruleSet, report is null ? alertWriter.Add : a => { alertWriter.Add(a); report.Add(a); }, engineOptions);
-            try
-            {
-                // Three threads: one parses CSV into batches, this one runs the rules, one writes the alerts;
-                // bounded queues keep memory flat.
-                long count = 0;
-                while (await batches.NextAsync().ConfigureAwait(false) is { } batch)
-                {
-                    OfferAll(engine, batch);
-                    await alertWriter.HandOverAsync().ConfigureAwait(false);
-                    count += batch.Length;
-                    progress.Report(count, file.BytesRead);
-                }
-                engine.Complete();
-                await alertWriter.CompleteAsync().ConfigureAwait(false);
-            }
-            catch (CsvHeaderException e)
-            {
-                throw CliException.InvalidInput(e.Message);
-            }
-            catch (InputRejectedException e)
-            {
-                throw CliException.InvalidInput("--strict: " + (e.Rejection?.ToString() ?? e.Message));
-            }
-            statistics = engine.GetStatistics();
-            read = reader.RecordsRead;
-            accepted = reader.RecordsAccepted;
-            rejected = reader.RecordsRejected;
+            // Alerts not written anywhere are only counted: no sink, so the pipeline has nothing to wait for.
+            summary = await replay.RunAsync(ruleSet, options, settings.Alerts is null ? null : alertSink, cancellationToken).ConfigureAwait(false);
+            read = replay.Reader.RecordsRead;
+            accepted = replay.Reader.RecordsAccepted;
+            rejected = replay.Reader.RecordsRejected;
             await alertSink.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            if (batches is not null)
+            if (replay is not null)
             {
                 // A reader waiting on a full rejects buffer (the rules never loaded) must not keep the stop waiting.
                 rejectsWriter?.StopWaiting();
-                await batches.DisposeAsync().ConfigureAwait(false); // ends the reading thread, also when the replay stops early
+                await replay.DisposeAsync().ConfigureAwait(false); // ends the parsing, also when the replay stops early
             }
-            if (reader is null)
-                file.Dispose();
-            reader?.Dispose(); // and the file
             alertSink?.Dispose();
-            progress.Complete();
+            progress?.Complete();
             if (rejectsWriter is not null)
                 await rejectsWriter.DisposeAsync().ConfigureAwait(false);
         }
@@ -201,12 +172,16 @@ internal static class ReplayCommand
             : $"the rest are in '{settings.Rejects}' (every rejected row, after the header)");
         var elapsed = progress.Elapsed;
         var byRule = new StringBuilder();
-        foreach (var rule in statistics.Rules)
+        long alerts = 0;
+        foreach (var rule in summary.Rules)
+        {
             byRule.Append(invariant, $"{(byRule.Length == 0 ? "" : ", ")}{rule.Rule} {rule.Alerts}");
+            alerts += rule.Alerts;
+        }
         await summaryWriter.WriteLineAsync(string.Create(
             invariant,
-            $"replay: {read} rows read, {accepted} accepted, {rejected} rejected, {statistics.LateEvents} late{DuplicatesSkipped(statistics.DuplicateEvents)}; "
-            + $"{statistics.Alerts} alerts ({byRule}) in {elapsed.TotalSeconds:0.00} s ({ProgressReporter.FormatRate(read, elapsed)} rows/s)."))
+            $"replay: {read} rows read, {accepted} accepted, {rejected} rejected, {summary.Late} late{DuplicatesSkipped(summary.Duplicates)}; "
+            + $"{alerts} alerts ({byRule}) in {elapsed.TotalSeconds:0.00} s ({ProgressReporter.FormatRate(read, elapsed)} rows/s)."))
             .ConfigureAwait(false);
         if (report is not null)
         {
@@ -218,43 +193,9 @@ internal static class ReplayCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>Opens a log to read, counting the bytes read for the progress.</summary>
-    /// <param name="path">The file, checked to exist.</param>
-    /// <returns>The stream.</returns>
-    /// <exception cref="CliException">The file cannot be opened (exit code 1).</exception>
-    internal static CountingReadStream OpenInput(string path)
-    {
-        try
-        {
-            return CountingReadStream.OpenFile(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw CliException.Failure($"--input: cannot read '{path}': {e.Message}", e);
-        }
-    }
-
     /// <summary>The summary's note of interactions dropped as duplicates of one already evaluated (nothing when there were none).</summary>
     internal static string DuplicatesSkipped(long duplicates) =>
         duplicates == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", {duplicates} duplicate{(duplicates == 1 ? "" : "s")} skipped");
-
-    /// <summary>Offers a batch to the engine: the per-event loop, compiled optimised from its first call (no tiering).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void OfferAll(RuleEngine engine, ReadOnlySpan<Interaction> batch)
-    {
-        foreach (var interaction in batch)
-            engine.Offer(interaction);
-    }
-
-    /// <summary>Reads the log on a worker thread in batches of <see cref="BatchReader.BatchSize"/>, handing them over through a bounded queue.</summary>
-    internal static async IAsyncEnumerable<ReadOnlyMemory<Interaction>> ReadInBatchesAsync(
-        CsvInteractionReader reader,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var batches = new BatchReader(reader, cancellationToken);
-        while (await batches.NextAsync().ConfigureAwait(false) is { } batch)
-            yield return batch;
-    }
 
     internal static StreamWriter OpenText(string path, string option)
     {

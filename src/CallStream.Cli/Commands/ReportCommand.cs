@@ -96,42 +96,25 @@ internal static class ReportCommand
         var problems = new ProblemPrinter(context.Error, "report");
 
         var collector = new ReportCollector(CreateOptions(context, Path.GetFileName(input), files));
-        var file = ReplayCommand.OpenInput(input);
-        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "report", null, "rows") { TotalBytes = file.Length };
-        long read, rejected, duplicates;
+        long read, rejected;
+        PipelineSummary summary;
+        var replay = LogReplay.Open(input, new CsvReaderOptions { SourceName = input, OnRejected = r => problems.ReportRejectedRow(r.ToString()) });
+        var progress = new ProgressReporter(context.Error, context.Time, context.ErrorIsTerminal, "report", null, "rows") { TotalBytes = replay.Length };
+        replay.Progress = progress;
         try
         {
-            using var reader = new CsvInteractionReader(file, new CsvReaderOptions { SourceName = input, OnRejected = r => problems.ReportRejectedRow(r.ToString()) });
-            var engineOptions = new RuleEngineOptions
+            var options = new InteractionPipelineOptions
             {
-                TimeProvider = context.Time,
                 OnLateEvent = late => problems.ReportLateEvent($"late event {late.Event.Interaction.InteractionId}; evaluated at once."),
+                OnEvaluated = collector.Add,
             };
-            collector.Attach(engineOptions);
-            using var engine = new RuleEngine(ruleSet, collector.Add, engineOptions);
-            try
-            {
-                long count = 0;
-                await foreach (var batch in ReplayCommand.ReadInBatchesAsync(reader, cancellationToken).ConfigureAwait(false))
-                {
-                    foreach (var interaction in batch.Span)
-                        engine.Offer(interaction);
-                    count += batch.Length;
-                    progress.Report(count, file.BytesRead);
-                }
-                engine.Complete();
-            }
-            catch (CsvHeaderException e)
-            {
-                throw CliException.InvalidInput(e.Message);
-            }
-            read = reader.RecordsRead;
-            rejected = reader.RecordsRejected;
-            duplicates = engine.DuplicateEvents;
+            summary = await replay.RunAsync(ruleSet, options, null, cancellationToken).ConfigureAwait(false);
+            read = replay.Reader.RecordsRead;
+            rejected = replay.Reader.RecordsRejected;
         }
         finally
         {
-            file.Dispose(); // also when the reader was never created
+            await replay.DisposeAsync().ConfigureAwait(false);
             progress.Complete();
         }
         problems.Complete(ReplayRejectsHint(input));
@@ -148,7 +131,7 @@ internal static class ReportCommand
         var elapsed = progress.Elapsed;
         await context.Out.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"report: {read} rows read, {rejected} rejected{ReplayCommand.DuplicatesSkipped(duplicates)}; {Describe(written)}; rules replayed in process; "
+            $"report: {read} rows read, {rejected} rejected{ReplayCommand.DuplicatesSkipped(summary.Duplicates)}; {Describe(written)}; rules replayed in process; "
             + $"in {elapsed.TotalSeconds:0.00} s ({ProgressReporter.FormatRate(read, elapsed)} rows/s)."))
             .ConfigureAwait(false);
         await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);

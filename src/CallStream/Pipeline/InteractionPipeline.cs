@@ -20,7 +20,8 @@ namespace CallStream;
 /// inside a window or suppression period, so state survives rebalances and restarts without alerting twice.</para>
 /// <para>Events still held for event-time ordering when the pipeline stops are not evaluated: their offsets are not
 /// stored, so the next run reads them again (see docs/decisions.md). <see cref="Complete"/> ends a finite input
-/// instead, evaluating them as a replay does.</para>
+/// instead, evaluating them as a replay does, and so does a bounded source (a file, <see cref="FileInteractionSource"/>)
+/// when it reports <see cref="InteractionSourceEventKind.EndOfInput"/>: one runner for files and streams.</para>
 /// <para>Metrics on the <c>CallStream</c> meter: <c>callstream.pipeline.records</c>, <c>callstream.pipeline.dead_lettered</c>,
 /// <c>callstream.pipeline.warmup_events</c>, <c>callstream.pipeline.alerts</c> (counters), <c>callstream.pipeline.held_events</c>
 /// and <c>callstream.pipeline.in_flight</c> (gauges), besides the rule engine's own (duplicates:
@@ -121,7 +122,8 @@ public sealed class InteractionPipeline : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads the source until <paramref name="stoppingToken"/> is cancelled (or <see cref="Complete"/> is called), then
+    /// Reads the source until <paramref name="stoppingToken"/> is cancelled (or <see cref="Complete"/> is called, or a bounded
+    /// source reports <see cref="InteractionSourceEventKind.EndOfInput"/>), then
     /// stops gracefully: the source revokes its partitions, the pipeline flushes every sink, the source commits the
     /// stored offsets. Runs once.
     /// </summary>
@@ -232,7 +234,10 @@ public sealed class InteractionPipeline : IAsyncDisposable
         }
         if (_stage is { } stage)
             _figures.RefreshEngineFigures(stage.Engine);
-        var summary = new PipelineSummary(GetStatistics(), Stopwatch.GetElapsedTime(startedAt), _completeInput.IsCancellationRequested);
+        var summary = new PipelineSummary(GetStatistics(), Stopwatch.GetElapsedTime(startedAt), _completeInput.IsCancellationRequested)
+        {
+            Rules = _stage?.Engine.GetStatistics().Rules ?? [],
+        };
         if (failure is not null)
             ExceptionDispatchInfo.Throw(failure);
         Log.PipelineStopped(_logger, summary.Consumed, summary.Evaluated, summary.Alerts, summary.WarmUpEvents, summary.Held, summary.Elapsed);
@@ -243,9 +248,9 @@ public sealed class InteractionPipeline : IAsyncDisposable
     private PipelineLoop Start()
     {
         _sinks.Start(_options.TimeProvider, _loggerFactory.CreateLogger<BatchingSink<Alert>>());
-        var outputs = new OutputDispatcher(_sinks, _tracker, _figures, _options.OnAlert);
+        var outputs = new OutputDispatcher(_sinks, _tracker, _figures, _options.OnAlert, _options.OnEvaluated);
         outputs.Start();
-        _stage = new RuleStage(_rules, _options, _meterFactory, _ledger, _planner, _tracker, outputs, _figures, _logger);
+        _stage = new RuleStage(_rules, _options, _meterFactory, _ledger, _planner, _tracker, outputs, _figures, _logger, checkpointed: _source is not IUncheckpointedSource);
         var checkpoints = new CheckpointWriter(_tracker, _source, _ledger);
         return new PipelineLoop(_stage, outputs, _sinks, checkpoints, _ledger, _figures, _control, _options.TimeProvider, _abort, _completeInput, _logger);
     }

@@ -1,6 +1,8 @@
+using CallStream.Rules;
+
 namespace CallStream;
 
-/// <summary>Options of an <see cref="InteractionPipeline"/>: event-time ordering, warm-up after a hand-over, the clock and an alert callback.</summary>
+/// <summary>Options of an <see cref="InteractionPipeline"/>: event-time ordering, warm-up after a hand-over, the clock and callbacks.</summary>
 public sealed class InteractionPipelineOptions
 {
     /// <summary>Gets or sets how far behind the newest event of the slowest partition an event may arrive and still be evaluated in order.</summary>
@@ -33,6 +35,21 @@ public sealed class InteractionPipelineOptions
     /// <summary>Gets or sets a callback told of each alert as it is handed to the sinks (on the pipeline's thread; keep it quick).</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public Action<Alert>? OnAlert { get; set; }
+
+    /// <summary>
+    /// Gets or sets a callback told of each interaction the rules evaluated, with the alerts it raised (empty when none),
+    /// as its outputs are handed to the sinks, in event-time order (on the pipeline's thread; keep it quick). Not told of
+    /// warm-up events nor of duplicates dropped before the rules: what a report of the evaluated input counts.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Action<Interaction, IReadOnlyList<Alert>>? OnEvaluated { get; set; }
+
+    /// <summary>
+    /// Gets or sets a callback told of each late event: one that arrived after a later event had been released, evaluated
+    /// at once, out of order (on the pipeline's thread; keep it quick). Warm-up events are included.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: late events are only counted (<see cref="PipelineStatistics.Late"/>).</value>
+    public Action<LateEvent>? OnLateEvent { get; set; }
 
     /// <summary>Checks the options and throws a message naming the option that is wrong.</summary>
     /// <exception cref="ArgumentException">An option is out of range or missing.</exception>

@@ -38,6 +38,13 @@ internal sealed class PipelineFigures : IDisposable
         _metrics.Record();
     }
 
+    /// <summary>Counts records read in a run (the rest of a file's batch).</summary>
+    public void RecordsRead(int count)
+    {
+        Volatile.Write(ref _consumed, _consumed + count);
+        _metrics.Records(count);
+    }
+
     public void Replayed() => Interlocked.Increment(ref _replayed);
 
     public void DeadLettered()

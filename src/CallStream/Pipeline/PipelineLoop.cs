@@ -29,7 +29,7 @@ internal sealed class PipelineLoop(
     /// <summary>Runs until the source ends its sequence (after a stop) or something fails.</summary>
     public async Task RunAsync(IAsyncEnumerator<InteractionSourceEvent> events)
     {
-        var engine = stage.Engine;
+        var batches = events as IRecordBatches;
         while (true)
         {
             while (control.TryTake(out var request))
@@ -44,6 +44,8 @@ internal sealed class PipelineLoop(
                     if (!move.Result)
                         return;
                     await HandleAsync(events.Current).ConfigureAwait(false);
+                    if (batches is not null)
+                        await HandleRestOfBatchAsync(batches).ConfigureAwait(false);
                     continue;
                 }
                 _pendingMove = move.AsTask();
@@ -59,7 +61,23 @@ internal sealed class PipelineLoop(
             if (!more)
                 return;
             await HandleAsync(events.Current).ConfigureAwait(false);
+            if (batches is not null)
+                await HandleRestOfBatchAsync(batches).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Offers the rest of a batch read by the source (a file's) in one call, then dispatches what it released.</summary>
+    private ValueTask HandleRestOfBatchAsync(IRecordBatches batches)
+    {
+        var records = batches.TakeRestOfBatch(out int partition, out long firstOffset);
+        if (records.IsEmpty)
+            return ValueTask.CompletedTask;
+        stage.OnRecords(records, partition, firstOffset);
+        figures.Refresh(stage.Engine);
+        if (outputs.HasPending)
+            return DispatchAsync();
+        checkpoints.StoreAdvanced();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Reads what the source still yields after a stop (not processed), then disposes it; returns the first failure.</summary>
@@ -176,6 +194,9 @@ internal sealed class PipelineLoop(
                 await DispatchAsync().ConfigureAwait(false);
                 await FlushAsync().ConfigureAwait(false);
                 break;
+            case InteractionSourceEventKind.EndOfInput:
+                await CompleteInputAsync().ConfigureAwait(false);
+                break;
         }
         await DispatchAsync().ConfigureAwait(false);
         checkpoints.StoreAdvanced();
@@ -197,14 +218,7 @@ internal sealed class PipelineLoop(
                     Log.RevokeFlushed(logger, string.Join(",", request.Partitions), Stopwatch.GetElapsedTime(started));
                     break;
                 case ControlKind.Complete:
-                    if (stage.Complete())
-                    {
-                        await DispatchAsync().ConfigureAwait(false);
-                        figures.UpdateEngineGauges(stage.Engine);
-                    }
-                    await FlushAsync().ConfigureAwait(false);
-                    Log.InputCompleted(logger, figures.Evaluated);
-                    await completeInput.CancelAsync().ConfigureAwait(false);
+                    await CompleteInputAsync().ConfigureAwait(false);
                     break;
             }
             request.Done.TrySetResult();
@@ -214,6 +228,22 @@ internal sealed class PipelineLoop(
             request.Done.TrySetException(ex);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Ends the input (<see cref="InteractionPipeline.Complete"/>, or a bounded source's end): evaluates the held events,
+    /// writes everything out and stops reading, as at the end of a replay.
+    /// </summary>
+    private async ValueTask CompleteInputAsync()
+    {
+        if (stage.Complete())
+        {
+            await DispatchAsync().ConfigureAwait(false);
+            figures.UpdateEngineGauges(stage.Engine);
+        }
+        await FlushAsync().ConfigureAwait(false);
+        Log.InputCompleted(logger, figures.Evaluated);
+        await completeInput.CancelAsync().ConfigureAwait(false);
     }
 
     /// <summary>Hands the released outputs to the sinks, then stores the offsets that became committable.</summary>

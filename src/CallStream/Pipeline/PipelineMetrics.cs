@@ -30,6 +30,8 @@ internal sealed class PipelineMetrics : IDisposable
 
     public void Record() => _records.Add(1);
 
+    public void Records(int count) => _records.Add(count);
+
     public void DeadLettered() => _deadLettered.Add(1);
 
     public void WarmUpEvent() => _warmUp.Add(1);

@@ -1,3 +1,5 @@
+using CallStream.Rules;
+
 namespace CallStream;
 
 /// <summary>What an <see cref="InteractionPipeline"/> did, returned by <see cref="InteractionPipeline.RunAsync"/> when it stops.</summary>
@@ -32,4 +34,8 @@ public sealed record PipelineSummary(PipelineStatistics Statistics, TimeSpan Ela
 
     /// <summary>Gets the events left held at the stop (read again by the next run).</summary>
     public int Held => Statistics.Held;
+
+    /// <summary>Gets the figures of each rule at the stop, in rule-set order (alerts, candidates, suppressed, groups):
+    /// what a summary by rule needs. Empty when the run failed before the rules were compiled.</summary>
+    public IReadOnlyList<RuleStatistics> Rules { get; init; } = [];
 }

@@ -18,10 +18,12 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
     private readonly PipelineFigures _figures;
     private readonly ILogger _logger;
     private readonly RuleEngine _engine;
+    private readonly bool _checkpointed;
 
     public RuleStage(RuleSet rules, InteractionPipelineOptions options, IMeterFactory? meterFactory, PartitionLedger ledger, WarmUpPlanner planner,
-        CheckpointTracker tracker, OutputDispatcher outputs, PipelineFigures figures, ILogger logger)
+        CheckpointTracker tracker, OutputDispatcher outputs, PipelineFigures figures, ILogger logger, bool checkpointed)
     {
+        _checkpointed = checkpointed;
         _ledger = ledger;
         _planner = planner;
         _tracker = tracker;
@@ -34,6 +36,7 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
             IdleTimeout = options.IdleTimeout,
             TimeProvider = options.TimeProvider,
             MeterFactory = meterFactory,
+            OnLateEvent = options.OnLateEvent,
         });
     }
 
@@ -64,6 +67,11 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
 
     public void OnRecord(in InteractionSourceEvent e)
     {
+        if (!_checkpointed)
+        {
+            OfferUncheckpointed(e);
+            return;
+        }
         int partition = e.Partition;
         long offset = e.Offset;
         var owned = GetOwned(partition);
@@ -103,6 +111,34 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
         log.Pending[offset] = _tracker.BeginSlot(partition, offset);
         log.OfferedUpTo = offset;
         _engine.Offer(new PartitionedInteraction(e.Interaction!, partition, offset));
+    }
+
+    /// <summary>A record of a source with no position to store (a file): read once, nothing to warm up, hand over or commit.</summary>
+    private void OfferUncheckpointed(in InteractionSourceEvent e)
+    {
+        var owned = GetOwned(e.Partition);
+        owned.View.LastRead = e.Offset;
+        _figures.RecordRead();
+        _engine.Offer(new PartitionedInteraction(e.Interaction!, e.Partition, e.Offset));
+    }
+
+    /// <summary>Offers records of one partition at consecutive offsets (the rest of a file's batch), as one <see cref="OnRecord"/> each.</summary>
+    public void OnRecords(ReadOnlySpan<Interaction> records, int partition, long firstOffset)
+    {
+        if (records.IsEmpty || IsCompleted)
+            return;
+        if (_checkpointed)
+        {
+            for (int i = 0; i < records.Length; i++)
+                OnRecord(InteractionSourceEvent.Record(partition, firstOffset + i, records[i].StartTime, records[i]));
+            return;
+        }
+        var owned = GetOwned(partition);
+        _figures.RecordsRead(records.Length);
+        var engine = _engine;
+        for (int i = 0; i < records.Length; i++)
+            engine.Offer(new PartitionedInteraction(records[i], partition, firstOffset + i));
+        owned.View.LastRead = firstOffset + records.Length - 1;
     }
 
     public void OnDeadLettered(in InteractionSourceEvent e)
@@ -165,6 +201,13 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
             _figures.EventEvaluated();
         var interaction = duplicate ? null : item.Interaction;
         Alert[]? raised = alerts.IsEmpty ? null : alerts.ToArray();
+        if (!_checkpointed)
+        {
+            // Nothing to commit: only outputs to hand over, and most events have none.
+            if (raised is not null || (interaction is not null && _outputs.TakesInteractions))
+                _outputs.Add(new ReleasedOutputs(interaction, null, default, raised));
+            return;
+        }
         if (!_ledger.TryGetLog(item.Partition, out var log) || !log.Pending.Remove(item.Offset, out var slot))
             return;
         if (slot.IsTracked)

@@ -162,6 +162,24 @@ public class AlertDetectionTests
     }
 
     [Fact]
+    public void DetectAlerts_EndOfInputOfABoundedSource_IsNotAnError_AndTheCompletionEvaluatesTheHeldEvents()
+    {
+        var scheduler = new HistoricalScheduler();
+        var source = new Subject<InteractionSourceEvent>();
+        var alerts = new List<Alert>();
+        Exception? failure = null;
+        using var subscription = source.DetectAlerts(Every, options: null, scheduler).Subscribe(alerts.Add, e => failure = e);
+        source.OnNext(Assigned(0));
+        source.OnNext(Record(0, 0, Events.At(0, id: "a")));
+        source.OnNext(Record(0, 1, Events.At(1, id: "b")));
+        source.OnNext(InteractionSourceEvent.EndOfInput());
+        Assert.Null(failure);
+        source.OnCompleted();
+        Assert.Null(failure);
+        Assert.Equal(["a", "b"], alerts.Select(a => a.InteractionId));
+    }
+
+    [Fact]
     public void DetectAlerts_Partitioned_IdleTimeoutIsMeasuredOnTheScheduler()
     {
         // An hour of virtual time passes in one call: the timer and the engine's clock are the scheduler's, so a long

@@ -335,6 +335,8 @@ public static class AlertDetection
                 case InteractionSourceEventKind.PartitionActive:
                     Engine.MarkHasData(e.Partition);
                     break;
+                case InteractionSourceEventKind.EndOfInput:
+                    break; // the sequence's completion, which follows, evaluates the held events
                 default:
                     throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "Unknown source event kind.");
             }

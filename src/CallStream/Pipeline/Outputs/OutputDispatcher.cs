@@ -4,7 +4,7 @@ namespace CallStream.Pipeline;
 /// Hands the outputs of evaluated events — the interaction and the alerts it raised — to every sink under the event's
 /// checkpoint ticket, in release order, then marks the event's own processing done in the checkpoint.
 /// </summary>
-internal sealed class OutputDispatcher(SinkSet sinks, CheckpointTracker tracker, PipelineFigures figures, Action<Alert>? onAlert)
+internal sealed class OutputDispatcher(SinkSet sinks, CheckpointTracker tracker, PipelineFigures figures, Action<Alert>? onAlert, Action<Interaction, IReadOnlyList<Alert>>? onEvaluated)
 {
     private readonly List<ReleasedOutputs> _released = [];
     private BatchingSink<Alert>[] _alertSinks = [];
@@ -23,6 +23,9 @@ internal sealed class OutputDispatcher(SinkSet sinks, CheckpointTracker tracker,
     /// <summary>Gets whether an event with these outputs has anything to write (and so needs a ticket rather than a bare slot).</summary>
     public bool WritesAnything(bool interaction, bool alerts) =>
         (alerts && _alertSinks.Length > 0) || (interaction && _interactionSinks.Length > 0);
+
+    /// <summary>Gets whether an evaluated interaction is wanted even without alerts: by an interaction sink or the evaluated-event callback.</summary>
+    public bool TakesInteractions => _interactionSinks.Length > 0 || onEvaluated is not null;
 
     public void Add(in ReleasedOutputs released) => _released.Add(released);
 
@@ -45,12 +48,13 @@ internal sealed class OutputDispatcher(SinkSet sinks, CheckpointTracker tracker,
             }
             if (released.Interaction is { } interaction)
             {
+                onEvaluated?.Invoke(interaction, released.Alerts ?? []);
                 foreach (var sink in _interactionSinks)
                     await sink.EnqueueAsync(interaction, released.Ticket, cancellationToken).ConfigureAwait(false);
             }
             if (released.Ticket is { } ticket)
                 ticket.Complete();
-            else
+            else if (released.Slot.IsTracked)
                 tracker.Complete(released.Slot);
         }
         _released.Clear();
@@ -58,5 +62,6 @@ internal sealed class OutputDispatcher(SinkSet sinks, CheckpointTracker tracker,
 }
 
 /// <summary>An evaluated event whose outputs are to be written under its ticket, or (nothing to write) whose slot is to be
-/// completed; no interaction for an event dropped as a duplicate (its first copy is the one stored).</summary>
+/// completed; no interaction for an event dropped as a duplicate (its first copy is the one stored). Neither ticket nor
+/// slot for a source without checkpoints.</summary>
 internal readonly record struct ReleasedOutputs(Interaction? Interaction, RecordTicket? Ticket, CheckpointTracker.Slot Slot, Alert[]? Alerts);

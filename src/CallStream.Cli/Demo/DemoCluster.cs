@@ -1,0 +1,32 @@
+using CallStream.Kafka;
+using Confluent.Kafka;
+
+namespace CallStream.Cli.Demo;
+
+/// <summary>The demo's in-process Kafka cluster: starting it, and counting what its topic received.</summary>
+internal static class DemoCluster
+{
+    /// <summary>Starts a cluster of <paramref name="brokers"/> brokers on loopback.</summary>
+    /// <exception cref="CliException">The cluster cannot start here (exit code 1).</exception>
+    public static InProcessKafkaCluster Start(int brokers)
+    {
+        try
+        {
+            return InProcessKafkaCluster.Start(brokers);
+        }
+        catch (Exception e) when (e is DllNotFoundException or PlatformNotSupportedException or InvalidOperationException)
+        {
+            throw CliException.Failure("cannot start the in-process Kafka cluster: " + e.Message, e);
+        }
+    }
+
+    /// <summary>Sums the partitions' high watermarks: how many records the topic received.</summary>
+    public static long CountTopicRecords(InProcessKafkaCluster cluster, string topic, int partitions, string groupId)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(cluster.CreateConsumerConfig(groupId)).Build();
+        long total = 0;
+        for (int p = 0; p < partitions; p++)
+            total += consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(30)).High.Value;
+        return total;
+    }
+}
