@@ -95,18 +95,11 @@ public sealed class RuleEngine : IDisposable
         _alertsCounter = meter.CreateCounter<long>("callstream.rules.alerts", "{alert}", "Alerts emitted, by rule.");
 
         var userLate = options.OnLateEvent;
-        var ordering = new EventOrderingOptions
+        _orderer = new EventTimeOrderer(Evaluate, options, late =>
         {
-            AllowedLateness = options.AllowedLateness,
-            IdleTimeout = options.IdleTimeout,
-            TimeProvider = options.TimeProvider,
-            OnLateEvent = late =>
-            {
-                _lateCounter.Add(1);
-                userLate?.Invoke(late);
-            },
-        };
-        _orderer = new EventTimeOrderer(Evaluate, ordering);
+            _lateCounter.Add(1);
+            userLate?.Invoke(late);
+        });
     }
 
     /// <summary>Gets the rules, in evaluation order.</summary>

@@ -33,6 +33,7 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
             AllowedLateness = options.AllowedLateness,
             IdleTimeout = options.IdleTimeout,
             TimeProvider = options.TimeProvider,
+            OnLateEvent = options.OnLateEvent,
             MeterFactory = meterFactory,
         });
     }

@@ -435,6 +435,25 @@ public class InteractionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task OnLateEvent_IsToldOfEachLateEvent_AsTheRuleEngineIs()
+    {
+        var topic = new FakeTopic(1);
+        var rows = Log.Take(200).ToList();
+        topic.Append(rows.Skip(100));
+        topic.Append(rows.Take(100));
+        var late = new List<LateEvent>();
+        var options = PipelineRun.Options(lateness: TimeSpan.Zero);
+        options.OnLateEvent = late.Add;
+        await using var run = PipelineRun.Start(topic, options: options);
+        await run.WaitAllReadAsync();
+        var summary = await run.CompleteAsync();
+
+        Assert.True(summary.Late > 0);
+        Assert.Equal(summary.Late, late.Count);
+        Assert.All(late, e => Assert.True(e.Event.Interaction.StartTime <= e.LastReleasedStartTime));
+    }
+
+    [Fact]
     public async Task SlowSink_SlowsReading_ThePipelineReadsNoFurtherThanItsQueuesHold()
     {
         var topic = new FakeTopic(3);

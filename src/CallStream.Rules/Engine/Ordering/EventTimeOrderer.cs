@@ -57,12 +57,17 @@ public sealed class EventTimeOrderer
     /// <exception cref="ArgumentNullException"><paramref name="release"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public EventTimeOrderer(Action<PartitionedInteraction> release, EventOrderingOptions? options = null)
+        : this(release, options ??= new EventOrderingOptions(), options.OnLateEvent)
+    {
+    }
+
+    /// <summary>Creates an orderer that reports late events to <paramref name="onLate"/> instead of the options' callback.</summary>
+    internal EventTimeOrderer(Action<PartitionedInteraction> release, EventOrderingOptions options, Action<LateEvent>? onLate)
     {
         ArgumentNullException.ThrowIfNull(release);
-        options ??= new EventOrderingOptions();
         options.Validate();
         _release = release;
-        _onLate = options.OnLateEvent;
+        _onLate = onLate;
         _time = options.TimeProvider;
         _idleTimeout = options.IdleTimeout;
         _lateness = options.AllowedLateness.Ticks;
