@@ -4,7 +4,7 @@ namespace CallStream.Csv;
 
 /// <summary>
 /// Shares one <see cref="AttributeMap"/> (immutable) per combination of attribute values, for rows whose attribute
-/// values all come from a <see cref="CsvStringPool"/>: a log's attributes (region, queue, language) take few values,
+/// values all come from a <see cref="CallStream.Text.StringPool"/>: a log's attributes (region, queue, language) take few values,
 /// so most rows need no map of their own. Stops adding once it holds <c>capacity</c> maps.
 /// </summary>
 internal sealed class CsvAttributeMaps

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using CallStream.Text;
 
 namespace CallStream.Csv;
 
@@ -48,7 +49,7 @@ internal sealed class CsvRowMapper
     private readonly int[] _attributeKeys;
     private readonly string?[] _attributeValues;
     private readonly CsvAttributeMaps _maps;
-    private readonly CsvStringPool _pool = new(PoolCapacity);
+    private readonly StringPool _pool = new(PoolCapacity);
     private readonly CsvKnownValues<Channel> _channels = new();
     private readonly CsvKnownValues<Outcome> _outcomes = new();
 
@@ -310,7 +311,7 @@ internal sealed class CsvRowMapper
             any = true;
             _attributeValues[a] = _pool.Get(value, out int id);
             _attributeKeys[a] = id + 1;
-            shared &= id != CsvStringPool.NotPooled;
+            shared &= id != StringPool.NotPooled;
         }
         if (!any)
             return null;
