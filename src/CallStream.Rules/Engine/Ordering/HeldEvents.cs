@@ -22,6 +22,7 @@ internal sealed class HeldEvents
     /// <param name="item">The event.</param>
     /// <param name="key">Its event-time key.</param>
     /// <param name="run">The run of its partition.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Hold(in PartitionedInteraction item, EventKey key, HeldRun run)
     {
         if (run.Count == 0)

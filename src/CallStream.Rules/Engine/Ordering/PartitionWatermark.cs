@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CallStream.Rules.Engine;
 
 /// <summary>
@@ -43,6 +45,7 @@ internal sealed class PartitionWatermark
     }
 
     /// <summary>Gets a partition's state, registering the partition on first use.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public OrderedPartition Get(int partition)
     {
         if (_cached is not null && _cachedId == partition)
@@ -75,6 +78,7 @@ internal sealed class PartitionWatermark
     }
 
     /// <summary>Takes an event of a partition into account: the partition has data, and its newest start time may move.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Saw(OrderedPartition partition, long ticks)
     {
         if (partition.CaughtUp)
@@ -108,6 +112,7 @@ internal sealed class PartitionWatermark
     }
 
     /// <summary>Turns the partitions caught up for the idle timeout idle, when any is waiting to.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CheckIdle()
     {
         if (_pendingIdle == 0)
