@@ -15,6 +15,8 @@ public sealed class AddCallStreamTests
     [InlineData("Health:Timeout", "00:00:00", "CallStream:Health:Timeout must be more than 0")]
     [InlineData("Rules:File", " ", "CallStream:Rules:File must not be blank")]
     [InlineData("Pipeline:AllowedLateness", "-00:00:01", "CallStream:Pipeline:AllowedLateness: InteractionPipelineOptions.AllowedLateness must not be negative")]
+    [InlineData("Pipeline:IdleTimeout", "-00:00:01", "CallStream:Pipeline:IdleTimeout: InteractionPipelineOptions.IdleTimeout must not be negative")]
+    [InlineData("Pipeline:WarmUpHorizon", "-00:00:01", "CallStream:Pipeline:WarmUpHorizon: InteractionPipelineOptions.WarmUpHorizon must not be negative")]
     public async Task Start_InvalidSetting_FailsWithAMessageNamingTheSetting(string key, string value, string expected)
     {
         using var host = BuildHost(new() { ["CallStream:" + key] = value, ["CallStream:Rules:UseDefaults"] = "true" });
@@ -83,6 +85,8 @@ public sealed class AddCallStreamTests
             ["CallStream:Rules:ReloadOnChange"] = "false",
             ["CallStream:Health:MaxConsumerLag"] = "42",
             ["CallStream:Pipeline:AllowedLateness"] = "00:00:30",
+            ["CallStream:Pipeline:IdleTimeout"] = "00:00:02",
+            ["CallStream:Pipeline:WarmUp"] = "false",
         });
 
         var options = host.Services.GetRequiredService<IOptions<CallStreamOptions>>().Value;
@@ -90,7 +94,10 @@ public sealed class AddCallStreamTests
         Assert.Equal("alerts.rules", options.Rules.File);
         Assert.False(options.Rules.ReloadOnChange);
         Assert.Equal(42, options.Health.MaxConsumerLag);
-        Assert.Equal(TimeSpan.FromSeconds(30), host.Services.GetRequiredService<IOptions<InteractionPipelineOptions>>().Value.AllowedLateness);
+        var pipeline = host.Services.GetRequiredService<IOptions<InteractionPipelineOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(30), pipeline.AllowedLateness);
+        Assert.Equal(TimeSpan.FromSeconds(2), pipeline.IdleTimeout);
+        Assert.False(pipeline.WarmUp);
     }
 
     [Fact]
