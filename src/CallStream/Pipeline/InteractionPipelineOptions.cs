@@ -5,6 +5,13 @@ namespace CallStream;
 /// <summary>Options of an <see cref="InteractionPipeline"/>: event-time ordering, warm-up after a hand-over, the clock and callbacks.</summary>
 public sealed class InteractionPipelineOptions
 {
+    /// <summary>
+    /// Gets or sets which instant is an interaction's event time: its start time or its end time (start plus duration).
+    /// Ordering, windows, suppression, duplicates, alerts' <see cref="Alert.TriggeredAt"/> and warm-up all use it.
+    /// </summary>
+    /// <value>The default value is <see cref="EventTimeMode.Start"/> (as <c>RuleEngineOptions.EventTime</c>); choose <see cref="EventTimeMode.End"/> for a feed written when each contact ends.</value>
+    public EventTimeMode EventTime { get; set; } = EventTimeMode.Start;
+
     /// <summary>Gets or sets how far behind the newest event of the slowest partition an event may arrive and still be evaluated in order.</summary>
     /// <value>The default value is 5 seconds (as <c>RuleEngineOptions.AllowedLateness</c>).</value>
     public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromSeconds(5);
@@ -61,6 +68,8 @@ public sealed class InteractionPipelineOptions
             throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, $"InteractionPipelineOptions.IdleTimeout must not be negative (was {IdleTimeout}).");
         if (WarmUpHorizon is { } horizon && horizon < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(WarmUpHorizon), horizon, $"InteractionPipelineOptions.WarmUpHorizon must not be negative (was {horizon}).");
+        if (!Enum.IsDefined(EventTime))
+            throw new ArgumentOutOfRangeException(nameof(EventTime), EventTime, $"InteractionPipelineOptions.EventTime must be Start or End (was {EventTime}).");
         if (TimeProvider is null)
             throw new ArgumentException("InteractionPipelineOptions.TimeProvider must not be null.", nameof(TimeProvider));
     }

@@ -3,7 +3,15 @@ namespace CallStream.Rules;
 /// <summary>Options of event-time ordering: how long to wait for stragglers, when a partition counts as idle, and where late events are reported.</summary>
 public class EventOrderingOptions
 {
-    /// <summary>Gets or sets how far behind the newest start time the watermark trails: events are held this long (in event time) for stragglers.</summary>
+    /// <summary>
+    /// Gets or sets which instant is an interaction's event time: its start time (the default) or its end time (start
+    /// plus duration). Ordering, the watermark, windows, suppression, duplicate detection and alerts'
+    /// <see cref="Alert.TriggeredAt"/> all use it.
+    /// </summary>
+    /// <value>The default value is <see cref="EventTimeMode.Start"/>. Choose <see cref="EventTimeMode.End"/> for a live feed that emits a record when each contact ends.</value>
+    public EventTimeMode EventTime { get; set; } = EventTimeMode.Start;
+
+    /// <summary>Gets or sets how far behind the newest event time the watermark trails: events are held this long (in event time) for stragglers.</summary>
     /// <value>The default value is 5 seconds. Zero releases each event as soon as it is the oldest held; negative values are rejected.</value>
     public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -27,6 +35,8 @@ public class EventOrderingOptions
             throw new ArgumentOutOfRangeException(nameof(AllowedLateness), AllowedLateness, $"{nameof(AllowedLateness)} must not be negative.");
         if (IdleTimeout < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, $"{nameof(IdleTimeout)} must not be negative.");
+        if (!Enum.IsDefined(EventTime))
+            throw new ArgumentOutOfRangeException(nameof(EventTime), EventTime, $"{nameof(EventTime)} must be {nameof(EventTimeMode.Start)} or {nameof(EventTimeMode.End)}.");
         if (TimeProvider is null)
             throw new ArgumentException($"{nameof(TimeProvider)} must not be null.", nameof(TimeProvider));
     }

@@ -109,6 +109,7 @@ public static class AlertDetection
         options ??= new RuleEngineOptions();
         return new RuleEngineOptions
         {
+            EventTime = options.EventTime,
             AllowedLateness = options.AllowedLateness,
             IdleTimeout = options.IdleTimeout,
             OnLateEvent = options.OnLateEvent,
