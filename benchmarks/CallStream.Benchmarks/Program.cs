@@ -35,7 +35,7 @@ static void QuickRun(string which, int rounds)
         const int Events = 1_000_000;
         var events = GeneratedInteractions.InOrder(Events);
         // The same events in end order, as a live feed delivers them, for the engine in EventTimeMode.End.
-        var byEnd = events.OrderBy(e => e.StartTime.AddSeconds(e.DurationSeconds)).ThenBy(e => e.InteractionId, StringComparer.Ordinal).ToList();
+        var byEnd = events.OrderBy(e => e.StartTime.AddSeconds(e.DurationSeconds)).ThenBy(e => e.InteractionId, StringComparer.Ordinal).ToArray();
         long RunEngine(CallStream.Rules.RuleSet rules, CallStream.Rules.EventTimeMode mode = CallStream.Rules.EventTimeMode.Start)
         {
             long alerts = 0;
