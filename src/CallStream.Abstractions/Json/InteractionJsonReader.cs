@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
+using CallStream.Text;
 
 namespace CallStream.Json;
 
@@ -12,7 +12,7 @@ namespace CallStream.Json;
 /// <remarks>
 /// Sharing saves an allocation per repeated value, and it matters most for interactions held in memory for a while
 /// (waiting for the event-time watermark): fewer objects survive each garbage collection. The shared texts are
-/// bounded (<see cref="MaxSharedTexts"/> values of at most 64 bytes, then new strings as without sharing). Not
+/// bounded (a <see cref="StringPool"/> of <see cref="MaxSharedTexts"/> values of at most 64 bytes, then new strings as without sharing). Not
 /// thread-safe: use one reader per thread.
 /// </remarks>
 internal sealed class InteractionJsonReader
@@ -20,11 +20,7 @@ internal sealed class InteractionJsonReader
     /// <summary>The most distinct texts (and single-attribute maps) shared.</summary>
     public const int MaxSharedTexts = 1 << 16;
 
-    private const int MaxSharedLength = 64;
-
-    // Open addressing with linear probing, at most half full, growing with the texts it holds.
-    private Slot[] _slots = new Slot[64];
-    private int _count;
+    private readonly StringPool _texts = new(MaxSharedTexts);
     // Keyed by the shared strings themselves (a text not shared, once the table is full, just misses and gets a map of its own).
     private readonly Dictionary<(string Name, string Value), AttributeMap> _maps = new(SharedPairComparer.Instance);
 
@@ -39,32 +35,8 @@ internal sealed class InteractionJsonReader
             ? interaction
             : JsonSerializer.Deserialize(utf8Json, CallStreamJsonContext.Default.Interaction);
 
-    /// <summary>Gets the shared string of printable ASCII text, or a new one when the text is long or the table full.</summary>
-    internal string GetText(ReadOnlySpan<byte> ascii)
-    {
-        if (ascii.Length > MaxSharedLength)
-            return Encoding.ASCII.GetString(ascii);
-        // HashCode is seeded per process, so crafted input cannot make the probing slow.
-        var hasher = default(HashCode);
-        hasher.AddBytes(ascii);
-        int hash = hasher.ToHashCode();
-        var slots = _slots;
-        int mask = slots.Length - 1;
-        int index = hash & mask;
-        while (slots[index].Text is { } candidate)
-        {
-            if (slots[index].Hash == hash && Equal(ascii, candidate))
-                return candidate;
-            index = (index + 1) & mask;
-        }
-        string text = Encoding.ASCII.GetString(ascii);
-        if (_count == MaxSharedTexts)
-            return text;
-        slots[index] = new Slot(text, hash);
-        if (++_count * 2 > slots.Length)
-            Grow();
-        return text;
-    }
+    /// <summary>Gets the shared string of printable ASCII text, or a new one when the text is long or the pool full.</summary>
+    internal string GetText(ReadOnlySpan<byte> ascii) => _texts.GetAscii(ascii);
 
     /// <summary>Gets the shared map of one attribute.</summary>
     internal IEnumerable<KeyValuePair<string, string>> GetMap(KeyValuePair<string, string> attribute)
@@ -76,36 +48,6 @@ internal sealed class InteractionJsonReader
             _maps.Add((attribute.Key, attribute.Value), map);
         return map;
     }
-
-    private static bool Equal(ReadOnlySpan<byte> ascii, string text)
-    {
-        if (ascii.Length != text.Length)
-            return false;
-        for (int i = 0; i < ascii.Length; i++)
-        {
-            if (ascii[i] != text[i])
-                return false;
-        }
-        return true;
-    }
-
-    private void Grow()
-    {
-        var larger = new Slot[_slots.Length * 2];
-        int mask = larger.Length - 1;
-        foreach (var slot in _slots)
-        {
-            if (slot.Text is null)
-                continue;
-            int index = slot.Hash & mask;
-            while (larger[index].Text is not null)
-                index = (index + 1) & mask;
-            larger[index] = slot;
-        }
-        _slots = larger;
-    }
-
-    private readonly record struct Slot(string? Text, int Hash);
 
     /// <summary>Compares pairs of shared strings by reference, hashing their identities rather than their characters.</summary>
     private sealed class SharedPairComparer : IEqualityComparer<(string Name, string Value)>

@@ -5,9 +5,10 @@ namespace CallStream.Kafka;
 /// <summary>
 /// The metrics of CallStream.Kafka, on the <c>CallStream</c> meter: <c>callstream.kafka.produced</c> and
 /// <c>callstream.kafka.produce.failures</c> (messages acknowledged / finally failed, by <c>topic</c>),
-/// <c>callstream.kafka.consumed</c>, <c>callstream.kafka.dead_lettered</c> and <c>callstream.kafka.skipped</c> (records
-/// read / published to the dead-letter topic / skipped, by <c>topic</c>; the last two also by <c>reason</c>), and the gauge <c>callstream.kafka.consumer.lag</c> (records
-/// between the consumer's position and the end of each assigned partition, by <c>topic</c> and <c>partition</c>).
+/// <c>callstream.kafka.consumed</c> (valid interactions read, by <c>topic</c>), <c>callstream.kafka.poison_records</c>
+/// (records that are not valid interactions, by <c>topic</c>, <c>reason</c> and <c>outcome</c> = <c>dead_lettered</c> or
+/// <c>skipped</c>: the one count of them, the pipeline's included), and the gauge <c>callstream.kafka.consumer.lag</c>
+/// (records between the consumer's position and the end of each assigned partition, by <c>topic</c> and <c>partition</c>).
 /// </summary>
 internal sealed class KafkaMetrics : IDisposable
 {
@@ -18,8 +19,7 @@ internal sealed class KafkaMetrics : IDisposable
     private readonly Counter<long> _produced;
     private readonly Counter<long> _produceFailures;
     private readonly Counter<long> _consumed;
-    private readonly Counter<long> _deadLettered;
-    private readonly Counter<long> _skipped;
+    private readonly Counter<long> _poisonRecords;
 
     public KafkaMetrics(IMeterFactory? meterFactory)
     {
@@ -27,8 +27,7 @@ internal sealed class KafkaMetrics : IDisposable
         _produced = _meter.CreateCounter<long>("callstream.kafka.produced", "{message}", "Messages the Kafka sinks produced and the brokers acknowledged.");
         _produceFailures = _meter.CreateCounter<long>("callstream.kafka.produce.failures", "{message}", "Messages the Kafka sinks could not get acknowledged.");
         _consumed = _meter.CreateCounter<long>("callstream.kafka.consumed", "{message}", "Valid interactions the Kafka source read.");
-        _deadLettered = _meter.CreateCounter<long>("callstream.kafka.dead_lettered", "{message}", "Records the Kafka source published to its dead-letter topic.");
-        _skipped = _meter.CreateCounter<long>("callstream.kafka.skipped", "{message}", "Records that are not valid interactions the Kafka source skipped (PoisonRecords = SkipAndCount).");
+        _poisonRecords = _meter.CreateCounter<long>("callstream.kafka.poison_records", "{message}", "Records that are not valid interactions the Kafka source set aside, by outcome: published to the dead-letter topic (once acknowledged) or skipped.");
     }
 
     public void Produced(string topic, long count)
@@ -45,11 +44,15 @@ internal sealed class KafkaMetrics : IDisposable
 
     public void Consumed(string topic, long count) => _consumed.Add(count, new KeyValuePair<string, object?>("topic", topic));
 
-    public void DeadLettered(string topic, string reason) =>
-        _deadLettered.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("reason", reason));
+    public void DeadLettered(string topic, string reason) => PoisonRecord(topic, reason, "dead_lettered");
 
-    public void Skipped(string topic, string reason) =>
-        _skipped.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("reason", reason));
+    public void Skipped(string topic, string reason) => PoisonRecord(topic, reason, "skipped");
+
+    private void PoisonRecord(string topic, string reason, string outcome) =>
+        _poisonRecords.Add(1,
+            new KeyValuePair<string, object?>("topic", topic),
+            new KeyValuePair<string, object?>("reason", reason),
+            new KeyValuePair<string, object?>("outcome", outcome));
 
     public void ObserveLag(Func<IEnumerable<Measurement<long>>> observe) =>
         _meter.CreateObservableGauge("callstream.kafka.consumer.lag", observe, "{message}", "Records between the Kafka source's position and the end of each assigned partition.");

@@ -94,22 +94,14 @@ public sealed class RuleEngine : IDisposable
         _eventsCounter = meter.CreateCounter<long>("callstream.rules.events", "{event}", "Events evaluated by the rules, in event-time order.");
         _lateCounter = meter.CreateCounter<long>("callstream.rules.late_events", "{event}", "Events that arrived after a later event had been released; evaluated out of order.");
         _duplicatesCounter = meter.CreateCounter<long>("callstream.rules.duplicate_events", "{event}", "Events dropped before the rules because an interaction with the same id was released before.");
-        _alertsCounter = meter.CreateCounter<long>("callstream.rules.alerts", "{alert}", "Alerts emitted, by rule.");
+        _alertsCounter = meter.CreateCounter<long>("callstream.rules.alerts", "{alert}", "Alerts the rules raised, by rule and severity.");
 
         var userLate = options.OnLateEvent;
-        var ordering = new EventOrderingOptions
+        _orderer = new EventTimeOrderer(Evaluate, options, late =>
         {
-            EventTime = options.EventTime,
-            AllowedLateness = options.AllowedLateness,
-            IdleTimeout = options.IdleTimeout,
-            TimeProvider = options.TimeProvider,
-            OnLateEvent = late =>
-            {
-                _lateCounter.Add(1);
-                userLate?.Invoke(late);
-            },
-        };
-        _orderer = new EventTimeOrderer(Evaluate, ordering);
+            _lateCounter.Add(1);
+            userLate?.Invoke(late);
+        });
     }
 
     /// <summary>Gets the rules, in evaluation order.</summary>
@@ -265,7 +257,7 @@ public sealed class RuleEngine : IDisposable
                 if (_alerts.Count > 0 && _alertsCounter.Enabled)
                 {
                     foreach (var alert in _alerts)
-                        _alertsCounter.Add(1, new KeyValuePair<string, object?>("rule", alert.Rule));
+                        _alertsCounter.Add(1, new KeyValuePair<string, object?>("rule", alert.Rule), new KeyValuePair<string, object?>("severity", WireNames.Name(alert.Severity)));
                 }
                 if (_handler is { } handler)
                 {

@@ -37,11 +37,14 @@ public sealed class RuleEngineOptions : EventOrderingOptions
     /// <value>The default value is <see langword="null"/>: duplicates are only counted.</value>
     public Action<PartitionedInteraction>? OnDuplicateEvent { get; set; }
 
+    /// <summary>A copy of every setting, for an operator that changes one or two without touching the caller's object.</summary>
+    internal RuleEngineOptions Clone() => (RuleEngineOptions)MemberwiseClone();
+
     /// <inheritdoc/>
-    internal override void Validate()
+    public override void Validate()
     {
         base.Validate();
         if (DuplicateHorizon < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(DuplicateHorizon), DuplicateHorizon, $"{nameof(DuplicateHorizon)} must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(DuplicateHorizon), DuplicateHorizon, $"{Name(nameof(DuplicateHorizon))} must not be negative (was {DuplicateHorizon}).");
     }
 }

@@ -3,8 +3,9 @@ namespace CallStream.Csv;
 
 /// <summary>
 /// Shares one <see cref="AttributeMap"/> (immutable) per combination of attribute values, for rows whose attribute
-/// values all come from a <see cref="CsvStringPool"/>: a log's attributes (region, queue, language) take few values,
-/// so most rows need no map of their own. Stops adding once it holds <c>capacity</c> maps.
+/// values all come from a <see cref="CallStream.Text.StringPool"/>: a log's attributes (region, queue, language) take few values,
+/// so most rows need no map of their own. Stops adding once it holds <c>capacity</c> maps. The maps are found by the
+/// row's value ids in a <see cref="Dictionary{TKey, TValue}"/> (looked up from a span, without allocating).
 /// </summary>
 internal sealed class CsvAttributeMaps
 {
@@ -14,14 +15,13 @@ internal sealed class CsvAttributeMaps
     private readonly int _capacity;
     private readonly KeyValuePair<string, string>[] _scratch;
 
-    // Open addressing with linear probing, at most half full, growing with the maps it holds. Map n's key is
-    // _keys[n * width .. (n + 1) * width): per attribute column, 1 + the value's pool id, or 0 when absent.
-    private Slot[] _slots = new Slot[InitialSlots];
-    private int[] _keys;
+    // A map's key: per attribute column, 1 + the value's pool id, or 0 when absent; looked up from the row's span.
+    private readonly Dictionary<int[], AttributeMap> _maps = new(KeyComparer.Instance);
+    private readonly Dictionary<int[], AttributeMap>.AlternateLookup<ReadOnlySpan<int>> _byKey;
     private int _count;
 
     // With one attribute column, the maps by key directly.
-    private AttributeMap?[] _byKey = [];
+    private AttributeMap?[] _single = [];
 
     /// <summary>Creates a cache for the given attribute columns.</summary>
     /// <param name="names">The attribute names, one per attribute column, in the order keys and values are given.</param>
@@ -33,7 +33,7 @@ internal sealed class CsvAttributeMaps
         _names = names;
         _capacity = capacity;
         _scratch = new KeyValuePair<string, string>[names.Length];
-        _keys = new int[InitialSlots / 2 * names.Length];
+        _byKey = _maps.GetAlternateLookup<ReadOnlySpan<int>>();
     }
 
     /// <summary>Gets the map of one row's attributes, shared with earlier rows that had the same values.</summary>
@@ -42,31 +42,15 @@ internal sealed class CsvAttributeMaps
     /// <returns>The map.</returns>
     public AttributeMap Get(ReadOnlySpan<int> keys, ReadOnlySpan<string?> values)
     {
-        int width = _names.Length;
-        if (width == 1)
+        if (_names.Length == 1)
             return GetSingle(keys[0], values);
-        var hashing = default(HashCode);
-        foreach (int key in keys)
-            hashing.Add(key);
-        int hash = hashing.ToHashCode();
-        var slots = _slots;
-        int mask = slots.Length - 1;
-        int index = hash & mask;
-        while (slots[index].Map is { } shared)
-        {
-            if (slots[index].Hash == hash && keys.SequenceEqual(_keys.AsSpan(slots[index].Entry * width, width)))
-                return shared;
-            index = (index + 1) & mask;
-        }
+        if (_byKey.TryGetValue(keys, out var shared))
+            return shared;
         var map = Build(values);
         if (_count < _capacity)
         {
-            if ((_count + 1) * width > _keys.Length)
-                Array.Resize(ref _keys, _keys.Length * 2);
-            keys.CopyTo(_keys.AsSpan(_count * width, width));
-            slots[index] = new Slot(map, hash, _count++);
-            if (_count * 2 > slots.Length)
-                Grow();
+            _byKey[keys] = map;
+            _count++;
         }
         return map;
     }
@@ -87,35 +71,41 @@ internal sealed class CsvAttributeMaps
 
     private AttributeMap GetSingle(int key, ReadOnlySpan<string?> values)
     {
-        var byKey = _byKey;
-        if ((uint)key < (uint)byKey.Length && byKey[key] is { } shared)
+        var single = _single;
+        if ((uint)key < (uint)single.Length && single[key] is { } shared)
             return shared;
         var map = Build(values);
         if (_count < _capacity)
         {
-            if (key >= byKey.Length)
-                Array.Resize(ref _byKey, Math.Max(InitialSlots, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)key + 1)));
-            _byKey[key] = map;
+            if (key >= single.Length)
+                Array.Resize(ref _single, Math.Max(InitialSlots, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)key + 1)));
+            _single[key] = map;
             _count++;
         }
         return map;
     }
 
-    private void Grow()
+    /// <summary>Compares keys by their values; the hash is seeded per process (<see cref="HashCode"/>).</summary>
+    private sealed class KeyComparer : IEqualityComparer<int[]>, IAlternateEqualityComparer<ReadOnlySpan<int>, int[]>
     {
-        var slots = new Slot[_slots.Length * 2];
-        int mask = slots.Length - 1;
-        foreach (var slot in _slots)
-        {
-            if (slot.Map is null)
-                continue;
-            int index = slot.Hash & mask;
-            while (slots[index].Map is not null)
-                index = (index + 1) & mask;
-            slots[index] = slot;
-        }
-        _slots = slots;
-    }
+        public static readonly KeyComparer Instance = new();
 
-    private readonly record struct Slot(AttributeMap? Map, int Hash, int Entry);
+        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(int[] obj) => Hash(obj);
+
+        public bool Equals(ReadOnlySpan<int> alternate, int[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<int> alternate) => Hash(alternate);
+
+        public int[] Create(ReadOnlySpan<int> alternate) => alternate.ToArray();
+
+        private static int Hash(ReadOnlySpan<int> keys)
+        {
+            var hashing = default(HashCode);
+            foreach (int key in keys)
+                hashing.Add(key);
+            return hashing.ToHashCode();
+        }
+    }
 }

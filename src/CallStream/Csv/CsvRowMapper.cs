@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
+using CallStream.Text;
 using static CallStream.Csv.CsvFieldParsers;
 
 namespace CallStream.Csv;
@@ -36,7 +38,7 @@ internal sealed class CsvRowMapper
     private readonly int[] _attributeKeys;
     private readonly string?[] _attributeValues;
     private readonly CsvAttributeMaps _maps;
-    private readonly CsvStringPool _pool = new(PoolCapacity);
+    private readonly StringPool _pool = new(PoolCapacity);
     private readonly CsvKnownValues<Channel> _channels = new();
     private readonly CsvKnownValues<Outcome> _outcomes = new();
 
@@ -225,7 +227,7 @@ internal sealed class CsvRowMapper
             any = true;
             _attributeValues[a] = _pool.Get(value, out int id);
             _attributeKeys[a] = id + 1;
-            shared &= id != CsvStringPool.NotPooled;
+            shared &= id != StringPool.NotPooled;
         }
         if (!any)
             return null;

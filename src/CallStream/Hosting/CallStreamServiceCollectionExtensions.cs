@@ -83,15 +83,6 @@ public static class CallStreamServiceCollectionExtensions
             RuleSetMonitor.HostSettleDelay,
             sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new HostMetrics(sp.GetService<IMeterFactory>()));
-        services.AddOptions<InteractionPipelineOptions>().PostConfigure<HostMetrics>((o, metrics) =>
-        {
-            var user = o.OnAlert;
-            o.OnAlert = alert =>
-            {
-                metrics.Alert(alert);
-                user?.Invoke(alert);
-            };
-        });
         services.TryAddSingleton(sp => new CallStreamHostedService(
             sp, sp.GetRequiredService<IOptions<InteractionPipelineOptions>>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddHostedService(sp => sp.GetRequiredService<CallStreamHostedService>());

@@ -5,29 +5,24 @@ namespace CallStream.Hosting;
 
 /// <summary>
 /// The metrics the host adds on the <c>CallStream</c> meter, beside those of the engine, the source and the sinks:
-/// <c>callstream.alerts</c> (alerts emitted, by <c>rule</c> and <c>severity</c>), <c>callstream.sink.batch.size</c>
-/// (items per batch written, by <c>sink</c>) and <c>callstream.sink.write.duration</c> (seconds per batch write, by
-/// <c>sink</c> and <c>outcome</c> = <c>ok</c> or <c>error</c>).
+/// <c>callstream.sink.batch.size</c> (items per batch written, by <c>sink</c>) and <c>callstream.sink.write.duration</c>
+/// (seconds per batch write, by <c>sink</c> and <c>outcome</c> = <c>ok</c> or <c>error</c>). Alerts are counted by the
+/// rule engine the hosted pipeline runs (<c>callstream.rules.alerts</c>, on the host's meter factory).
 /// </summary>
 internal sealed class HostMetrics : IDisposable
 {
     public const string MeterName = "CallStream";
 
     private readonly Meter? _ownedMeter;
-    private readonly Counter<long> _alerts;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _writeDuration;
 
     public HostMetrics(IMeterFactory? meterFactory)
     {
         Meter meter = meterFactory?.Create(MeterName) ?? (_ownedMeter = new Meter(MeterName));
-        _alerts = meter.CreateCounter<long>("callstream.alerts", "{alert}", "Alerts emitted by the hosted pipeline, by rule and severity.");
         _batchSize = meter.CreateHistogram<int>("callstream.sink.batch.size", "{item}", "Items per batch a sink of the hosted pipeline was asked to write.");
         _writeDuration = meter.CreateHistogram<double>("callstream.sink.write.duration", "s", "Duration of one batch write of a sink of the hosted pipeline.");
     }
-
-    public void Alert(Alert alert) =>
-        _alerts.Add(1, new KeyValuePair<string, object?>("rule", alert.Rule), new KeyValuePair<string, object?>("severity", WireNames.Name(alert.Severity)));
 
     public void BatchWritten(string sink, int count, TimeSpan elapsed, bool succeeded)
     {

@@ -22,10 +22,10 @@ namespace CallStream;
 /// stored, so the next run reads them again (see docs/decisions.md). <see cref="Complete"/> ends a finite input
 /// instead, evaluating them as a replay does, and so does a bounded source (a file, <see cref="FileInteractionSource"/>)
 /// when it reports <see cref="InteractionSourceEventKind.EndOfInput"/>: one runner for files and streams.</para>
-/// <para>Metrics on the <c>CallStream</c> meter: <c>callstream.pipeline.records</c>, <c>callstream.pipeline.dead_lettered</c>,
-/// <c>callstream.pipeline.warmup_events</c>, <c>callstream.pipeline.alerts</c> (counters), <c>callstream.pipeline.held_events</c>
-/// and <c>callstream.pipeline.in_flight</c> (gauges), besides the rule engine's own (duplicates:
-/// <c>callstream.rules.duplicate_events</c>).</para>
+/// <para>Metrics on the <c>CallStream</c> meter: <c>callstream.pipeline.records</c>,
+/// <c>callstream.pipeline.warmup_events</c> (counters), <c>callstream.pipeline.held_events</c> and
+/// <c>callstream.pipeline.in_flight</c> (gauges), besides the rule engine's own, which count alerts
+/// (<c>callstream.rules.alerts</c>) and duplicates (<c>callstream.rules.duplicate_events</c>).</para>
 /// <para>A record whose interaction id the engine released before is a duplicate in the data (not a redelivery: a record
 /// read again is recognised by its offset and never offered twice): dropped before the rules, counted
 /// (<see cref="PipelineStatistics.Duplicates"/>), and not written to the interaction sinks.</para>

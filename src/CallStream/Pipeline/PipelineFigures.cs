@@ -47,11 +47,7 @@ internal sealed class PipelineFigures : IDisposable
 
     public void Replayed() => Interlocked.Increment(ref _replayed);
 
-    public void DeadLettered()
-    {
-        Interlocked.Increment(ref _deadLettered);
-        _metrics.DeadLettered();
-    }
+    public void DeadLettered() => Interlocked.Increment(ref _deadLettered);
 
     public void WarmUpRead()
     {
@@ -65,11 +61,7 @@ internal sealed class PipelineFigures : IDisposable
 
     public void DuplicateDropped() => Bump(ref _duplicates);
 
-    public void Alert()
-    {
-        Bump(ref _alerts);
-        _metrics.Alert();
-    }
+    public void Alert() => Bump(ref _alerts);
 
     /// <summary>Keeps the engine's figures current while busy: every so many events, not per event.</summary>
     public void RefreshAfterEvent(RuleEngine engine)

@@ -2,7 +2,7 @@ namespace CallStream;
 
 /// <summary>A snapshot of an <see cref="InteractionPipeline"/>'s figures, for progress lines, health checks and reconciliation.</summary>
 /// <param name="Consumed">Records read at or after their partition's committed offset (warm-up excluded; a record read again after a hand-over counts again).</param>
-/// <param name="DeadLettered">Records the source set aside as not valid interactions.</param>
+/// <param name="DeadLettered">Records the source set aside as not valid interactions (<see cref="InteractionSourceEventKind.DeadLettered"/> events at or after the committed offset), whatever its poison-record policy did with them: published to a dead-letter topic or skipped.</param>
 /// <param name="WarmUpEvents">Records read before their partition's committed offset, run through the rules for state only.</param>
 /// <param name="Evaluated">Events (not warm-up) the rules have evaluated (duplicates excluded: see <see cref="Duplicates"/>).</param>
 /// <param name="Late">Events that arrived after a later event had been released (the rule engine's late count; warm-up included).</param>

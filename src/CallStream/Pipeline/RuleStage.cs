@@ -36,8 +36,8 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
             AllowedLateness = options.AllowedLateness,
             IdleTimeout = options.IdleTimeout,
             TimeProvider = options.TimeProvider,
-            MeterFactory = meterFactory,
             OnLateEvent = options.OnLateEvent,
+            MeterFactory = meterFactory,
         });
     }
 

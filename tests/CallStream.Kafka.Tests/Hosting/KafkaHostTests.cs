@@ -71,7 +71,7 @@ public sealed class KafkaHostTests : IDisposable
         var sink = new RecordingSink();
         using var host = BuildHost(sink, cs => cs.AddRules(FailedRule));
         var meters = host.Services.GetRequiredService<IMeterFactory>();
-        using var alerts = new MetricCollector<long>(meters, "CallStream", "callstream.alerts");
+        using var alerts = new MetricCollector<long>(meters, "CallStream", "callstream.rules.alerts");
         using var batchSizes = new MetricCollector<int>(meters, "CallStream", "callstream.sink.batch.size");
         using var durations = new MetricCollector<double>(meters, "CallStream", "callstream.sink.write.duration");
 

@@ -31,7 +31,7 @@ public sealed class PoisonRecordPolicyTests
             ("c-4", Json(TestData.Interaction(4))));
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = services.GetRequiredService<IMeterFactory>();
-        using var skippedMetric = new MetricCollector<long>(meters, "CallStream", "callstream.kafka.skipped");
+        using var skippedMetric = new MetricCollector<long>(meters, "CallStream", "callstream.kafka.poison_records");
         var logs = new ListLoggerFactory();
         var options = KafkaOptions.Source(cluster, Topic, "skip");
         options.PoisonRecords = PoisonRecordPolicy.SkipAndCount;
@@ -62,6 +62,7 @@ public sealed class PoisonRecordPolicyTests
         Assert.Equal(0, TopicCounts.Total(cluster, Topic + ".dlq", 1));
         Assert.Equal(2, skippedMetric.GetMeasurementSnapshot().Sum(m => m.Value));
         Assert.Equal(["invalid-json", "no-value"], skippedMetric.GetMeasurementSnapshot().Select(m => (string)m.Tags["reason"]!));
+        Assert.All(skippedMetric.GetMeasurementSnapshot(), m => Assert.Equal("skipped", m.Tags["outcome"]));
         // One line stands for up to a thousand skipped records: the first is logged, the second is only counted.
         var lines = logs.Entries.Where(e => e.EventId == 4040).ToList();
         var line = Assert.Single(lines);

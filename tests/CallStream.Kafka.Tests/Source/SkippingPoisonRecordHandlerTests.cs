@@ -14,7 +14,7 @@ public sealed class SkippingPoisonRecordHandlerTests
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = services.GetRequiredService<IMeterFactory>();
-        using var skipped = new MetricCollector<long>(meters, "CallStream", "callstream.kafka.skipped");
+        using var skipped = new MetricCollector<long>(meters, "CallStream", "callstream.kafka.poison_records");
         using var metrics = new KafkaMetrics(meters);
         var logs = new ListLoggerFactory();
         var handler = new SkippingPoisonRecordHandler("consumerdata", logs.CreateLogger("skip"), metrics);
@@ -24,6 +24,7 @@ public sealed class SkippingPoisonRecordHandlerTests
             Assert.Equal(PoisonOutcome.Skipped, handler.Handle(Record(offset), error));
 
         Assert.Equal(2500, skipped.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.All(skipped.GetMeasurementSnapshot(), m => Assert.Equal("skipped", m.Tags["outcome"]));
         Assert.Equal(
             ["Record consumerdata[3]@0 is not a valid interaction (no-value: the message has no value (null).); skipped (1 skipped so far; one line per 1000).",
              "Record consumerdata[3]@1000 is not a valid interaction (no-value: the message has no value (null).); skipped (1001 skipped so far; one line per 1000).",

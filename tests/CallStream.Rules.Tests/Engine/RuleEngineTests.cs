@@ -153,10 +153,10 @@ public class RuleEngineTests
     }
 
     [Fact]
-    public void Metrics_CountEventsLateEventsAndAlertsByRule()
+    public void Metrics_CountEventsLateEventsAndAlertsByRuleAndSeverity()
     {
         using var factory = new TestMeterFactory();
-        var measurements = new List<(string Name, long Value, string? Rule)>();
+        var measurements = new List<(string Name, long Value, string? Rule, string? Severity)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
@@ -166,13 +166,16 @@ public class RuleEngineTests
         listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
             string? rule = null;
+            string? severity = null;
             foreach (var tag in tags)
             {
                 if (tag.Key == "rule")
                     rule = tag.Value as string;
+                else if (tag.Key == "severity")
+                    severity = tag.Value as string;
             }
             lock (measurements)
-                measurements.Add((instrument.Name, value, rule));
+                measurements.Add((instrument.Name, value, rule, severity));
         });
         listener.Start();
 
@@ -181,7 +184,7 @@ public class RuleEngineTests
 
         Assert.Equal(3, measurements.Where(m => m.Name == "callstream.rules.events").Sum(m => m.Value));
         Assert.Equal(1, measurements.Where(m => m.Name == "callstream.rules.late_events").Sum(m => m.Value));
-        Assert.Equal(3, measurements.Where(m => m.Name == "callstream.rules.alerts" && m.Rule == "Every").Sum(m => m.Value));
+        Assert.Equal(3, measurements.Where(m => m.Name == "callstream.rules.alerts" && m.Rule == "Every" && m.Severity == "warning").Sum(m => m.Value));
     }
 
     [Fact]

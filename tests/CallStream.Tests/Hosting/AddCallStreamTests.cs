@@ -17,6 +17,8 @@ public sealed class AddCallStreamTests
     [InlineData("Pipeline:AllowedLateness", "-00:00:01", "CallStream:Pipeline:AllowedLateness: InteractionPipelineOptions.AllowedLateness must not be negative")]
     [InlineData("Pipeline:EventTime", "middle", "CallStream:Pipeline:EventTime must be start or end, not 'middle'.")]
     [InlineData("Pipeline:EventTime", "1", "CallStream:Pipeline:EventTime must be start or end, not '1'.")]
+    [InlineData("Pipeline:IdleTimeout", "-00:00:01", "CallStream:Pipeline:IdleTimeout: InteractionPipelineOptions.IdleTimeout must not be negative")]
+    [InlineData("Pipeline:WarmUpHorizon", "-00:00:01", "CallStream:Pipeline:WarmUpHorizon: InteractionPipelineOptions.WarmUpHorizon must not be negative")]
     public async Task Start_InvalidSetting_FailsWithAMessageNamingTheSetting(string key, string value, string expected)
     {
         using var host = BuildHost(new() { ["CallStream:" + key] = value, ["CallStream:Rules:UseDefaults"] = "true" });
@@ -85,6 +87,8 @@ public sealed class AddCallStreamTests
             ["CallStream:Rules:ReloadOnChange"] = "false",
             ["CallStream:Health:MaxConsumerLag"] = "42",
             ["CallStream:Pipeline:AllowedLateness"] = "00:00:30",
+            ["CallStream:Pipeline:IdleTimeout"] = "00:00:02",
+            ["CallStream:Pipeline:WarmUp"] = "false",
         });
 
         var options = host.Services.GetRequiredService<IOptions<CallStreamOptions>>().Value;
@@ -92,7 +96,10 @@ public sealed class AddCallStreamTests
         Assert.Equal("alerts.rules", options.Rules.File);
         Assert.False(options.Rules.ReloadOnChange);
         Assert.Equal(42, options.Health.MaxConsumerLag);
-        Assert.Equal(TimeSpan.FromSeconds(30), host.Services.GetRequiredService<IOptions<InteractionPipelineOptions>>().Value.AllowedLateness);
+        var pipeline = host.Services.GetRequiredService<IOptions<InteractionPipelineOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(30), pipeline.AllowedLateness);
+        Assert.Equal(TimeSpan.FromSeconds(2), pipeline.IdleTimeout);
+        Assert.False(pipeline.WarmUp);
     }
 
     [Theory]

@@ -457,6 +457,25 @@ public class InteractionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task OnLateEvent_IsToldOfEachLateEvent_AsTheRuleEngineIs()
+    {
+        var topic = new FakeTopic(1);
+        var rows = Log.Take(200).ToList();
+        topic.Append(rows.Skip(100));
+        topic.Append(rows.Take(100));
+        var late = new List<LateEvent>();
+        var options = PipelineRun.Options(lateness: TimeSpan.Zero);
+        options.OnLateEvent = late.Add;
+        await using var run = PipelineRun.Start(topic, options: options);
+        await run.WaitAllReadAsync();
+        var summary = await run.CompleteAsync();
+
+        Assert.True(summary.Late > 0);
+        Assert.Equal(summary.Late, late.Count);
+        Assert.All(late, e => Assert.True(e.EventTime == e.Event.Interaction.StartTime && e.EventTime <= e.LastReleasedEventTime));
+    }
+
+    [Fact]
     public async Task SlowSink_SlowsReading_ThePipelineReadsNoFurtherThanItsQueuesHold()
     {
         var topic = new FakeTopic(3);
@@ -490,7 +509,7 @@ public class InteractionPipelineTests(ITestOutputHelper output)
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (meterFactory.Meters.Contains(instrument.Meter) && instrument.Name.StartsWith("callstream.pipeline.", StringComparison.Ordinal))
+            if (meterFactory.Meters.Contains(instrument.Meter) && instrument.Name.StartsWith("callstream.", StringComparison.Ordinal))
                 l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.AddOrUpdate(instrument.Name, value, (_, v) => v + value));
@@ -510,7 +529,9 @@ public class InteractionPipelineTests(ITestOutputHelper output)
         Assert.NotEmpty(meterFactory.Meters);
         Assert.All(meterFactory.Meters, m => Assert.Equal("CallStream", m.Name));
         Assert.Equal(1000, measurements.GetValueOrDefault("callstream.pipeline.records"));
-        Assert.Equal(expectedAlerts, measurements.GetValueOrDefault("callstream.pipeline.alerts"));
+        Assert.Equal(expectedAlerts, measurements.GetValueOrDefault("callstream.rules.alerts"));
+        // One instrument per fact: the engine counts the alerts, the source the records it set aside.
+        Assert.DoesNotContain(measurements.Keys, name => name is "callstream.pipeline.alerts" or "callstream.pipeline.dead_lettered");
     }
 
     [Fact]

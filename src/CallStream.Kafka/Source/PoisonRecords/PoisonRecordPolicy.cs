@@ -11,7 +11,7 @@ public enum PoisonRecordPolicy
     DeadLetter = 0,
 
     /// <summary>Skip the record: log it (the first, then one in 1,000), count it (<see cref="KafkaInteractionSource.Skipped"/>
-    /// and the metric <c>callstream.kafka.skipped</c>), then move on.</summary>
+    /// and the metric <c>callstream.kafka.poison_records</c> with <c>outcome</c> = <c>skipped</c>), then move on.</summary>
     SkipAndCount = 1,
 
     /// <summary>Stop the source with a <see cref="Confluent.Kafka.KafkaException"/> that names the record's topic, partition,

@@ -5,7 +5,7 @@ namespace CallStream.Kafka;
 
 /// <summary>
 /// The <see cref="PoisonRecordPolicy.SkipAndCount"/> policy: a poison record is counted (metric
-/// <c>callstream.kafka.skipped</c>) and logged, the first and then one in <see cref="LogEvery"/> so that a topic full of
+/// <c>callstream.kafka.poison_records</c> with <c>outcome</c> = <c>skipped</c>) and logged, the first and then one in <see cref="LogEvery"/> so that a topic full of
 /// them does not flood the log, and settled at once.
 /// </summary>
 internal sealed class SkippingPoisonRecordHandler(string topic, ILogger logger, KafkaMetrics metrics) : IPoisonRecordHandler

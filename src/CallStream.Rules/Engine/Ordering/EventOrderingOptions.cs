@@ -1,6 +1,10 @@
 namespace CallStream.Rules;
 
-/// <summary>Options of event-time ordering: how long to wait for stragglers, when a partition counts as idle, and where late events are reported.</summary>
+/// <summary>
+/// Options of event-time ordering: how long to wait for stragglers, when a partition counts as idle, and where late
+/// events are reported. The engine's (<see cref="RuleEngineOptions"/>) and the pipeline's options extend them, so each
+/// setting has one name, one default and one check.
+/// </summary>
 public class EventOrderingOptions
 {
     /// <summary>
@@ -27,17 +31,22 @@ public class EventOrderingOptions
     /// <value>The default value is <see langword="null"/>: late events are only counted.</value>
     public Action<LateEvent>? OnLateEvent { get; set; }
 
-    /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
-    internal virtual void Validate()
+    /// <summary>Checks the options and throws a message naming the option that is wrong.</summary>
+    /// <exception cref="ArgumentException">An option is out of range or missing; the message names it.</exception>
+    public virtual void Validate()
     {
         if (AllowedLateness < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(AllowedLateness), AllowedLateness, $"{nameof(AllowedLateness)} must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(AllowedLateness), AllowedLateness, $"{Name(nameof(AllowedLateness))} must not be negative (was {AllowedLateness}).");
         if (IdleTimeout < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, $"{nameof(IdleTimeout)} must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, $"{Name(nameof(IdleTimeout))} must not be negative (was {IdleTimeout}).");
         if (!Enum.IsDefined(EventTime))
-            throw new ArgumentOutOfRangeException(nameof(EventTime), EventTime, $"{nameof(EventTime)} must be {nameof(EventTimeMode.Start)} or {nameof(EventTimeMode.End)}.");
+            throw new ArgumentOutOfRangeException(nameof(EventTime), EventTime, $"{Name(nameof(EventTime))} must be {nameof(EventTimeMode.Start)} or {nameof(EventTimeMode.End)} (was {EventTime}).");
         if (TimeProvider is null)
-            throw new ArgumentException($"{nameof(TimeProvider)} must not be null.", nameof(TimeProvider));
+            throw new ArgumentException($"{Name(nameof(TimeProvider))} must not be null.", nameof(TimeProvider));
     }
+
+    /// <summary>The option's name as a user sets it, on the options type they use (for example <c>InteractionPipelineOptions.IdleTimeout</c>).</summary>
+    /// <param name="option">The property's name.</param>
+    /// <returns>The qualified name.</returns>
+    private protected string Name(string option) => GetType().Name + "." + option;
 }

@@ -18,37 +18,22 @@ namespace CallStream.Rules;
 /// <see cref="Complete"/> releases everything held.
 /// </para>
 /// <para>
-/// Held events live in one FIFO run per partition while the partition delivers them in order (O(1) each: a file, a
-/// Kafka partition written in event-time order), and in a binary heap keyed by (ticks, id) otherwise; releasing
-/// merges the runs' heads (a heap of at most one entry per partition) with that heap's top. Partitions are registered on first use, or
-/// ahead with <see cref="AddPartition"/> (so that an assigned partition that has not delivered yet holds the
-/// watermark); <see cref="RemovePartition"/> forgets one after a rebalance. Not thread-safe, and not re-entrant:
-/// the release callback must not call back into the orderer.
+/// The partitions and their watermark are a <see cref="PartitionWatermark"/>; the held events, one FIFO run per
+/// partition merged with a heap of out-of-order ones, are <see cref="HeldEvents"/>; this type decides what is late and
+/// releases. Partitions are registered on first use, or ahead with <see cref="AddPartition"/> (so that an assigned
+/// partition that has not delivered yet holds the watermark); <see cref="RemovePartition"/> forgets one after a
+/// rebalance. Not thread-safe, and not re-entrant: the release callback must not call back into the orderer.
 /// </para>
 /// </remarks>
 public sealed class EventTimeOrderer
 {
     private readonly Action<PartitionedInteraction> _release;
     private readonly Action<LateEvent>? _onLate;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _idleTimeout;
-    private readonly long _lateness;
+    private readonly PartitionWatermark _partitions;
+    private readonly HeldEvents _held = new();
     private readonly bool _endTime;
-    private readonly Dictionary<int, PartitionState> _partitions = [];
-    private PartitionState[] _states = [];
-    private readonly PriorityQueue<Run, EventKey> _runs = new();
-    private readonly PriorityQueue<PartitionedInteraction, EventKey> _heap = new();
-    private int _heldInRuns;
-    private bool _topRunStale;
     private EventKey _lastReleased;
     private bool _hasReleased;
-    private int _cachedPartitionId;
-    private PartitionState? _cachedPartition;
-    private long _watermark = long.MinValue;
-    private long _minActiveNewest = long.MinValue;
-    private int _activeCount;
-    private bool _watermarkStale = true;
-    private int _pendingIdle;
     private bool _releasing;
 
     /// <summary>Creates an orderer.</summary>
@@ -57,15 +42,18 @@ public sealed class EventTimeOrderer
     /// <exception cref="ArgumentNullException"><paramref name="release"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public EventTimeOrderer(Action<PartitionedInteraction> release, EventOrderingOptions? options = null)
+        : this(release, options ??= new EventOrderingOptions(), options.OnLateEvent)
+    {
+    }
+
+    /// <summary>Creates an orderer that reports late events to <paramref name="onLate"/> instead of the options' callback.</summary>
+    internal EventTimeOrderer(Action<PartitionedInteraction> release, EventOrderingOptions options, Action<LateEvent>? onLate)
     {
         ArgumentNullException.ThrowIfNull(release);
-        options ??= new EventOrderingOptions();
         options.Validate();
         _release = release;
-        _onLate = options.OnLateEvent;
-        _time = options.TimeProvider;
-        _idleTimeout = options.IdleTimeout;
-        _lateness = options.AllowedLateness.Ticks;
+        _onLate = onLate;
+        _partitions = new PartitionWatermark(options.TimeProvider, options.IdleTimeout, options.AllowedLateness);
         _endTime = options.EventTime == EventTimeMode.End;
     }
 
@@ -79,7 +67,7 @@ public sealed class EventTimeOrderer
     public long LateCount { get; private set; }
 
     /// <summary>Gets the number of events held, waiting for the watermark.</summary>
-    public int HeldCount => _heldInRuns + _heap.Count;
+    public int HeldCount => _held.Count;
 
     /// <summary>Gets the number of partitions known.</summary>
     public int PartitionCount => _partitions.Count;
@@ -92,9 +80,8 @@ public sealed class EventTimeOrderer
     {
         get
         {
-            if (_watermarkStale)
-                RecomputeWatermark();
-            return _watermark == long.MinValue ? null : EventTicks.ToInstant(_watermark);
+            long ticks = _partitions.Ticks;
+            return ticks == long.MinValue ? null : EventTicks.ToInstant(ticks);
         }
     }
 
@@ -122,15 +109,8 @@ public sealed class EventTimeOrderer
         EnsureOpen();
         OfferedCount++;
         var key = EventKey.Of(item.Interaction, _endTime);
-        var partition = GetPartition(item.Partition);
-        if (partition.CaughtUp)
-            ClearCaughtUp(partition);
-        if (key.Ticks > partition.Newest)
-        {
-            if (_activeCount == 0 || partition.Newest <= _minActiveNewest)
-                _watermarkStale = true;
-            partition.Newest = key.Ticks;
-        }
+        var partition = _partitions.Get(item.Partition);
+        _partitions.Saw(partition, key.Ticks);
 
         if (_hasReleased && key < _lastReleased)
         {
@@ -141,28 +121,10 @@ public sealed class EventTimeOrderer
         }
         else
         {
-            var run = partition.Run;
-            if (run.Count == 0)
-            {
-                run.Add(item, key);
-                if (_topRunStale)
-                    RefreshTopRun(); // before another run can sift above it
-                _runs.Enqueue(run, key);
-                _heldInRuns++;
-            }
-            else if (key >= run.Tail)
-            {
-                run.Add(item, key);
-                _heldInRuns++;
-            }
-            else
-            {
-                _heap.Enqueue(item, key); // out of order within its partition
-            }
+            _held.Hold(item, key, partition.Run);
         }
 
-        if (_pendingIdle > 0)
-            CheckIdle();
+        _partitions.CheckIdle();
         ReleaseReady();
     }
 
@@ -172,7 +134,7 @@ public sealed class EventTimeOrderer
     public void AddPartition(int partition)
     {
         EnsureOpen();
-        GetPartition(partition);
+        _partitions.Get(partition);
     }
 
     /// <summary>Forgets a partition (for example revoked by a rebalance): it no longer holds the watermark. Its held events stay held.</summary>
@@ -181,15 +143,8 @@ public sealed class EventTimeOrderer
     public void RemovePartition(int partition)
     {
         EnsureOpen();
-        if (!_partitions.Remove(partition, out var state))
-            return;
-        _states = [.. _partitions.Values];
-        if (state.CaughtUp && !state.Idle)
-            _pendingIdle--;
-        if (ReferenceEquals(state, _cachedPartition))
-            _cachedPartition = null;
-        _watermarkStale = true;
-        ReleaseReady();
+        if (_partitions.Remove(partition))
+            ReleaseReady();
     }
 
     /// <summary>
@@ -202,14 +157,8 @@ public sealed class EventTimeOrderer
     public void MarkCaughtUp(int partition)
     {
         EnsureOpen();
-        var state = GetPartition(partition);
-        if (!state.CaughtUp)
-        {
-            state.CaughtUp = true;
-            state.CaughtUpSince = _time.GetTimestamp();
-            _pendingIdle++;
-        }
-        CheckIdle();
+        _partitions.MarkCaughtUp(partition);
+        _partitions.CheckIdle();
         ReleaseReady();
     }
 
@@ -219,9 +168,7 @@ public sealed class EventTimeOrderer
     public void MarkHasData(int partition)
     {
         EnsureOpen();
-        var state = GetPartition(partition);
-        if (state.CaughtUp)
-            ClearCaughtUp(state);
+        _partitions.MarkHasData(partition);
     }
 
     /// <summary>Re-checks the idle timeouts against the wall clock and releases what the watermark now passes. Does nothing once completed.</summary>
@@ -232,30 +179,13 @@ public sealed class EventTimeOrderer
             throw new InvalidOperationException("The orderer cannot be called from its release callback.");
         if (IsCompleted)
             return;
-        if (_pendingIdle > 0)
-            CheckIdle();
+        _partitions.CheckIdle();
         ReleaseReady();
     }
 
     /// <summary>Gets how long until a caught-up partition becomes idle, or <see langword="null"/> when none is waiting to: when to <see cref="Poll"/> next.</summary>
     /// <returns>The delay, zero when due.</returns>
-    public TimeSpan? GetTimeUntilIdle()
-    {
-        if (_pendingIdle == 0 || IsCompleted)
-            return null;
-        long now = _time.GetTimestamp();
-        var earliest = TimeSpan.MaxValue;
-        foreach (var state in _states)
-        {
-            if (state.CaughtUp && !state.Idle)
-            {
-                var remaining = _idleTimeout - _time.GetElapsedTime(state.CaughtUpSince, now);
-                if (remaining < earliest)
-                    earliest = remaining;
-            }
-        }
-        return earliest < TimeSpan.Zero ? TimeSpan.Zero : earliest;
-    }
+    public TimeSpan? GetTimeUntilIdle() => IsCompleted ? null : _partitions.GetTimeUntilIdle();
 
     /// <summary>Ends a finite input: releases every held event, in order. The orderer accepts nothing afterwards.</summary>
     /// <exception cref="InvalidOperationException">This is called from the release callback.</exception>
@@ -266,88 +196,30 @@ public sealed class EventTimeOrderer
         if (IsCompleted)
             return;
         IsCompleted = true;
-        while (TryTakeNext(long.MaxValue))
+        while (TryReleaseNext(long.MaxValue))
         {
         }
     }
 
     private void ReleaseReady()
     {
-        if (_watermarkStale)
-            RecomputeWatermark();
-        long watermark = _watermark;
+        long watermark = _partitions.Ticks;
         if (watermark == long.MinValue)
             return;
-        while (TryTakeNext(watermark))
+        while (TryReleaseNext(watermark))
         {
         }
     }
 
     /// <summary>Releases the oldest held event when it is at or before <paramref name="upTo"/>.</summary>
-    private bool TryTakeNext(long upTo)
+    private bool TryReleaseNext(long upTo)
     {
-        PartitionedInteraction next;
-        EventKey key;
-        if (_heap.Count == 0 && _runs.Count == 1)
-        {
-            // One partition holding events, in order (a file): no merge. The run's priority in _runs goes stale (too
-            // old, as heads only grow) and is refreshed before the next merge.
-            var only = _runs.Peek();
-            key = only.Head;
-            if (key.Ticks > upTo)
-                return false;
-            next = only.Take();
-            _heldInRuns--;
-            if (only.Count == 0)
-            {
-                _runs.Dequeue();
-                _topRunStale = false;
-            }
-            else
-            {
-                _topRunStale = true;
-            }
-            _lastReleased = key;
-            _hasReleased = true;
-            Release(next);
-            return true;
-        }
-        if (_topRunStale)
-            RefreshTopRun();
-        bool hasRun = _runs.TryPeek(out var run, out key);
-        bool hasHeap = _heap.TryPeek(out _, out var heapKey);
-        if (!hasRun && !hasHeap)
+        if (!_held.TryTake(upTo, out var next, out var key))
             return false;
-        if (hasRun && (!hasHeap || key <= heapKey))
-        {
-            if (key.Ticks > upTo)
-                return false;
-            next = run!.Take();
-            _heldInRuns--;
-            if (run.Count == 0)
-                _runs.Dequeue();
-            else
-                _runs.DequeueEnqueue(run, run.Head);
-        }
-        else
-        {
-            key = heapKey;
-            if (key.Ticks > upTo)
-                return false;
-            next = _heap.Dequeue();
-        }
         _lastReleased = key;
         _hasReleased = true;
         Release(next);
         return true;
-    }
-
-    /// <summary>Gives the top run its current head as priority again (taken from it while it was the only run, it went stale).</summary>
-    private void RefreshTopRun()
-    {
-        var top = _runs.Peek();
-        _runs.DequeueEnqueue(top, top.Head);
-        _topRunStale = false;
     }
 
     private void Release(in PartitionedInteraction item)
@@ -377,129 +249,11 @@ public sealed class EventTimeOrderer
         }
     }
 
-    private void RecomputeWatermark()
-    {
-        long minActive = long.MaxValue;
-        long maxAll = long.MinValue;
-        int active = 0;
-        foreach (var state in _states)
-        {
-            if (state.Newest > maxAll)
-                maxAll = state.Newest;
-            if (!state.Idle)
-            {
-                active++;
-                if (state.Newest < minActive)
-                    minActive = state.Newest;
-            }
-        }
-        long newest = active > 0 ? minActive : maxAll;
-        _watermark = newest == long.MinValue ? long.MinValue : Math.Max(EventTicks.Subtract(newest, _lateness), long.MinValue + 1);
-        _minActiveNewest = active > 0 ? minActive : long.MinValue;
-        _activeCount = active;
-        _watermarkStale = false;
-    }
-
-    private void CheckIdle()
-    {
-        long now = _time.GetTimestamp();
-        foreach (var state in _states)
-        {
-            if (state.CaughtUp && !state.Idle && _time.GetElapsedTime(state.CaughtUpSince, now) >= _idleTimeout)
-            {
-                state.Idle = true;
-                _pendingIdle--;
-                _watermarkStale = true;
-            }
-        }
-    }
-
-    private void ClearCaughtUp(PartitionState state)
-    {
-        if (!state.Idle)
-            _pendingIdle--;
-        state.CaughtUp = false;
-        state.Idle = false;
-        _watermarkStale = true;
-    }
-
-    private PartitionState GetPartition(int partition)
-    {
-        if (_cachedPartition is not null && _cachedPartitionId == partition)
-            return _cachedPartition;
-        if (!_partitions.TryGetValue(partition, out var state))
-        {
-            state = new PartitionState();
-            _partitions.Add(partition, state);
-            _states = [.. _partitions.Values];
-            _watermarkStale = true;
-        }
-        _cachedPartitionId = partition;
-        _cachedPartition = state;
-        return state;
-    }
-
     private void EnsureOpen()
     {
         if (_releasing)
             throw new InvalidOperationException("The orderer cannot be called from its release callback.");
         if (IsCompleted)
             throw new InvalidOperationException("The input is complete: the orderer accepts no more events or partition changes.");
-    }
-
-    private sealed class PartitionState
-    {
-        /// <summary>Gets the partition's held events that arrived in order. Kept by the merge until drained, also after the partition is removed.</summary>
-        public Run Run { get; } = new();
-
-        public long Newest { get; set; } = long.MinValue;
-
-        public bool CaughtUp { get; set; }
-
-        public bool Idle { get; set; }
-
-        public long CaughtUpSince { get; set; }
-    }
-
-    /// <summary>A FIFO of held events in event-time order, with their keys (a ring buffer that grows as needed).</summary>
-    private sealed class Run
-    {
-        private (PartitionedInteraction Item, EventKey Key)[] _items = new (PartitionedInteraction, EventKey)[16];
-        private int _head;
-
-        public int Count { get; private set; }
-
-        /// <summary>Gets the key of the newest event added.</summary>
-        public EventKey Tail { get; private set; }
-
-        /// <summary>Gets the key of the oldest event held; the run is not empty.</summary>
-        public EventKey Head => _items[_head].Key;
-
-        public void Add(in PartitionedInteraction item, EventKey key)
-        {
-            if (Count == _items.Length)
-                Grow();
-            _items[(_head + Count) & (_items.Length - 1)] = (item, key);
-            Count++;
-            Tail = key;
-        }
-
-        public PartitionedInteraction Take()
-        {
-            var item = _items[_head].Item;
-            _items[_head] = default;
-            _head = (_head + 1) & (_items.Length - 1);
-            Count--;
-            return item;
-        }
-
-        private void Grow()
-        {
-            var larger = new (PartitionedInteraction, EventKey)[_items.Length * 2];
-            for (int i = 0; i < Count; i++)
-                larger[i] = _items[(_head + i) & (_items.Length - 1)];
-            _items = larger;
-            _head = 0;
-        }
     }
 }

@@ -106,19 +106,10 @@ public static class AlertDetection
 
     private static RuleEngineOptions Copy(RuleEngineOptions? options, TimeProvider clock, IMeterFactory? meterFactory)
     {
-        options ??= new RuleEngineOptions();
-        return new RuleEngineOptions
-        {
-            EventTime = options.EventTime,
-            AllowedLateness = options.AllowedLateness,
-            IdleTimeout = options.IdleTimeout,
-            OnLateEvent = options.OnLateEvent,
-            MeterFactory = meterFactory,
-            OnEventEvaluated = options.OnEventEvaluated,
-            DuplicateHorizon = options.DuplicateHorizon,
-            OnDuplicateEvent = options.OnDuplicateEvent,
-            TimeProvider = clock,
-        };
+        var copy = options?.Clone() ?? new RuleEngineOptions();
+        copy.TimeProvider = clock;
+        copy.MeterFactory = meterFactory;
+        return copy;
     }
 
     /// <summary>

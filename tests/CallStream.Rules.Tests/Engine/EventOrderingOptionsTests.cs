@@ -1,0 +1,28 @@
+namespace CallStream.Rules.Tests.Engine;
+
+public sealed class EventOrderingOptionsTests
+{
+    [Fact]
+    public void Validate_Defaults_Pass()
+    {
+        new EventOrderingOptions().Validate();
+        new RuleEngineOptions().Validate();
+    }
+
+    [Fact]
+    public void Validate_OutOfRange_NamesTheOptionOnTheTypeTheUserSet()
+    {
+        var lateness = Assert.Throws<ArgumentOutOfRangeException>(() => new RuleEngineOptions { AllowedLateness = TimeSpan.FromSeconds(-1) }.Validate());
+        Assert.Equal("AllowedLateness", lateness.ParamName);
+        Assert.StartsWith("RuleEngineOptions.AllowedLateness must not be negative (was -00:00:01).", lateness.Message, StringComparison.Ordinal);
+
+        var idle = Assert.Throws<ArgumentOutOfRangeException>(() => new EventOrderingOptions { IdleTimeout = TimeSpan.FromSeconds(-2) }.Validate());
+        Assert.StartsWith("EventOrderingOptions.IdleTimeout must not be negative (was -00:00:02).", idle.Message, StringComparison.Ordinal);
+
+        var horizon = Assert.Throws<ArgumentOutOfRangeException>(() => new RuleEngineOptions { DuplicateHorizon = TimeSpan.FromSeconds(-3) }.Validate());
+        Assert.StartsWith("RuleEngineOptions.DuplicateHorizon must not be negative (was -00:00:03).", horizon.Message, StringComparison.Ordinal);
+
+        var clock = Assert.Throws<ArgumentException>(() => new RuleEngineOptions { TimeProvider = null! }.Validate());
+        Assert.StartsWith("RuleEngineOptions.TimeProvider must not be null.", clock.Message, StringComparison.Ordinal);
+    }
+}
