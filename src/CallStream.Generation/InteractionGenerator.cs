@@ -160,7 +160,24 @@ public sealed class InteractionGenerator
         return GenerateCore(count);
     }
 
-    /// <summary>Gets what <see cref="Generate"/> plants in a log of the given size, without generating it.</summary>
+    /// <summary>Generates a log lazily, in start-time or in end-time order.</summary>
+    /// <param name="count">The number of interactions; 0 or more.</param>
+    /// <param name="order">
+    /// The order: <see cref="GenerationOrder.Start"/> as <see cref="Generate(long)"/>, or <see cref="GenerationOrder.End"/>,
+    /// the same interactions by end time, ties by interaction id, as a system that writes a record when each contact
+    /// ends; reordered as they are generated, holding only the contacts still running (at most an hour of them).
+    /// </param>
+    /// <returns>The interactions.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The count is negative or too large, or the order is not defined.</exception>
+    public IEnumerable<Interaction> Generate(long count, GenerationOrder order)
+    {
+        if (!Enum.IsDefined(order))
+            throw new ArgumentOutOfRangeException(nameof(order), order, "order must be Start or End.");
+        var rows = Generate(count);
+        return order == GenerationOrder.End ? EndOrder.Reorder(rows) : rows;
+    }
+
+    /// <summary>Gets what <see cref="Generate(long)"/> plants in a log of the given size, without generating it.</summary>
     /// <param name="count">The number of interactions; 0 or more.</param>
     /// <returns>The planted anomalies.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The count is negative, or so large that the calendar would pass the year 9999.</exception>

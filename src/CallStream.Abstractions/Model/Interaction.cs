@@ -3,7 +3,7 @@ namespace CallStream;
 /// <summary>
 /// One customer-service contact (a call, video call, chat or email): immutable and validated on construction.
 /// </summary>
-/// <remarks>The field contract is in <c>spec/data.md</c>. <see cref="StartTime"/> is the event time.</remarks>
+/// <remarks>The field contract is in <c>spec/data.md</c>. <see cref="StartTime"/> is the event time by default; a pipeline may take the end time (start plus <see cref="DurationSeconds"/>) instead.</remarks>
 public sealed class Interaction : IEquatable<Interaction>
 {
     /// <summary>Creates a validated interaction.</summary>
@@ -11,7 +11,7 @@ public sealed class Interaction : IEquatable<Interaction>
     /// <param name="customerId">The customer's id.</param>
     /// <param name="agentId">The agent's id.</param>
     /// <param name="channel">The medium.</param>
-    /// <param name="startTime">When the contact started; normalised to UTC. This is the event time.</param>
+    /// <param name="startTime">When the contact started; normalised to UTC. The event time by default.</param>
     /// <param name="durationSeconds">How long it lasted, in seconds; finite and not negative.</param>
     /// <param name="outcome">How it ended.</param>
     /// <param name="satisfaction">The customer's satisfaction score from 1 to 5, or <see langword="null"/>.</param>
@@ -59,7 +59,7 @@ public sealed class Interaction : IEquatable<Interaction>
     /// <summary>Gets the medium of the contact.</summary>
     public Channel Channel { get; }
 
-    /// <summary>Gets when the contact started, in UTC: the event time.</summary>
+    /// <summary>Gets when the contact started, in UTC: the event time, unless the pipeline takes the end time.</summary>
     public DateTimeOffset StartTime { get; }
 
     /// <summary>Gets how long the contact lasted, in seconds.</summary>

@@ -15,7 +15,7 @@ namespace CallStream.Cli.Commands;
 
 /// <summary>
 /// <c>callstream consume [--kafka HOSTS] [--topic T] [--group G] [--rules FILE] [--alerts OUT] [--mongo URI]
-/// [--lateness D] [--idle-timeout D] [--max-messages N] [--idle-exit D]</c>: the seed's consumer. Reads the topic as a member of a
+/// [--event-time start|end] [--lateness D] [--idle-timeout D] [--max-messages N] [--idle-exit D]</c>: the seed's consumer. Reads the topic as a member of a
 /// consumer group, runs the rules in event time and writes the alerts (NDJSON file and/or MongoDB, both idempotent
 /// by alert id) and, with MongoDB, the interactions; at least once, resuming from the committed offsets. Runs until
 /// Ctrl+C or SIGTERM (a graceful stop: drain, flush, commit), or until <c>--max-messages</c> / <c>--idle-exit</c>.
@@ -63,6 +63,7 @@ internal static class ConsumeCommand
             HelpName = "DURATION",
             CustomParser = r => OptionParsers.ParseDuration(r, "--lateness", allowZero: true),
         };
+        var eventTime = OptionParsers.EventTimeOption();
         var defaultIdleTimeout = new InteractionPipelineOptions().IdleTimeout;
         var idleTimeout = new Option<TimeSpan?>("--idle-timeout")
         {
@@ -91,6 +92,7 @@ internal static class ConsumeCommand
             rules,
             alerts,
             mongo,
+            eventTime,
             lateness,
             idleTimeout,
             maxMessages,
@@ -107,7 +109,10 @@ internal static class ConsumeCommand
                 parseResult.GetValue(lateness) ?? defaultLateness,
                 parseResult.GetValue(idleTimeout) ?? defaultIdleTimeout,
                 parseResult.GetValue(maxMessages),
-                parseResult.GetValue(idleExit)),
+                parseResult.GetValue(idleExit))
+            {
+                EventTime = parseResult.GetValue(eventTime) ?? EventTimeMode.Start,
+            },
             cancellationToken));
         return command;
     }
@@ -138,7 +143,7 @@ internal static class ConsumeCommand
         {
             result = await ConsumeAsync(
                 context,
-                new ConsumeRun(kafka, settings.GroupId, ruleSet, settings.Lateness, settings.Alerts, store) { IdleTimeout = settings.IdleTimeout, LoggerFactory = logging, MaxMessages = settings.MaxMessages },
+                new ConsumeRun(kafka, settings.GroupId, ruleSet, settings.Lateness, settings.Alerts, store) { EventTime = settings.EventTime, IdleTimeout = settings.IdleTimeout, LoggerFactory = logging, MaxMessages = settings.MaxMessages },
                 (statistics, assignedNone) => idle is not null && idle.IsIdle(statistics, assignedNone) ? ConsumeStop.CompleteInput : ConsumeStop.None,
                 progress,
                 cancellationToken).ConfigureAwait(false);
@@ -191,7 +196,7 @@ internal static class ConsumeCommand
             try
             {
                 ndjson = run.AlertsPath is null ? null : OpenAlertFile(run.AlertsPath);
-                var pipeline = new InteractionPipeline((IInteractionSource?)limited ?? source, run.Rules, new InteractionPipelineOptions { AllowedLateness = run.Lateness, IdleTimeout = run.IdleTimeout }, run.LoggerFactory);
+                var pipeline = new InteractionPipeline((IInteractionSource?)limited ?? source, run.Rules, new InteractionPipelineOptions { EventTime = run.EventTime, AllowedLateness = run.Lateness, IdleTimeout = run.IdleTimeout }, run.LoggerFactory);
                 await using (pipeline.ConfigureAwait(false))
                 {
                     if (ndjson is not null)
@@ -339,7 +344,11 @@ internal static class ConsumeCommand
     /// <param name="IdleTimeout">How long a caught-up partition holds the watermark.</param>
     /// <param name="MaxMessages">Stop after this many messages, or <see langword="null"/>.</param>
     /// <param name="IdleExit">Stop after being idle at the end of every partition this long, or <see langword="null"/>.</param>
-    internal sealed record ConsumeSettings(string GroupId, string? Rules, string? Alerts, string? Mongo, TimeSpan Lateness, TimeSpan IdleTimeout, long? MaxMessages, TimeSpan? IdleExit);
+    internal sealed record ConsumeSettings(string GroupId, string? Rules, string? Alerts, string? Mongo, TimeSpan Lateness, TimeSpan IdleTimeout, long? MaxMessages, TimeSpan? IdleExit)
+    {
+        /// <summary>Gets which instant is the event time (<c>--event-time</c>).</summary>
+        public EventTimeMode EventTime { get; init; }
+    }
 }
 
 /// <summary>What a consume run reads and where it writes.</summary>
@@ -351,6 +360,9 @@ internal static class ConsumeCommand
 /// <param name="Store">The MongoDB store, or <see langword="null"/>.</param>
 internal sealed record ConsumeRun(KafkaConnection Kafka, string GroupId, RuleSet Rules, TimeSpan Lateness, string? AlertsPath, MongoStore? Store)
 {
+    /// <summary>Gets which instant is the event time.</summary>
+    public EventTimeMode EventTime { get; init; }
+
     /// <summary>Gets how long a caught-up partition waits before it stops holding the watermark back.</summary>
     public TimeSpan IdleTimeout { get; init; } = new InteractionPipelineOptions().IdleTimeout;
 

@@ -18,10 +18,12 @@ using Microsoft.Extensions.Logging;
 namespace CallStream.Cli.Commands;
 
 /// <summary>
-/// <c>callstream demo [--output DIR] [--rows N] [--seed S] [--partitions P] [--chaos] [--sequential] [--timeout D]</c>: the zero
+/// <c>callstream demo [--output DIR] [--rows N] [--seed S] [--partitions P] [--event-time start|end] [--chaos] [--sequential] [--timeout D]</c>: the zero
 /// set-up tour. Generates a log, starts an in-process Kafka cluster (3 brokers, <c>consumerdata</c> with several
 /// partitions), produces the log while a consumer runs it through the default rules, and checks the outcome: every
 /// row produced and consumed, and alerts identical to an in-process replay of the same file and rules. With
+/// <c>--event-time end</c> the log is written in end order, as a live feed delivers it, and both the consumer and the
+/// replay take end times as event times. With
 /// <c>--chaos</c> brokers go down and come back, leaders and the coordinator move and requests fail meanwhile.
 /// </summary>
 internal static class DemoCommand
@@ -99,6 +101,8 @@ internal static class DemoCommand
             HelpName = "P",
             CustomParser = r => (int)OptionParsers.ParseWholeNumber(r, "--partitions", 1, 256),
         };
+        var eventTime = OptionParsers.EventTimeOption();
+        eventTime.Description += " With end, the log is generated in end order, as a live feed delivers it.";
         var chaos = new Option<bool>("--chaos")
         {
             Description = "Meanwhile takes brokers down and up, moves partition leaders and the group coordinator, and makes produce, fetch and commit requests fail.",
@@ -122,6 +126,7 @@ internal static class DemoCommand
             rows,
             seed,
             partitions,
+            eventTime,
             chaos,
             sequential,
             timeout,
@@ -135,7 +140,10 @@ internal static class DemoCommand
                 parseResult.GetValue(partitions) ?? DefaultPartitions,
                 parseResult.GetValue(chaos),
                 parseResult.GetValue(sequential),
-                parseResult.GetValue(timeout) ?? DefaultTimeout),
+                parseResult.GetValue(timeout) ?? DefaultTimeout)
+            {
+                EventTime = parseResult.GetValue(eventTime) ?? EventTimeMode.Start,
+            },
             cancellationToken));
         return command;
     }
@@ -155,10 +163,11 @@ internal static class DemoCommand
         string label = settings.Chaos ? "demo --chaos" : "demo";
 
         // 1. The log and the rules.
-        await context.Error.WriteLineAsync(string.Create(invariant, $"{label}: generating {settings.Rows} interactions to {ConsoleText.Escape(files.Interactions)}")).ConfigureAwait(false);
+        bool endOrder = settings.EventTime == EventTimeMode.End;
+        await context.Error.WriteLineAsync(string.Create(invariant, $"{label}: generating {settings.Rows} interactions{(endOrder ? " in end order" : "")} to {ConsoleText.Escape(files.Interactions)}")).ConfigureAwait(false);
         long step = time.GetTimestamp();
         var generator = new InteractionGenerator(new InteractionGeneratorOptions { Seed = settings.Seed });
-        await WriteLogAsync(generator, settings.Rows, files.Interactions, cancellationToken).ConfigureAwait(false);
+        await WriteLogAsync(generator, settings.Rows, endOrder ? GenerationOrder.End : GenerationOrder.Start, files.Interactions, cancellationToken).ConfigureAwait(false);
         var generateTime = time.GetElapsedTime(step);
         await WriteFileAsync(files.Rules, () => File.WriteAllTextAsync(files.Rules, DefaultRules.Text, cancellationToken)).ConfigureAwait(false);
         var ruleSet = RuleText.Parse(DefaultRules.Text, files.Rules).RuleSet
@@ -182,6 +191,7 @@ internal static class DemoCommand
             BaseSettings = ConsumerTuning,
             LoggerFactory = logging,
             IdleTimeout = IdleTimeout,
+            EventTime = settings.EventTime,
             ExtraInteractionSink = ("reconciliation", tally),
             AlertsOption = "--output",
         };
@@ -243,7 +253,7 @@ internal static class DemoCommand
 
         // 4. The reference: an in-process replay of the same file and rules.
         step = time.GetTimestamp();
-        var expected = await ReplayAsync(files.Interactions, ruleSet, cancellationToken).ConfigureAwait(false);
+        var expected = await ReplayAsync(files.Interactions, ruleSet, settings.EventTime, cancellationToken).ConfigureAwait(false);
         var replayTime = time.GetElapsedTime(step);
         var stored = AlertComparison.ReadFile(files.Alerts);
         var comparison = AlertComparison.Compare(expected, stored);
@@ -297,14 +307,14 @@ internal static class DemoCommand
         return reconciled ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static async Task WriteLogAsync(InteractionGenerator generator, long rows, string path, CancellationToken cancellationToken)
+    private static async Task WriteLogAsync(InteractionGenerator generator, long rows, GenerationOrder order, string path, CancellationToken cancellationToken)
     {
         try
         {
             var writer = CsvInteractionWriter.Create(path, generator.AttributeColumns);
             await using (writer.ConfigureAwait(false))
             {
-                foreach (var interaction in generator.Generate(rows))
+                foreach (var interaction in generator.Generate(rows, order))
                     writer.Write(interaction);
                 await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -328,13 +338,13 @@ internal static class DemoCommand
         }
     }
 
-    /// <summary>Runs the rules over the file in-process, as <c>replay</c> does.</summary>
-    private static async Task<List<Alert>> ReplayAsync(string path, RuleSet rules, CancellationToken cancellationToken)
+    /// <summary>Runs the rules over the file in-process, as <c>replay</c> does, with the consumer's event time.</summary>
+    private static async Task<List<Alert>> ReplayAsync(string path, RuleSet rules, EventTimeMode eventTime, CancellationToken cancellationToken)
     {
         var alerts = new List<Alert>();
         var replay = LogReplay.Open(path, new CsvReaderOptions { SourceName = path });
         await using (replay.ConfigureAwait(false))
-            await replay.RunAsync(rules, new InteractionPipelineOptions { OnAlert = alerts.Add }, null, cancellationToken).ConfigureAwait(false);
+            await replay.RunAsync(rules, new InteractionPipelineOptions { EventTime = eventTime, OnAlert = alerts.Add }, null, cancellationToken).ConfigureAwait(false);
         return alerts;
     }
 
@@ -346,5 +356,9 @@ internal static class DemoCommand
     /// <param name="Chaos">Whether faults are injected.</param>
     /// <param name="Sequential">Whether the consumer starts only after everything was produced.</param>
     /// <param name="Timeout">How long consuming may take.</param>
-    internal sealed record DemoSettings(string Output, long Rows, long Seed, int Partitions, bool Chaos, bool Sequential, TimeSpan Timeout);
+    internal sealed record DemoSettings(string Output, long Rows, long Seed, int Partitions, bool Chaos, bool Sequential, TimeSpan Timeout)
+    {
+        /// <summary>Gets which instant is the event time (<c>--event-time</c>); with end, the log is generated in end order.</summary>
+        public EventTimeMode EventTime { get; init; }
+    }
 }

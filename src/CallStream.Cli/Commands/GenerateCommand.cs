@@ -5,12 +5,13 @@ using CallStream.Cli.Output;
 using CallStream.Cli.Progress;
 using CallStream.Csv;
 using CallStream.Generation;
+using CallStream.Rules;
 
 namespace CallStream.Cli.Commands;
 
 /// <summary>
-/// <c>callstream generate --rows N [--seed S] [--start DATE] --output CSV</c>: writes a realistic synthetic log in the
-/// CallStream CSV format with planted anomalies, the same bytes for the same arguments.
+/// <c>callstream generate --rows N [--seed S] [--start DATE] [--order start|end] --output CSV</c>: writes a realistic
+/// synthetic log in the CallStream CSV format with planted anomalies, the same bytes for the same arguments.
 /// </summary>
 internal static class GenerateCommand
 {
@@ -47,6 +48,18 @@ internal static class GenerateCommand
             HelpName = "DATE",
             CustomParser = ParseStart,
         };
+        var order = new Option<GenerationOrder?>("--order")
+        {
+            Description = "The order of the rows: start (by start time) or end (by end time, start + duration, ties by interaction id, "
+                + "as a contact-centre system writes a record when each contact ends; the same rows). [default: start]",
+            HelpName = "start|end",
+            CustomParser = r => OptionParsers.ParseStartOrEnd(r, "--order") switch
+            {
+                EventTimeMode.End => GenerationOrder.End,
+                EventTimeMode.Start => GenerationOrder.Start,
+                _ => null,
+            },
+        };
         var output = new Option<string>("--output")
         {
             Description = "The CSV file to write (replaced if it exists), or - for standard output.",
@@ -66,6 +79,7 @@ internal static class GenerateCommand
             rows,
             seed,
             start,
+            order,
             output,
         };
         CommandAction.Set(command, context, (parseResult, cancellationToken) => RunAsync(
@@ -74,6 +88,7 @@ internal static class GenerateCommand
             parseResult.GetValue(seed) ?? defaults.Seed,
             parseResult.GetValue(start) ?? defaults.StartDate,
             parseResult.GetValue(output)!,
+            parseResult.GetValue(order) ?? GenerationOrder.Start,
             cancellationToken));
         return command;
     }
@@ -84,9 +99,10 @@ internal static class GenerateCommand
     /// <param name="seed">The seed.</param>
     /// <param name="start">The first day.</param>
     /// <param name="output">The file, or <see cref="StandardOutput"/>.</param>
+    /// <param name="order">The order of the rows.</param>
     /// <param name="cancellationToken">Cancels the work; a partly written file is deleted.</param>
     /// <returns>The exit code.</returns>
-    public static async Task<int> RunAsync(CliContext context, long rows, long seed, DateOnly start, string output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, long rows, long seed, DateOnly start, string output, GenerationOrder order, CancellationToken cancellationToken)
     {
         var generator = new InteractionGenerator(new InteractionGeneratorOptions { Seed = seed, StartDate = start });
         GeneratedAnomalies anomalies;
@@ -111,7 +127,7 @@ internal static class GenerateCommand
         {
             await using (writer.ConfigureAwait(false))
             {
-                foreach (var interaction in generator.Generate(rows))
+                foreach (var interaction in generator.Generate(rows, order))
                 {
                     writer.Write(interaction);
                     if ((++written & (ProgressEvery - 1)) == 0)
@@ -141,7 +157,7 @@ internal static class GenerateCommand
         var invariant = CultureInfo.InvariantCulture;
         string summary = string.Create(
             invariant,
-            $"generate: {written} interactions to {shownOutput} in {elapsed.TotalSeconds:0.00} s "
+            $"generate: {written} interactions{(order == GenerationOrder.End ? " in end order" : "")} to {shownOutput} in {elapsed.TotalSeconds:0.00} s "
             + $"({ProgressReporter.FormatRate(written, elapsed)} rows/s); planted {anomalies.FailureBursts.Count} failure bursts, "
             + $"{anomalies.FailingAgentIds.Count} failing agents on {anomalies.FailingAgentDays.Count} agent-days, "
             + $"{anomalies.LongCalls.Count} long calls, {anomalies.LongVideoCalls.Count} long video calls, "

@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using CallStream.Rules;
 
 namespace CallStream.Cli.Commands;
 
@@ -47,5 +49,30 @@ internal static class OptionParsers
             return value;
         result.AddError($"{option} must be a duration such as 5s, 90s, 2m or 1h (or a number of seconds){(allowZero ? "" : " greater than 0")}, not '{token}'.");
         return TimeSpan.Zero;
+    }
+
+    /// <summary>Creates the <c>--event-time start|end</c> option shared by <c>replay</c>, <c>consume</c> and <c>demo</c>.</summary>
+    /// <returns>The option; its value is <see langword="null"/> when not given (the default, start).</returns>
+    public static Option<EventTimeMode?> EventTimeOption() => new("--event-time")
+    {
+        Description = "Which instant is an interaction's event time: start (its start_time) or end (start_time + duration_seconds, "
+            + "for a feed written when each contact ends). Ordering, windows, suppression and triggeredAt use it. [default: start]",
+        HelpName = "start|end",
+        CustomParser = r => ParseStartOrEnd(r, "--event-time"),
+    };
+
+    /// <summary>Parses <c>start</c> or <c>end</c> (in any case) as an <see cref="EventTimeMode"/>.</summary>
+    /// <param name="result">The option's tokens.</param>
+    /// <param name="option">The option's name, for the message.</param>
+    /// <returns>The value (<see langword="null"/> after an error).</returns>
+    public static EventTimeMode? ParseStartOrEnd(ArgumentResult result, string option)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (string.Equals(token, "start", StringComparison.OrdinalIgnoreCase))
+            return EventTimeMode.Start;
+        if (string.Equals(token, "end", StringComparison.OrdinalIgnoreCase))
+            return EventTimeMode.End;
+        result.AddError($"{option} must be start or end, not '{token}'.");
+        return null;
     }
 }

@@ -11,7 +11,7 @@ using CallStream.Rules;
 namespace CallStream.Cli.Commands;
 
 /// <summary>
-/// <c>callstream replay --input CSV [--rules FILE] [--alerts OUT] [--rejects OUT] [--report OUT.html] [--lateness D] [--strict]</c>:
+/// <c>callstream replay --input CSV [--rules FILE] [--alerts OUT] [--rejects OUT] [--report OUT.html] [--event-time start|end] [--lateness D] [--strict]</c>:
 /// a backtest that reads a log and runs the rules over it in event time, in-process.
 /// </summary>
 internal static class ReplayCommand
@@ -50,6 +50,7 @@ internal static class ReplayCommand
             HelpName = "DURATION",
             CustomParser = r => ParseLateness(r),
         };
+        var eventTime = OptionParsers.EventTimeOption();
         var report = new Option<string?>("--report")
         {
             Description = "Also writes the insights report (HTML with charts) of the log and its alerts to this file.",
@@ -66,6 +67,7 @@ internal static class ReplayCommand
             alerts,
             rejects,
             report,
+            eventTime,
             lateness,
             strict,
         };
@@ -80,6 +82,7 @@ internal static class ReplayCommand
                 parseResult.GetValue(strict))
             {
                 Report = parseResult.GetValue(report),
+                EventTime = parseResult.GetValue(eventTime) ?? EventTimeMode.Start,
             },
             cancellationToken));
         return command;
@@ -138,12 +141,14 @@ internal static class ReplayCommand
             var ruleSet = await RuleLoader.LoadAsync(context, settings.Rules, cancellationToken).ConfigureAwait(false);
             rejectsWriter?.Open();
             alertSink = AlertOutput.Open(context, settings.Alerts);
+            string instant = settings.EventTime == EventTimeMode.End ? "ending" : "at";
             var options = new InteractionPipelineOptions
             {
+                EventTime = settings.EventTime,
                 AllowedLateness = settings.Lateness,
                 OnLateEvent = late => problems.ReportLateEvent(string.Create(
                     invariant,
-                    $"late event {late.Event.Interaction.InteractionId} at {Iso8601.Format(late.Event.Interaction.StartTime)}, {late.Lateness.TotalSeconds:0.###} s behind the last released event; evaluated at once.")),
+                    $"late event {late.Event.Interaction.InteractionId} {instant} {Iso8601.Format(late.EventTime)}, {late.Lateness.TotalSeconds:0.###} s behind the last released event; evaluated at once.")),
                 OnEvaluated = report is null ? null : report.Add,
             };
             // Alerts not written anywhere are only counted: no sink, so the pipeline has nothing to wait for.
@@ -229,5 +234,8 @@ internal static class ReplayCommand
     {
         /// <summary>Gets the insights report's HTML file, or <see langword="null"/> for none.</summary>
         public string? Report { get; init; }
+
+        /// <summary>Gets which instant is the event time (<c>--event-time</c>).</summary>
+        public EventTimeMode EventTime { get; init; }
     }
 }

@@ -97,6 +97,7 @@ internal sealed record DemoSummary(
         json.WriteNumber("brokers", 3);
         json.WriteNumber("seed", Settings.Seed);
         json.WriteBoolean("sequential", Settings.Sequential);
+        json.WriteString("eventTime", Settings.EventTime == CallStream.Rules.EventTimeMode.End ? "end" : "start");
         if (Chaos is null)
         {
             json.WriteNull("chaos");

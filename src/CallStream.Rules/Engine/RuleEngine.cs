@@ -30,6 +30,7 @@ public sealed class RuleEngine : IDisposable
     private readonly Action<PartitionedInteraction>? _onEvaluated;
     private readonly Action<PartitionedInteraction>? _onDuplicate;
     private readonly InteractionIdMemory _ids;
+    private readonly bool _endTime;
     private readonly List<Alert> _alerts = [];
     private readonly Meter? _ownedMeter;
     private readonly Counter<long> _eventsCounter;
@@ -75,7 +76,8 @@ public sealed class RuleEngine : IDisposable
         _handler = handler;
         _onEvaluated = options.OnEventEvaluated;
         _onDuplicate = options.OnDuplicateEvent;
-        _evaluator = new RuleEvaluator(compiled);
+        _endTime = options.EventTime == EventTimeMode.End;
+        _evaluator = new RuleEvaluator(compiled, options.EventTime);
         DuplicateHorizon = options.DuplicateHorizon ?? GetDefaultDuplicateHorizon(compiled.Rules, options.AllowedLateness);
         _ids = new InteractionIdMemory(DuplicateHorizon);
 
@@ -236,19 +238,20 @@ public sealed class RuleEngine : IDisposable
     private void Evaluate(PartitionedInteraction item)
     {
         var interaction = item.Interaction;
-        if (_ids.IsDuplicate(interaction.InteractionId, interaction.StartTime.UtcTicks))
+        long ticks = EventTimes.Of(interaction, _endTime);
+        if (_ids.IsDuplicate(interaction.InteractionId, ticks))
         {
             DropDuplicate(item);
             return;
         }
         if (item.WarmUp)
         {
-            _evaluator.WarmUp(item.Interaction);
+            _evaluator.Evaluate(interaction, ticks, null);
             _handler?.OnEvaluated(item, default, duplicate: false);
         }
         else
         {
-            _evaluator.Evaluate(item.Interaction, _alerts);
+            _evaluator.Evaluate(interaction, ticks, _alerts);
             try
             {
                 if (_alerts.Count > 0 && _alertsCounter.Enabled)

@@ -19,13 +19,13 @@ public sealed class RuleEngineOptions : EventOrderingOptions
 
     /// <summary>
     /// Gets or sets how long, in event time, the engine remembers the id of an interaction it released, to recognise a
-    /// copy sent again (a duplicate, dropped before the rules): an id is forgotten once the newest start time released
-    /// is more than this past the start time it was first seen at.
+    /// copy sent again (a duplicate, dropped before the rules): an id is forgotten once the newest event time released
+    /// is more than this past the event time it was first seen at.
     /// </summary>
     /// <value>
     /// The default value is <see langword="null"/>: the largest window plus suppression period of any one rule, plus
     /// <see cref="EventOrderingOptions.AllowedLateness"/> (what a restarted consumer re-reads to warm up, so it
-    /// remembers the same ids as one that never stopped). Zero still recognises copies with the same start time that are
+    /// remembers the same ids as one that never stopped). Zero still recognises copies with the same event time that are
     /// not late. Negative values are rejected.
     /// </value>
     public TimeSpan? DuplicateHorizon { get; set; }

@@ -28,7 +28,7 @@ public sealed class RuleEngineStatistics
     /// <summary>Gets the number of events dropped before the rules as duplicates: an interaction with the same id was released before, within the engine's duplicate horizon.</summary>
     public long DuplicateEvents { get; internal init; }
 
-    /// <summary>Gets the number of interaction ids remembered to recognise duplicates (those within the duplicate horizon of the newest start time released).</summary>
+    /// <summary>Gets the number of interaction ids remembered to recognise duplicates (those within the duplicate horizon of the newest event time released).</summary>
     public int RememberedIds { get; internal init; }
 
     /// <summary>Gets the current watermark, or <see langword="null"/> while there is none.</summary>

@@ -3,7 +3,7 @@ using CallStream.Rules.Engine;
 namespace CallStream.Rules;
 
 /// <summary>
-/// Evaluates a rule set over events that are already in event-time order (by start time, ties by interaction id):
+/// Evaluates a rule set over events that are already in event-time order (by event time, ties by interaction id):
 /// the engine behind <see cref="RuleEngine"/>, without the ordering. Use it directly when the events are known
 /// to be ordered, or to warm up state (a restarted consumer re-reading events whose alerts were already stored).
 /// </summary>
@@ -18,19 +18,22 @@ internal sealed class RuleEvaluator
     private readonly RuleRunner[] _runners;
     private readonly ExpiryAlarm[] _runnerAlarms;
     private readonly ExpiryAlarm _alarm = new();
+    private readonly bool _endTime;
     private long _frontier = long.MinValue;
 
     /// <summary>Compiles a rule set into an evaluator.</summary>
     /// <param name="rules">The rules.</param>
+    /// <param name="eventTime">Which instant of an interaction is its event time.</param>
     /// <exception cref="ArgumentNullException"><paramref name="rules"/> is null.</exception>
     /// <exception cref="RuleValidationException">A rule exceeds a limit of the engine: more than 64 different conditions in its count() and rate() aggregates (type errors are caught earlier, by the <see cref="Rule"/> constructor).</exception>
-    public RuleEvaluator(RuleSet rules)
-        : this(CompiledRuleSet.Compile(rules))
+    public RuleEvaluator(RuleSet rules, EventTimeMode eventTime = EventTimeMode.Start)
+        : this(CompiledRuleSet.Compile(rules), eventTime)
     {
     }
 
-    internal RuleEvaluator(CompiledRuleSet compiled)
+    internal RuleEvaluator(CompiledRuleSet compiled, EventTimeMode eventTime = EventTimeMode.Start)
     {
+        _endTime = eventTime == EventTimeMode.End;
         Rules = compiled.Rules;
         var hashes = new KeyHashes();
         _runnerAlarms = compiled.Compiled.Select(_ => new ExpiryAlarm(_alarm)).ToArray();
@@ -43,7 +46,7 @@ internal sealed class RuleEvaluator
     /// <summary>Gets the number of events evaluated (warm-up included).</summary>
     public long EventsEvaluated { get; private set; }
 
-    /// <summary>Gets the newest start time evaluated, or <see langword="null"/> before the first event.</summary>
+    /// <summary>Gets the newest event time evaluated, or <see langword="null"/> before the first event.</summary>
     public DateTimeOffset? Frontier => _frontier == long.MinValue ? null : new DateTimeOffset(_frontier, TimeSpan.Zero);
 
     /// <summary>Gets the number of groups holding window state, over all rules.</summary>
@@ -66,8 +69,14 @@ internal sealed class RuleEvaluator
     {
         ArgumentNullException.ThrowIfNull(interaction);
         ArgumentNullException.ThrowIfNull(alerts);
-        Run(interaction, alerts);
+        Run(interaction, EventTimes.Of(interaction, _endTime), alerts);
     }
+
+    /// <summary>Offers an event whose event time the caller has computed (<see cref="EventTimes.Of"/>, with this evaluator's mode) to every rule.</summary>
+    /// <param name="interaction">The event.</param>
+    /// <param name="ticks">Its event time in UTC ticks.</param>
+    /// <param name="alerts">Receives the alerts; <see langword="null"/> to update state only (warm-up).</param>
+    internal void Evaluate(Interaction interaction, long ticks, ICollection<Alert>? alerts) => Run(interaction, ticks, alerts);
 
     /// <summary>
     /// Offers an event to every rule for its effect on state only: windows, once-per-window and suppression state
@@ -78,7 +87,7 @@ internal sealed class RuleEvaluator
     public void WarmUp(Interaction interaction)
     {
         ArgumentNullException.ThrowIfNull(interaction);
-        Run(interaction, null);
+        Run(interaction, EventTimes.Of(interaction, _endTime), null);
     }
 
     /// <summary>Reads the counters and state size of every rule.</summary>
@@ -86,9 +95,8 @@ internal sealed class RuleEvaluator
     public IReadOnlyList<RuleStatistics> GetStatistics() =>
         _runners.Select(r => new RuleStatistics(r.Rule.Name, r.EventsTaken, r.Candidates, r.Alerts, r.Suppressed, r.GroupCount, r.SuppressionCount)).ToArray();
 
-    private void Run(Interaction interaction, ICollection<Alert>? alerts)
+    private void Run(Interaction interaction, long ticks, ICollection<Alert>? alerts)
     {
-        long ticks = interaction.StartTime.UtcTicks;
         var runners = _runners;
         for (int i = 0; i < runners.Length; i++)
             runners[i].Offer(interaction, ticks, alerts);

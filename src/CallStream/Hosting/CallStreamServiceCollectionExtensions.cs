@@ -1,4 +1,5 @@
 using CallStream.Hosting;
+using CallStream.Rules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -57,8 +58,12 @@ public static class CallStreamServiceCollectionExtensions
         if (configuration is not null)
         {
             options.Bind(configuration);
-            pipeline.Bind(configuration.GetSection("Pipeline"));
             path = configuration is IConfigurationSection section ? section.Path : CallStreamOptions.SectionName;
+            var pipelineSection = configuration.GetSection("Pipeline");
+            string eventTimePath = path + ":Pipeline:" + nameof(InteractionPipelineOptions.EventTime);
+            // Before the binder, which would take any enum name or number: the setting allows only the two words.
+            pipeline.Configure(o => o.EventTime = ParseEventTime(pipelineSection[nameof(InteractionPipelineOptions.EventTime)], eventTimePath, o.EventTime));
+            pipeline.Bind(pipelineSection);
         }
 
         // A marker keeps the second call from registering the hosted service and the checks twice.
@@ -83,6 +88,22 @@ public static class CallStreamServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CallStreamHostedService>());
         services.AddHealthChecks().AddCheck<CallStreamHealthCheck>(CallStreamHealthCheck.Name, tags: [CallStreamHealthOptions.Tag]);
         return builder;
+    }
+
+    /// <summary>Reads the <c>EventTime</c> setting: <c>start</c> or <c>end</c>, in any case.</summary>
+    /// <exception cref="OptionsValidationException">Another value; the message names the setting and the values allowed.</exception>
+    private static EventTimeMode ParseEventTime(string? value, string settingPath, EventTimeMode unset)
+    {
+        if (value is null)
+            return unset;
+        if (string.Equals(value.Trim(), "start", StringComparison.OrdinalIgnoreCase))
+            return EventTimeMode.Start;
+        if (string.Equals(value.Trim(), "end", StringComparison.OrdinalIgnoreCase))
+            return EventTimeMode.End;
+        throw new OptionsValidationException(
+            Options.DefaultName,
+            typeof(InteractionPipelineOptions),
+            [$"{settingPath} must be start or end, not '{value}'."]);
     }
 
     private static List<IRuleSource> RuleSources(IServiceProvider services)

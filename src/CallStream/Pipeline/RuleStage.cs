@@ -32,6 +32,7 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
         _logger = logger;
         _engine = new RuleEngine(rules, this, new RuleEngineOptions
         {
+            EventTime = options.EventTime,
             AllowedLateness = options.AllowedLateness,
             IdleTimeout = options.IdleTimeout,
             TimeProvider = options.TimeProvider,

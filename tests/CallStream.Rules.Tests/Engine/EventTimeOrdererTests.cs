@@ -32,7 +32,7 @@ public class EventTimeOrdererTests
         orderer.Offer(Events.At(10, id: "d"));  // watermark 5
         Assert.Equal(["a", "b", "c"], ReleasedIds);
         Assert.Equal(1, orderer.HeldCount);
-        Assert.Equal(Events.Time(5), orderer.LastReleasedStartTime);
+        Assert.Equal(Events.Time(5), orderer.LastReleasedEventTime);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class EventTimeOrdererTests
         Assert.Equal(1, orderer.LateCount);
         var late = Assert.Single(_late);
         Assert.Equal("late", late.Event.Interaction.InteractionId);
-        Assert.Equal(Events.Time(10), late.LastReleasedStartTime);
+        Assert.Equal(Events.Time(10), late.LastReleasedEventTime);
         Assert.Equal(TimeSpan.FromSeconds(6), late.Lateness);
         orderer.Complete();
         Assert.Equal(["a", "b", "late", "c"], ReleasedIds);

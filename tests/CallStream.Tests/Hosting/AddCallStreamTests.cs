@@ -15,6 +15,8 @@ public sealed class AddCallStreamTests
     [InlineData("Health:Timeout", "00:00:00", "CallStream:Health:Timeout must be more than 0")]
     [InlineData("Rules:File", " ", "CallStream:Rules:File must not be blank")]
     [InlineData("Pipeline:AllowedLateness", "-00:00:01", "CallStream:Pipeline:AllowedLateness: InteractionPipelineOptions.AllowedLateness must not be negative")]
+    [InlineData("Pipeline:EventTime", "middle", "CallStream:Pipeline:EventTime must be start or end, not 'middle'.")]
+    [InlineData("Pipeline:EventTime", "1", "CallStream:Pipeline:EventTime must be start or end, not '1'.")]
     [InlineData("Pipeline:IdleTimeout", "-00:00:01", "CallStream:Pipeline:IdleTimeout: InteractionPipelineOptions.IdleTimeout must not be negative")]
     [InlineData("Pipeline:WarmUpHorizon", "-00:00:01", "CallStream:Pipeline:WarmUpHorizon: InteractionPipelineOptions.WarmUpHorizon must not be negative")]
     public async Task Start_InvalidSetting_FailsWithAMessageNamingTheSetting(string key, string value, string expected)
@@ -98,6 +100,21 @@ public sealed class AddCallStreamTests
         Assert.Equal(TimeSpan.FromSeconds(30), pipeline.AllowedLateness);
         Assert.Equal(TimeSpan.FromSeconds(2), pipeline.IdleTimeout);
         Assert.False(pipeline.WarmUp);
+    }
+
+    [Theory]
+    [InlineData("end", EventTimeMode.End)]
+    [InlineData("End", EventTimeMode.End)]
+    [InlineData("START", EventTimeMode.Start)]
+    [InlineData(null, EventTimeMode.Start)]
+    public void PipelineEventTime_IsBoundFromStartOrEndInAnyCase(string? value, EventTimeMode expected)
+    {
+        var settings = new Dictionary<string, string?> { ["CallStream:Rules:UseDefaults"] = "true" };
+        if (value is not null)
+            settings["CallStream:Pipeline:EventTime"] = value;
+        using var host = BuildHost(settings);
+
+        Assert.Equal(expected, host.Services.GetRequiredService<IOptions<InteractionPipelineOptions>>().Value.EventTime);
     }
 
     [Fact]

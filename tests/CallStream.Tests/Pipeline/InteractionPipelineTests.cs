@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using CallStream.Pipeline;
 using CallStream.Rules;
 using CallStream.Testing.Pipeline;
@@ -36,6 +37,27 @@ public class InteractionPipelineTests(ITestOutputHelper output)
         Assert.Equal([("memory:alerts", "alerts", (long)Expected.Count), ("memory:interactions", "interactions", (long)Rows)], sinks.Select(s => (s.Name, s.Kind, s.Written)));
         Assert.All(sinks, s => Assert.Equal(s.Enqueued, s.Written));
         output.WriteLine($"{summary.Consumed} read, {summary.Evaluated} evaluated, {summary.Alerts} alerts (replay {Expected.Count})");
+    }
+
+    [Fact]
+    public async Task EventTimeEnd_EndOrderedLog_NoLateEvents_AlertsEqualAnEndTimeReplay()
+    {
+        var endOrdered = Log.OrderBy(i => i.StartTime.AddSeconds(i.DurationSeconds)).ThenBy(i => i.InteractionId, StringComparer.Ordinal).ToList();
+        var expected = endOrdered.ToObservable().DetectAlerts(DefaultRules.RuleSet, new RuleEngineOptions { EventTime = EventTimeMode.End }).ToEnumerable().ToList();
+        Assert.NotEqual(Expected.Select(a => a.AlertId).Order(), expected.Select(a => a.AlertId).Order());
+        var topic = new FakeTopic(3);
+        topic.Append(endOrdered);
+        var options = PipelineRun.Options();
+        options.EventTime = EventTimeMode.End;
+        await using var run = PipelineRun.Start(topic, options: options);
+        await run.WaitAllReadAsync();
+
+        var summary = await run.CompleteAsync();
+
+        Assert.Equal(0, summary.Late);
+        Assert.Equal(expected.Select(a => a.AlertId).Order(), run.Alerts.Items.Keys.Order());
+        var ends = endOrdered.ToDictionary(i => i.InteractionId, i => i.StartTime.AddSeconds(i.DurationSeconds), StringComparer.Ordinal);
+        Assert.All(run.Alerts.Items.Values, a => Assert.Equal(ends[a.InteractionId], a.TriggeredAt));
     }
 
     [Fact]
@@ -450,7 +472,7 @@ public class InteractionPipelineTests(ITestOutputHelper output)
 
         Assert.True(summary.Late > 0);
         Assert.Equal(summary.Late, late.Count);
-        Assert.All(late, e => Assert.True(e.Event.Interaction.StartTime <= e.LastReleasedStartTime));
+        Assert.All(late, e => Assert.True(e.EventTime == e.Event.Interaction.StartTime && e.EventTime <= e.LastReleasedEventTime));
     }
 
     [Fact]

@@ -3,11 +3,11 @@ namespace CallStream.Rules.Engine;
 
 /// <summary>
 /// The interaction ids the engine has released within an event-time horizon: tells a duplicate (an id already
-/// released) from a new interaction. Bounded by event time: an id is forgotten once the newest start time released
-/// is more than the horizon past the start time it was first seen at.
+/// released) from a new interaction. Bounded by event time: an id is forgotten once the newest event time released
+/// is more than the horizon past the event time it was first seen at.
 /// </summary>
 /// <remarks>
-/// An open-addressing table (linear probing, backward-shift deletion, at most half full) of (id, first start time,
+/// An open-addressing table (linear probing, backward-shift deletion, at most half full) of (id, first event time,
 /// hash), keyed by the interaction's own id string, and a FIFO of the same in release order. Release order is
 /// start-time order except for late events, so expiring is popping the head while it is too old (a late entry behind a
 /// newer one waits for it: kept a little longer, never forgotten early). Removing an expired id finds its slot by the
@@ -25,7 +25,7 @@ internal sealed class InteractionIdMemory
     private long _frontier = long.MinValue;
 
     /// <summary>Creates an empty memory.</summary>
-    /// <param name="horizon">How long (event time) an id is remembered after its start time.</param>
+    /// <param name="horizon">How long (event time) an id is remembered after its event time.</param>
     public InteractionIdMemory(TimeSpan horizon) => _horizon = horizon.Ticks;
 
     /// <summary>Gets the number of ids remembered.</summary>
@@ -36,7 +36,7 @@ internal sealed class InteractionIdMemory
     /// duplicate, which is not remembered again), <see langword="false"/> for a new id (now remembered).
     /// </summary>
     /// <param name="id">The interaction id.</param>
-    /// <param name="ticks">Its start time, in UTC ticks.</param>
+    /// <param name="ticks">Its event time, in UTC ticks.</param>
     public bool IsDuplicate(string id, long ticks)
     {
         if (ticks > _frontier)
@@ -45,7 +45,7 @@ internal sealed class InteractionIdMemory
             if (_queueCount > 0)
                 Expire();
         }
-        long oldest = _frontier - _horizon; // cannot overflow: start times are not negative
+        long oldest = _frontier - _horizon; // cannot overflow: event times are not negative
         int hash = id.GetHashCode();
         var slots = _slots;
         int mask = slots.Length - 1;

@@ -43,7 +43,7 @@ internal abstract class RuleRunner
 
     /// <summary>Offers an event to the rule.</summary>
     /// <param name="e">The event.</param>
-    /// <param name="ticks">Its start time in UTC ticks.</param>
+    /// <param name="ticks">Its event time in UTC ticks (start or end time, <see cref="EventTimes"/>).</param>
     /// <param name="output">Where alerts go; null to update the state only (warm-up).</param>
     public abstract void Offer(Interaction e, long ticks, ICollection<Alert>? output);
 
@@ -78,23 +78,24 @@ internal abstract class RuleRunner
             WarmUpAlerts++;
             return true;
         }
-        output.Add(CreateAlert(e, key, aggregates, windowStart, windowEnd));
+        output.Add(CreateAlert(e, ticks, key, aggregates, windowStart, windowEnd));
         Alerts++;
         return true;
     }
 
-    private Alert CreateAlert(Interaction e, string key, double[] aggregates, long windowStart, long windowEnd)
+    /// <summary>Creates an alert triggered at the event's event time (data.md: <c>triggeredAt</c>).</summary>
+    private Alert CreateAlert(Interaction e, long ticks, string key, double[] aggregates, long windowStart, long windowEnd)
     {
         var rule = Rule;
         string message = rule.Message.Render(rule.Name, e, key, aggregates);
         if (rule.Aggregates is not { } plan)
-            return new Alert(rule.Name, rule.Rule.Severity, key, e.InteractionId, e.StartTime, message);
+            return new Alert(rule.Name, rule.Rule.Severity, key, e.InteractionId, EventTicks.ToInstant(ticks), message);
         return new Alert(
             rule.Name,
             rule.Rule.Severity,
             key,
             e.InteractionId,
-            e.StartTime,
+            EventTicks.ToInstant(ticks),
             message,
             EventTicks.ToInstant(windowStart),
             EventTicks.ToInstant(windowEnd),

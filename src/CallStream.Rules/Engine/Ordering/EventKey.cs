@@ -1,12 +1,15 @@
 namespace CallStream.Rules.Engine;
 
 /// <summary>
-/// The event-time order of interactions: by start time, ties by interaction id (ordinal), and copies of one id at
+/// The event-time order of interactions: by event time (<see cref="EventTimes"/>), ties by interaction id (ordinal), and copies of one id at
 /// one instant by their content, so that which copy comes first never depends on the order they arrived in.
 /// </summary>
 internal readonly record struct EventKey(long Ticks, Interaction Event) : IComparable<EventKey>
 {
-    public static EventKey Of(Interaction interaction) => new(interaction.StartTime.UtcTicks, interaction);
+    /// <summary>Gets the key of an interaction, its event time computed once here.</summary>
+    /// <param name="interaction">The interaction.</param>
+    /// <param name="end">Whether the event time is the end time (<see cref="EventTimeMode.End"/>) rather than the start time.</param>
+    public static EventKey Of(Interaction interaction, bool end) => new(EventTimes.Of(interaction, end), interaction);
 
     /// <summary>Gets the interaction id.</summary>
     public string Id => Event.InteractionId;
@@ -22,7 +25,7 @@ internal readonly record struct EventKey(long Ticks, Interaction Event) : ICompa
         return byId != 0 ? byId : CompareContent(Event, other.Event);
     }
 
-    /// <summary>Orders two interactions with the same id and start time by their other fields; 0 when they are equal (<see cref="Interaction.Equals(Interaction)"/>).</summary>
+    /// <summary>Orders two interactions with the same id and event time by their other fields; 0 when they are equal (<see cref="Interaction.Equals(Interaction)"/>).</summary>
     internal static int CompareContent(Interaction x, Interaction y)
     {
         int c = string.CompareOrdinal(x.CustomerId, y.CustomerId);

@@ -7,7 +7,15 @@ namespace CallStream.Rules;
 /// </summary>
 public class EventOrderingOptions
 {
-    /// <summary>Gets or sets how far behind the newest start time the watermark trails: events are held this long (in event time) for stragglers.</summary>
+    /// <summary>
+    /// Gets or sets which instant is an interaction's event time: its start time (the default) or its end time (start
+    /// plus duration). Ordering, the watermark, windows, suppression, duplicate detection and alerts'
+    /// <see cref="Alert.TriggeredAt"/> all use it.
+    /// </summary>
+    /// <value>The default value is <see cref="EventTimeMode.Start"/>. Choose <see cref="EventTimeMode.End"/> for a live feed that emits a record when each contact ends.</value>
+    public EventTimeMode EventTime { get; set; } = EventTimeMode.Start;
+
+    /// <summary>Gets or sets how far behind the newest event time the watermark trails: events are held this long (in event time) for stragglers.</summary>
     /// <value>The default value is 5 seconds. Zero releases each event as soon as it is the oldest held; negative values are rejected.</value>
     public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -31,6 +39,8 @@ public class EventOrderingOptions
             throw new ArgumentOutOfRangeException(nameof(AllowedLateness), AllowedLateness, $"{Name(nameof(AllowedLateness))} must not be negative (was {AllowedLateness}).");
         if (IdleTimeout < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, $"{Name(nameof(IdleTimeout))} must not be negative (was {IdleTimeout}).");
+        if (!Enum.IsDefined(EventTime))
+            throw new ArgumentOutOfRangeException(nameof(EventTime), EventTime, $"{Name(nameof(EventTime))} must be {nameof(EventTimeMode.Start)} or {nameof(EventTimeMode.End)} (was {EventTime}).");
         if (TimeProvider is null)
             throw new ArgumentException($"{Name(nameof(TimeProvider))} must not be null.", nameof(TimeProvider));
     }

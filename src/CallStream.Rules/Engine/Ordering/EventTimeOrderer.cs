@@ -3,17 +3,17 @@ using CallStream.Rules.Engine;
 namespace CallStream.Rules;
 
 /// <summary>
-/// Puts events from one or more source partitions into event-time order (by start time, ties by interaction id
-/// ordinal) for the rules: it holds arriving events and releases them once the watermark has passed them.
+/// Puts events from one or more source partitions into event-time order (by event time, ties by interaction id
+/// ordinal; the event time is the start or the end time, <see cref="EventOrderingOptions.EventTime"/>) for the rules: it holds arriving events and releases them once the watermark has passed them.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The watermark is the newest start time seen, taken as the minimum over the partitions that are not idle,
+/// The watermark is the newest event time seen, taken as the minimum over the partitions that are not idle,
 /// minus <see cref="EventOrderingOptions.AllowedLateness"/>; events at or before it are released, in order. A
 /// partition the source reports caught up (<see cref="MarkCaughtUp"/>) for
 /// <see cref="EventOrderingOptions.IdleTimeout"/> of wall time is idle and does not hold the watermark back; a
 /// partition that is merely slow, or has not delivered anything yet, still does. When every partition is idle the
-/// newest start time over all of them counts. An event that sorts before the last event released is late: it is
+/// newest event time over all of them counts. An event that sorts before the last event released is late: it is
 /// counted, reported to <see cref="EventOrderingOptions.OnLateEvent"/> and released at once.
 /// <see cref="Complete"/> releases everything held.
 /// </para>
@@ -31,6 +31,7 @@ public sealed class EventTimeOrderer
     private readonly Action<LateEvent>? _onLate;
     private readonly PartitionWatermark _partitions;
     private readonly HeldEvents _held = new();
+    private readonly bool _endTime;
     private EventKey _lastReleased;
     private bool _hasReleased;
     private bool _releasing;
@@ -53,6 +54,7 @@ public sealed class EventTimeOrderer
         _release = release;
         _onLate = onLate;
         _partitions = new PartitionWatermark(options.TimeProvider, options.IdleTimeout, options.AllowedLateness);
+        _endTime = options.EventTime == EventTimeMode.End;
     }
 
     /// <summary>Gets the number of events offered.</summary>
@@ -83,8 +85,8 @@ public sealed class EventTimeOrderer
         }
     }
 
-    /// <summary>Gets the start time of the newest event released in order, or <see langword="null"/> before the first.</summary>
-    public DateTimeOffset? LastReleasedStartTime => _hasReleased ? EventTicks.ToInstant(_lastReleased.Ticks) : null;
+    /// <summary>Gets the event time of the newest event released in order, or <see langword="null"/> before the first.</summary>
+    public DateTimeOffset? LastReleasedEventTime => _hasReleased ? EventTicks.ToInstant(_lastReleased.Ticks) : null;
 
     /// <summary>Offers an event of partition 0 (a single, unpartitioned source).</summary>
     /// <param name="interaction">The event.</param>
@@ -106,7 +108,7 @@ public sealed class EventTimeOrderer
             throw new ArgumentException("The event has no interaction.", nameof(item));
         EnsureOpen();
         OfferedCount++;
-        var key = EventKey.Of(item.Interaction);
+        var key = EventKey.Of(item.Interaction, _endTime);
         var partition = _partitions.Get(item.Partition);
         _partitions.Saw(partition, key.Ticks);
 
@@ -114,7 +116,7 @@ public sealed class EventTimeOrderer
         {
             LateCount++;
             if (_onLate is not null)
-                ReportLate(new LateEvent(item, EventTicks.ToInstant(_lastReleased.Ticks)));
+                ReportLate(new LateEvent(item, EventTicks.ToInstant(_lastReleased.Ticks), EventTicks.ToInstant(key.Ticks)));
             Release(item);
         }
         else

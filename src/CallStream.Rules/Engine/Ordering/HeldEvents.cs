@@ -41,7 +41,7 @@ internal sealed class HeldEvents
         }
     }
 
-    /// <summary>Takes the oldest held event when its start time is at or before <paramref name="upTo"/> (ticks).</summary>
+    /// <summary>Takes the oldest held event when its event time is at or before <paramref name="upTo"/> (ticks).</summary>
     /// <param name="upTo">The watermark, or <see cref="long.MaxValue"/> to take everything.</param>
     /// <param name="next">The event taken.</param>
     /// <param name="key">Its key.</param>

@@ -1,7 +1,7 @@
 namespace CallStream.Rules.Engine;
 
 /// <summary>
-/// The partitions an <see cref="EventTimeOrderer"/> knows and the watermark they allow: the newest start time seen
+/// The partitions an <see cref="EventTimeOrderer"/> knows and the watermark they allow: the newest event time seen
 /// per partition, taken as the minimum over the partitions that are not idle (the maximum over all when every one is),
 /// minus the allowed lateness. A partition reported caught up turns idle after the idle timeout of wall time, measured
 /// on the <see cref="TimeProvider"/>; an event or new data makes it hold the watermark again.
@@ -74,7 +74,7 @@ internal sealed class PartitionWatermark
         return true;
     }
 
-    /// <summary>Takes an event of a partition into account: the partition has data, and its newest start time may move.</summary>
+    /// <summary>Takes an event of a partition into account: the partition has data, and its newest event time may move.</summary>
     public void Saw(OrderedPartition partition, long ticks)
     {
         if (partition.CaughtUp)

@@ -65,7 +65,7 @@ internal sealed class SlidingGroup : ExpiringNode
             _distinct[d] = [];
     }
 
-    /// <summary>Gets or sets the newest start time taken for the group (ticks).</summary>
+    /// <summary>Gets or sets the newest event time taken for the group (ticks).</summary>
     public long Newest { get; set; } = long.MinValue;
 
     /// <summary>Gets the number of entries held.</summary>

@@ -28,7 +28,7 @@ internal sealed class TumblingGroup : ExpiringNode
             _sets[i] = [];
     }
 
-    /// <summary>Gets or sets the newest start time taken for the group (ticks).</summary>
+    /// <summary>Gets or sets the newest event time taken for the group (ticks).</summary>
     public long Newest { get; set; } = long.MinValue;
 
     /// <summary>Gets the index k of the current window, or <see cref="None"/>.</summary>

@@ -67,6 +67,12 @@ internal sealed class WarmUpPlanner(IInteractionSource source, PartitionLedger l
             return null;
         }
 
+        // Record timestamps are start times. Under EventTimeMode.End the horizon is wanted before the committed
+        // record's end time, and its start time is at or before that end (end = start + duration), so seeking by start
+        // time re-reads at least every record that started within the horizon: more than an end-time seek would
+        // need, never less for those. A record that started before the seek time yet ended within the horizon (a
+        // contact longer than the committed one) is re-read when it sits after the seek position, as it does in a log
+        // written in end order unless no contact both started and ended in between.
         var starts = new Dictionary<int, long>();
         foreach (var group in times.GroupBy(t => t.Value - horizon))
         {
