@@ -30,15 +30,9 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
         _outputs = outputs;
         _figures = figures;
         _logger = logger;
-        _engine = new RuleEngine(rules, this, new RuleEngineOptions
-        {
-            EventTime = options.EventTime,
-            AllowedLateness = options.AllowedLateness,
-            IdleTimeout = options.IdleTimeout,
-            TimeProvider = options.TimeProvider,
-            OnLateEvent = options.OnLateEvent,
-            MeterFactory = meterFactory,
-        });
+        var engineOptions = new RuleEngineOptions { MeterFactory = meterFactory };
+        options.CopyOrderingTo(engineOptions);
+        _engine = new RuleEngine(rules, this, engineOptions);
     }
 
     public RuleEngine Engine => _engine;

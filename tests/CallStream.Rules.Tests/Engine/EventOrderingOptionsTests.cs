@@ -25,4 +25,29 @@ public sealed class EventOrderingOptionsTests
         var clock = Assert.Throws<ArgumentException>(() => new RuleEngineOptions { TimeProvider = null! }.Validate());
         Assert.StartsWith("RuleEngineOptions.TimeProvider must not be null.", clock.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void CopyOrderingTo_CarriesEverySettingDeclaredOnTheOrderingOptions()
+    {
+        Action<LateEvent> onLate = _ => { };
+        var source = new EventOrderingOptions
+        {
+            EventTime = EventTimeMode.End,
+            AllowedLateness = TimeSpan.FromMinutes(7),
+            IdleTimeout = TimeSpan.FromSeconds(3),
+            TimeProvider = new FakeClock(),
+            OnLateEvent = onLate,
+        };
+        var target = new RuleEngineOptions();
+
+        source.CopyOrderingTo(target);
+
+        // Every public setting of the ordering options, including one added later, must reach the copy.
+        var settings = typeof(EventOrderingOptions).GetProperties().Where(p => p.CanWrite && p.DeclaringType == typeof(EventOrderingOptions)).ToList();
+        Assert.Equal(5, settings.Count);
+        foreach (var setting in settings)
+            Assert.True(Equals(setting.GetValue(source), setting.GetValue(target)), $"{setting.Name} was not copied.");
+    }
+
+    private sealed class FakeClock : TimeProvider;
 }

@@ -31,6 +31,20 @@ public class EventOrderingOptions
     /// <value>The default value is <see langword="null"/>: late events are only counted.</value>
     public Action<LateEvent>? OnLateEvent { get; set; }
 
+    /// <summary>
+    /// Copies every ordering setting onto <paramref name="target"/>: options of another stage built from these (the
+    /// pipeline's engine) carry each setting, including one added here later, without a field-by-field copy to keep in step.
+    /// </summary>
+    /// <param name="target">The options to set.</param>
+    internal void CopyOrderingTo(EventOrderingOptions target)
+    {
+        target.EventTime = EventTime;
+        target.AllowedLateness = AllowedLateness;
+        target.IdleTimeout = IdleTimeout;
+        target.TimeProvider = TimeProvider;
+        target.OnLateEvent = OnLateEvent;
+    }
+
     /// <summary>Checks the options and throws a message naming the option that is wrong.</summary>
     /// <exception cref="ArgumentException">An option is out of range or missing; the message names it.</exception>
     public virtual void Validate()
