@@ -14,12 +14,7 @@ public sealed class DeadLetterRestartTests
         using var cluster = InProcessKafkaCluster.Start(1);
         cluster.CreateTopic(Topic, partitions: 1);
         cluster.CreateTopic(Topic + ".dlq", partitions: 1);
-        Seed.Raw(cluster, Topic, 0,
-            ("c-0", Json(TestData.Interaction(0))),
-            ("c-1", "{not json"u8.ToArray()),
-            ("c-2", Json(TestData.Interaction(2))),
-            ("c-3", null),
-            ("c-4", Json(TestData.Interaction(4))));
+        Seed.PoisonMix(cluster, Topic);
 
         // First run: everything read and stored, so the stop commits offset 5.
         var first = new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, "restarts"));
@@ -60,12 +55,7 @@ public sealed class DeadLetterRestartTests
         cluster.CreateTopic(Topic, partitions: 1);
         cluster.CreateTopic(Topic + ".dlq", partitions: 2);
         Seed.Raw(cluster, Topic + ".dlq", 1, ("other", "{}"u8.ToArray())); // someone else's message, no headers
-        Seed.Raw(cluster, Topic, 0,
-            ("c-0", Json(TestData.Interaction(0))),
-            ("c-1", "{not json"u8.ToArray()),
-            ("c-2", Json(TestData.Interaction(2))),
-            ("c-3", null),
-            ("c-4", Json(TestData.Interaction(4))));
+        Seed.PoisonMix(cluster, Topic);
 
         // First run: every record read and both poison records dead-lettered, but only offset 0 stored (the others
         // waited for the watermark when it stopped), so the stop commits offset 1.
@@ -112,5 +102,4 @@ public sealed class DeadLetterRestartTests
         }
     }
 
-    private static byte[] Json(Interaction i) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(i, CallStream.Json.CallStreamJsonContext.Default.Interaction);
 }

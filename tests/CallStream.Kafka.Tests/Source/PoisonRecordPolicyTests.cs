@@ -23,12 +23,7 @@ public sealed class PoisonRecordPolicyTests
         using var cluster = InProcessKafkaCluster.Start(1);
         cluster.CreateTopic(Topic, partitions: 1);
         cluster.CreateTopic(Topic + ".dlq", partitions: 1);
-        Seed.Raw(cluster, Topic, 0,
-            ("c-0", Json(TestData.Interaction(0))),
-            ("c-1", "{not json"u8.ToArray()),
-            ("c-2", Json(TestData.Interaction(2))),
-            ("c-3", null),
-            ("c-4", Json(TestData.Interaction(4))));
+        Seed.PoisonMix(cluster, Topic);
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = services.GetRequiredService<IMeterFactory>();
         using var skippedMetric = new MetricCollector<long>(meters, "CallStream", "callstream.kafka.poison_records");
@@ -86,7 +81,7 @@ public sealed class PoisonRecordPolicyTests
                 messages.Add((rows[i].CustomerId, "{\"interactionId\": 17}"u8.ToArray()));
                 poison++;
             }
-            messages.Add((rows[i].CustomerId, Json(rows[i])));
+            messages.Add((rows[i].CustomerId, Seed.Json(rows[i])));
         }
         Seed.Raw(cluster, Topic, 0, [.. messages]);
         var expected = rows.ToObservable().DetectAlerts(DefaultRules.RuleSet).ToEnumerable().Select(a => a.AlertId).Order().ToList();
@@ -115,7 +110,7 @@ public sealed class PoisonRecordPolicyTests
     {
         using var cluster = InProcessKafkaCluster.Start(1);
         cluster.CreateTopic(Topic, partitions: 1);
-        Seed.Raw(cluster, Topic, 0, ("c-0", Json(TestData.Interaction(0))), ("c-1", Json(TestData.Interaction(1))));
+        Seed.Raw(cluster, Topic, 0, ("c-0", Seed.Json(TestData.Interaction(0))), ("c-1", Seed.Json(TestData.Interaction(1))));
         var options = KafkaOptions.Source(cluster, Topic, "stop");
         options.PoisonRecords = PoisonRecordPolicy.Stop;
         var source = new KafkaInteractionSource(options);
@@ -128,7 +123,7 @@ public sealed class PoisonRecordPolicyTests
         }))
         {
             run.WaitForRecords(2);
-            Seed.Raw(cluster, Topic, 0, ("c-2", "{not json"u8.ToArray()), ("c-3", Json(TestData.Interaction(3))));
+            Seed.Raw(cluster, Topic, 0, ("c-2", "{not json"u8.ToArray()), ("c-3", Seed.Json(TestData.Interaction(3))));
 
             var error = await Assert.ThrowsAsync<KafkaException>(() => run.Completion.WaitAsync(Eventually.Generous, TestContext.Current.CancellationToken));
             Assert.StartsWith("Record consumerdata[0]@2 is not a valid interaction (invalid-json: the value is not valid JSON", error.Message, StringComparison.Ordinal);
@@ -165,5 +160,4 @@ public sealed class PoisonRecordPolicyTests
         Assert.StartsWith("KafkaSourceOptions.PoisonRecords must be DeadLetter, SkipAndCount or Stop (was 7).", error.Message, StringComparison.Ordinal);
     }
 
-    private static byte[] Json(Interaction i) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(i, CallStream.Json.CallStreamJsonContext.Default.Interaction);
 }

@@ -172,6 +172,22 @@ internal static class Seed
         Assert.Equal(0, producer.Flush(Eventually.Generous));
     }
 
+    /// <summary>
+    /// Writes five records to partition 0: valid interactions at offsets 0, 2 and 4, a value that is not JSON at 1 and a
+    /// null value at 3 — the mix the poison-record tests read.
+    /// </summary>
+    public static void PoisonMix(InProcessKafkaCluster cluster, string topic) =>
+        Raw(cluster, topic, 0,
+            ("c-0", Json(TestData.Interaction(0))),
+            ("c-1", "{not json"u8.ToArray()),
+            ("c-2", Json(TestData.Interaction(2))),
+            ("c-3", null),
+            ("c-4", Json(TestData.Interaction(4))));
+
+    /// <summary>An interaction as the JSON a producer writes.</summary>
+    public static byte[] Json(Interaction interaction) =>
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(interaction, CallStream.Json.CallStreamJsonContext.Default.Interaction);
+
     /// <summary>Reads the committed offsets of a group.</summary>
     public static Dictionary<int, long> Committed(InProcessKafkaCluster cluster, string topic, string groupId, int partitions)
     {
