@@ -28,6 +28,18 @@ public interface IInteractionSource : IAsyncDisposable
     void StoreOffset(int partition, long nextOffset);
 
     /// <summary>
+    /// Says, as <see cref="StoreOffset"/> does, that every record of <paramref name="partition"/> before
+    /// <paramref name="nextOffset"/> is durable, together with the reader's event-time position there. A source that can
+    /// keep the position makes it durable before it commits the offset, and hands it back on assignment
+    /// (<see cref="AssignedPartition.Position"/>) when the committed offset is <paramref name="nextOffset"/>.
+    /// </summary>
+    /// <param name="partition">The partition.</param>
+    /// <param name="nextOffset">The offset of the first record that is not (known to be) durable.</param>
+    /// <param name="position">The event-time position at <paramref name="nextOffset"/>.</param>
+    /// <remarks>The default implementation ignores the position.</remarks>
+    void StorePosition(int partition, long nextOffset, EventTimePosition position) => StoreOffset(partition, nextOffset);
+
+    /// <summary>
     /// Finds, for each partition, the earliest offset whose record timestamp is at or after <paramref name="timestamp"/>
     /// (every earlier record of the partition has an earlier timestamp), or the partition's end offset when there is none.
     /// </summary>
@@ -48,4 +60,18 @@ public interface IInteractionSource : IAsyncDisposable
     /// <exception cref="NotSupportedException">The source cannot read records at an offset (the default implementation).</exception>
     Task<IReadOnlyDictionary<int, DateTimeOffset>> GetTimestampsAsync(IReadOnlyDictionary<int, long> offsets, CancellationToken cancellationToken = default) =>
         Task.FromException<IReadOnlyDictionary<int, DateTimeOffset>>(new NotSupportedException($"{GetType().Name} cannot read the timestamp of a record at an offset."));
+
+    /// <summary>
+    /// Reads, for each partition, the up to <paramref name="count"/> records just before the given offset and returns
+    /// those that are valid interactions, in offset order: what a reader without a stored
+    /// <see cref="EventTimePosition"/> needs to estimate the event time of a committed position from several events
+    /// rather than from one record's timestamp.
+    /// </summary>
+    /// <param name="offsets">The offset to read before, per partition.</param>
+    /// <param name="count">How many records to read before each offset at most.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The valid interactions found, per partition (partitions with none are left out).</returns>
+    /// <exception cref="NotSupportedException">The source cannot read records at an offset (the default implementation).</exception>
+    Task<IReadOnlyDictionary<int, IReadOnlyList<Interaction>>> ReadInteractionsBeforeAsync(IReadOnlyDictionary<int, long> offsets, int count, CancellationToken cancellationToken = default) =>
+        Task.FromException<IReadOnlyDictionary<int, IReadOnlyList<Interaction>>>(new NotSupportedException($"{GetType().Name} cannot read records at an offset."));
 }

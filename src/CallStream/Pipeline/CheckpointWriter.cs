@@ -2,9 +2,11 @@ namespace CallStream.Pipeline;
 
 /// <summary>
 /// The last stage: stores with the source, from the pipeline's loop, the offsets the <see cref="CheckpointTracker"/>
-/// says became committable (every record before them evaluated and durable in every sink).
+/// says became committable (every record before them evaluated and durable in every sink), each with the event-time
+/// position there when the pipeline tracks positions (<see cref="RuleStage.PositionAt"/>), so that the source can keep it
+/// beside the commit for the next warm-up.
 /// </summary>
-internal sealed class CheckpointWriter(CheckpointTracker tracker, IInteractionSource source, PartitionLedger ledger)
+internal sealed class CheckpointWriter(CheckpointTracker tracker, IInteractionSource source, PartitionLedger ledger, RuleStage? stage)
 {
     private readonly Dictionary<int, long> _advanced = [];
 
@@ -15,7 +17,10 @@ internal sealed class CheckpointWriter(CheckpointTracker tracker, IInteractionSo
             return;
         foreach (var (partition, offset) in _advanced)
         {
-            source.StoreOffset(partition, offset);
+            if (stage?.PositionAt(partition, offset) is { } position)
+                source.StorePosition(partition, offset, position);
+            else
+                source.StoreOffset(partition, offset);
             ledger.SetStored(partition, offset);
         }
         _advanced.Clear();

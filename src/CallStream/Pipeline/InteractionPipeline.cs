@@ -72,7 +72,7 @@ public sealed class InteractionPipeline : IAsyncDisposable
         _logger = _loggerFactory.CreateLogger<InteractionPipeline>();
         _meterFactory = meterFactory;
         var horizon = _options.WarmUpHorizon ?? GetWarmUpHorizon(rules, _options.AllowedLateness);
-        _planner = new WarmUpPlanner(source, _ledger, horizon, _options.WarmUp, _logger);
+        _planner = new WarmUpPlanner(source, _ledger, horizon, _options.WarmUp, _options.EventTime == EventTimeMode.End, _logger);
         _figures = new PipelineFigures(meterFactory, () => _tracker.InFlight);
     }
 
@@ -224,7 +224,7 @@ public sealed class InteractionPipeline : IAsyncDisposable
             failure = await loop.CloseSourceAsync(events, failure).ConfigureAwait(false);
         failure = await _sinks.CloseAsync(failure).ConfigureAwait(false);
         // Closing the sinks made their last writes durable: store what that advanced, as a sink would have before the close.
-        new CheckpointWriter(_tracker, _source, _ledger).StoreAdvanced();
+        new CheckpointWriter(_tracker, _source, _ledger, _stage).StoreAdvanced();
         if (failure is not null)
         {
             // A write that found a sink failed reports it second-hand; the sink's own exception names the batch.
@@ -251,7 +251,7 @@ public sealed class InteractionPipeline : IAsyncDisposable
         var outputs = new OutputDispatcher(_sinks, _tracker, _figures, _options.OnAlert, _options.OnEvaluated);
         outputs.Start();
         _stage = new RuleStage(_rules, _options, _meterFactory, _ledger, _planner, _tracker, outputs, _figures, _logger, checkpointed: _source is not IUncheckpointedSource);
-        var checkpoints = new CheckpointWriter(_tracker, _source, _ledger);
+        var checkpoints = new CheckpointWriter(_tracker, _source, _ledger, _stage);
         return new PipelineLoop(_stage, outputs, _sinks, checkpoints, _ledger, _figures, _control, _options.TimeProvider, _abort, _completeInput, _logger);
     }
 }

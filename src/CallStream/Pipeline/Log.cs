@@ -35,8 +35,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 1015, Level = LogLevel.Information, Message = "Partitions {Partitions} revoking: every sink flushed in {Elapsed}; their durable offsets are stored.")]
     public static partial void RevokeFlushed(ILogger logger, string partitions, TimeSpan elapsed);
 
-    [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "Warm-up of partition {Partition}: re-reading offsets {Start} to {Committed} (exclusive), from event time {From:o} (committed position at {CommittedTime:o}).")]
-    public static partial void WarmUpPlanned(ILogger logger, int partition, long start, long committed, DateTimeOffset from, DateTimeOffset committedTime);
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "Warm-up of partition {Partition}: re-reading offsets {Start} to {Committed} (exclusive), every record before them older than {From:o} (committed position at event time {Position:o}, from {How}).")]
+    public static partial void WarmUpPlanned(ILogger logger, int partition, long start, long committed, DateTimeOffset from, DateTimeOffset position, string how);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Warning, Message = "Partition {Partition} has no event-time position stored with its committed offset {Committed} (a group that ran before positions were stored, or its progress topic was deleted): estimated at event time {Position:o}, the newest of {Valid} valid interaction(s) among the {Read} records before it.")]
+    public static partial void WarmUpEstimated(ILogger logger, int partition, long committed, DateTimeOffset position, int valid, int read);
+
+    [LoggerMessage(EventId = 1032, Level = LogLevel.Warning, Message = "No warm-up for partition {Partition}: no event-time position is stored with its committed offset {Committed} and none of the {Read} records before it is a valid interaction. Window and suppression state starts empty there, so alerts may differ from an uninterrupted run.")]
+    public static partial void WarmUpUnestimated(ILogger logger, int partition, long committed, int read);
 
     [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "No warm-up for partition(s) {Partitions}: {Reason} Window and suppression state starts empty there, so alerts may differ from an uninterrupted run.")]
     public static partial void WarmUpUnavailable(ILogger logger, Exception exception, string partitions, string reason);

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using CallStream.Rules;
+using CallStream.Rules.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace CallStream.Pipeline;
@@ -19,11 +20,15 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
     private readonly ILogger _logger;
     private readonly RuleEngine _engine;
     private readonly bool _checkpointed;
+    private readonly bool _positions;
+    private readonly bool _endTime;
 
     public RuleStage(RuleSet rules, InteractionPipelineOptions options, IMeterFactory? meterFactory, PartitionLedger ledger, WarmUpPlanner planner,
         CheckpointTracker tracker, OutputDispatcher outputs, PipelineFigures figures, ILogger logger, bool checkpointed)
     {
         _checkpointed = checkpointed;
+        _positions = checkpointed && planner.TracksPositions;
+        _endTime = options.EventTime == EventTimeMode.End;
         _ledger = ledger;
         _planner = planner;
         _tracker = tracker;
@@ -41,14 +46,59 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
     public bool IsCompleted { get; private set; }
 
     /// <summary>Takes a partition on (its warm-up as planned, if the source followed the plan) and lets it hold the watermark.</summary>
-    public OwnedPartition Assign(int partition, long committed, long reportedWarmUpFrom)
+    public OwnedPartition Assign(int partition, long committed, long reportedStart)
     {
-        long warmUpFrom = _planner.TakePlan(partition, reportedWarmUpFrom);
+        var plan = _planner.TakePlan(partition, reportedStart);
+        long warmUpFrom = plan is { } p && p.Start < committed ? p.Start : -1;
         var owned = _ledger.Assign(partition, committed, warmUpFrom);
+        if (_positions)
+            StartIndex(owned.Log.Index, plan, committed);
         if (!IsCompleted)
             _engine.AddPartition(partition);
         Log.PartitionAssigned(_logger, partition, committed, warmUpFrom);
         return owned;
+    }
+
+    /// <summary>Says what is known of the records before where reading starts, unless the index already covers them.</summary>
+    private static void StartIndex(WarmUpIndex index, WarmUpPlan? plan, long committed)
+    {
+        long start = plan?.Start ?? committed;
+        if (index.Started && start >= 0 && index.Next >= start)
+            return; // read here before, without a gap: the samples still hold
+        if (plan is { } p)
+            index.Start(p.Start, p.BoundTicks);
+        else if (committed <= 0)
+            index.Expect(long.MinValue); // from the partition's first record, or where the reset policy starts
+        else
+            index.Start(committed, long.MinValue); // no warm-up ran: a later one need not reach further back than this run's state did
+    }
+
+    /// <summary>
+    /// Gets the event-time position to store with a partition's commit point: the engine's watermark, lowered to the
+    /// earliest event time among the records read at or after the commit point (they are read again after a restart), and
+    /// the offset before which every record is older than that watermark minus the horizon.
+    /// </summary>
+    /// <returns>The position, or <see langword="null"/> when the pipeline does not track positions or knows none yet.</returns>
+    public EventTimePosition? PositionAt(int partition, long nextOffset)
+    {
+        if (!_positions || !_ledger.TryGetLog(partition, out var log) || !log.Index.Started)
+            return null;
+        long ticks = _engine.Watermark is { } watermark ? watermark.UtcTicks : long.MaxValue;
+        if (_ledger.TryGetOwned(partition, out var owned) && owned.InFlight.EarliestFrom(nextOffset) is long earliest && earliest < ticks)
+            ticks = earliest;
+        if (ticks == long.MaxValue)
+        {
+            if (log.LastPositionTicks is not long last)
+                return null;
+            ticks = last;
+        }
+        log.LastPositionTicks = ticks;
+        long horizon = _planner.Horizon.Ticks;
+        long threshold = ticks - DateTimeOffset.MinValue.UtcTicks > horizon ? ticks - horizon : DateTimeOffset.MinValue.UtcTicks;
+        long from = Math.Min(log.Index.WarmUpFrom(threshold), nextOffset);
+        // Keep one more horizon of samples: a watermark can step back a little when a partition joins.
+        log.Index.Prune(threshold - DateTimeOffset.MinValue.UtcTicks > horizon ? threshold - horizon : DateTimeOffset.MinValue.UtcTicks);
+        return new EventTimePosition(new DateTimeOffset(ticks, TimeSpan.Zero), _planner.Horizon, from);
     }
 
     /// <summary>Gives a partition up: its records in flight are no longer this pipeline's to commit.</summary>
@@ -78,6 +128,8 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
                 return; // already in the engine's state
             _figures.WarmUpRead();
             log.OfferedUpTo = offset;
+            if (_positions)
+                log.Index.Observe(offset, EventTimes.Of(e.Interaction!, _endTime));
             _engine.Offer(new PartitionedInteraction(e.Interaction!, partition, offset, WarmUp: true));
             return;
         }
@@ -89,6 +141,12 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
             return; // read twice within one assignment: its ticket is already tracked
         }
         owned.LastBegun = offset;
+        if (_positions)
+        {
+            long ticks = EventTimes.Of(e.Interaction!, _endTime);
+            owned.InFlight.Add(offset, ticks);
+            log.Index.Observe(offset, ticks);
+        }
         if (offset <= log.OfferedUpTo)
         {
             // Evaluated (or held) by this pipeline before the partition was handed over and back.

@@ -122,6 +122,26 @@ public sealed class FakeInteractionSource : IInteractionSource
         return Task.FromResult<IReadOnlyDictionary<int, DateTimeOffset>>(result);
     }
 
+    /// <inheritdoc/>
+    public Task<IReadOnlyDictionary<int, IReadOnlyList<Interaction>>> ReadInteractionsBeforeAsync(IReadOnlyDictionary<int, long> offsets, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(offsets);
+        var result = new Dictionary<int, IReadOnlyList<Interaction>>();
+        foreach (var (partition, offset) in offsets)
+        {
+            long end = Math.Min(offset, _topic.EndOf(partition));
+            var found = new List<Interaction>();
+            for (long o = Math.Max(0, end - count); o < end; o++)
+            {
+                if (_topic.Get(partition, o).Interaction is { } interaction)
+                    found.Add(interaction);
+            }
+            if (found.Count > 0)
+                result[partition] = found;
+        }
+        return Task.FromResult<IReadOnlyDictionary<int, IReadOnlyList<Interaction>>>(result);
+    }
+
     /// <summary>Revokes partitions in an orderly way: the revoking handler runs, stored offsets are committed, then <c>PartitionRevoked</c> events follow.</summary>
     /// <param name="partitions">The partitions.</param>
     /// <returns>A task that completes when the hand-over is done.</returns>

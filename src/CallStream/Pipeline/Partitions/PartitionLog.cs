@@ -17,6 +17,12 @@ internal sealed class PartitionLog
         set => Volatile.Write(ref _offeredUpTo, value);
     }
 
+    /// <summary>Gets what the records offered so far hold in event time, for the warm-up offset of each commit.</summary>
+    public WarmUpIndex Index { get; } = new();
+
+    /// <summary>Gets or sets the watermark of the last position stored (UTC ticks), used while the engine has none.</summary>
+    public long? LastPositionTicks { get; set; }
+
     /// <summary>Gets the events offered to the engine and not yet evaluated, with their checkpoint slot under their current owner
     /// (an untracked slot after a hand-over).</summary>
     public Dictionary<long, CheckpointTracker.Slot> Pending { get; } = [];

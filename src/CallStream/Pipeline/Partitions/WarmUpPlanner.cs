@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CallStream.Rules;
+using CallStream.Rules.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace CallStream.Pipeline;
@@ -8,14 +9,27 @@ namespace CallStream.Pipeline;
 /// Plans the warm-up of newly assigned partitions: where to start re-reading so that the events before the committed
 /// position that can still fall inside a window or suppression period (the horizon, in event time) rebuild rule state.
 /// </summary>
-/// <remarks>Plans on the source's thread (<see cref="InteractionSourceHandlers.OnAssigned"/>); the loop takes a plan when the
-/// assignment arrives in the stream.</remarks>
-internal sealed class WarmUpPlanner(IInteractionSource source, PartitionLedger ledger, TimeSpan horizon, bool enabled, ILogger logger)
+/// <remarks>
+/// <para>The event-time position stored with the committed offset (<see cref="AssignedPartition.Position"/>) says where
+/// to start. Without one (a group that ran before positions were stored, or a source that cannot keep them), the
+/// position is estimated from events, never from one record's timestamp: the newest event time among the valid
+/// interactions of the <see cref="FallbackRecords"/> records before the committed offset, minus the horizon, looked up
+/// by record timestamp.</para>
+/// <para>Plans on the source's thread (<see cref="InteractionSourceHandlers.OnAssigned"/>); the loop takes a plan when the
+/// assignment arrives in the stream.</para>
+/// </remarks>
+internal sealed class WarmUpPlanner(IInteractionSource source, PartitionLedger ledger, TimeSpan horizon, bool enabled, bool endTime, ILogger logger)
 {
-    private readonly ConcurrentDictionary<int, long> _plans = new();
+    /// <summary>How many records before a committed offset the fallback reads to estimate its event time.</summary>
+    internal const int FallbackRecords = 64;
+
+    private readonly ConcurrentDictionary<int, WarmUpPlan> _plans = new();
 
     /// <summary>Gets how far before a committed position a warm-up re-reads (in event time).</summary>
     public TimeSpan Horizon => horizon;
+
+    /// <summary>Gets whether the pipeline stores an event-time position with its offsets: only when it warms up.</summary>
+    public bool TracksPositions => enabled && horizon > TimeSpan.Zero;
 
     /// <summary>The largest window plus suppression period of any one rule, plus the allowed lateness.</summary>
     public static TimeSpan GetHorizon(RuleSet rules, TimeSpan allowedLateness)
@@ -30,51 +44,50 @@ internal sealed class WarmUpPlanner(IInteractionSource source, PartitionLedger l
         return largest + allowedLateness;
     }
 
-    /// <summary>Takes the plan of a partition being assigned: where its warm-up starts, or -1 when the source did not follow one.</summary>
+    /// <summary>Takes the plan of a partition being assigned, when the source followed it (started where it said).</summary>
     /// <param name="partition">The partition.</param>
-    /// <param name="reportedStart">Where the source says it started reading before the committed offset.</param>
-    public long TakePlan(int partition, long reportedStart) =>
-        _plans.TryRemove(partition, out long planned) && reportedStart == planned ? planned : -1;
+    /// <param name="reportedStart">Where the source says it started reading.</param>
+    public WarmUpPlan? TakePlan(int partition, long reportedStart) =>
+        _plans.TryRemove(partition, out var plan) && reportedStart == plan.Start ? plan : null;
 
     /// <summary>Chooses, for partitions being assigned, the offsets to start reading at; <see langword="null"/> when none needs a warm-up.</summary>
     public async ValueTask<IReadOnlyDictionary<int, long>?> PlanAsync(IReadOnlyList<AssignedPartition> assigned, CancellationToken cancellationToken)
     {
-        if (!enabled || horizon <= TimeSpan.Zero)
+        if (!TracksPositions)
             return null;
-        var wanted = new Dictionary<int, long>();
         var known = new Dictionary<int, long>();
+        var seeks = new Dictionary<int, (DateTimeOffset Time, long AtMost, long BoundTicks, string How)>();
+        var estimate = new Dictionary<int, long>();
         foreach (var partition in assigned)
         {
-            if (partition.CommittedOffset <= 0)
+            int p = partition.Partition;
+            long committed = partition.CommittedOffset;
+            if (committed <= 0)
                 continue;
-            long offered = ledger.GetOfferedUpTo(partition.Partition);
-            if (offered >= partition.CommittedOffset - 1)
+            long offered = ledger.GetOfferedUpTo(p);
+            if (offered >= committed - 1)
                 continue; // this pipeline's state already holds every event before the committed position
-            wanted[partition.Partition] = partition.CommittedOffset - 1;
-            known[partition.Partition] = offered;
+            known[p] = offered;
+            if (partition.Position is { } position)
+            {
+                long boundTicks = Minus(position.Watermark, position.Horizon).UtcTicks;
+                if (position.Horizon >= horizon)
+                {
+                    Decide(p, position.WarmUpFrom, committed, offered, boundTicks, position.Watermark, "the position stored with the committed offset");
+                    continue;
+                }
+                // The rules look further back than when the position was stored: seek from its watermark, by record time.
+                var from = Minus(position.Watermark, horizon);
+                seeks[p] = (from, position.WarmUpFrom, from.UtcTicks, "the position stored with the committed offset, and a longer horizon");
+                continue;
+            }
+            estimate[p] = committed;
         }
-        if (wanted.Count == 0)
-            return null;
 
-        IReadOnlyDictionary<int, DateTimeOffset> times;
-        try
-        {
-            times = await source.GetTimestampsAsync(wanted, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.WarmUpUnavailable(logger, ex, string.Join(",", wanted.Keys), ex.Message);
-            return null;
-        }
+        if (estimate.Count > 0)
+            await EstimateAsync(estimate, seeks, cancellationToken).ConfigureAwait(false);
 
-        // Record timestamps are start times. Under EventTimeMode.End the horizon is wanted before the committed
-        // record's end time, and its start time is at or before that end (end = start + duration), so seeking by start
-        // time re-reads at least every record that started within the horizon: more than an end-time seek would
-        // need, never less for those. A record that started before the seek time yet ended within the horizon (a
-        // contact longer than the committed one) is re-read when it sits after the seek position, as it does in a log
-        // written in end order unless no contact both started and ended in between.
-        var starts = new Dictionary<int, long>();
-        foreach (var group in times.GroupBy(t => t.Value - horizon))
+        foreach (var group in seeks.GroupBy(s => s.Value.Time))
         {
             var partitions = group.Select(g => g.Key).ToList();
             IReadOnlyDictionary<int, long> offsets;
@@ -87,19 +100,67 @@ internal sealed class WarmUpPlanner(IInteractionSource source, PartitionLedger l
                 Log.WarmUpUnavailable(logger, ex, string.Join(",", partitions), ex.Message);
                 continue;
             }
-            foreach (int partition in partitions)
+            foreach (int p in partitions)
             {
-                if (!offsets.TryGetValue(partition, out long start))
+                if (!offsets.TryGetValue(p, out long start))
                     continue;
-                long committed = wanted[partition] + 1;
-                start = Math.Max(Math.Min(start, committed), known[partition] + 1);
-                if (start >= committed)
-                    continue;
-                starts[partition] = start;
-                _plans[partition] = start;
-                Log.WarmUpPlanned(logger, partition, start, committed, group.Key, times[partition]);
+                var seek = seeks[p];
+                long committed = assigned.First(a => a.Partition == p).CommittedOffset;
+                Decide(p, Math.Min(start, seek.AtMost), committed, known[p], seek.BoundTicks, seek.Time + horizon, seek.How);
             }
+        }
+
+        var starts = new Dictionary<int, long>();
+        foreach (var partition in assigned)
+        {
+            if (_plans.TryGetValue(partition.Partition, out var plan) && plan.Start < partition.CommittedOffset)
+                starts[partition.Partition] = plan.Start;
         }
         return starts.Count == 0 ? null : starts;
     }
+
+    /// <summary>Estimates the event time of committed positions without a stored position: the newest event time among the
+    /// valid interactions just before each (a poison record, or one stamped with the wall clock, cannot move it).</summary>
+    private async Task EstimateAsync(Dictionary<int, long> committed, Dictionary<int, (DateTimeOffset, long, long, string)> seeks, CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<int, IReadOnlyList<Interaction>> found;
+        try
+        {
+            found = await source.ReadInteractionsBeforeAsync(committed, FallbackRecords, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.WarmUpUnavailable(logger, ex, string.Join(",", committed.Keys), ex.Message);
+            return;
+        }
+        foreach (var (p, offset) in committed)
+        {
+            if (!found.TryGetValue(p, out var interactions) || interactions.Count == 0)
+            {
+                Log.WarmUpUnestimated(logger, p, offset, FallbackRecords);
+                continue;
+            }
+            long newest = interactions.Max(i => EventTimes.Of(i, endTime));
+            var position = new DateTimeOffset(newest, TimeSpan.Zero);
+            Log.WarmUpEstimated(logger, p, offset, position, interactions.Count, FallbackRecords);
+            var from = Minus(position, horizon);
+            seeks[p] = (from, offset, from.UtcTicks, $"the newest event time of {interactions.Count} interaction(s) before the committed offset");
+        }
+    }
+
+    private void Decide(int partition, long start, long committed, long offered, long boundTicks, DateTimeOffset position, string how)
+    {
+        start = Math.Max(Math.Min(start, committed), offered + 1);
+        _plans[partition] = new WarmUpPlan(start, boundTicks);
+        if (start < committed)
+            Log.WarmUpPlanned(logger, partition, start, committed, new DateTimeOffset(boundTicks, TimeSpan.Zero), position, how);
+    }
+
+    private static DateTimeOffset Minus(DateTimeOffset instant, TimeSpan span) =>
+        instant.UtcTicks - DateTimeOffset.MinValue.UtcTicks <= span.Ticks ? DateTimeOffset.MinValue : instant - span;
 }
+
+/// <summary>Where a partition's reading starts after an assignment, and what is known of the records before it.</summary>
+/// <param name="Start">The offset reading starts at (the committed offset when no warm-up is needed).</param>
+/// <param name="BoundTicks">Every record before <paramref name="Start"/> has an event time before this (UTC ticks).</param>
+internal readonly record struct WarmUpPlan(long Start, long BoundTicks);
