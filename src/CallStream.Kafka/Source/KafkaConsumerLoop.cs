@@ -82,6 +82,7 @@ internal sealed class KafkaConsumerLoop
                 .SetPartitionsAssignedHandler(_handover.OnAssigned)
                 .SetPartitionsRevokedHandler(_handover.OnRevoked)
                 .SetPartitionsLostHandler(_handover.OnLost)
+                .SetOffsetsCommittedHandler((_, committed) => _committer.Committed(committed))
                 .Build();
             Log.ConsumerCreated(_logger, _topic, _options.GroupId, KafkaConfigRedactor.Redact(config));
             // librdkafka retries an unreachable cluster for ever: a wrong address must fail, not wait in silence.
@@ -141,6 +142,8 @@ internal sealed class KafkaConsumerLoop
                 throw new KafkaException(fatal);
             if (_poison.Failure is { } poisonFailure)
                 throw poisonFailure;
+            if (_committer.Failure is { } progressFailure)
+                throw progressFailure;
             ProcessStatistics(consumer);
             // While records flow (a batch is being filled), look at the clock for due stores only every few records.
             if (!_queue.Filling || ++_sinceStoreCheck >= StoreCheckEvery)
@@ -223,6 +226,7 @@ internal sealed class KafkaConsumerLoop
 
         try
         {
+            _committer.Dispose();
             _poison.Dispose();
         }
 #pragma warning disable CA1031 // reported through the stream

@@ -58,7 +58,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         _metrics.ObserveLag(ObserveLag);
         PoisonRecords = _options.PoisonRecords;
         _poison = PoisonRecordHandlers.Create(_options, _logger, _metrics, timeProvider ?? TimeProvider.System);
-        _committer = new OffsetCommitter(_topic, _logger, _offsets, _progress, _poison);
+        _committer = new OffsetCommitter(_options, _logger, _offsets, _progress, _poison, new ProgressStore(_options, _logger));
         _decoder = new RecordDecoder(_topic, _logger, _metrics, _queue, _progress, _poison);
         _lookup = new TimestampOffsetLookup(_options, _logger);
     }
@@ -116,6 +116,36 @@ public sealed class KafkaInteractionSource : IInteractionSource
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         ArgumentOutOfRangeException.ThrowIfNegative(nextOffset);
         _offsets.Request(partition, nextOffset);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The position is written to <see cref="KafkaSourceOptions.ProgressTopic"/> (created compacted when missing) and
+    /// acknowledged before the offset is handed to the consumer for commit; the source fails if it cannot be written.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The partition or an offset is negative.</exception>
+    public void StorePosition(int partition, long nextOffset, EventTimePosition position)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfNegative(nextOffset);
+        ArgumentOutOfRangeException.ThrowIfNegative(position.WarmUpFrom, nameof(position));
+        _offsets.Request(partition, nextOffset, position);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="offsets"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A partition or offset is negative, or <paramref name="count"/> is not positive.</exception>
+    /// <exception cref="KafkaException">The brokers could not answer within <see cref="KafkaSourceOptions.RequestTimeout"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The source is disposed.</exception>
+    public Task<IReadOnlyDictionary<int, IReadOnlyList<Interaction>>> ReadInteractionsBeforeAsync(IReadOnlyDictionary<int, long> offsets, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(offsets);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        foreach (var (partition, offset) in offsets)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(partition, nameof(offsets));
+            ArgumentOutOfRangeException.ThrowIfNegative(offset, nameof(offsets));
+        }
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _lookup.ReadInteractionsBeforeAsync(offsets, count, cancellationToken);
     }
 
     /// <inheritdoc/>

@@ -40,6 +40,13 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
     /// <value>The default value is <see langword="null"/>: the topic name followed by <c>.dlq</c> (<c>consumerdata.dlq</c>).</value>
     public string? DeadLetterTopic { get; set; }
 
+    /// <summary>Gets or sets the compacted topic that keeps, beside each offset commit of the group, the event-time position of
+    /// the pipeline there (Kafka offset commits from .NET cannot carry it), so that a warm-up after a restart re-reads from
+    /// the right offset without trusting any record's timestamp. Written only by a reader that stores positions (the
+    /// pipeline with warm-up on); created compacted, with one partition, when missing.</summary>
+    /// <value>The default value is <see langword="null"/>: the group followed by <c>-progress</c> (<c>callstream-progress</c>).</value>
+    public string? ProgressTopic { get; set; }
+
     /// <summary>Gets or sets the largest message value accepted, in bytes; larger records are poison records (see <see cref="PoisonRecords"/>).</summary>
     /// <value>The default value is 1 MiB (1,048,576 bytes).</value>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
@@ -95,6 +102,12 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
     /// <summary>Gets the dead-letter topic: <see cref="DeadLetterTopic"/>, or the topic name followed by <c>.dlq</c>.</summary>
     public string ResolvedDeadLetterTopic => DeadLetterTopic ?? Topic + DeadLetterSuffix;
 
+    /// <summary>The suffix of the default progress topic: <c>-progress</c>.</summary>
+    public const string ProgressSuffix = "-progress";
+
+    /// <summary>Gets the progress topic: <see cref="ProgressTopic"/>, or the group followed by <c>-progress</c>.</summary>
+    public string ResolvedProgressTopic => ProgressTopic ?? GroupId + ProgressSuffix;
+
     /// <summary>Checks the options and throws a message naming the option that is wrong.</summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public override void Validate()
@@ -107,6 +120,10 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
             KafkaTopicName.Validate(DeadLetterTopic, $"{nameof(KafkaSourceOptions)}.{nameof(DeadLetterTopic)}");
         if (string.Equals(ResolvedDeadLetterTopic, Topic, StringComparison.Ordinal))
             throw new ArgumentException($"KafkaSourceOptions.DeadLetterTopic must differ from Topic (both are '{Topic}').", nameof(DeadLetterTopic));
+        if (ProgressTopic is not null)
+            KafkaTopicName.Validate(ProgressTopic, $"{nameof(KafkaSourceOptions)}.{nameof(ProgressTopic)}");
+        if (string.Equals(ResolvedProgressTopic, Topic, StringComparison.Ordinal) || string.Equals(ResolvedProgressTopic, ResolvedDeadLetterTopic, StringComparison.Ordinal))
+            throw new ArgumentException($"KafkaSourceOptions.ProgressTopic must differ from Topic and DeadLetterTopic (it is '{ResolvedProgressTopic}').", nameof(ProgressTopic));
         if (MaxMessageBytes < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxMessageBytes), MaxMessageBytes, $"KafkaSourceOptions.MaxMessageBytes must be at least 1 (was {MaxMessageBytes}).");
         if (!Enum.IsDefined(PoisonRecords))
@@ -199,6 +216,28 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
 
         foreach (var (key, value) in DeadLetterSettings)
             config.Set(key, value);
+        return config;
+    }
+
+    /// <summary>Builds the progress producer's configuration: idempotent, acknowledged by all replicas, with the connection settings of <see cref="KafkaClientOptions.Settings"/>.</summary>
+    internal ProducerConfig BuildProgressConfig()
+    {
+        var config = new ProducerConfig
+        {
+            ClientId = "callstream-progress",
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 0,
+            EnableDeliveryReports = true,
+            DeliveryReportFields = "none",
+            Partitioner = Partitioner.Murmur2Random,
+        };
+        config.BootstrapServers = ResolveBootstrapServers();
+        foreach (var (key, value) in Settings)
+        {
+            if (IsConnectionSetting(key))
+                config.Set(key, value);
+        }
         return config;
     }
 

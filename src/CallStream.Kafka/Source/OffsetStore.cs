@@ -10,22 +10,28 @@ internal sealed class OffsetStore
     private readonly Lock _lock = new();
     private Dictionary<int, long> _requested = [];
     private Dictionary<int, long> _spare = [];
+    private Dictionary<int, StoredPosition?> _requestedPositions = [];
+    private Dictionary<int, StoredPosition?> _sparePositions = [];
     private volatile bool _dirty;
 
     // Consume thread only.
     private readonly Dictionary<int, long> _wanted = [];
     private readonly Dictionary<int, long> _stored = [];
+    private readonly Dictionary<int, StoredPosition> _positions = [];
 
     /// <summary>Gets whether offsets were requested since they were last taken.</summary>
     public bool Dirty => _dirty;
 
     /// <summary>Records that everything before <paramref name="nextOffset"/> is durable. Thread-safe.</summary>
-    public void Request(int partition, long nextOffset)
+    public void Request(int partition, long nextOffset, EventTimePosition? position = null)
     {
         lock (_lock)
         {
             if (!_requested.TryGetValue(partition, out long previous) || nextOffset > previous)
+            {
                 _requested[partition] = nextOffset;
+                _requestedPositions[partition] = position is { } p ? new StoredPosition(nextOffset, p) : null;
+            }
         }
 
         _dirty = true;
@@ -35,6 +41,7 @@ internal sealed class OffsetStore
     public void Assigned(int partition, long committedOffset)
     {
         _wanted.Remove(partition);
+        _positions.Remove(partition);
         if (committedOffset >= 0)
             _stored[partition] = committedOffset;
         else
@@ -48,8 +55,16 @@ internal sealed class OffsetStore
         {
             _wanted.Remove(partition);
             _stored.Remove(partition);
+            _positions.Remove(partition);
         }
     }
+
+    /// <summary>Tells whether the reader stored a position with an offset of a partition beyond <paramref name="offset"/>, not yet handed on.</summary>
+    public bool HasPositionBeyond(int partition, long offset) => _positions.TryGetValue(partition, out var position) && position.Offset > offset;
+
+    /// <summary>Gets the event-time position the reader stored with exactly this offset of a partition, if it did.</summary>
+    public StoredPosition? PositionOf(int partition, long offset) =>
+        _positions.TryGetValue(partition, out var position) && position.Offset == offset ? position : null;
 
     /// <summary>Gets the last offset stored for a partition.</summary>
     public bool TryGetStored(int partition, out long offset) => _stored.TryGetValue(partition, out offset);
@@ -64,21 +79,32 @@ internal sealed class OffsetStore
         if (_dirty)
         {
             Dictionary<int, long> requested;
+            Dictionary<int, StoredPosition?> positions;
             lock (_lock)
             {
                 _dirty = false;
                 requested = _requested;
                 _requested = _spare;
                 _spare = requested;
+                positions = _requestedPositions;
+                _requestedPositions = _sparePositions;
+                _sparePositions = positions;
             }
 
             foreach (var (partition, offset) in requested)
             {
                 if (!_wanted.TryGetValue(partition, out long wanted) || offset > wanted)
+                {
                     _wanted[partition] = offset;
+                    if (positions.TryGetValue(partition, out var position) && position is { } p)
+                        _positions[partition] = p;
+                    else
+                        _positions.Remove(partition);
+                }
             }
 
             requested.Clear();
+            positions.Clear();
         }
 
         var result = new List<(int, long)>();

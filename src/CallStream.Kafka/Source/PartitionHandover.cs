@@ -29,9 +29,11 @@ internal sealed class PartitionHandover(
         var committed = ReadCommitted(consumer, assigned);
         poison.Assigned(committed);
         IReadOnlyDictionary<int, long>? starts = null;
+        var positions = new Dictionary<int, EventTimePosition>();
         if (handlers.OnAssigned is { } onAssigned)
         {
-            var list = partitions.Select(p => new AssignedPartition(p, committed[p])).ToList();
+            positions = MatchPositions(committed);
+            var list = partitions.Select(p => new AssignedPartition(p, committed[p]) { Position = positions.TryGetValue(p, out var position) ? position : null }).ToList();
             starts = RunHandler(nameof(InteractionSourceHandlers.OnAssigned), token => onAssigned(list, token), default(IReadOnlyDictionary<int, long>));
         }
 
@@ -43,7 +45,7 @@ internal sealed class PartitionHandover(
             long start = starts is not null && starts.TryGetValue(partition, out long chosen) && chosen >= 0 ? chosen : committedOffset;
             result.Add(new TopicPartitionOffset(tp, starts is not null && starts.ContainsKey(partition) && start >= 0 ? new Offset(start) : Offset.Unset));
             progress.Assigned(partition, start, committedOffset);
-            committer.Assigned(partition, committedOffset);
+            committer.Assigned(partition, committedOffset, positions.TryGetValue(partition, out var position) ? position : null);
             queue.Emit(InteractionSourceEvent.PartitionAssigned(partition, start, committedOffset), closing: true);
         }
 
@@ -81,6 +83,31 @@ internal sealed class PartitionHandover(
         Log.PartitionsLost(logger, _topic, string.Join(",", partitions));
         foreach (int partition in partitions)
             queue.Emit(InteractionSourceEvent.PartitionLost(partition), closing: true);
+    }
+
+    /// <summary>Reads the positions stored beside the committed offsets and keeps, per partition, the one stored with exactly
+    /// the committed offset: a position stored with another offset (a commit that failed, or one made without positions)
+    /// does not describe where reading resumes.</summary>
+    private Dictionary<int, EventTimePosition> MatchPositions(Dictionary<int, long> committed)
+    {
+        var matched = new Dictionary<int, EventTimePosition>();
+        var withCommit = committed.Where(c => c.Value > 0).Select(c => c.Key).ToList();
+        if (withCommit.Count == 0)
+            return matched;
+        var stored = committer.ReadPositions(withCommit);
+        foreach (int partition in withCommit)
+        {
+            if (!stored.TryGetValue(partition, out var list))
+                continue;
+            long offset = committed[partition];
+            if (list.FirstOrDefault(s => s.Offset == offset) is { Offset: >= 0 } match && match.Offset == offset)
+                matched[partition] = match.Position;
+            else
+                Log.PositionMismatch(logger, _topic, partition, string.Join(", ", list.Select(s => s.Offset)), offset);
+        }
+        if (matched.Count > 0)
+            Log.PositionsRead(logger, _topic, committer.ProgressTopic, string.Join(", ", matched.Select(m => $"{m.Key}@{committed[m.Key]}: watermark {Iso8601.Format(m.Value.Watermark)}, warm-up from {m.Value.WarmUpFrom}")));
+        return matched;
     }
 
     private Dictionary<int, long> ReadCommitted(IConsumer<Ignore, Interaction> consumer, List<TopicPartition> assigned)

@@ -19,6 +19,7 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
     private readonly TimeSpan _timeout = options.RequestTimeout;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConsumer<Ignore, Ignore>? _consumer;
+    private IConsumer<Ignore, byte[]>? _valueConsumer;
     private bool _disposed;
 
     public async Task<IReadOnlyDictionary<int, long>> FindAsync(IReadOnlyCollection<int> partitions, DateTimeOffset timestamp, CancellationToken cancellationToken)
@@ -49,6 +50,21 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
         }
     }
 
+    /// <summary>Reads the up to <paramref name="count"/> records before each offset and keeps the valid interactions among them.</summary>
+    public async Task<IReadOnlyDictionary<int, IReadOnlyList<Interaction>>> ReadInteractionsBeforeAsync(IReadOnlyDictionary<int, long> offsets, int count, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return await Task.Run(() => ReadInteractionsBefore(offsets, count, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose()
     {
         _gate.Wait();
@@ -57,6 +73,8 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
             _disposed = true;
             _consumer?.Dispose();
             _consumer = null;
+            _valueConsumer?.Dispose();
+            _valueConsumer = null;
         }
         finally
         {
@@ -119,6 +137,52 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
         return result;
     }
 
+    private Dictionary<int, IReadOnlyList<Interaction>> ReadInteractionsBefore(IReadOnlyDictionary<int, long> offsets, int count, CancellationToken cancellationToken)
+    {
+        var consumer = GetValueConsumer();
+        var decoder = new InteractionDeserializer(options.MaxMessageBytes);
+        var result = new Dictionary<int, IReadOnlyList<Interaction>>(offsets.Count);
+        foreach (var (partition, offset) in offsets)
+        {
+            var tp = new TopicPartition(_topic, partition);
+            var ends = consumer.QueryWatermarkOffsets(tp, _timeout);
+            long end = Math.Min(offset, ends.High.Value);
+            long from = Math.Max(end - count, ends.Low.Value);
+            if (from >= end)
+                continue;
+            var found = new List<Interaction>();
+            consumer.Assign(new TopicPartitionOffset(tp, from));
+            var quiet = Stopwatch.StartNew();
+            while (quiet.Elapsed < _timeout)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var record = consumer.Consume(PollSlice);
+                if (record is null)
+                    continue;
+                quiet.Restart();
+                if (record.IsPartitionEOF || record.Offset.Value >= end)
+                    break;
+                try
+                {
+                    found.Add(decoder.Deserialize(record.Message.Value, record.Message.Value is null, SerializationContext.Empty));
+                }
+                catch (PoisonRecordException)
+                {
+                    // Not an interaction: it has no event time to offer.
+                }
+                if (record.Offset.Value >= end - 1)
+                    break;
+            }
+            if (quiet.Elapsed >= _timeout)
+                throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"Reading {_topic}[{partition}] from offset {from} to {end} stalled for {_timeout}."));
+            if (found.Count > 0)
+                result[partition] = found;
+        }
+
+        consumer.Unassign();
+        return result;
+    }
+
     /// <summary>Reads the timestamp of the first record at or after <paramref name="offset"/>, or <see langword="null"/> at the end.</summary>
     private DateTimeOffset? ReadTimestamp(IConsumer<Ignore, Ignore> consumer, TopicPartition tp, long offset, CancellationToken cancellationToken)
     {
@@ -160,6 +224,21 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
         }
 
         throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"Scanning {tp.Topic}[{tp.Partition.Value}] for timestamp {Iso8601.Format(timestamp)} stalled for {_timeout}."));
+    }
+
+    private IConsumer<Ignore, byte[]> GetValueConsumer()
+    {
+        if (_valueConsumer is { } existing)
+            return existing;
+        KafkaNative.EnsureLoaded();
+        var config = options.BuildLookupConfig();
+        config.ClientId = "callstream-warm-up-reader";
+        config.ConsumeResultFields = "none";
+        _valueConsumer = new ConsumerBuilder<Ignore, byte[]>(config)
+            .SetLogHandler((_, m) => Log.Librdkafka(logger, m))
+            .SetErrorHandler((c, e) => Log.ClientError(logger, c.Name, e.Code, BrokerReachability.Describe(e.Reason)))
+            .Build();
+        return _valueConsumer;
     }
 
     private IConsumer<Ignore, Ignore> GetConsumer()

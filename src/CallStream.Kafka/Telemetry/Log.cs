@@ -116,4 +116,28 @@ internal static partial class Log
         SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
         _ => LogLevel.Debug,
     };
+
+    [LoggerMessage(EventId = 4050, Level = LogLevel.Information, Message = "The progress topic '{ProgressTopic}' does not exist yet: no event-time position is stored for the commits of '{Topic}'.")]
+    public static partial void ProgressTopicMissing(ILogger logger, string progressTopic, string topic);
+
+    [LoggerMessage(EventId = 4051, Level = LogLevel.Warning, Message = "The progress topic '{ProgressTopic}' could not be read within {Timeout}: warm-ups estimate the committed positions instead.")]
+    public static partial void ProgressUnread(ILogger logger, string progressTopic, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 4052, Level = LogLevel.Warning, Message = "The progress topic '{ProgressTopic}' could not be read ({Reason}): warm-ups estimate the committed positions instead.")]
+    public static partial void ProgressUnknown(ILogger logger, string progressTopic, string reason);
+
+    [LoggerMessage(EventId = 4053, Level = LogLevel.Information, Message = "Created the progress topic '{ProgressTopic}' (compacted, 1 partition) for the event-time positions of the commits of '{Topic}'.")]
+    public static partial void ProgressTopicCreated(ILogger logger, string progressTopic, string topic);
+
+    [LoggerMessage(EventId = 4054, Level = LogLevel.Warning, Message = "The cluster did not create the progress topic '{ProgressTopic}' on request ({Reason}) but created it automatically, without compaction: set cleanup.policy=compact on it.")]
+    public static partial void ProgressTopicAutoCreated(ILogger logger, string progressTopic, string reason);
+
+    [LoggerMessage(EventId = 4055, Level = LogLevel.Error, Message = "Writing the event-time position of '{Topic}'[{Partition}] to '{ProgressTopic}' failed: {Code} {Reason}.")]
+    public static partial void ProgressFailed(ILogger logger, string progressTopic, string topic, int partition, ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 4056, Level = LogLevel.Information, Message = "Event-time positions of '{Topic}' read from '{ProgressTopic}': {Found}.")]
+    public static partial void PositionsRead(ILogger logger, string topic, string progressTopic, string found);
+
+    [LoggerMessage(EventId = 4057, Level = LogLevel.Warning, Message = "The event-time positions stored for '{Topic}'[{Partition}] ({Stored}) do not include its committed offset {Committed}: the warm-up estimates that position instead.")]
+    public static partial void PositionMismatch(ILogger logger, string topic, int partition, string stored, long committed);
 }

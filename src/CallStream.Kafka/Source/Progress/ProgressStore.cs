@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using CallStream.Kafka.Native;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+
+namespace CallStream.Kafka;
+
+/// <summary>
+/// Keeps the event-time position of the group's commits beside them, in a compacted topic
+/// (<see cref="KafkaSourceOptions.ResolvedProgressTopic"/>) keyed <c>topic/partition</c>: Confluent.Kafka cannot attach
+/// metadata to an offset commit. Writes are acknowledged before the offsets they describe are stored for commit
+/// (<see cref="OffsetCommitter"/>); on assignment the latest record of each partition is read back.
+/// </summary>
+/// <remarks>Writes happen on the consume thread, acknowledgements arrive on the producer's thread.</remarks>
+internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) : IDisposable
+{
+    private readonly string _topic = options.Topic;
+    private readonly string _progressTopic = options.ResolvedProgressTopic;
+    private IProducer<string, byte[]>? _producer;
+    private IConsumer<string, byte[]>? _reader;
+    private bool _topicReady;
+    private Exception? _failure;
+
+    /// <summary>Gets the progress topic.</summary>
+    public string Topic => _progressTopic;
+
+    /// <summary>Gets the first progress record that could not be written, which makes the source stop.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Writes the positions a partition's committed offset may be at; <paramref name="acknowledged"/> runs (on the
+    /// producer's thread) once the brokers have it. Creates the topic first when it does not exist.</summary>
+    /// <exception cref="KafkaException">The topic does not exist and cannot be created.</exception>
+    public void Write(int partition, IReadOnlyList<StoredPosition> positions, Action acknowledged)
+    {
+        var producer = GetProducer();
+        EnsureTopic(producer);
+        var message = new Message<string, byte[]> { Key = ProgressRecord.Key(_topic, partition), Value = ProgressRecord.Write(_topic, partition, positions) };
+        while (true)
+        {
+            try
+            {
+                producer.Produce(_progressTopic, message, report =>
+                {
+                    if (report.Error.IsError)
+                        Fail(partition, report.Error);
+                    else
+                        acknowledged();
+                });
+                return;
+            }
+            catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                producer.Flush(TimeSpan.FromMilliseconds(100));
+            }
+            catch (ProduceException<string, byte[]> ex)
+            {
+                Fail(partition, ex.Error);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the writes in flight.</summary>
+    public void Flush(TimeSpan timeout)
+    {
+        if (_producer is { } producer && timeout > TimeSpan.Zero)
+            producer.Flush(timeout);
+    }
+
+    /// <summary>
+    /// Reads the latest progress record of each of <paramref name="partitions"/> (the whole progress topic, within
+    /// <see cref="KafkaSourceOptions.RequestTimeout"/>). A partition without one is left out; so is every partition when
+    /// the topic does not exist or cannot be read (logged).
+    /// </summary>
+    public Dictionary<int, List<StoredPosition>> Read(IReadOnlyCollection<int> partitions)
+    {
+        var result = new Dictionary<int, List<StoredPosition>>();
+        if (partitions.Count == 0)
+            return result;
+        var wanted = partitions.ToDictionary(p => ProgressRecord.Key(_topic, p), p => p, StringComparer.Ordinal);
+        var timeout = options.RequestTimeout;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var reader = GetReader();
+            Metadata metadata;
+            using (var admin = new DependentAdminClientBuilder(reader.Handle).Build())
+                metadata = admin.GetMetadata(_progressTopic, timeout);
+            var topic = metadata.Topics.FirstOrDefault(t => t.Topic == _progressTopic);
+            if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0)
+            {
+                Log.ProgressTopicMissing(logger, _progressTopic, _topic);
+                return result;
+            }
+
+            var starts = new List<TopicPartitionOffset>();
+            var ends = new Dictionary<int, long>();
+            foreach (var partition in topic.Partitions)
+            {
+                var watermarks = reader.QueryWatermarkOffsets(new TopicPartition(_progressTopic, partition.PartitionId), timeout);
+                if (watermarks.High.Value <= watermarks.Low.Value)
+                    continue;
+                starts.Add(new TopicPartitionOffset(_progressTopic, partition.PartitionId, watermarks.Low));
+                ends[partition.PartitionId] = watermarks.High.Value;
+            }
+
+            if (starts.Count == 0)
+                return result;
+            reader.Assign(starts);
+            try
+            {
+                while (ends.Count > 0 && clock.Elapsed < timeout)
+                {
+                    var record = reader.Consume(TimeSpan.FromMilliseconds(100));
+                    if (record is null)
+                        continue;
+                    int progressPartition = record.Partition.Value;
+                    if (!record.IsPartitionEOF && record.Message.Key is { } key && wanted.TryGetValue(key, out int partition))
+                    {
+                        // Latest wins; a tombstone or a record this version cannot read removes what came before.
+                        if (ProgressRecord.TryRead(_topic, partition, record.Message.Value) is { } positions)
+                            result[partition] = positions;
+                        else
+                            result.Remove(partition);
+                    }
+
+                    if (ends.TryGetValue(progressPartition, out long end) && (record.IsPartitionEOF || record.Offset.Value >= end - 1))
+                        ends.Remove(progressPartition);
+                }
+
+                if (ends.Count > 0)
+                {
+                    Log.ProgressUnread(logger, _progressTopic, timeout);
+                    result.Clear();
+                }
+            }
+            finally
+            {
+                reader.Unassign();
+            }
+        }
+        catch (KafkaException ex)
+        {
+            Log.ProgressUnknown(logger, _progressTopic, ex.Error.Reason);
+            result.Clear();
+        }
+
+        return result;
+    }
+
+    public void Dispose()
+    {
+        _reader?.Dispose();
+        _reader = null;
+        if (_producer is { } producer)
+        {
+            producer.Flush(options.RequestTimeout);
+            producer.Dispose();
+            _producer = null;
+        }
+    }
+
+    /// <summary>
+    /// Makes sure the progress topic exists: created compacted, with one partition, when it does not. A cluster that
+    /// refuses to create it (no permission, auto-creation off and no admin rights) stops the source with a message saying
+    /// how to create it by hand.
+    /// </summary>
+    private void EnsureTopic(IProducer<string, byte[]> producer)
+    {
+        if (_topicReady)
+            return;
+        var timeout = options.RequestTimeout;
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        var topic = admin.GetMetadata(_progressTopic, timeout).Topics.FirstOrDefault(t => t.Topic == _progressTopic);
+        if (topic is not null && !topic.Error.IsError && topic.Partitions.Count > 0)
+        {
+            _topicReady = true;
+            return;
+        }
+
+        var specification = new TopicSpecification
+        {
+            Name = _progressTopic,
+            NumPartitions = 1,
+            ReplicationFactor = -1, // the cluster's default
+            Configs = new Dictionary<string, string>
+            {
+                ["cleanup.policy"] = "compact",
+                ["segment.ms"] = "3600000", // let the cleaner compact within the hour: assignments read the whole topic
+            },
+        };
+        try
+        {
+            admin.CreateTopicsAsync([specification], new CreateTopicsOptions { RequestTimeout = timeout, OperationTimeout = timeout }).GetAwaiter().GetResult();
+            Log.ProgressTopicCreated(logger, _progressTopic, _topic);
+        }
+        catch (CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Another member created it first.
+        }
+        catch (CreateTopicsException ex) when (ex.Results.Any(r => r.Error.Code == ErrorCode.InvalidRequest) && AutoCreates(admin, timeout))
+        {
+            // A cluster that does not offer CreateTopics (librdkafka's mock) but created the topic when asked for it.
+            Log.ProgressTopicAutoCreated(logger, _progressTopic, ex.Results[0].Error.Reason);
+        }
+        catch (Exception ex) when (ex is KafkaException)
+        {
+            string reason = ex is CreateTopicsException create ? string.Join("; ", create.Results.Select(r => r.Error.Reason)) : ((KafkaException)ex).Error.Reason;
+            throw new KafkaException(new Error(ErrorCode.TopicException,
+                $"The progress topic '{_progressTopic}' (the event-time position of each commit of group '{options.GroupId}', read by the warm-up after a restart) does not exist and could not be created: {reason}. " +
+                $"Create it as a compacted topic (cleanup.policy=compact, 1 partition), allow this client to create topics, or name another one with KafkaSourceOptions.ProgressTopic."));
+        }
+        _topicReady = true;
+    }
+
+    private bool AutoCreates(IAdminClient admin, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            var topic = admin.GetMetadata(_progressTopic, timeout).Topics.FirstOrDefault(t => t.Topic == _progressTopic);
+            if (topic is not null && !topic.Error.IsError && topic.Partitions.Count > 0)
+                return true;
+            Thread.Sleep(50);
+        }
+        return false;
+    }
+
+    private void Fail(int partition, Error error)
+    {
+        Log.ProgressFailed(logger, _progressTopic, _topic, partition, error.Code, error.Reason);
+        Interlocked.CompareExchange(ref _failure, new KafkaException(new Error(error.Code,
+            $"The event-time position of '{_topic}'[{partition}] could not be written to the progress topic '{_progressTopic}': {error.Reason}. The source stopped: its offsets are not committed without it.")), null);
+    }
+
+    private IProducer<string, byte[]> GetProducer()
+    {
+        if (_producer is { } existing)
+            return existing;
+        KafkaNative.EnsureLoaded();
+        var config = options.BuildProgressConfig();
+        _producer = new ProducerBuilder<string, byte[]>(config)
+            .SetLogHandler((_, m) => Log.Librdkafka(logger, m))
+            .SetErrorHandler((p, e) =>
+            {
+                if (e.IsFatal)
+                {
+                    Log.FatalError(logger, p.Name, e.Code, e.Reason);
+                    Interlocked.CompareExchange(ref _failure, new KafkaException(e), null);
+                }
+                else
+                {
+                    Log.ClientError(logger, p.Name, e.Code, BrokerReachability.Describe(e.Reason));
+                }
+            })
+            .Build();
+        Log.ProducerCreated(logger, _progressTopic, KafkaConfigRedactor.Redact(config));
+        return _producer;
+    }
+
+    private IConsumer<string, byte[]> GetReader()
+    {
+        if (_reader is { } existing)
+            return existing;
+        KafkaNative.EnsureLoaded();
+        var config = options.BuildLookupConfig();
+        config.ClientId = "callstream-progress-reader";
+        config.ConsumeResultFields = "none";
+        config.AllowAutoCreateTopics = false;
+        _reader = new ConsumerBuilder<string, byte[]>(config)
+            .SetLogHandler((_, m) => Log.Librdkafka(logger, m))
+            .SetErrorHandler((c, e) => Log.ClientError(logger, c.Name, e.Code, BrokerReachability.Describe(e.Reason)))
+            .Build();
+        return _reader;
+    }
+}
