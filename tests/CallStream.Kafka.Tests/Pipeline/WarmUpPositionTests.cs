@@ -54,7 +54,7 @@ public sealed class WarmUpPositionTests(ITestOutputHelper output)
         Assert.Equal(scenario.Replay().Select(a => a.AlertId).Order(), alerts.Select(a => a.AlertId).Order());
         Assert.Single(alerts);
         var estimate = Assert.Single(scenario.Logs.Entries, e => e.EventId == 1031);
-        Assert.Contains($"estimated at event time {T.AddMinutes(13):yyyy-MM-ddTHH:mm:ss}", estimate.Message, StringComparison.Ordinal); // the newest valid event, not the poison record's wall-clock time
+        Assert.Contains($"estimated at event time {T.AddMinutes(12):yyyy-MM-ddTHH:mm:ss}", estimate.Message, StringComparison.Ordinal); // the newest valid event, not the poison record's wall-clock time
     }
 
     /// <summary>Reads every record of a progress topic (none when it does not exist).</summary>
@@ -136,7 +136,7 @@ public sealed class WarmUpPositionTests(ITestOutputHelper output)
         {
             Produce(Call(15, "c-1", Outcome.Failed), Call(20, "c-1", Outcome.Failed), Call(30, "c-4", Outcome.Resolved));
             await RunAsync(warmUp: true, complete: true);
-            foreach (var entry in Logs.Entries.Where(e => e.EventId is 1013 or 1016 or 1031 or 1032 or 4056 or 4057 || e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning))
+            foreach (var entry in Logs.Entries.Where(e => e.EventId is 1013 or 1016 or 1031 or 1032 or 4053 or 4054 or 4056 or 4057 || e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning))
                 _output.WriteLine($"[{entry.Level}] {entry.Message}");
             return [.. _alerts.Items.Values];
         }
