@@ -126,6 +126,17 @@ public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEven
         return StateChange(InteractionSourceEventKind.PartitionActive, partition, -1, reason);
     }
 
+    /// <summary>Creates a <see cref="InteractionSourceEventKind.Progress"/> event: the partition has delivered every event up to <paramref name="eventTime"/>.</summary>
+    /// <param name="partition">The partition.</param>
+    /// <param name="eventTime">The event time it has reached.</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="partition"/> is negative.</exception>
+    public static InteractionSourceEvent Progress(int partition, DateTimeOffset eventTime)
+    {
+        CheckPartition(partition);
+        return new(InteractionSourceEventKind.Progress, partition, -1, -1, eventTime, null, null);
+    }
+
     /// <summary>Creates an <see cref="InteractionSourceEventKind.EndOfInput"/> event: a bounded source has no more records.</summary>
     /// <returns>The event.</returns>
     public static InteractionSourceEvent EndOfInput() => new(InteractionSourceEventKind.EndOfInput, -1, -1, -1, default, null, null);
@@ -150,6 +161,7 @@ public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEven
         InteractionSourceEventKind.PartitionCaughtUp => $"caught up {Partition} at {Offset}",
         InteractionSourceEventKind.PartitionActive => $"active {Partition}: {Reason}",
         InteractionSourceEventKind.EndOfInput => "end of input",
+        InteractionSourceEventKind.Progress => $"progress {Partition} to {Timestamp:O}",
         _ => $"{Kind} {Partition}",
     };
 

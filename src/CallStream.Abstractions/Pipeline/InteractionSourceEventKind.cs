@@ -40,4 +40,10 @@ public enum InteractionSourceEventKind
     /// sequence next. <see cref="InteractionSourceEvent.Partition"/> and <see cref="InteractionSourceEvent.Offset"/> are -1.
     /// An unbounded source (Kafka) never reports it.</summary>
     EndOfInput = 7,
+
+    /// <summary>The partition has delivered every event up to <see cref="InteractionSourceEvent.Timestamp"/> in event time,
+    /// without a record to show it: a progress marker that an upstream stage wrote into a repartition topic so that the
+    /// event-time watermark can move on while other keys' events are still in flight elsewhere.
+    /// <see cref="InteractionSourceEvent.Offset"/> is -1.</summary>
+    Progress = 8,
 }

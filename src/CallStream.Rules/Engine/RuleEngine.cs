@@ -174,6 +174,19 @@ public sealed class RuleEngine : IDisposable
         _orderer.MarkCaughtUp(partition);
     }
 
+    /// <summary>
+    /// Tells the engine that a partition has delivered every event up to <paramref name="eventTime"/>, without an event
+    /// to show it (a progress marker of an upstream stage), and evaluates what the watermark now passes.
+    /// </summary>
+    /// <param name="partition">The partition.</param>
+    /// <param name="eventTime">The event time the partition has reached; an older one than it reached before changes nothing.</param>
+    /// <exception cref="InvalidOperationException">The engine is completed.</exception>
+    public void Advance(int partition, DateTimeOffset eventTime)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _orderer.Advance(partition, eventTime);
+    }
+
     /// <summary>Tells the engine a partition has new data: it holds the watermark again.</summary>
     /// <param name="partition">The partition.</param>
     /// <exception cref="InvalidOperationException">The engine is completed.</exception>

@@ -182,6 +182,9 @@ internal sealed class PipelineLoop(
             case InteractionSourceEventKind.PartitionActive:
                 stage.OnActive(e.Partition);
                 break;
+            case InteractionSourceEventKind.Progress:
+                stage.OnProgress(e.Partition, e.Timestamp);
+                break;
             case InteractionSourceEventKind.PartitionRevoked:
                 checkpoints.StoreAdvanced();
                 stage.Release(e.Partition);

@@ -212,6 +212,14 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
             _engine.MarkCaughtUp(partition);
     }
 
+    /// <summary>A progress marker: the partition has delivered every event up to <paramref name="eventTime"/>; the engine's watermark may move on.</summary>
+    public void OnProgress(int partition, DateTimeOffset eventTime)
+    {
+        GetOwned(partition);
+        if (!IsCompleted)
+            _engine.Advance(partition, eventTime);
+    }
+
     public void OnActive(int partition)
     {
         _ledger.SetCaughtUp(partition, false);

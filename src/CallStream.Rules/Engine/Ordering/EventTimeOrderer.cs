@@ -171,6 +171,23 @@ public sealed class EventTimeOrderer
         _partitions.MarkHasData(partition);
     }
 
+    /// <summary>
+    /// Tells the orderer that a partition has delivered every event up to <paramref name="eventTime"/> without an
+    /// event to show it: a progress marker of an upstream stage (for example a source partition whose events reach
+    /// this orderer through a repartition topic). The partition's newest event time moves up to it, as an event's would;
+    /// an older time changes nothing.
+    /// </summary>
+    /// <param name="partition">The partition.</param>
+    /// <param name="eventTime">The event time the partition has reached.</param>
+    /// <exception cref="InvalidOperationException">The orderer is completed, or this is called from the release callback.</exception>
+    public void Advance(int partition, DateTimeOffset eventTime)
+    {
+        EnsureOpen();
+        _partitions.Advance(partition, eventTime.UtcTicks);
+        _partitions.CheckIdle();
+        ReleaseReady();
+    }
+
     /// <summary>Re-checks the idle timeouts against the wall clock and releases what the watermark now passes. Does nothing once completed.</summary>
     /// <exception cref="InvalidOperationException">This is called from the release callback.</exception>
     public void Poll()

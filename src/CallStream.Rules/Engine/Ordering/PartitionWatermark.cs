@@ -88,6 +88,18 @@ internal sealed class PartitionWatermark
     }
 
     /// <summary>Marks a partition caught up from now, unless it already is.</summary>
+    /// <summary>Moves a partition's newest event time up to <paramref name="ticks"/> without an event (a progress marker); it does not clear caught-up.</summary>
+    public void Advance(int partition, long ticks)
+    {
+        var state = Get(partition);
+        if (ticks > state.Newest)
+        {
+            if (_activeCount == 0 || state.Newest <= _minActiveNewest || state.Idle)
+                _stale = true;
+            state.Newest = ticks;
+        }
+    }
+
     public void MarkCaughtUp(int partition)
     {
         var state = Get(partition);

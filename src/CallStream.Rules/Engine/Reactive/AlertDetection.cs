@@ -327,6 +327,9 @@ public static class AlertDetection
                 case InteractionSourceEventKind.PartitionActive:
                     Engine.MarkHasData(e.Partition);
                     break;
+                case InteractionSourceEventKind.Progress:
+                    Engine.Advance(e.Partition, e.Timestamp);
+                    break;
                 case InteractionSourceEventKind.EndOfInput:
                     break; // the sequence's completion, which follows, evaluates the held events
                 default:
