@@ -179,6 +179,7 @@ internal static class DemoCommand
         var kafka = KafkaConnection.Resolve(context, cluster.BootstrapServers, KafkaSinkOptions.DefaultInteractionsTopic, null);
         cluster.CreateTopic(kafka.Topic, settings.Partitions, Brokers);
         cluster.CreateTopic(kafka.Topic + KafkaSourceOptions.DeadLetterSuffix, 1, Brokers);
+        cluster.CreateTopic(GroupId + KafkaSourceOptions.ProgressSuffix, 1, Brokers); // the mock cluster cannot create it on request
         await context.Error.WriteLineAsync(string.Create(invariant, $"{label}: in-process Kafka cluster of {Brokers} brokers at {cluster.BootstrapServers}, topic {kafka.Topic} with {settings.Partitions} partitions")).ConfigureAwait(false);
 
         // 3. Consume alongside producing (the in-process cluster keeps only about 5 MB per partition), with or without chaos.

@@ -55,6 +55,7 @@ public static class KafkaCallStreamBuilderExtensions
                 o.BootstrapServers = cluster.BootstrapServers;
                 cluster.EnsureTopic(o.Topic, hosting.Value.InProcessPartitions);
                 cluster.EnsureTopic(o.ResolvedDeadLetterTopic, 1);
+                cluster.EnsureTopic(o.ResolvedProgressTopic, 1); // the mock cluster cannot create it on request
             });
             builder.Services.AddSingleton<IValidateOptions<KafkaSourceOptions>>(sp => new ConfigurationOptionsValidator<KafkaSourceOptions>(
                 Options.DefaultName, path, o => Validate(o, path, sp.GetRequiredService<IOptions<KafkaHostingOptions>>().Value, sp.GetService<IInProcessKafka>() is not null, checkHosting: true)));

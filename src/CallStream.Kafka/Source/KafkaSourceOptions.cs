@@ -232,6 +232,7 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
             DeliveryReportFields = "none",
             Partitioner = Partitioner.Murmur2Random,
         };
+        config.Set("allow.auto.create.topics", "false"); // created compacted by the source, not by a metadata request
         config.BootstrapServers = ResolveBootstrapServers();
         foreach (var (key, value) in Settings)
         {

@@ -59,6 +59,7 @@ internal sealed class KafkaPipelineScenario : IAsyncDisposable
     {
         var cluster = InProcessKafkaCluster.Start();
         cluster.CreateTopic(Topic, partitions, replicationFactor: 3);
+        cluster.CreateTopic(Group + KafkaSourceOptions.ProgressSuffix, 1, replicationFactor: 3);
         for (int p = 0; p < partitions; p++)
             cluster.SetPartitionLeader(Topic, p, p % 3 + 1);
         cluster.SetGroupCoordinator(Group, 1);

@@ -37,6 +37,7 @@ public sealed class WarmUpPositionTests(ITestOutputHelper output)
 
         Assert.Equal(scenario.Replay().Select(a => a.AlertId).Order(), alerts.Select(a => a.AlertId).Order());
         Assert.Single(alerts);
+        Assert.Contains(scenario.Logs.Entries, e => e.EventId == 4054); // the mock cluster has no CreateTopics: created on request, without compaction
         Assert.Contains(scenario.Logs.Entries, e => e.EventId == 4056 && e.Message.Contains($"0@{scenario.Committed}", StringComparison.Ordinal)); // positions read
         Assert.Contains(scenario.Logs.Entries, e => e.EventId == 1016 && e.Message.Contains("re-reading offsets 0 to", StringComparison.Ordinal) && e.Message.Contains("stored with the committed offset", StringComparison.Ordinal));
     }

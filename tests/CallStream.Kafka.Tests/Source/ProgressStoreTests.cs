@@ -14,6 +14,7 @@ public sealed class ProgressStoreTests
     {
         using var cluster = InProcessKafkaCluster.Start(1);
         cluster.CreateTopic(Topic, partitions: 1);
+        cluster.CreateTopic("g-progress", partitions: 1);
         Seed.Interactions(cluster, Topic, 0, TestData.Interactions(5));
         var position = new EventTimePosition(TestData.Start.AddMinutes(4), TimeSpan.FromHours(1), 2);
 

@@ -15,6 +15,8 @@ namespace CallStream.Kafka;
 /// <remarks>Writes happen on the consume thread, acknowledgements arrive on the producer's thread.</remarks>
 internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) : IDisposable
 {
+    private static readonly TimeSpan CreateTimeout = TimeSpan.FromSeconds(5);
+
     private readonly string _topic = options.Topic;
     private readonly string _progressTopic = options.ResolvedProgressTopic;
     private IProducer<string, byte[]>? _producer;
@@ -172,8 +174,7 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
             return;
         var timeout = options.RequestTimeout;
         using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
-        var topic = admin.GetMetadata(_progressTopic, timeout).Topics.FirstOrDefault(t => t.Topic == _progressTopic);
-        if (topic is not null && !topic.Error.IsError && topic.Partitions.Count > 0)
+        if (Exists(admin, timeout))
         {
             _topicReady = true;
             return;
@@ -190,42 +191,68 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
                 ["segment.ms"] = "3600000", // let the cleaner compact within the hour: assignments read the whole topic
             },
         };
+        string reason;
         try
         {
-            admin.CreateTopicsAsync([specification], new CreateTopicsOptions { RequestTimeout = timeout, OperationTimeout = timeout }).GetAwaiter().GetResult();
+            // A cluster without a controller to ask (librdkafka's mock) makes this wait its whole timeout: keep it short.
+            var createTimeout = timeout < CreateTimeout ? timeout : CreateTimeout;
+            admin.CreateTopicsAsync([specification], new CreateTopicsOptions { RequestTimeout = createTimeout, OperationTimeout = createTimeout }).GetAwaiter().GetResult();
             Log.ProgressTopicCreated(logger, _progressTopic, _topic);
+            _topicReady = true;
+            return;
         }
         catch (CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
         {
-            // Another member created it first.
+            _topicReady = true; // another member created it first
+            return;
         }
-        catch (CreateTopicsException ex) when (ex.Results.Any(r => r.Error.Code == ErrorCode.InvalidRequest) && AutoCreates(admin, timeout))
+        catch (CreateTopicsException ex)
         {
-            // A cluster that does not offer CreateTopics (librdkafka's mock) but created the topic when asked for it.
-            Log.ProgressTopicAutoCreated(logger, _progressTopic, ex.Results[0].Error.Reason);
+            var error = ex.Results.First(r => r.Error.IsError).Error;
+            reason = $"{error.Code}: {error.Reason}";
+            if (error.Code is not (ErrorCode.InvalidRequest or ErrorCode.UnsupportedVersion or ErrorCode.Local_UnsupportedFeature))
+                throw CannotCreate(reason);
         }
-        catch (Exception ex) when (ex is KafkaException)
+        catch (KafkaException ex)
         {
-            string reason = ex is CreateTopicsException create ? string.Join("; ", create.Results.Select(r => r.Error.Reason)) : ((KafkaException)ex).Error.Reason;
-            throw new KafkaException(new Error(ErrorCode.TopicException,
-                $"The progress topic '{_progressTopic}' (the event-time position of each commit of group '{options.GroupId}', read by the warm-up after a restart) does not exist and could not be created: {reason}. " +
-                $"Create it as a compacted topic (cleanup.policy=compact, 1 partition), allow this client to create topics, or name another one with KafkaSourceOptions.ProgressTopic."));
+            reason = $"{ex.Error.Code}: {ex.Error.Reason}";
+            if (ex.Error.Code is not (ErrorCode.InvalidRequest or ErrorCode.UnsupportedVersion or ErrorCode.Local_UnsupportedFeature or ErrorCode.Local_TimedOut))
+                throw CannotCreate(reason);
         }
+
+        if (Exists(admin, timeout))
+        {
+            _topicReady = true; // created after all (the request outlived its timeout)
+            return;
+        }
+
+        // A cluster that does not offer CreateTopics (librdkafka's mock cluster): ask it to create the topic on first use.
+        if (!AutoCreates(timeout))
+            throw CannotCreate(reason);
+        Log.ProgressTopicAutoCreated(logger, _progressTopic, reason);
         _topicReady = true;
     }
 
-    private bool AutoCreates(IAdminClient admin, TimeSpan timeout)
+    private bool Exists(IAdminClient admin, TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            var topic = admin.GetMetadata(_progressTopic, timeout).Topics.FirstOrDefault(t => t.Topic == _progressTopic);
-            if (topic is not null && !topic.Error.IsError && topic.Partitions.Count > 0)
-                return true;
-            Thread.Sleep(50);
-        }
-        return false;
+        var topic = admin.GetMetadata(_progressTopic, timeout).Topics.FirstOrDefault(t => t.Topic == _progressTopic);
+        return topic is not null && !topic.Error.IsError && topic.Partitions.Count > 0;
     }
+
+    /// <summary>Asks for the topic's metadata with automatic creation allowed; tells whether it exists then.</summary>
+    private bool AutoCreates(TimeSpan timeout)
+    {
+        var config = options.BuildProgressConfig();
+        config.Set("allow.auto.create.topics", "true");
+        using var producer = new ProducerBuilder<Null, Null>(config).SetLogHandler((_, m) => Log.Librdkafka(logger, m)).Build();
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        var topic = admin.GetMetadata(_progressTopic, timeout).Topics.FirstOrDefault(t => t.Topic == _progressTopic);
+        return topic is not null && !topic.Error.IsError && topic.Partitions.Count > 0;
+    }
+
+    private KafkaException CannotCreate(string reason) => new(new Error(ErrorCode.TopicException,
+        $"The progress topic '{_progressTopic}' (the event-time position of each commit of group '{options.GroupId}', read by the warm-up after a restart) does not exist and could not be created ({reason}). " +
+        "Create it as a compacted topic (cleanup.policy=compact, 1 partition), allow this client to create topics, or name another one with KafkaSourceOptions.ProgressTopic."));
 
     private void Fail(int partition, Error error)
     {
