@@ -106,13 +106,30 @@ internal sealed class OffsetCommitter(KafkaSourceOptions options, ILogger logger
     {
         Apply(consumer, force: true);
         var clock = Stopwatch.StartNew();
-        while (partitions.Any(p => _states.TryGetValue(p, out var s) && (s.InFlight is not null || s.Next is not null)) && clock.Elapsed < options.RequestTimeout)
+        while (positions.Ready && partitions.Any(p => _states.TryGetValue(p, out var s) && (s.InFlight is not null || s.Next is not null)) && clock.Elapsed < options.RequestTimeout)
         {
             positions.Flush(options.RequestTimeout - clock.Elapsed);
             if (positions.Failure is { } failure)
                 throw failure;
             StoreAcknowledged(consumer);
             WriteDue(Stopwatch.GetTimestamp(), force: true);
+        }
+
+        // A hand-over does not wait longer for a position (the progress topic still being created, or not answering): the
+        // offset is committed without one, and the next owner's warm-up estimates the position instead. Not when the
+        // progress topic failed for good: the source stops, and commits nothing the next run could not warm up from.
+        foreach (int partition in partitions)
+        {
+            if (!_states.TryGetValue(partition, out var state))
+                continue;
+            var latest = state.Next ?? state.InFlight;
+            if (latest is { } unwritten && positions.Failure is null && (!offsets.TryGetStored(partition, out long stored) || unwritten.Offset > stored))
+            {
+                Log.PositionNotWritten(logger, _topic, partition, unwritten.Offset, positions.Topic);
+                Store(consumer, partition, unwritten.Offset);
+            }
+            state.Next = null;
+            state.InFlight = null;
         }
 
         var commits = new List<TopicPartitionOffset>();
@@ -171,11 +188,17 @@ internal sealed class OffsetCommitter(KafkaSourceOptions options, ILogger logger
     private void WriteDue(long now, bool force)
     {
         _waiting = false;
+        bool ready = false, asked = false;
         foreach (var (partition, state) in _states)
         {
             if (state.Next is not { } next)
                 continue;
-            if (state.InFlight is not null || (!force && (state.Unconfirmed.Count >= MaxUnconfirmed || now - state.LastWriteTicks < _writeIntervalTicks)))
+            if (!asked)
+            {
+                asked = true;
+                ready = positions.Ready;
+            }
+            if (!ready || state.InFlight is not null || (!force && (state.Unconfirmed.Count >= MaxUnconfirmed || now - state.LastWriteTicks < _writeIntervalTicks)))
             {
                 _waiting = true;
                 continue;

@@ -140,4 +140,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4057, Level = LogLevel.Warning, Message = "The event-time positions stored for '{Topic}'[{Partition}] ({Stored}) do not include its committed offset {Committed}: the warm-up estimates that position instead.")]
     public static partial void PositionMismatch(ILogger logger, string topic, int partition, string stored, long committed);
+
+    [LoggerMessage(EventId = 4058, Level = LogLevel.Warning, Message = "The event-time position of '{Topic}'[{Partition}] at offset {Offset} was not written to '{ProgressTopic}' in time for the hand-over: the offset is committed without it, and the next warm-up estimates it.")]
+    public static partial void PositionNotWritten(ILogger logger, string topic, int partition, long offset, string progressTopic);
 }

@@ -21,7 +21,9 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
     private readonly string _progressTopic = options.ResolvedProgressTopic;
     private IProducer<string, byte[]>? _producer;
     private IConsumer<string, byte[]>? _reader;
+    private readonly Lock _producerLock = new();
     private bool _topicReady;
+    private Task? _ensure;
     private Exception? _failure;
 
     /// <summary>Gets the progress topic.</summary>
@@ -30,13 +32,24 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
     /// <summary>Gets the first progress record that could not be written, which makes the source stop.</summary>
     public Exception? Failure => Volatile.Read(ref _failure);
 
-    /// <summary>Writes the positions a partition's committed offset may be at; <paramref name="acknowledged"/> runs (on the
-    /// producer's thread) once the brokers have it. Creates the topic first when it does not exist.</summary>
-    /// <exception cref="KafkaException">The topic does not exist and cannot be created.</exception>
+    /// <summary>Gets whether the topic is known to exist, so that <see cref="Write"/> may be called; the first call starts
+    /// making sure of it (created when missing) in the background, off the consume thread.</summary>
+    public bool Ready
+    {
+        get
+        {
+            var ensure = _ensure ??= Task.Run(() => EnsureTopic(GetProducer()));
+            if (ensure.IsFaulted)
+                Interlocked.CompareExchange(ref _failure, ensure.Exception!.InnerException, null);
+            return ensure.IsCompletedSuccessfully;
+        }
+    }
+
+    /// <summary>Writes the positions a partition's committed offset may be at (once <see cref="Ready"/>); <paramref name="acknowledged"/>
+    /// runs (on the producer's thread) once the brokers have it.</summary>
     public void Write(int partition, IReadOnlyList<StoredPosition> positions, Action acknowledged)
     {
         var producer = GetProducer();
-        EnsureTopic(producer);
         var message = new Message<string, byte[]> { Key = ProgressRecord.Key(_topic, partition), Value = ProgressRecord.Write(_topic, partition, positions) };
         while (true)
         {
@@ -153,6 +166,14 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
 
     public void Dispose()
     {
+        try
+        {
+            _ensure?.Wait(options.RequestTimeout * 2);
+        }
+        catch (AggregateException)
+        {
+            // Reported through Failure.
+        }
         _reader?.Dispose();
         _reader = null;
         if (_producer is { } producer)
@@ -263,11 +284,15 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
 
     private IProducer<string, byte[]> GetProducer()
     {
-        if (_producer is { } existing)
-            return existing;
+        lock (_producerLock)
+            return _producer ??= CreateProducer();
+    }
+
+    private IProducer<string, byte[]> CreateProducer()
+    {
         KafkaNative.EnsureLoaded();
         var config = options.BuildProgressConfig();
-        _producer = new ProducerBuilder<string, byte[]>(config)
+        var producer = new ProducerBuilder<string, byte[]>(config)
             .SetLogHandler((_, m) => Log.Librdkafka(logger, m))
             .SetErrorHandler((p, e) =>
             {
@@ -283,7 +308,7 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
             })
             .Build();
         Log.ProducerCreated(logger, _progressTopic, KafkaConfigRedactor.Redact(config));
-        return _producer;
+        return producer;
     }
 
     private IConsumer<string, byte[]> GetReader()
