@@ -81,21 +81,21 @@ public class RepartitionTests(ITestOutputHelper output)
             cluster.CreateTopic(RepartitionTopics.Name(Group, part.Name), part.By is null ? 1 : partitions, replicationFactor: 3);
 
         var alerts = MemoryStore.ForAlerts();
-        var stages = new List<Stage>();
+        var stages = new List<PipelineHandle>();
         var forwarders = new List<(KafkaRepartitionForwarder Forwarder, Task Run)>();
         using var stop = new CancellationTokenSource();
         try
         {
             for (int c = 0; c < consumers; c++)
             {
-                stages.Add(Stage.Start($"local-{c}", new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, Group)), plan.Local, eventTime, alerts));
+                stages.Add(StartStage($"local-{c}", new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, Group)), plan.Local, eventTime, alerts));
                 var forwarder = new KafkaRepartitionForwarder(KafkaOptions.Source(cluster, Topic, Group), [.. plan.Repartitioned.Select(p => p.Name)], eventTime == EventTimeMode.End);
                 forwarders.Add((forwarder, forwarder.RunAsync(stop.Token)));
                 await forwarder.TopicsReady.WaitAsync(Deadline, TestContext.Current.CancellationToken);
                 foreach (var part in plan.Repartitioned)
                 {
                     var options = KafkaOptions.Source(cluster, RepartitionTopics.Name(Group, part.Name), RepartitionTopics.GroupId(Group, part.Name));
-                    stages.Add(Stage.Start($"{part.Name}-{c}", new KafkaRepartitionSource(options, partitions), part.Rules, eventTime, alerts));
+                    stages.Add(StartStage($"{part.Name}-{c}", new KafkaRepartitionSource(options, partitions), part.Rules, eventTime, alerts));
                 }
             }
 
@@ -206,7 +206,7 @@ public class RepartitionTests(ITestOutputHelper output)
         await batching.FlushAsync();
     }
 
-    private static async Task WaitAsync(Func<bool> condition, string what, List<Stage> stages, List<(KafkaRepartitionForwarder Forwarder, Task Run)> forwarders)
+    private static async Task WaitAsync(Func<bool> condition, string what, List<PipelineHandle> stages, List<(KafkaRepartitionForwarder Forwarder, Task Run)> forwarders)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
@@ -224,42 +224,13 @@ public class RepartitionTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>One pipeline of the topology, running until completed.</summary>
-    private sealed class Stage : IAsyncDisposable
+    /// <summary>Starts one pipeline of the topology, writing its alerts to the shared store.</summary>
+    private static PipelineHandle StartStage(string name, IInteractionSource source, RuleSet rules, EventTimeMode eventTime, MemoryStore<Alert> alerts)
     {
-        private readonly CancellationTokenSource _stop = new();
-        private Stage(string name, InteractionPipeline pipeline, IInteractionSource source)
-        {
-            Name = name;
-            Pipeline = pipeline;
-            Source = source;
-            Run = Task.Run(() => pipeline.RunAsync(_stop.Token));
-        }
-
-        public string Name { get; }
-
-        public InteractionPipeline Pipeline { get; }
-
-        public IInteractionSource Source { get; }
-
-        public Task<PipelineSummary> Run { get; }
-
-        public static Stage Start(string name, IInteractionSource source, RuleSet rules, EventTimeMode eventTime, MemoryStore<Alert> alerts)
-        {
-            // Rows arrive while the stages run: a partition that has read everything so far must not stop holding the
-            // watermark before the producer reaches it (as the demo, with a long idle timeout).
-            var pipeline = new InteractionPipeline(source, rules, new InteractionPipelineOptions { IdleTimeout = TimeSpan.FromMinutes(5), EventTime = eventTime });
-            pipeline.AddAlertSink("memory:alerts", alerts, new BatchingOptions { BatchSize = 200, FlushInterval = TimeSpan.FromMilliseconds(20) });
-            return new Stage(name, pipeline, source);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await Run.ContinueWith(_ => { }, TaskScheduler.Default);
-            await Pipeline.DisposeAsync();
-            await Source.DisposeAsync();
-            _stop.Dispose();
-        }
+        // Rows arrive while the stages run: a partition that has read everything so far must not stop holding the
+        // watermark before the producer reaches it (as the demo, with a long idle timeout).
+        var pipeline = new InteractionPipeline(source, rules, new InteractionPipelineOptions { IdleTimeout = TimeSpan.FromMinutes(5), EventTime = eventTime });
+        pipeline.AddAlertSink("memory:alerts", alerts, new BatchingOptions { BatchSize = 200, FlushInterval = TimeSpan.FromMilliseconds(20) });
+        return new PipelineHandle(name, pipeline, source);
     }
 }
