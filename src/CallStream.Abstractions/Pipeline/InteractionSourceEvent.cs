@@ -8,8 +8,9 @@ namespace CallStream;
 /// not apply to an event's <see cref="Kind"/> hold -1, <see langword="default"/> or <see langword="null"/>.</remarks>
 public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEvent>
 {
-    private InteractionSourceEvent(InteractionSourceEventKind kind, int partition, long offset, long committedOffset, DateTimeOffset timestamp, Interaction? interaction, string? reason)
+    private InteractionSourceEvent(InteractionSourceEventKind kind, int partition, long offset, long committedOffset, DateTimeOffset timestamp, Interaction? interaction, string? reason, int upstream = -1)
     {
+        UpstreamPartition = upstream;
         Kind = kind;
         Partition = partition;
         Offset = offset;
@@ -44,6 +45,12 @@ public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEven
     /// <summary>Gets why a record was set aside (<see cref="InteractionSourceEventKind.DeadLettered"/>) or why a partition turned
     /// active again (<see cref="InteractionSourceEventKind.PartitionActive"/>); <see langword="null"/> otherwise.</summary>
     public string? Reason { get; }
+
+    /// <summary>
+    /// For a record or progress marker read from a repartition topic: the partition of the source topic it came from,
+    /// which the reader of that topic keeps as an input channel of its own; -1 otherwise.
+    /// </summary>
+    internal int UpstreamPartition { get; }
 
     /// <summary>Creates a <see cref="InteractionSourceEventKind.Record"/> event.</summary>
     /// <param name="partition">The partition.</param>
@@ -137,6 +144,21 @@ public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEven
         return new(InteractionSourceEventKind.Progress, partition, -1, -1, eventTime, null, null);
     }
 
+    /// <summary>Creates a record of a repartition topic, read at <paramref name="offset"/> of <paramref name="partition"/>, that came from source partition <paramref name="upstream"/>.</summary>
+    internal static InteractionSourceEvent RepartitionedRecord(int partition, long offset, DateTimeOffset timestamp, Interaction interaction, int upstream) =>
+        new(InteractionSourceEventKind.Record, partition, offset, -1, timestamp, interaction, null, upstream);
+
+    /// <summary>
+    /// Creates a progress marker read at <paramref name="offset"/> of a repartition topic's <paramref name="partition"/>:
+    /// source partition <paramref name="upstream"/> has been read up to <paramref name="eventTime"/>, and is caught up
+    /// when <paramref name="caughtUp"/> (then <see cref="Reason"/> is "caught up").
+    /// </summary>
+    internal static InteractionSourceEvent UpstreamProgress(int partition, long offset, int upstream, DateTimeOffset eventTime, bool caughtUp) =>
+        new(InteractionSourceEventKind.Progress, partition, offset, -1, eventTime, null, caughtUp ? CaughtUpReason : null, upstream);
+
+    /// <summary>The <see cref="Reason"/> of a progress marker whose source partition is caught up.</summary>
+    internal const string CaughtUpReason = "caught up";
+
     /// <summary>Creates an <see cref="InteractionSourceEventKind.EndOfInput"/> event: a bounded source has no more records.</summary>
     /// <returns>The event.</returns>
     public static InteractionSourceEvent EndOfInput() => new(InteractionSourceEventKind.EndOfInput, -1, -1, -1, default, null, null);
@@ -144,13 +166,14 @@ public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEven
     /// <inheritdoc/>
     public bool Equals(InteractionSourceEvent other) =>
         Kind == other.Kind && Partition == other.Partition && Offset == other.Offset && CommittedOffset == other.CommittedOffset
-        && Timestamp.Equals(other.Timestamp) && Equals(Interaction, other.Interaction) && string.Equals(Reason, other.Reason, StringComparison.Ordinal);
+        && Timestamp.Equals(other.Timestamp) && Equals(Interaction, other.Interaction) && string.Equals(Reason, other.Reason, StringComparison.Ordinal)
+        && UpstreamPartition == other.UpstreamPartition;
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is InteractionSourceEvent other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Kind, Partition, Offset, CommittedOffset, Timestamp, Interaction, Reason);
+    public override int GetHashCode() => HashCode.Combine(Kind, Partition, Offset, CommittedOffset, Timestamp, Interaction, Reason, UpstreamPartition);
 
     /// <inheritdoc/>
     public override string ToString() => Kind switch

@@ -75,7 +75,9 @@ internal sealed class KafkaConsumerLoop
             KafkaNative.EnsureLoaded();
             var config = _options.BuildConsumerConfig();
             _consumer = new ConsumerBuilder<Ignore, Interaction>(config)
-                .SetValueDeserializer(new InteractionDeserializer(_options.MaxMessageBytes))
+                .SetValueDeserializer(_options.ReadsRepartitionTopic
+                    ? new RepartitionDeserializer(new InteractionDeserializer(_options.MaxMessageBytes))
+                    : new InteractionDeserializer(_options.MaxMessageBytes))
                 .SetLogHandler((_, m) => Log.Librdkafka(_logger, m))
                 .SetErrorHandler(OnError)
                 .SetStatisticsHandler((_, json) => _statistics = json)

@@ -59,7 +59,7 @@ public sealed class KafkaInteractionSource : IInteractionSource
         PoisonRecords = _options.PoisonRecords;
         _poison = PoisonRecordHandlers.Create(_options, _logger, _metrics, timeProvider ?? TimeProvider.System);
         _committer = new OffsetCommitter(_options, _logger, _offsets, _progress, _poison, new ProgressStore(_options, _logger));
-        _decoder = new RecordDecoder(_topic, _logger, _metrics, _queue, _progress, _poison);
+        _decoder = new RecordDecoder(_topic, _logger, _metrics, _queue, _progress, _poison, _options.ReadsRepartitionTopic);
         _lookup = new TimestampOffsetLookup(_options, _logger);
     }
 

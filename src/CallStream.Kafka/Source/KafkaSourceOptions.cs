@@ -167,11 +167,19 @@ public sealed class KafkaSourceOptions : KafkaClientOptions
             AutoOffsetReset = AutoOffsetReset,
             FetchQueueBackoffMs = (int)FetchQueueBackoff.TotalMilliseconds,
             StatisticsIntervalMs = (int)StatisticsInterval.TotalMilliseconds,
-            ConsumeResultFields = "timestamp",
+            // Headers only where they carry something: a repartition topic's source partitions and progress markers.
+            ConsumeResultFields = ReadsRepartitionTopic ? "timestamp,headers" : "timestamp",
         };
         ApplyTo(config, getEnvironmentVariable);
         return config;
     }
+
+    /// <summary>
+    /// Whether <see cref="Topic"/> is a repartition topic (<see cref="RepartitionTopics"/>): records carry their source
+    /// partition, and progress markers are read as <see cref="InteractionSourceEventKind.Progress"/> events. Set by
+    /// <see cref="KafkaRepartitionSource"/>.
+    /// </summary>
+    internal bool ReadsRepartitionTopic { get; set; }
 
     /// <summary>Builds the configuration of the consumer that looks offsets up by time (assigns partitions itself, never commits).</summary>
     internal ConsumerConfig BuildLookupConfig()

@@ -9,7 +9,7 @@ namespace CallStream.Kafka;
 /// <see cref="InteractionSourceEventKind.DeadLettered"/> event, so the pipeline counts its offset as done. Counts both.
 /// </summary>
 /// <remarks>Called on the consume thread; the counts are thread-safe.</remarks>
-internal sealed class RecordDecoder(string topic, ILogger logger, KafkaMetrics metrics, SourceEventQueue queue, PartitionProgress progress, IPoisonRecordHandler poison)
+internal sealed class RecordDecoder(string topic, ILogger logger, KafkaMetrics metrics, SourceEventQueue queue, PartitionProgress progress, IPoisonRecordHandler poison, bool repartitioned = false)
 {
     private const int ConsumedReportEvery = 1024;
 
@@ -33,7 +33,22 @@ internal sealed class RecordDecoder(string topic, ILogger logger, KafkaMetrics m
         int partition = result.Partition.Value;
         long offset = result.Offset.Value;
         progress.Read(partition, offset);
-        queue.Add(InteractionSourceEvent.Record(partition, offset, DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs), result.Message.Value));
+        var timestamp = DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs);
+        if (repartitioned)
+        {
+            var headers = result.Message.Headers;
+            if (ReferenceEquals(result.Message.Value, RepartitionDeserializer.Marker))
+            {
+                if (RepartitionHeaders.TryReadProgress(headers, out var marker))
+                    queue.Add(InteractionSourceEvent.UpstreamProgress(partition, offset, marker.SourcePartition, marker.EventTime, marker.CaughtUp));
+                return;
+            }
+            queue.Add(InteractionSourceEvent.RepartitionedRecord(partition, offset, timestamp, result.Message.Value, Math.Max(0, RepartitionHeaders.ReadSourcePartition(headers))));
+        }
+        else
+        {
+            queue.Add(InteractionSourceEvent.Record(partition, offset, timestamp, result.Message.Value));
+        }
         Volatile.Write(ref _consumed, _consumed + 1); // the consume thread only
         if (++_consumedUnreported >= ConsumedReportEvery)
             ReportConsumed();

@@ -186,7 +186,7 @@ internal sealed class PipelineHandle : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
-    public PipelineHandle(string name, InteractionPipeline pipeline, KafkaInteractionSource source)
+    public PipelineHandle(string name, InteractionPipeline pipeline, IInteractionSource source)
     {
         Name = name;
         Pipeline = pipeline;
@@ -198,7 +198,7 @@ internal sealed class PipelineHandle : IAsyncDisposable
 
     public InteractionPipeline Pipeline { get; }
 
-    public KafkaInteractionSource Source { get; }
+    public IInteractionSource Source { get; }
 
     public Task<PipelineSummary> Run { get; }
 

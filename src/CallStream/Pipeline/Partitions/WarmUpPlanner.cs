@@ -14,7 +14,8 @@ namespace CallStream.Pipeline;
 /// to start. Without one (a group that ran before positions were stored, or a source that cannot keep them), the
 /// position is estimated from events, never from one record's timestamp: the newest event time among the valid
 /// interactions of the <see cref="FallbackRecords"/> records before the committed offset, minus the horizon, looked up
-/// by record timestamp.</para>
+/// by record timestamp. Only a source that cannot read records is asked for the timestamp of the record before the
+/// committed offset.</para>
 /// <para>Plans on the source's thread (<see cref="InteractionSourceHandlers.OnAssigned"/>); the loop takes a plan when the
 /// assignment arrives in the stream.</para>
 /// </remarks>
@@ -128,6 +129,11 @@ internal sealed class WarmUpPlanner(IInteractionSource source, PartitionLedger l
         {
             found = await source.ReadInteractionsBeforeAsync(committed, FallbackRecords, cancellationToken).ConfigureAwait(false);
         }
+        catch (NotSupportedException)
+        {
+            await EstimateFromTimestampsAsync(committed, seeks, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.WarmUpUnavailable(logger, ex, string.Join(",", committed.Keys), ex.Message);
@@ -145,6 +151,30 @@ internal sealed class WarmUpPlanner(IInteractionSource source, PartitionLedger l
             Log.WarmUpEstimated(logger, p, offset, position, interactions.Count, FallbackRecords);
             var from = Minus(position, horizon);
             seeks[p] = (from, offset, from.UtcTicks, $"the newest event time of {interactions.Count} interaction(s) before the committed offset");
+        }
+    }
+
+    /// <summary>The last resort for a source that cannot read records at an offset (one whose records are all valid
+    /// interactions stamped with their event time, as a repartition topic's): the timestamp of the record before the
+    /// committed offset.</summary>
+    private async Task EstimateFromTimestampsAsync(Dictionary<int, long> committed, Dictionary<int, (DateTimeOffset, long, long, string)> seeks, CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<int, DateTimeOffset> times;
+        try
+        {
+            times = await source.GetTimestampsAsync(committed.ToDictionary(c => c.Key, c => c.Value - 1), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.WarmUpUnavailable(logger, ex, string.Join(",", committed.Keys), ex.Message);
+            return;
+        }
+        foreach (var (p, offset) in committed)
+        {
+            if (!times.TryGetValue(p, out var time))
+                continue;
+            var from = Minus(time, horizon);
+            seeks[p] = (from, offset, from.UtcTicks, "the timestamp of the record before the committed offset (the source cannot read records)");
         }
     }
 

@@ -1,0 +1,285 @@
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+
+namespace CallStream.Kafka;
+
+/// <summary>
+/// Reads a repartition topic (<see cref="RepartitionTopics"/>) for a pipeline: every pair of a repartition partition q and
+/// a source partition p is an input channel of its own, presented to the pipeline as partition
+/// <c>q × SourcePartitions + p</c>, so that the event-time watermark is the minimum over every source partition's
+/// progress as a single consumer of the source topic would see it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Records of p advance their channel as events do; progress markers of p advance it without an event
+/// (<see cref="InteractionSourceEventKind.Progress"/>), and a marker that says p was read to its end reports the channel
+/// caught up, so that it stops holding the watermark after the idle timeout. Assignment, revocation and loss of q
+/// apply to all its channels.
+/// </para>
+/// <para>
+/// Offsets are q's: the offset stored for q is the lowest offset any of its channels still has in progress (or past
+/// everything read when none has), so a restart re-reads every record whose outputs are not yet durable.
+/// </para>
+/// </remarks>
+public sealed class KafkaRepartitionSource : IInteractionSource
+{
+    private readonly KafkaInteractionSource _inner;
+    private readonly int _sourcePartitions;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, RepartitionPartition> _owned = [];
+
+    /// <summary>Creates a reader of a repartition topic.</summary>
+    /// <param name="options">The consumer options: <see cref="KafkaSourceOptions.Topic"/> is the repartition topic and
+    /// <see cref="KafkaSourceOptions.GroupId"/> its reading group (<see cref="RepartitionTopics.Name"/>, <see cref="RepartitionTopics.GroupId"/>).</param>
+    /// <param name="sourcePartitions">How many partitions the source topic has: the channels of each repartition partition.</param>
+    /// <param name="loggerFactory">Logging, or <see langword="null"/>.</param>
+    /// <param name="meterFactory">Metrics, or <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock, or <see langword="null"/> for the system clock.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sourcePartitions"/> is not between 1 and 4,096.</exception>
+    public KafkaRepartitionSource(KafkaSourceOptions options, int sourcePartitions, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sourcePartitions, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sourcePartitions, 4096);
+        options.ReadsRepartitionTopic = true;
+        options.PoisonRecords = PoisonRecordPolicy.SkipAndCount; // internal topics hold what the forwarder validated
+        _sourcePartitions = sourcePartitions;
+        _inner = new KafkaInteractionSource(options, loggerFactory, meterFactory, timeProvider);
+    }
+
+    /// <summary>Gets the records read (progress markers excluded).</summary>
+    public long Consumed => _inner.Consumed;
+
+    /// <summary>Gets the repartition partitions assigned now.</summary>
+    public IReadOnlyCollection<int> AssignedPartitions => _inner.AssignedPartitions;
+
+    /// <summary>Gets the repartition partition and source partition a channel stands for.</summary>
+    /// <param name="channel">A partition number this source reported.</param>
+    /// <returns>The repartition partition and the source partition.</returns>
+    internal (int Partition, int SourcePartition) ToPartition(int channel) => (channel / _sourcePartitions, channel % _sourcePartitions);
+
+    /// <summary>Gets the offset of the last record or marker of a repartition partition handed to the reader, or -1 when the partition is not owned or nothing was read.</summary>
+    internal long ReadUpTo(int partition)
+    {
+        lock (_gate)
+            return _owned.TryGetValue(partition, out var owned) ? owned.LastRead : -1;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<InteractionSourceEvent> ReadAsync(InteractionSourceHandlers? handlers = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var inner = handlers is null ? null : new InteractionSourceHandlers
+        {
+            OnAssigned = handlers.OnAssigned is { } onAssigned ? (assigned, ct) => OnAssignedAsync(onAssigned, assigned, ct) : null,
+            OnRevoking = handlers.OnRevoking is { } onRevoking ? (revoking, ct) => onRevoking([.. revoking.SelectMany(Channels)], ct) : null,
+        };
+        var pending = new List<InteractionSourceEvent>();
+        await foreach (var e in _inner.ReadAsync(inner, cancellationToken).ConfigureAwait(false))
+        {
+            Translate(e, pending);
+            foreach (var translated in pending)
+                yield return translated;
+            pending.Clear();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void StoreOffset(int partition, long nextOffset)
+    {
+        var (q, p) = ToPartition(partition);
+        long store;
+        lock (_gate)
+        {
+            if (!_owned.TryGetValue(q, out var owned))
+                return;
+            var channel = owned.Channels[p];
+            if (nextOffset > channel.Stored)
+                channel.Stored = nextOffset;
+            store = owned.TakeStore();
+        }
+        if (store >= 0)
+            _inner.StoreOffset(q, store);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimeAsync(IReadOnlyCollection<int> partitions, DateTimeOffset timestamp, CancellationToken cancellationToken = default)
+    {
+        var byPartition = await _inner.GetOffsetsForTimeAsync([.. partitions.Select(c => ToPartition(c).Partition).Distinct()], timestamp, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<int, long>();
+        foreach (int channel in partitions)
+        {
+            if (byPartition.TryGetValue(ToPartition(channel).Partition, out long offset))
+                result[channel] = offset;
+        }
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<int, DateTimeOffset>> GetTimestampsAsync(IReadOnlyDictionary<int, long> offsets, CancellationToken cancellationToken = default)
+    {
+        var byPartition = new Dictionary<int, long>();
+        foreach (var (channel, offset) in offsets)
+        {
+            int q = ToPartition(channel).Partition;
+            byPartition[q] = byPartition.TryGetValue(q, out long known) ? Math.Min(known, offset) : offset;
+        }
+        var times = await _inner.GetTimestampsAsync(byPartition, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<int, DateTimeOffset>();
+        foreach (int channel in offsets.Keys)
+        {
+            if (times.TryGetValue(ToPartition(channel).Partition, out var time))
+                result[channel] = time;
+        }
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
+
+    private IEnumerable<int> Channels(int partition) => Enumerable.Range(partition * _sourcePartitions, _sourcePartitions);
+
+    private async ValueTask<IReadOnlyDictionary<int, long>?> OnAssignedAsync(
+        Func<IReadOnlyList<AssignedPartition>, CancellationToken, ValueTask<IReadOnlyDictionary<int, long>?>> onAssigned,
+        IReadOnlyList<AssignedPartition> assigned,
+        CancellationToken cancellationToken)
+    {
+        var channels = assigned.SelectMany(a => Channels(a.Partition).Select(c => new AssignedPartition(c, a.CommittedOffset))).ToList();
+        var starts = await onAssigned(channels, cancellationToken).ConfigureAwait(false);
+        if (starts is null)
+            return null;
+        var result = new Dictionary<int, long>();
+        foreach (var (channel, start) in starts)
+        {
+            int q = ToPartition(channel).Partition;
+            result[q] = result.TryGetValue(q, out long known) ? Math.Min(known, start) : start;
+        }
+        return result;
+    }
+
+    private void Translate(in InteractionSourceEvent e, List<InteractionSourceEvent> output)
+    {
+        int q = e.Partition;
+        switch (e.Kind)
+        {
+            case InteractionSourceEventKind.Record:
+            {
+                int p = Math.Min(e.UpstreamPartition < 0 ? 0 : e.UpstreamPartition, _sourcePartitions - 1);
+                int channel = q * _sourcePartitions + p;
+                lock (_gate)
+                {
+                    var owned = GetOwned(q);
+                    owned.Read(e.Offset);
+                    var state = owned.Channels[p];
+                    state.LastDelivered = e.Offset;
+                    if (state.CaughtUp)
+                    {
+                        state.CaughtUp = false;
+                        output.Add(InteractionSourceEvent.PartitionActive(channel, "a record arrived"));
+                    }
+                }
+                output.Add(InteractionSourceEvent.Record(channel, e.Offset, e.Timestamp, e.Interaction!));
+                break;
+            }
+            case InteractionSourceEventKind.Progress:
+            {
+                int p = e.UpstreamPartition;
+                if (p < 0 || p >= _sourcePartitions)
+                    break; // a marker of a source partition this reader was not told about: the topic was repartitioned
+                int channel = q * _sourcePartitions + p;
+                long store;
+                bool caughtUp = e.Reason == InteractionSourceEvent.CaughtUpReason;
+                bool reportCaughtUp;
+                lock (_gate)
+                {
+                    var owned = GetOwned(q);
+                    owned.Read(e.Offset);
+                    var state = owned.Channels[p];
+                    reportCaughtUp = caughtUp && !state.CaughtUp;
+                    state.CaughtUp |= caughtUp;
+                    store = owned.TakeStore();
+                }
+                if (e.Timestamp > DateTimeOffset.MinValue)
+                    output.Add(InteractionSourceEvent.Progress(channel, e.Timestamp));
+                if (reportCaughtUp)
+                    output.Add(InteractionSourceEvent.PartitionCaughtUp(channel, e.Offset + 1));
+                if (store >= 0)
+                    _inner.StoreOffset(q, store);
+                break;
+            }
+            case InteractionSourceEventKind.DeadLettered:
+                lock (_gate)
+                    GetOwned(q).Read(e.Offset);
+                output.Add(InteractionSourceEvent.DeadLettered(q * _sourcePartitions, e.Offset, e.Timestamp, e.Reason!));
+                break;
+            case InteractionSourceEventKind.PartitionAssigned:
+                lock (_gate)
+                    _owned[q] = new RepartitionPartition(_sourcePartitions, e.CommittedOffset);
+                foreach (int channel in Channels(q))
+                    output.Add(InteractionSourceEvent.PartitionAssigned(channel, e.Offset, e.CommittedOffset));
+                break;
+            case InteractionSourceEventKind.PartitionRevoked:
+            case InteractionSourceEventKind.PartitionLost:
+                lock (_gate)
+                    _owned.Remove(q);
+                foreach (int channel in Channels(q))
+                    output.Add(e.Kind == InteractionSourceEventKind.PartitionRevoked ? InteractionSourceEvent.PartitionRevoked(channel) : InteractionSourceEvent.PartitionLost(channel));
+                break;
+            case InteractionSourceEventKind.PartitionCaughtUp:
+            case InteractionSourceEventKind.PartitionActive:
+                // q's own end says nothing about whether a source partition has more to come: markers say that.
+                break;
+            default:
+                output.Add(e);
+                break;
+        }
+    }
+
+    private RepartitionPartition GetOwned(int partition)
+    {
+        if (!_owned.TryGetValue(partition, out var owned))
+            _owned[partition] = owned = new RepartitionPartition(_sourcePartitions, -1);
+        return owned;
+    }
+
+    /// <summary>A repartition partition owned now: what each channel delivered and had stored, and what was committed for it.</summary>
+    private sealed class RepartitionPartition(int channels, long committed)
+    {
+        public Channel[] Channels { get; } = [.. Enumerable.Range(0, channels).Select(_ => new Channel())];
+
+        private long _lastStored = Math.Max(committed, 0);
+
+        public long LastRead { get; private set; } = -1;
+
+        public void Read(long offset)
+        {
+            if (offset > LastRead)
+                LastRead = offset;
+        }
+
+        /// <summary>Gets the offset to store for the partition when it moved on, else -1: the lowest offset a channel still has in progress, or past everything read.</summary>
+        public long TakeStore()
+        {
+            long store = LastRead + 1;
+            foreach (var channel in Channels)
+            {
+                long from = Math.Max(channel.Stored, committed);
+                if (channel.LastDelivered >= from && from < store)
+                    store = from;
+            }
+            if (store <= _lastStored)
+                return -1;
+            _lastStored = store;
+            return store;
+        }
+    }
+
+    private sealed class Channel
+    {
+        public long LastDelivered { get; set; } = -1;
+
+        public long Stored { get; set; } = -1;
+
+        public bool CaughtUp { get; set; }
+    }
+}
