@@ -32,12 +32,16 @@ internal sealed class OffsetCommitter(KafkaSourceOptions options, ILogger logger
     private readonly ConcurrentQueue<(int Partition, StoredPosition Position)> _acknowledged = new();
     private long _lastStoreTicks;
     private bool _waiting;
+    private bool _usesPositions;
+
+    /// <summary>How long a hand-over waits for the progress topic to be made sure of before committing without positions.</summary>
+    private static readonly TimeSpan ReadyWait = TimeSpan.FromSeconds(2);
 
     /// <summary>Gets the progress topic.</summary>
     public string ProgressTopic => positions.Topic;
 
     /// <summary>Gets the failure that stops the source: a position that could not be written.</summary>
-    public Exception? Failure => positions.Failure;
+    public Exception? Failure => _usesPositions ? positions.Failure : null;
 
     /// <summary>Starts a newly assigned partition from its committed offset, and the position stored with it, if any.</summary>
     public void Assigned(int partition, long committedOffset, EventTimePosition? position = null)
@@ -74,6 +78,7 @@ internal sealed class OffsetCommitter(KafkaSourceOptions options, ILogger logger
         {
             if (offsets.PositionOf(partition, offset) is { } position && _states.TryGetValue(partition, out var state))
             {
+                _usesPositions = true;
                 state.Next = position; // the latest wins; stored once its progress record is acknowledged
                 continue;
             }
@@ -106,7 +111,10 @@ internal sealed class OffsetCommitter(KafkaSourceOptions options, ILogger logger
     {
         Apply(consumer, force: true);
         var clock = Stopwatch.StartNew();
-        while (positions.Ready && partitions.Any(p => _states.TryGetValue(p, out var s) && (s.InFlight is not null || s.Next is not null)) && clock.Elapsed < options.RequestTimeout)
+        bool pending = partitions.Any(p => _states.TryGetValue(p, out var s) && (s.InFlight is not null || s.Next is not null));
+        if (pending && !positions.WaitReady(options.RequestTimeout < ReadyWait ? options.RequestTimeout : ReadyWait))
+            pending = false;
+        while (pending && partitions.Any(p => _states.TryGetValue(p, out var s) && (s.InFlight is not null || s.Next is not null)) && clock.Elapsed < options.RequestTimeout)
         {
             positions.Flush(options.RequestTimeout - clock.Elapsed);
             if (positions.Failure is { } failure)

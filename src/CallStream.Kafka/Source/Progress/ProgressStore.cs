@@ -38,11 +38,32 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
     {
         get
         {
-            var ensure = _ensure ??= Task.Run(() => EnsureTopic(GetProducer()));
+            var ensure = Prepare();
             if (ensure.IsFaulted)
                 Interlocked.CompareExchange(ref _failure, ensure.Exception!.InnerException, null);
             return ensure.IsCompletedSuccessfully;
         }
+    }
+
+    /// <summary>Starts making sure of the topic in the background, if that has not started; returns the task doing it.</summary>
+    public Task Prepare()
+    {
+        lock (_producerLock)
+            return _ensure ??= Task.Run(() => EnsureTopic(GetProducer()));
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for <see cref="Ready"/>.</summary>
+    public bool WaitReady(TimeSpan timeout)
+    {
+        try
+        {
+            Prepare().Wait(timeout);
+        }
+        catch (AggregateException)
+        {
+            // Reported through Ready and Failure.
+        }
+        return Ready;
     }
 
     /// <summary>Writes the positions a partition's committed offset may be at (once <see cref="Ready"/>); <paramref name="acknowledged"/>
@@ -108,6 +129,8 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
                 Log.ProgressTopicMissing(logger, _progressTopic, _topic);
                 return result;
             }
+            lock (_producerLock)
+                _ensure ??= Task.CompletedTask; // it exists: nothing to create
 
             var starts = new List<TopicPartitionOffset>();
             var ends = new Dictionary<int, long>();
