@@ -46,16 +46,32 @@ public class DistinctIdsTests
     }
 
     [Fact]
-    public void ReleasedIds_AreReused()
+    public void ReleasedValue_KeepsItsIdWhileFewValuesAreUnreferenced()
     {
         var ids = new DistinctIds();
         int a = ids.Acquire(DistinctKey.OfText("a"));
-        int b = ids.Acquire(DistinctKey.OfText("b"));
         ids.Release(a);
-        int c = ids.Acquire(DistinctKey.OfText("c"));
-        Assert.Equal(a, c);
-        Assert.NotEqual(b, c);
-        Assert.Equal(2, ids.Count);
+        Assert.Equal(0, ids.Count);
+        Assert.Equal(a, ids.Acquire(DistinctKey.OfText("a")));
+        Assert.Equal(1, ids.Count);
+    }
+
+    [Fact]
+    public void ManyReleasedValues_AreForgottenAndTheirIdsReused()
+    {
+        var ids = new DistinctIds();
+        int kept = ids.Acquire(DistinctKey.OfText("kept"));
+        int largest = 0;
+        for (int i = 0; i < 10_000; i++)
+        {
+            int id = ids.Acquire(DistinctKey.OfText("v" + i));
+            largest = Math.Max(largest, id);
+            ids.Release(id);
+            Assert.True(ids.Held <= DistinctIds.MinUnreferenced + 2, $"{ids.Held} values held after {i + 1} released");
+        }
+        Assert.True(largest <= DistinctIds.MinUnreferenced + 2, $"id {largest} given: ids are not reused");
+        Assert.Equal(1, ids.Count);
+        Assert.Equal(kept, ids.Acquire(DistinctKey.OfText("kept")));
     }
 
     [Fact]
