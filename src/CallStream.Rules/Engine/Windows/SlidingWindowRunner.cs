@@ -19,7 +19,7 @@ internal sealed class SlidingWindowRunner : WindowRunner<SlidingGroup>
     }
 
     private SlidingWindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes, SlidingLayout layout)
-        : base(rule, alarm, hashes, (key, ids) => new SlidingGroup(key, layout, ids))
+        : base(rule, alarm, hashes, (key, _, ids) => new SlidingGroup(key, layout, ids))
     {
     }
 

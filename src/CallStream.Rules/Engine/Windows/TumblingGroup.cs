@@ -6,33 +6,24 @@ namespace CallStream.Rules.Engine;
 /// it (for late events), and whether each has emitted its alert. No per-event entries are kept: nothing leaves
 /// a tumbling window before the whole window is done.
 /// </summary>
-/// <remarks>
-/// A distinct column's values seen in a window are kept as interned ids (<see cref="DistinctIds"/>) in an
-/// <see cref="IdMultiset"/> of its own, made on the first value and doubled when half full; the set's size is the
-/// column's accumulator. Each id in a set holds one reference, released when the window is reset or the group dropped.
-/// </remarks>
 internal sealed class TumblingGroup : ExpiringNode
 {
     /// <summary>The window index standing for "no window".</summary>
     public const long None = long.MinValue;
 
-    private const int InitialSetLength = 8;
-
     private readonly AggregatePlan _plan;
-    private readonly DistinctIds[] _ids;
     private readonly double[] _acc;
-    private readonly long[][] _sets;
+    private readonly HashSet<DistinctKey>[] _sets;
     private int _current;
     private bool _alerted0;
     private bool _alerted1;
 
-    public TumblingGroup(string key, AggregatePlan plan, DistinctIds[] ids)
+    public TumblingGroup(string key, AggregatePlan plan)
         : base(key)
     {
         _plan = plan;
-        _ids = ids;
         _acc = new double[2 * plan.Width];
-        _sets = plan.DistinctCount > 0 ? new long[2 * plan.DistinctCount][] : [];
+        _sets = plan.DistinctCount > 0 ? new HashSet<DistinctKey>[2 * plan.DistinctCount] : [];
         for (int i = 0; i < _sets.Length; i++)
             _sets[i] = [];
     }
@@ -62,13 +53,6 @@ internal sealed class TumblingGroup : ExpiringNode
             _alerted0 = true;
         else
             _alerted1 = true;
-    }
-
-    /// <inheritdoc/>
-    public override void Dropped()
-    {
-        ReleaseSets(0);
-        ReleaseSets(1);
     }
 
     /// <inheritdoc/>
@@ -115,16 +99,9 @@ internal sealed class TumblingGroup : ExpiringNode
         {
             if (keys[d].IsNull)
                 continue;
-            ref double count = ref acc[_plan.DistinctOffset + d];
-            ref long[] set = ref _sets[(half * width) + d];
-            if ((count + 1) * 2 > set.Length)
-                set = Grow(set);
-            int id = _ids[d].Intern(keys[d]);
-            if (IdMultiset.Add(set, id))
-            {
-                _ids[d].AddReference(id);
-                count += 1;
-            }
+            var set = _sets[(half * width) + d];
+            set.Add(keys[d]);
+            acc[_plan.DistinctOffset + d] = set.Count;
         }
     }
 
@@ -138,29 +115,8 @@ internal sealed class TumblingGroup : ExpiringNode
             _alerted0 = false;
         else
             _alerted1 = false;
-        ReleaseSets(half);
-    }
-
-    /// <summary>Empties a half's sets, releasing the ids they hold.</summary>
-    private void ReleaseSets(int half)
-    {
         int width = _plan.DistinctCount;
-        for (int d = 0; d < width; d++)
-        {
-            var set = _sets[(half * width) + d];
-            foreach (long slot in set)
-            {
-                if (slot != 0)
-                    _ids[d].Release(IdMultiset.IdOf(slot));
-            }
-            set.AsSpan().Clear();
-        }
-    }
-
-    private static long[] Grow(long[] set)
-    {
-        var larger = new long[Math.Max(InitialSetLength, set.Length * 2)];
-        IdMultiset.CopyTo(set, larger);
-        return larger;
+        foreach (var set in _sets.AsSpan(half * width, width))
+            set.Clear();
     }
 }

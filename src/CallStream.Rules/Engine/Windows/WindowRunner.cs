@@ -14,7 +14,7 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
     private readonly BoolEval _having;
     private readonly AggregateThresholds? _thresholds;
 
-    protected WindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes, Func<string, DistinctIds[], TGroup> create)
+    protected WindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes, Func<string, AggregatePlan, DistinctIds[], TGroup> create)
         : base(rule, alarm, hashes)
     {
         _groups = new ExpiringTable<TGroup>(alarm, hashes);
@@ -23,11 +23,10 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
         var ids = new DistinctIds[plan.DistinctCount];
         for (int d = 0; d < ids.Length; d++)
             ids[d] = new DistinctIds();
-        DistinctValues = ids;
         _having = rule.Having ?? throw ExprCompiler.Unchecked();
         _thresholds = rule.HavingThresholds;
         Window = rule.WindowTicks;
-        _create = key => create(key, ids);
+        _create = key => create(key, plan, ids);
         Values = new double[plan.SlotCount];
         Scratch = new double[plan.Width];
         Numbers = new double[plan.NumberCount];
@@ -37,9 +36,6 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
     public override int GroupCount => _groups.Count;
 
     protected AggregatePlan Plan { get; }
-
-    /// <summary>Gets the ids of the values the windows hold, per distinct column.</summary>
-    internal DistinctIds[] DistinctValues { get; }
 
     /// <summary>Gets the window length in ticks.</summary>
     protected long Window { get; }
