@@ -54,9 +54,6 @@ internal sealed class SlidingGroup : ExpiringNode
     /// <summary>Gets the number of entries held.</summary>
     public int Count => _count;
 
-    /// <summary>Gets the number of entries the ring can hold before it grows (for tests).</summary>
-    internal int Capacity => _capacity;
-
     private int Mask => _capacity - 1;
 
     private Span<double> Accumulators => MemoryMarshal.Cast<long, double>(_block.AsSpan(0, _layout.Plan.Width));
