@@ -4,8 +4,9 @@ using CallStream.Benchmarks;
 
 // Run all: dotnet run -c Release --project benchmarks/CallStream.Benchmarks -- --filter '*'
 // One class: ... -- --filter '*JsonBenchmarks*'
-// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka|rules|json|rx] [rounds]
+// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka|rules|shapes|json|rx] [rounds]
 // ("all" runs pipeline and kafka; "rules" is the engine's cost per event for each default rule alone, over 1,000,000 events;
+// "shapes" the rule-shape matrix, RuleShapes: QUICK_ONLY=TEXT runs the cells whose name contains TEXT, QUICK_EVENTS=N sets the events per cell;
 // "json" reads 200,000 distinct messages through each JSON reader; "compression" produces 200,000 interactions with
 // each producer compression and reads them back, and prints the time and the bytes fetched;
 // QUICK_ONLY=NAME runs one case; QUICK_REPEAT=N runs each case N times per measurement; QUICK_GCTRACE=1 also counts collections by generation and large-object allocations by type,
@@ -78,6 +79,8 @@ static void QuickRun(string which, int rounds)
     }
     if (which is "compression")
         CompressionQuick.Run(rounds);
+    if (which is "shapes")
+        RuleShapes.RunQuick(rounds, int.TryParse(Environment.GetEnvironmentVariable("QUICK_EVENTS"), out int events) && events > 0 ? events : RuleShapeBenchmarks.EventCount);
     if (which is "all" or "kafka")
     {
         var bench = new KafkaConsumeBenchmarks();

@@ -21,6 +21,11 @@ internal abstract class ExpiringNode
     /// <summary>Gets or sets the next entry of the table's free list.</summary>
     internal ExpiringNode? NextFree { get; set; }
 
+    /// <summary>Lets go of what the entry references outside itself when its table drops it (whether or not it is kept for reuse).</summary>
+    public virtual void Dropped()
+    {
+    }
+
     /// <summary>Makes a dropped entry new again for another key, keeping its allocated buffers.</summary>
     internal void Reuse(string key)
     {
@@ -139,6 +144,7 @@ internal sealed class ExpiringTable<TNode>
             }
             node.Queued = false;
             Remove(node);
+            node.Dropped();
             removed++;
             if (_freeCount < MaxFree)
             {

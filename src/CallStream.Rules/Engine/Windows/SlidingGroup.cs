@@ -6,63 +6,46 @@ namespace CallStream.Rules.Engine;
 /// <summary>
 /// The sliding-window state of one group of one rule: the entries taken in the window, in time order, in a ring
 /// buffer, plus the accumulators that make every aggregate an O(1) read — counts and compensated sums, a monotonic
-/// deque per min/max, a reference-counted map per distinct. Entries enter at the back and leave from the front as
-/// the window slides.
+/// deque per min/max, a counted multiset of value ids per distinct. Entries enter at the back and leave from the
+/// front as the window slides.
 /// </summary>
 /// <remarks>
-/// The accumulators and the ring live in one <see cref="long"/> block, so an event touches one array rather than
-/// one per column (a group is usually cold in cache when its next event comes): first the accumulators
-/// (<see cref="AggregatePlan.Width"/> doubles, by their bits), then one record per entry — time, condition bits
-/// (when the rule counts conditions), then the number columns (doubles, by their bits). Distinct keys hold
-/// references, so they have a ring of their own.
+/// <para>
+/// Everything lives in one <see cref="long"/> block, so an event touches the group and one array rather than a
+/// dozen objects (a group is usually cold in cache when its next event comes, and each object is a cache miss).
+/// The block holds, in order (<see cref="SlidingLayout"/>): the accumulators (<see cref="AggregatePlan.Width"/>
+/// doubles, by their bits); one header per deque (head and length); the ring, one record per entry — time, condition
+/// bits (when the rule counts conditions), the number columns (doubles, by their bits), the distinct columns' value
+/// ids (−1 for null); each deque's ring of entry sequence numbers; each distinct column's <see cref="IdMultiset"/>.
+/// </para>
+/// <para>
+/// The ring's capacity C is a power of two; each deque holds at most as many entries as the ring and each multiset
+/// at most as many ids, so a deque gets C slots and a multiset 2C (never more than half full), and growing or
+/// shrinking the ring rebuilds the one block. Entries are numbered in arrival order (a late insertion renumbers the
+/// ones after it and rebuilds the deques); a deque holds numbers, so it stays valid when the ring moves.
+/// </para>
 /// </remarks>
 internal sealed class SlidingGroup : ExpiringNode
 {
     private const int InitialCapacity = 4;
     private const int ShrinkAbove = 64;
 
-    private readonly AggregatePlan _plan;
-    private readonly int _numberWidth;
-    private readonly int _keyWidth;
-    private readonly bool _hasBits;
-    private readonly bool _hasDeques;
-    private readonly int _accWidth;
-    private readonly int _numbersAt;
-    private readonly int _stride;
-    private readonly MonotonicDeque?[] _minima;
-    private readonly MonotonicDeque?[] _maxima;
-    private readonly Dictionary<DistinctKey, int>[] _distinct;
+    private readonly SlidingLayout _layout;
+    private readonly DistinctIds[] _ids;
     private long[] _block;
-    private DistinctKey[] _keys;
     private int _capacity;
     private int _head;
     private int _count;
+    private long _headSequence;
 
-    public SlidingGroup(string key, AggregatePlan plan)
+    public SlidingGroup(string key, SlidingLayout layout, DistinctIds[] ids)
         : base(key)
     {
-        _plan = plan;
-        _numberWidth = plan.NumberCount;
-        _keyWidth = plan.DistinctCount;
-        _hasBits = plan.ConditionCount > 0;
-        _accWidth = plan.Width;
-        _numbersAt = _hasBits ? 2 : 1;
-        _stride = _numbersAt + _numberWidth;
+        _layout = layout;
+        _ids = ids;
         _capacity = InitialCapacity;
-        _block = new long[_accWidth + (InitialCapacity * _stride)];
-        _keys = _keyWidth > 0 ? new DistinctKey[InitialCapacity * _keyWidth] : [];
-        plan.Reset(Accumulators);
-        _minima = _numberWidth > 0 ? new MonotonicDeque?[_numberWidth] : [];
-        _maxima = _numberWidth > 0 ? new MonotonicDeque?[_numberWidth] : [];
-        for (int n = 0; n < _numberWidth; n++)
-        {
-            _minima[n] = plan.NeedsMin[n] ? new MonotonicDeque(minimum: true) : null;
-            _maxima[n] = plan.NeedsMax[n] ? new MonotonicDeque(minimum: false) : null;
-            _hasDeques |= plan.NeedsMin[n] || plan.NeedsMax[n];
-        }
-        _distinct = _keyWidth > 0 ? new Dictionary<DistinctKey, int>[_keyWidth] : [];
-        for (int d = 0; d < _keyWidth; d++)
-            _distinct[d] = [];
+        _block = new long[layout.BlockLength(InitialCapacity)];
+        layout.Plan.Reset(Accumulators);
     }
 
     /// <summary>Gets or sets the newest event time taken for the group (ticks).</summary>
@@ -73,24 +56,33 @@ internal sealed class SlidingGroup : ExpiringNode
 
     private int Mask => _capacity - 1;
 
-    private Span<double> Accumulators => MemoryMarshal.Cast<long, double>(_block.AsSpan(0, _accWidth));
+    private Span<double> Accumulators => MemoryMarshal.Cast<long, double>(_block.AsSpan(0, _layout.Plan.Width));
+
+    /// <inheritdoc/>
+    public override void Dropped()
+    {
+        ReleaseIds();
+        _count = 0;
+    }
 
     /// <inheritdoc/>
     protected override void Clear()
     {
         Newest = long.MinValue;
+        ReleaseIds();
         _head = 0;
         _count = 0;
+        _headSequence = 0;
         if (_capacity > ShrinkAbove)
-            Resize(InitialCapacity);
-        _plan.Reset(Accumulators);
-        for (int n = 0; n < _numberWidth; n++)
         {
-            _minima[n]?.Clear();
-            _maxima[n]?.Clear();
+            _capacity = InitialCapacity;
+            _block = new long[_layout.BlockLength(InitialCapacity)];
         }
-        foreach (var map in _distinct)
-            map.Clear();
+        else
+        {
+            _block.AsSpan().Clear();
+        }
+        _layout.Plan.Reset(Accumulators);
     }
 
     /// <summary>Removes the entries at or before <paramref name="threshold"/> (the window is <c>(e.t - W, e.t]</c>).</summary>
@@ -98,20 +90,16 @@ internal sealed class SlidingGroup : ExpiringNode
     {
         if (_count == 0 || TimeAt(_head) > threshold)
             return;
-        while (_count > 0 && TimeAt(_head) <= threshold)
+        do
         {
             RemoveFromAccumulators(_head);
             _head = (_head + 1) & Mask;
+            _headSequence++;
             _count--;
         }
-        if (_hasDeques)
-        {
-            for (int n = 0; n < _numberWidth; n++)
-            {
-                _minima[n]?.EvictUpTo(threshold);
-                _maxima[n]?.EvictUpTo(threshold);
-            }
-        }
+        while (_count > 0 && TimeAt(_head) <= threshold);
+        for (int q = 0; q < _layout.DequeCount; q++)
+            EvictDeque(q);
         if (_capacity > ShrinkAbove && _count < _capacity / 4)
             Resize(_capacity / 2);
     }
@@ -121,20 +109,17 @@ internal sealed class SlidingGroup : ExpiringNode
     {
         if (_count == _capacity)
             Resize(_capacity * 2);
-        Write((_head + _count) & Mask, time, bits, numbers, keys);
+        int i = (_head + _count) & Mask;
+        Write(i, time, bits, numbers);
+        AddKeys(i, keys);
         _count++;
-        AddToAccumulators(bits, numbers, keys);
-        if (_hasDeques)
+        _layout.Plan.Add(Accumulators, bits, numbers);
+        long sequence = _headSequence + _count - 1;
+        for (int q = 0; q < _layout.DequeCount; q++)
         {
-            for (int n = 0; n < _numberWidth; n++)
-            {
-                double v = numbers[n];
-                if (!double.IsNaN(v))
-                {
-                    _minima[n]?.Push(time, v);
-                    _maxima[n]?.Push(time, v);
-                }
-            }
+            double v = numbers[_layout.DequeColumn[q]];
+            if (!double.IsNaN(v))
+                PushDeque(q, sequence, v);
         }
     }
 
@@ -148,42 +133,38 @@ internal sealed class SlidingGroup : ExpiringNode
             position--;
         for (int k = _count; k > position; k--)
             Move((_head + k - 1) & Mask, (_head + k) & Mask);
-        Write((_head + position) & Mask, time, bits, numbers, keys);
+        int i = (_head + position) & Mask;
+        Write(i, time, bits, numbers);
+        AddKeys(i, keys);
         _count++;
-        AddToAccumulators(bits, numbers, keys);
-        for (int n = 0; n < _numberWidth; n++)
+        _layout.Plan.Add(Accumulators, bits, numbers);
+        for (int q = 0; q < _layout.DequeCount; q++)
         {
-            _minima[n]?.Clear();
-            _maxima[n]?.Clear();
+            _block[_layout.DequeHeaderAt + q] = 0;
+            int n = _layout.DequeColumn[q];
             for (int k = 0; k < _count; k++)
             {
-                int i = (_head + k) & Mask;
-                double v = NumbersAt(i)[n];
+                double v = NumberAt((_head + k) & Mask, n);
                 if (!double.IsNaN(v))
-                {
-                    _minima[n]?.Push(TimeAt(i), v);
-                    _maxima[n]?.Push(TimeAt(i), v);
-                }
+                    PushDeque(q, _headSequence + k, v);
             }
         }
     }
 
-    /// <summary>Gets the accumulators of the entries held, every aggregate readable from them (min, max and distinct counts brought up to date).</summary>
+    /// <summary>Gets the accumulators of the entries held, every aggregate readable from them (min and max brought up to date).</summary>
     public ReadOnlySpan<double> Accumulate()
     {
         var acc = Accumulators;
-        if (_hasDeques)
+        var plan = _layout.Plan;
+        for (int q = 0; q < _layout.DequeCount; q++)
         {
-            for (int n = 0; n < _numberWidth; n++)
-            {
-                if (_minima[n] is { IsEmpty: false } min)
-                    acc[_plan.MinOffset + n] = min.Front;
-                if (_maxima[n] is { IsEmpty: false } max)
-                    acc[_plan.MaxOffset + n] = max.Front;
-            }
+            long header = _block[_layout.DequeHeaderAt + q];
+            if (header >>> 32 == 0)
+                continue;
+            long sequence = _block[_layout.DequesAt(_capacity) + (q * _capacity) + (int)(uint)header];
+            int n = _layout.DequeColumn[q];
+            acc[(_layout.DequeIsMinimum[q] ? plan.MinOffset : plan.MaxOffset) + n] = NumberAt(SlotOf(sequence), n);
         }
-        for (int d = 0; d < _keyWidth; d++)
-            acc[_plan.DistinctOffset + d] = _distinct[d].Count;
         return acc;
     }
 
@@ -191,89 +172,250 @@ internal sealed class SlidingGroup : ExpiringNode
     /// <returns>The accumulators.</returns>
     public ReadOnlySpan<double> AccumulatePrefix(long upTo, double[] scratch)
     {
-        _plan.Reset(scratch);
-        var sets = new HashSet<DistinctKey>[_keyWidth];
-        for (int d = 0; d < _keyWidth; d++)
+        var plan = _layout.Plan;
+        plan.Reset(scratch);
+        int keyWidth = plan.DistinctCount;
+        var sets = new HashSet<long>[keyWidth];
+        for (int d = 0; d < keyWidth; d++)
             sets[d] = [];
         for (int k = 0; k < _count; k++)
         {
             int i = (_head + k) & Mask;
             if (TimeAt(i) > upTo)
                 break;
-            _plan.Add(scratch, BitsAt(i), NumbersAt(i));
-            for (int d = 0; d < _keyWidth; d++)
+            plan.Add(scratch, BitsAt(i), NumbersAt(i));
+            for (int d = 0; d < keyWidth; d++)
             {
-                var key = _keys[(i * _keyWidth) + d];
-                if (!key.IsNull)
-                    sets[d].Add(key);
+                long id = _block[RecordAt(i) + _layout.IdsAt + d];
+                if (id >= 0)
+                    sets[d].Add(id);
             }
         }
-        for (int d = 0; d < _keyWidth; d++)
-            scratch[_plan.DistinctOffset + d] = sets[d].Count;
+        for (int d = 0; d < keyWidth; d++)
+            scratch[plan.DistinctOffset + d] = sets[d].Count;
         return scratch;
     }
 
-    private long TimeAt(int i) => _block[_accWidth + (i * _stride)];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int RecordAt(int i) => _layout.RingAt + (i * _layout.Stride);
 
-    private ulong BitsAt(int i) => _hasBits ? (ulong)_block[_accWidth + (i * _stride) + 1] : 0;
+    private long TimeAt(int i) => _block[RecordAt(i)];
+
+    private ulong BitsAt(int i) => _layout.HasBits ? (ulong)_block[RecordAt(i) + 1] : 0;
+
+    private double NumberAt(int i, int n) => BitConverter.Int64BitsToDouble(_block[RecordAt(i) + _layout.NumbersAt + n]);
 
     private ReadOnlySpan<double> NumbersAt(int i) =>
-        MemoryMarshal.Cast<long, double>(_block.AsSpan(_accWidth + (i * _stride) + _numbersAt, _numberWidth));
+        MemoryMarshal.Cast<long, double>(_block.AsSpan(RecordAt(i) + _layout.NumbersAt, _layout.Plan.NumberCount));
 
-    private void AddToAccumulators(ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)
+    private int SlotOf(long sequence) => (_head + (int)(sequence - _headSequence)) & Mask;
+
+    private Span<long> SetOf(int d) => _block.AsSpan(_layout.SetsAt(_capacity) + (d * 2 * _capacity), 2 * _capacity);
+
+    private void Write(int i, long time, ulong bits, ReadOnlySpan<double> numbers)
     {
-        _plan.Add(Accumulators, bits, numbers);
-        for (int d = 0; d < _keyWidth; d++)
+        int at = RecordAt(i);
+        _block[at] = time;
+        if (_layout.HasBits)
+            _block[at + 1] = (long)bits;
+        MemoryMarshal.Cast<double, long>(numbers).CopyTo(_block.AsSpan(at + _layout.NumbersAt, numbers.Length));
+    }
+
+    /// <summary>Writes the value ids of an entry's distinct keys at ring slot <paramref name="i"/>, counting them in the window.</summary>
+    private void AddKeys(int i, ReadOnlySpan<DistinctKey> keys)
+    {
+        int at = RecordAt(i) + _layout.IdsAt;
+        for (int d = 0; d < keys.Length; d++)
         {
-            if (!keys[d].IsNull)
-                CollectionsMarshal.GetValueRefOrAddDefault(_distinct[d], keys[d], out _)++;
+            if (keys[d].IsNull)
+            {
+                _block[at + d] = -1;
+                continue;
+            }
+            int id = _ids[d].Acquire(keys[d]);
+            _block[at + d] = id;
+            if (IdMultiset.Add(SetOf(d), id))
+                Accumulators[_layout.Plan.DistinctOffset + d] += 1;
         }
     }
 
     private void RemoveFromAccumulators(int i)
     {
-        _plan.Remove(Accumulators, BitsAt(i), NumbersAt(i));
-        for (int d = 0; d < _keyWidth; d++)
+        var plan = _layout.Plan;
+        plan.Remove(Accumulators, BitsAt(i), NumbersAt(i));
+        int at = RecordAt(i) + _layout.IdsAt;
+        for (int d = 0; d < plan.DistinctCount; d++)
         {
-            var key = _keys[(i * _keyWidth) + d];
-            if (key.IsNull)
+            long id = _block[at + d];
+            if (id < 0)
                 continue;
-            ref int references = ref CollectionsMarshal.GetValueRefOrNullRef(_distinct[d], key);
-            if (--references == 0)
-                _distinct[d].Remove(key);
+            if (IdMultiset.Remove(SetOf(d), (int)id))
+                Accumulators[plan.DistinctOffset + d] -= 1;
+            _ids[d].Release((int)id);
         }
     }
 
-    private void Write(int i, long time, ulong bits, ReadOnlySpan<double> numbers, ReadOnlySpan<DistinctKey> keys)
+    /// <summary>Releases the value ids the entries held reference.</summary>
+    private void ReleaseIds()
     {
-        int at = _accWidth + (i * _stride);
-        _block[at] = time;
-        if (_hasBits)
-            _block[at + 1] = (long)bits;
-        MemoryMarshal.Cast<double, long>(numbers).CopyTo(_block.AsSpan(at + _numbersAt, _numberWidth));
-        keys.CopyTo(_keys.AsSpan(i * _keyWidth, _keyWidth));
+        int keyWidth = _ids.Length;
+        if (keyWidth == 0)
+            return;
+        for (int k = 0; k < _count; k++)
+        {
+            int at = RecordAt((_head + k) & Mask) + _layout.IdsAt;
+            for (int d = 0; d < keyWidth; d++)
+            {
+                long id = _block[at + d];
+                if (id >= 0)
+                    _ids[d].Release((int)id);
+            }
+        }
+    }
+
+    /// <summary>Appends an entry's value to deque q, first dropping the values it makes irrelevant.</summary>
+    private void PushDeque(int q, long sequence, double value)
+    {
+        int headerAt = _layout.DequeHeaderAt + q;
+        long header = _block[headerAt];
+        int head = (int)(uint)header;
+        int count = (int)(header >>> 32);
+        int at = _layout.DequesAt(_capacity) + (q * _capacity);
+        int mask = Mask;
+        int n = _layout.DequeColumn[q];
+        bool minimum = _layout.DequeIsMinimum[q];
+        while (count > 0)
+        {
+            double back = NumberAt(SlotOf(_block[at + ((head + count - 1) & mask)]), n);
+            if (minimum ? back >= value : back <= value)
+                count--;
+            else
+                break;
+        }
+        _block[at + ((head + count) & mask)] = sequence;
+        _block[headerAt] = (uint)head | ((long)(count + 1) << 32);
+    }
+
+    /// <summary>Drops from deque q the values of entries that left the ring.</summary>
+    private void EvictDeque(int q)
+    {
+        int headerAt = _layout.DequeHeaderAt + q;
+        long header = _block[headerAt];
+        int head = (int)(uint)header;
+        int count = (int)(header >>> 32);
+        int at = _layout.DequesAt(_capacity) + (q * _capacity);
+        while (count > 0 && _block[at + head] < _headSequence)
+        {
+            head = (head + 1) & Mask;
+            count--;
+        }
+        _block[headerAt] = (uint)head | ((long)count << 32);
     }
 
     private void Move(int from, int to)
     {
-        Array.Copy(_block, _accWidth + (from * _stride), _block, _accWidth + (to * _stride), _stride);
-        Array.Copy(_keys, from * _keyWidth, _keys, to * _keyWidth, _keyWidth);
+        int stride = _layout.Stride;
+        Array.Copy(_block, RecordAt(from), _block, RecordAt(to), stride);
     }
 
+    /// <summary>Moves the state into a block for a ring of <paramref name="capacity"/> entries (the entries from slot 0, deques from slot 0, multisets rehashed).</summary>
     private void Resize(int capacity)
     {
-        var block = new long[_accWidth + (capacity * _stride)];
-        var keys = _keyWidth > 0 ? new DistinctKey[capacity * _keyWidth] : _keys;
-        Array.Copy(_block, block, _accWidth);
+        var layout = _layout;
+        var block = new long[layout.BlockLength(capacity)];
+        Array.Copy(_block, block, layout.RingAt);
+        int stride = layout.Stride;
         for (int k = 0; k < _count; k++)
+            Array.Copy(_block, RecordAt((_head + k) & Mask), block, layout.RingAt + (k * stride), stride);
+        int dequesFrom = layout.DequesAt(_capacity);
+        int dequesTo = layout.DequesAt(capacity);
+        for (int q = 0; q < layout.DequeCount; q++)
         {
-            int from = (_head + k) & Mask;
-            Array.Copy(_block, _accWidth + (from * _stride), block, _accWidth + (k * _stride), _stride);
-            Array.Copy(_keys, from * _keyWidth, keys, k * _keyWidth, _keyWidth);
+            long header = _block[layout.DequeHeaderAt + q];
+            int head = (int)(uint)header;
+            int count = (int)(header >>> 32);
+            for (int k = 0; k < count; k++)
+                block[dequesTo + (q * capacity) + k] = _block[dequesFrom + (q * _capacity) + ((head + k) & Mask)];
+            block[layout.DequeHeaderAt + q] = (long)count << 32;
         }
+        int setsFrom = layout.SetsAt(_capacity);
+        int setsTo = layout.SetsAt(capacity);
+        for (int d = 0; d < layout.Plan.DistinctCount; d++)
+            IdMultiset.CopyTo(_block.AsSpan(setsFrom + (d * 2 * _capacity), 2 * _capacity), block.AsSpan(setsTo + (d * 2 * capacity), 2 * capacity));
         _block = block;
-        _keys = keys;
         _capacity = capacity;
         _head = 0;
     }
+}
+
+/// <summary>
+/// Where each part of a <see cref="SlidingGroup"/>'s block lies, for one rule's aggregates: computed once per rule
+/// and shared by its groups.
+/// </summary>
+internal sealed class SlidingLayout
+{
+    public SlidingLayout(AggregatePlan plan)
+    {
+        Plan = plan;
+        HasBits = plan.ConditionCount > 0;
+        NumbersAt = HasBits ? 2 : 1;
+        IdsAt = NumbersAt + plan.NumberCount;
+        Stride = IdsAt + plan.DistinctCount;
+        var columns = new List<int>();
+        var minimum = new List<bool>();
+        for (int n = 0; n < plan.NumberCount; n++)
+        {
+            if (plan.NeedsMin[n])
+            {
+                columns.Add(n);
+                minimum.Add(true);
+            }
+            if (plan.NeedsMax[n])
+            {
+                columns.Add(n);
+                minimum.Add(false);
+            }
+        }
+        DequeColumn = [.. columns];
+        DequeIsMinimum = [.. minimum];
+        DequeHeaderAt = plan.Width;
+        RingAt = DequeHeaderAt + DequeCount;
+    }
+
+    public AggregatePlan Plan { get; }
+
+    /// <summary>Gets whether entries hold condition bits.</summary>
+    public bool HasBits { get; }
+
+    /// <summary>Gets the offset of the number columns in an entry's record.</summary>
+    public int NumbersAt { get; }
+
+    /// <summary>Gets the offset of the distinct value ids in an entry's record.</summary>
+    public int IdsAt { get; }
+
+    /// <summary>Gets the length of an entry's record.</summary>
+    public int Stride { get; }
+
+    /// <summary>Gets, per deque, the number column whose minimum or maximum it keeps.</summary>
+    public int[] DequeColumn { get; }
+
+    /// <summary>Gets, per deque, whether it keeps a minimum (otherwise a maximum).</summary>
+    public bool[] DequeIsMinimum { get; }
+
+    public int DequeCount => DequeColumn.Length;
+
+    /// <summary>Gets the offset of the deques' headers (head in the low 32 bits, length in the high 32).</summary>
+    public int DequeHeaderAt { get; }
+
+    /// <summary>Gets the offset of the ring.</summary>
+    public int RingAt { get; }
+
+    /// <summary>Gets the offset of the deques' sequence numbers for a ring of <paramref name="capacity"/> entries.</summary>
+    public int DequesAt(int capacity) => RingAt + (capacity * Stride);
+
+    /// <summary>Gets the offset of the multisets for a ring of <paramref name="capacity"/> entries.</summary>
+    public int SetsAt(int capacity) => RingAt + (capacity * (Stride + DequeCount));
+
+    /// <summary>Gets the length of a block for a ring of <paramref name="capacity"/> entries.</summary>
+    public int BlockLength(int capacity) => SetsAt(capacity) + (capacity * 2 * Plan.DistinctCount);
 }

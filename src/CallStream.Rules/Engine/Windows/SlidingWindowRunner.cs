@@ -14,7 +14,12 @@ namespace CallStream.Rules.Engine;
 internal sealed class SlidingWindowRunner : WindowRunner<SlidingGroup>
 {
     public SlidingWindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes)
-        : base(rule, alarm, hashes, static (key, plan) => new SlidingGroup(key, plan))
+        : this(rule, alarm, hashes, new SlidingLayout(rule.Aggregates ?? throw ExprCompiler.Unchecked()))
+    {
+    }
+
+    private SlidingWindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes, SlidingLayout layout)
+        : base(rule, alarm, hashes, (key, _, ids) => new SlidingGroup(key, layout, ids))
     {
     }
 

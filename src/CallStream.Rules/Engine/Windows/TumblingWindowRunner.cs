@@ -21,7 +21,7 @@ internal sealed class TumblingWindowRunner : WindowRunner<TumblingGroup>
     private long _cachedEnd = long.MinValue;
 
     public TumblingWindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes)
-        : base(rule, alarm, hashes, static (key, plan) => new TumblingGroup(key, plan))
+        : base(rule, alarm, hashes, static (key, plan, _) => new TumblingGroup(key, plan))
     {
     }
 

@@ -14,16 +14,19 @@ internal abstract class WindowRunner<TGroup> : RuleRunner
     private readonly BoolEval _having;
     private readonly AggregateThresholds? _thresholds;
 
-    protected WindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes, Func<string, AggregatePlan, TGroup> create)
+    protected WindowRunner(CompiledRule rule, ExpiryAlarm alarm, KeyHashes hashes, Func<string, AggregatePlan, DistinctIds[], TGroup> create)
         : base(rule, alarm, hashes)
     {
         _groups = new ExpiringTable<TGroup>(alarm, hashes);
         var plan = rule.Aggregates ?? throw ExprCompiler.Unchecked();
         Plan = plan;
+        var ids = new DistinctIds[plan.DistinctCount];
+        for (int d = 0; d < ids.Length; d++)
+            ids[d] = new DistinctIds();
         _having = rule.Having ?? throw ExprCompiler.Unchecked();
         _thresholds = rule.HavingThresholds;
         Window = rule.WindowTicks;
-        _create = key => create(key, plan);
+        _create = key => create(key, plan, ids);
         Values = new double[plan.SlotCount];
         Scratch = new double[plan.Width];
         Numbers = new double[plan.NumberCount];
