@@ -22,42 +22,24 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
     private IConsumer<Ignore, byte[]>? _valueConsumer;
     private bool _disposed;
 
-    public async Task<IReadOnlyDictionary<int, long>> FindAsync(IReadOnlyCollection<int> partitions, DateTimeOffset timestamp, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return await Task.Run(() => Find(partitions, timestamp, cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task<IReadOnlyDictionary<int, long>> FindAsync(IReadOnlyCollection<int> partitions, DateTimeOffset timestamp, CancellationToken cancellationToken) =>
+        RunExclusiveAsync<IReadOnlyDictionary<int, long>>(() => Find(partitions, timestamp, cancellationToken), cancellationToken);
 
-    public async Task<IReadOnlyDictionary<int, DateTimeOffset>> ReadTimestampsAsync(IReadOnlyDictionary<int, long> offsets, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return await Task.Run(() => ReadTimestamps(offsets, cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task<IReadOnlyDictionary<int, DateTimeOffset>> ReadTimestampsAsync(IReadOnlyDictionary<int, long> offsets, CancellationToken cancellationToken) =>
+        RunExclusiveAsync<IReadOnlyDictionary<int, DateTimeOffset>>(() => ReadTimestamps(offsets, cancellationToken), cancellationToken);
 
     /// <summary>Reads the up to <paramref name="count"/> records before each offset and keeps the valid interactions among them.</summary>
-    public async Task<IReadOnlyDictionary<int, IReadOnlyList<Interaction>>> ReadInteractionsBeforeAsync(IReadOnlyDictionary<int, long> offsets, int count, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<int, IReadOnlyList<Interaction>>> ReadInteractionsBeforeAsync(IReadOnlyDictionary<int, long> offsets, int count, CancellationToken cancellationToken) =>
+        RunExclusiveAsync<IReadOnlyDictionary<int, IReadOnlyList<Interaction>>>(() => ReadInteractionsBefore(offsets, count, cancellationToken), cancellationToken);
+
+    /// <summary>Runs one lookup at a time, off the caller's thread (the consumer's calls block).</summary>
+    private async Task<T> RunExclusiveAsync<T>(Func<T> lookup, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return await Task.Run(() => ReadInteractionsBefore(offsets, count, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(lookup, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

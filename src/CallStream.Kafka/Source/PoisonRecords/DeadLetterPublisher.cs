@@ -264,18 +264,7 @@ internal sealed class DeadLetterPublisher(KafkaSourceOptions options, ILogger lo
         var config = options.BuildDeadLetterConfig();
         _producer = new ProducerBuilder<byte[]?, byte[]?>(config)
             .SetLogHandler((_, m) => Log.Librdkafka(logger, m))
-            .SetErrorHandler((p, e) =>
-            {
-                if (e.IsFatal)
-                {
-                    Log.FatalError(logger, p.Name, e.Code, e.Reason);
-                    Interlocked.CompareExchange(ref _failure, new KafkaException(e), null);
-                }
-                else
-                {
-                    Log.ClientError(logger, p.Name, e.Code, BrokerReachability.Describe(e.Reason));
-                }
-            })
+            .SetErrorHandler(ProducerErrors.Handler<byte[]?, byte[]?>(logger, e => Interlocked.CompareExchange(ref _failure, e, null)))
             .Build();
         Log.ProducerCreated(logger, _deadLetterTopic, KafkaConfigRedactor.Redact(config));
         return _producer;

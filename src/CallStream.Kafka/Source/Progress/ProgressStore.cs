@@ -317,18 +317,7 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
         var config = options.BuildProgressConfig();
         var producer = new ProducerBuilder<string, byte[]>(config)
             .SetLogHandler((_, m) => Log.Librdkafka(logger, m))
-            .SetErrorHandler((p, e) =>
-            {
-                if (e.IsFatal)
-                {
-                    Log.FatalError(logger, p.Name, e.Code, e.Reason);
-                    Interlocked.CompareExchange(ref _failure, new KafkaException(e), null);
-                }
-                else
-                {
-                    Log.ClientError(logger, p.Name, e.Code, BrokerReachability.Describe(e.Reason));
-                }
-            })
+            .SetErrorHandler(ProducerErrors.Handler<string, byte[]>(logger, e => Interlocked.CompareExchange(ref _failure, e, null)))
             .Build();
         Log.ProducerCreated(logger, _progressTopic, KafkaConfigRedactor.Redact(config));
         return producer;
