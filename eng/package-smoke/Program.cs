@@ -16,6 +16,7 @@ using Microsoft.Extensions.Logging;
 const int Count = 500;
 using var cluster = InProcessKafkaCluster.Start(1);
 cluster.CreateTopic("consumerdata", 2);
+cluster.CreateTopic("callstream-progress", 1); // the source keeps its commits' event-time positions there; the mock cannot create topics on request
 var start = new DateTimeOffset(2025, 1, 6, 9, 0, 0, TimeSpan.Zero);
 var interactions = Enumerable.Range(0, Count).Select(n => new Interaction(
     $"i-{n}", $"c-{n % 40}", $"agent-{n % 9}", (Channel)(n % 4), start.AddSeconds(30 * n),
