@@ -9,7 +9,6 @@ namespace CallStream.Generation;
 /// </remarks>
 internal static class EndOrder
 {
-    private static readonly long MaxTicks = DateTimeOffset.MaxValue.UtcTicks;
 
     /// <summary>Yields interactions in end-time order, ties by interaction id (ordinal).</summary>
     /// <param name="startOrdered">Interactions whose start times never decrease.</param>
@@ -22,18 +21,10 @@ internal static class EndOrder
             long start = interaction.StartTime.UtcTicks;
             while (held.TryPeek(out _, out var next) && next.End < start)
                 yield return held.Dequeue();
-            held.Enqueue(interaction, (EndTicks(interaction), interaction.InteractionId));
+            held.Enqueue(interaction, (InteractionEnd.Ticks(interaction), interaction.InteractionId));
         }
         while (held.Count > 0)
             yield return held.Dequeue();
-    }
-
-    /// <summary>The end time in UTC ticks, as the rule engine computes it under <c>EventTimeMode.End</c>: the duration rounded to the nearest tick, the sum clamped to the calendar.</summary>
-    internal static long EndTicks(Interaction interaction)
-    {
-        long start = interaction.StartTime.UtcTicks;
-        double span = Math.Round(interaction.DurationSeconds * TimeSpan.TicksPerSecond);
-        return span >= MaxTicks - start ? MaxTicks : start + (long)span;
     }
 
     private sealed class KeyComparer : IComparer<(long End, string Id)>

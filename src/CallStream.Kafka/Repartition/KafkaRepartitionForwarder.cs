@@ -281,7 +281,7 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
             Interlocked.Increment(ref _skipped);
             return;
         }
-        var eventTime = _endTime ? EndTime(interaction) : interaction.StartTime;
+        var eventTime = _endTime ? new DateTimeOffset(InteractionEnd.Ticks(interaction), TimeSpan.Zero) : interaction.StartTime;
         if (eventTime > state.Newest)
             state.Newest = eventTime;
         state.MarkerDue = true;
@@ -410,15 +410,6 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
         }
         foreach (int partition in partitions)
             _partitions.Remove(partition);
-    }
-
-    /// <summary>The end time as the rules' ordering computes it: the duration rounded to the nearest tick, clamped to the calendar.</summary>
-    private static DateTimeOffset EndTime(Interaction interaction)
-    {
-        long start = interaction.StartTime.UtcTicks;
-        double span = Math.Round(interaction.DurationSeconds * TimeSpan.TicksPerSecond);
-        long max = DateTimeOffset.MaxValue.UtcTicks;
-        return new DateTimeOffset(span >= max - start ? max : start + (long)span, TimeSpan.Zero);
     }
 
     private sealed record Part(string Topic, int Partitions, Func<Interaction, string>? Key);

@@ -133,17 +133,10 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
             if (from >= end)
                 continue;
             var found = new List<Interaction>();
-            consumer.Assign(new TopicPartitionOffset(tp, from));
-            var quiet = Stopwatch.StartNew();
-            while (quiet.Elapsed < _timeout)
+            ReadUntil(consumer, tp, from, record =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var record = consumer.Consume(PollSlice);
-                if (record is null)
-                    continue;
-                quiet.Restart();
-                if (record.IsPartitionEOF || record.Offset.Value >= end)
-                    break;
+                if (record.Offset.Value >= end)
+                    return true;
                 try
                 {
                     found.Add(decoder.Deserialize(record.Message.Value, record.Message.Value is null, SerializationContext.Empty));
@@ -152,11 +145,8 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
                 {
                     // Not an interaction: it has no event time to offer.
                 }
-                if (record.Offset.Value >= end - 1)
-                    break;
-            }
-            if (quiet.Elapsed >= _timeout)
-                throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"Reading {_topic}[{partition}] from offset {from} to {end} stalled for {_timeout}."));
+                return record.Offset.Value >= end - 1;
+            }, $"Reading {_topic}[{partition}] from offset {from} to {end}", cancellationToken);
             if (found.Count > 0)
                 result[partition] = found;
         }
@@ -166,29 +156,34 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
     }
 
     /// <summary>Reads the timestamp of the first record at or after <paramref name="offset"/>, or <see langword="null"/> at the end.</summary>
-    private DateTimeOffset? ReadTimestamp(IConsumer<Ignore, Ignore> consumer, TopicPartition tp, long offset, CancellationToken cancellationToken)
-    {
-        consumer.Assign(new TopicPartitionOffset(tp, offset));
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < _timeout)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var record = consumer.Consume(PollSlice);
-            if (record is null)
-                continue;
-            if (record.IsPartitionEOF)
-                return null;
-            return DateTimeOffset.FromUnixTimeMilliseconds(record.Message.Timestamp.UnixTimestampMs);
-        }
-
-        throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"Reading {tp.Topic}[{tp.Partition.Value}]@{offset} took longer than {_timeout}."));
-    }
+    private DateTimeOffset? ReadTimestamp(IConsumer<Ignore, Ignore> consumer, TopicPartition tp, long offset, CancellationToken cancellationToken) =>
+        ReadUntil(consumer, tp, offset, _ => true, $"Reading {tp.Topic}[{tp.Partition.Value}]@{offset}", cancellationToken) is { } record
+            ? DateTimeOffset.FromUnixTimeMilliseconds(record.Message.Timestamp.UnixTimestampMs)
+            : null;
 
     /// <summary>Reads a partition from its start to the first record at or after <paramref name="timestamp"/>.</summary>
     private long Scan(IConsumer<Ignore, Ignore> consumer, TopicPartition tp, long low, long high, DateTimeOffset timestamp, CancellationToken cancellationToken)
     {
         long wanted = timestamp.ToUnixTimeMilliseconds();
-        consumer.Assign(new TopicPartitionOffset(tp, low));
+        long endOfPartition = -1;
+        var found = ReadUntil(
+            consumer, tp, low, record => record.Message.Timestamp.UnixTimestampMs >= wanted || record.Offset.Value >= high - 1,
+            $"Scanning {tp.Topic}[{tp.Partition.Value}] for timestamp {Iso8601.Format(timestamp)}", cancellationToken, eof => endOfPartition = eof);
+        if (found is null)
+            return endOfPartition;
+        return found.Message.Timestamp.UnixTimestampMs >= wanted ? found.Offset.Value : high;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="tp"/> from <paramref name="from"/>, handing each record to <paramref name="stop"/> until it
+    /// returns <see langword="true"/> (that record is returned) or the partition ends (<see langword="null"/>, the end
+    /// offset to <paramref name="onEnd"/>). Fails when no record arrives for the lookup timeout.
+    /// </summary>
+    private ConsumeResult<Ignore, TValue>? ReadUntil<TValue>(
+        IConsumer<Ignore, TValue> consumer, TopicPartition tp, long from, Func<ConsumeResult<Ignore, TValue>, bool> stop, string what,
+        CancellationToken cancellationToken, Action<long>? onEnd = null)
+    {
+        consumer.Assign(new TopicPartitionOffset(tp, from));
         var quiet = Stopwatch.StartNew();
         while (quiet.Elapsed < _timeout)
         {
@@ -198,14 +193,15 @@ internal sealed class TimestampOffsetLookup(KafkaSourceOptions options, ILogger 
                 continue;
             quiet.Restart();
             if (record.IsPartitionEOF)
-                return record.Offset.Value;
-            if (record.Message.Timestamp.UnixTimestampMs >= wanted)
-                return record.Offset.Value;
-            if (record.Offset.Value >= high - 1)
-                return high;
+            {
+                onEnd?.Invoke(record.Offset.Value);
+                return null;
+            }
+            if (stop(record))
+                return record;
         }
 
-        throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"Scanning {tp.Topic}[{tp.Partition.Value}] for timestamp {Iso8601.Format(timestamp)} stalled for {_timeout}."));
+        throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"{what} stalled for {_timeout}."));
     }
 
     private IConsumer<Ignore, byte[]> GetValueConsumer()

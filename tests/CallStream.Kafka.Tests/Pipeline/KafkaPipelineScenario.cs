@@ -160,12 +160,7 @@ internal sealed class KafkaPipelineScenario : IAsyncDisposable
         }
     }
 
-    private long[] Committed()
-    {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(Cluster.CreateConsumerConfig(Group)).SetLogHandler((_, _) => { }).Build();
-        var committed = consumer.Committed(Enumerable.Range(0, Partitions).Select(p => new TopicPartition(Topic, p)), Eventually.Generous);
-        return [.. committed.OrderBy(c => c.Partition.Value).Select(c => c.Offset.Value)];
-    }
+    private List<long> Committed() => TopicCounts.Committed(Cluster, Group, Topic, Partitions);
 
     /// <summary>The alerts of <c>replay</c>: the rules over the rows in file order, completed at the end.</summary>
     private static List<Alert> PipelineRunReplay(IEnumerable<Interaction> rows) => [.. rows.ToObservable().DetectAlerts(DefaultRules.RuleSet).ToEnumerable()];

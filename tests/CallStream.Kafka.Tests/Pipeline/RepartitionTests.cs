@@ -115,7 +115,7 @@ public class RepartitionTests(ITestOutputHelper output)
             // Every source record forwarded and committed by the forwarders' group, every source partition read to its end by
             // the local stages, then every repartition partition read to its end by the stage that owns it.
             var sourceEnds = TopicCounts.Ends(cluster, Topic, partitions).Select(e => e.High).ToList();
-            await WaitAsync(() => Committed(cluster, RepartitionTopics.ForwarderGroupId(Group), Topic, partitions).SequenceEqual(sourceEnds), "forwarding every row", stages, forwarders);
+            await WaitAsync(() => TopicCounts.Committed(cluster, RepartitionTopics.ForwarderGroupId(Group), Topic, partitions).SequenceEqual(sourceEnds), "forwarding every row", stages, forwarders);
             await WaitAsync(
                 () => stages.Where(s => s.Name.StartsWith("local", StringComparison.Ordinal)).SelectMany(s => s.Pipeline.GetStatistics().Partitions).Where(p => p.CaughtUp).Select(p => p.Partition).Distinct().Count() == partitions,
                 "the local stages reading every partition",
@@ -186,13 +186,6 @@ public class RepartitionTests(ITestOutputHelper output)
         var owned = members.ToList();
         return owned.SelectMany(m => m).Distinct().Count() == partitions
             && (owned.Count > partitions || owned.All(m => m.Count > 0));
-    }
-
-    private static List<long> Committed(InProcessKafkaCluster cluster, string group, string topic, int partitions)
-    {
-        using var consumer = new Confluent.Kafka.ConsumerBuilder<Confluent.Kafka.Ignore, Confluent.Kafka.Ignore>(cluster.CreateConsumerConfig(group)).SetLogHandler((_, _) => { }).Build();
-        var committed = consumer.Committed(Enumerable.Range(0, partitions).Select(p => new Confluent.Kafka.TopicPartition(topic, p)), Eventually.Generous);
-        return [.. committed.OrderBy(c => c.Partition.Value).Select(c => c.Offset.Value)];
     }
 
     private static async Task ProduceAsync(InProcessKafkaCluster cluster, List<Interaction> rows)

@@ -126,6 +126,14 @@ internal static class TopicCounts
     public static long Total(InProcessKafkaCluster cluster, string topic, int partitions) =>
         Ends(cluster, topic, partitions).Sum(e => e.High - e.Low);
 
+    /// <summary>The offsets a consumer group committed for each partition of a topic, in partition order (-1001: none).</summary>
+    public static List<long> Committed(InProcessKafkaCluster cluster, string group, string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(cluster.CreateConsumerConfig(group)).SetLogHandler((_, _) => { }).Build();
+        var committed = consumer.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), Eventually.Generous);
+        return [.. committed.OrderBy(c => c.Partition.Value).Select(c => c.Offset.Value)];
+    }
+
     public static List<(long Low, long High)> Ends(InProcessKafkaCluster cluster, string topic, int partitions)
     {
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(cluster.CreateConsumerConfig("counter")).SetLogHandler((_, _) => { }).Build();
