@@ -4,6 +4,7 @@ using System.Globalization;
 using CallStream.Cli.Connections;
 using CallStream.Cli.Logging;
 using CallStream.Cli.Progress;
+using CallStream.Cli.Topology;
 using CallStream.Kafka;
 using CallStream.Mongo;
 using CallStream.Ndjson;
@@ -144,7 +145,7 @@ internal static class ConsumeCommand
             result = await ConsumeAsync(
                 context,
                 new ConsumeRun(kafka, settings.GroupId, ruleSet, settings.Lateness, settings.Alerts, store) { EventTime = settings.EventTime, IdleTimeout = settings.IdleTimeout, LoggerFactory = logging, MaxMessages = settings.MaxMessages },
-                (statistics, assignedNone) => idle is not null && idle.IsIdle(statistics, assignedNone) ? ConsumeStop.CompleteInput : ConsumeStop.None,
+                status => idle is not null && idle.IsIdle(status) ? ConsumeStop.CompleteInput : ConsumeStop.None,
                 progress,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -162,9 +163,8 @@ internal static class ConsumeCommand
     /// is cancelled, then stops gracefully: the work of <c>consume</c>, also used by <c>demo</c>.</summary>
     /// <param name="context">The surroundings.</param>
     /// <param name="run">What to consume and where to write.</param>
-    /// <param name="stopWhen">Checked every 100 ms with the pipeline's statistics and whether the group's latest assignment
-    /// gave the consumer no partition at all: whether to go on, stop gracefully, or declare the input complete
-    /// (evaluate what the watermark holds, as at the end of a replay, then stop).</param>
+    /// <param name="stopWhen">Checked every 100 ms with the topology's status: whether to go on, stop gracefully, or declare
+    /// the input complete (evaluate what the watermark holds, as at the end of a replay, then stop).</param>
     /// <param name="progress">Where progress (messages consumed) is reported, or <see langword="null"/>.</param>
     /// <param name="stoppingToken">Stops gracefully (Ctrl+C).</param>
     /// <returns>What the run did.</returns>
@@ -172,98 +172,106 @@ internal static class ConsumeCommand
     public static async Task<ConsumeResult> ConsumeAsync(
         CliContext context,
         ConsumeRun run,
-        Func<PipelineStatistics, bool, ConsumeStop> stopWhen,
+        Func<TopologyStatus, ConsumeStop> stopWhen,
         ProgressReporter? progress,
         CancellationToken stoppingToken)
     {
-        var sourceOptions = new KafkaSourceOptions { Topic = run.Kafka.Topic, GroupId = run.GroupId };
-        run.Kafka.ApplyTo(sourceOptions, run.BaseSettings);
-        KafkaInteractionSource source;
+        long started = context.Time.GetTimestamp();
+        NdjsonAlertSink? ndjson = null;
+        ConsumerTopology? topology = null;
         try
         {
-            source = new KafkaInteractionSource(sourceOptions, run.LoggerFactory);
-        }
-        catch (ArgumentException e)
-        {
-            throw KafkaConnection.InvalidOption(e);
-        }
-
-        long started = context.Time.GetTimestamp();
-        await using (source.ConfigureAwait(false))
-        {
-            var limited = run.MaxMessages is { } max ? new MessageLimitSource(source, max) : null;
-            NdjsonAlertSink? ndjson = null;
+            ndjson = run.AlertsPath is null ? null : OpenAlertFile(run.AlertsPath);
+            var alertSinks = new List<(string, IBatchedSink<Alert>)>();
+            var interactionSinks = new List<(string, IBatchedSink<Interaction>)>();
+            if (ndjson is not null)
+                alertSinks.Add((FileSinkName(run.AlertsPath!), ndjson));
+            if (run.Store is { } store)
+            {
+                alertSinks.Add((MongoAlertSinkName(store), new MongoAlertSink(store)));
+                interactionSinks.Add(("mongo:" + store.InteractionsCollectionName, new MongoInteractionSink(store)));
+            }
+            if (run.ExtraInteractionSink is { } extra)
+                interactionSinks.Add((extra.Name, extra.Sink));
+            var settings = new TopologySettings(run.Kafka, run.GroupId, run.Rules)
+            {
+                Members = run.Members,
+                EventTime = run.EventTime,
+                Lateness = run.Lateness,
+                IdleTimeout = run.IdleTimeout,
+                BaseSettings = run.BaseSettings,
+                LoggerFactory = run.LoggerFactory,
+                MaxMessages = run.MaxMessages,
+                AlertSinks = alertSinks,
+                InteractionSinks = interactionSinks,
+            };
             try
             {
-                ndjson = run.AlertsPath is null ? null : OpenAlertFile(run.AlertsPath);
-                var pipeline = new InteractionPipeline((IInteractionSource?)limited ?? source, run.Rules, new InteractionPipelineOptions { EventTime = run.EventTime, AllowedLateness = run.Lateness, IdleTimeout = run.IdleTimeout }, run.LoggerFactory);
-                await using (pipeline.ConfigureAwait(false))
-                {
-                    if (ndjson is not null)
-                        pipeline.AddAlertSink(FileSinkName(run.AlertsPath!), ndjson);
-                    if (run.Store is { } store)
-                    {
-                        pipeline.AddAlertSink(MongoAlertSinkName(store), new MongoAlertSink(store));
-                        pipeline.AddInteractionSink("mongo:" + store.InteractionsCollectionName, new MongoInteractionSink(store));
-                    }
-                    if (run.ExtraInteractionSink is { } extra)
-                        pipeline.AddInteractionSink(extra.Name, extra.Sink);
-
-                    using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    var running = pipeline.RunAsync(stop.Token);
-                    bool stopping = false;
-                    while (!running.IsCompleted)
-                    {
-                        await Task.WhenAny(running, limited?.Reached ?? running, Task.Delay(PollInterval, TimeProvider.System, CancellationToken.None)).ConfigureAwait(false);
-                        var statistics = pipeline.GetStatistics();
-                        progress?.Report(statistics.Consumed);
-                        if (stopping || stop.IsCancellationRequested)
-                            continue;
-                        if (limited is { Reached.IsCompleted: true })
-                        {
-                            stopping = true;
-                            await stop.CancelAsync().ConfigureAwait(false);
-                            continue;
-                        }
-                        switch (stopWhen(statistics, source.AssignedNone))
-                        {
-                            case ConsumeStop.Stop:
-                                stopping = true;
-                                await stop.CancelAsync().ConfigureAwait(false);
-                                break;
-                            case ConsumeStop.CompleteInput:
-                                stopping = true;
-                                pipeline.Complete();
-                                break;
-                        }
-                    }
-                    var summary = await running.ConfigureAwait(false);
-                    var final = pipeline.GetStatistics();
-                    return new ConsumeResult(final, summary, ndjson?.DuplicatesSuppressed ?? 0, context.Time.GetElapsedTime(started));
-                }
+                topology = await ConsumerTopology.StartAsync(settings, stoppingToken).ConfigureAwait(false);
             }
-            catch (SinkWriteException e) when (run.AlertsPath is { } path && e.SinkName == FileSinkName(path) && e.InnerException is IOException io)
+            catch (ArgumentException e)
             {
-                string failure = Output.OutputWriteException.ForFile(run.AlertsOption, path, io).Message;
-                throw CliException.Failure($"{failure} (after {e.Attempts} attempts); nothing was committed past what it had not stored.", e);
+                throw KafkaConnection.InvalidOption(e);
             }
-            catch (SinkWriteException e)
-            {
-                throw CliException.Failure($"a sink failed, nothing was committed past what it had not stored: {e.Message}", e);
-            }
-            catch (Confluent.Kafka.KafkaException e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_AllBrokersDown)
-            {
-                throw CliException.Failure(e.Message, e); // names the servers tried
-            }
-            catch (Confluent.Kafka.KafkaException e)
+            catch (InvalidOperationException e)
             {
                 throw CliException.Failure($"Kafka ({run.Kafka.Describe()}): {e.Message}", e);
             }
-            finally
+
+            var limited = topology.Limited;
+            bool stopping = false;
+            while (topology.Running)
             {
-                if (ndjson is not null)
-                    await ndjson.DisposeAsync().ConfigureAwait(false);
+                await Task.WhenAny(topology.AnyEnded(), limited?.Reached ?? topology.AnyEnded(), Task.Delay(PollInterval, TimeProvider.System, CancellationToken.None)).ConfigureAwait(false);
+                var statistics = topology.GetStatistics();
+                progress?.Report(statistics.Consumed);
+                if (stopping)
+                    continue;
+                if (stoppingToken.IsCancellationRequested || limited is { Reached.IsCompleted: true })
+                {
+                    stopping = true;
+                    await topology.StopAsync().ConfigureAwait(false);
+                    continue;
+                }
+                switch (stopWhen(new TopologyStatus(statistics, topology.AssignedNone, topology.AtEnd(), topology.Activity(), run.SourcePartitions is { } expected && topology.Settled(expected))))
+                {
+                    case ConsumeStop.Stop:
+                        stopping = true;
+                        await topology.StopAsync().ConfigureAwait(false);
+                        break;
+                    case ConsumeStop.CompleteInput:
+                        stopping = true;
+                        topology.Complete();
+                        break;
+                }
             }
+            var (inputCompleted, final) = await topology.WaitAsync().ConfigureAwait(false);
+            var elapsed = context.Time.GetElapsedTime(started);
+            return new ConsumeResult(final, new PipelineSummary(final, elapsed, inputCompleted), ndjson?.DuplicatesSuppressed ?? 0, elapsed);
+        }
+        catch (SinkWriteException e) when (run.AlertsPath is { } path && e.SinkName == FileSinkName(path) && e.InnerException is IOException io)
+        {
+            string failure = Output.OutputWriteException.ForFile(run.AlertsOption, path, io).Message;
+            throw CliException.Failure($"{failure} (after {e.Attempts} attempts); nothing was committed past what it had not stored.", e);
+        }
+        catch (SinkWriteException e)
+        {
+            throw CliException.Failure($"a sink failed, nothing was committed past what it had not stored: {e.Message}", e);
+        }
+        catch (Confluent.Kafka.KafkaException e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_AllBrokersDown)
+        {
+            throw CliException.Failure(e.Message, e); // names the servers tried
+        }
+        catch (Confluent.Kafka.KafkaException e)
+        {
+            throw CliException.Failure($"Kafka ({run.Kafka.Describe()}): {e.Message}", e);
+        }
+        finally
+        {
+            if (topology is not null)
+                await topology.DisposeAsync().ConfigureAwait(false);
+            if (ndjson is not null)
+                await ndjson.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -321,10 +329,10 @@ internal static class ConsumeCommand
         private long _lastCount = -1;
         private long _since = TimeProvider.System.GetTimestamp();
 
-        public bool IsIdle(PipelineStatistics statistics, bool assignedNone)
+        public bool IsIdle(TopologyStatus status)
         {
-            long count = statistics.Consumed + statistics.DeadLettered + statistics.WarmUpEvents;
-            bool atEnd = assignedNone || (statistics.Partitions.Count > 0 && statistics.Partitions.All(p => p.CaughtUp));
+            long count = status.Activity;
+            bool atEnd = status.AtEnd && (status.AssignedNone || status.Statistics.Partitions.Count > 0);
             if (count != _lastCount || !atEnd)
             {
                 _lastCount = count;
@@ -366,6 +374,12 @@ internal sealed record ConsumeRun(KafkaConnection Kafka, string GroupId, RuleSet
     /// <summary>Gets how long a caught-up partition waits before it stops holding the watermark back.</summary>
     public TimeSpan IdleTimeout { get; init; } = new InteractionPipelineOptions().IdleTimeout;
 
+    /// <summary>Gets how many members of the group run in this process (the demo's <c>--consumers</c>). Default 1.</summary>
+    public int Members { get; init; } = 1;
+
+    /// <summary>Gets the source topic's partition count when the caller knows it (the demo), for <see cref="TopologyStatus.Settled"/>.</summary>
+    public int? SourcePartitions { get; init; }
+
     /// <summary>Gets librdkafka settings applied before the user's (the demo's tuning), or <see langword="null"/>.</summary>
     public IEnumerable<KeyValuePair<string, string>>? BaseSettings { get; init; }
 
@@ -383,7 +397,16 @@ internal sealed record ConsumeRun(KafkaConnection Kafka, string GroupId, RuleSet
     public string AlertsOption { get; init; } = "--alerts";
 }
 
-/// <summary>What a consume run does next, decided every 100 ms from the pipeline's statistics.</summary>
+/// <summary>What a consume run's topology looks like, every 100 ms.</summary>
+/// <param name="Statistics">The pipelines' figures added up (<see cref="ConsumerTopology.GetStatistics"/>).</param>
+/// <param name="AssignedNone">Whether the group's latest assignment gave this process no source partition at all.</param>
+/// <param name="AtEnd">Whether everything read so far has gone all the way through (<see cref="ConsumerTopology.AtEnd"/>).</param>
+/// <param name="Activity">Records read or forwarded so far: when it stops changing, nothing moves.</param>
+/// <param name="Settled">Whether every group of the topology has settled (<see cref="ConsumerTopology.Settled"/>); only known
+/// when the run was told the source topic's partition count (<see cref="ConsumeRun.SourcePartitions"/>).</param>
+internal sealed record TopologyStatus(PipelineStatistics Statistics, bool AssignedNone, bool AtEnd, long Activity, bool Settled);
+
+/// <summary>What a consume run does next, decided every 100 ms from the topology's status.</summary>
 internal enum ConsumeStop
 {
     /// <summary>Goes on.</summary>

@@ -6,6 +6,7 @@ using CallStream.Cli.Connections;
 using CallStream.Cli.Demo;
 using CallStream.Cli.Logging;
 using CallStream.Cli.Progress;
+using CallStream.Cli.Topology;
 using CallStream.Csv;
 using CallStream.Generation;
 using CallStream.Insights;
@@ -47,6 +48,9 @@ internal static class DemoCommand
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long producing waits at most for the consumers' groups to settle.</summary>
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Client settings for the loopback cluster: quick reconnects and retries (as <see cref="InProcessKafkaCluster.CreateProducerConfig"/>).</summary>
     private static readonly KeyValuePair<string, string>[] LoopbackTuning =
@@ -101,6 +105,12 @@ internal static class DemoCommand
             HelpName = "P",
             CustomParser = r => (int)OptionParsers.ParseWholeNumber(r, "--partitions", 1, 256),
         };
+        var consumers = new Option<int?>("--consumers")
+        {
+            Description = "How many consumers of one group share the topic, each with its share of the partitions; rules grouped by another field than the customer meet through repartition topics. [default: 1]",
+            HelpName = "N",
+            CustomParser = r => (int)OptionParsers.ParseWholeNumber(r, "--consumers", 1, 16),
+        };
         var eventTime = OptionParsers.EventTimeOption();
         eventTime.Description += " With end, the log is generated in end order, as a live feed delivers it.";
         var chaos = new Option<bool>("--chaos")
@@ -126,6 +136,7 @@ internal static class DemoCommand
             rows,
             seed,
             partitions,
+            consumers,
             eventTime,
             chaos,
             sequential,
@@ -143,6 +154,7 @@ internal static class DemoCommand
                 parseResult.GetValue(timeout) ?? DefaultTimeout)
             {
                 EventTime = parseResult.GetValue(eventTime) ?? EventTimeMode.Start,
+                Consumers = parseResult.GetValue(consumers) ?? 1,
             },
             cancellationToken));
         return command;
@@ -179,7 +191,9 @@ internal static class DemoCommand
         var kafka = KafkaConnection.Resolve(context, cluster.BootstrapServers, KafkaSinkOptions.DefaultInteractionsTopic, null);
         cluster.CreateTopic(kafka.Topic, settings.Partitions, Brokers);
         cluster.CreateTopic(kafka.Topic + KafkaSourceOptions.DeadLetterSuffix, 1, Brokers);
-        cluster.CreateTopic(GroupId + KafkaSourceOptions.ProgressSuffix, 1, Brokers); // the mock cluster cannot create it on request
+        // The mock cluster cannot create topics on request, as the consumers do on a real cluster.
+        cluster.CreateTopic(GroupId + KafkaSourceOptions.ProgressSuffix, 1, Brokers);
+        DemoCluster.CreateRepartitionTopics(cluster, GroupId, ruleSet, settings.Partitions, Brokers);
         await context.Error.WriteLineAsync(string.Create(invariant, $"{label}: in-process Kafka cluster of {Brokers} brokers at {cluster.BootstrapServers}, topic {kafka.Topic} with {settings.Partitions} partitions")).ConfigureAwait(false);
 
         // 3. Consume alongside producing (the in-process cluster keeps only about 5 MB per partition), with or without chaos.
@@ -193,6 +207,8 @@ internal static class DemoCommand
             LoggerFactory = logging,
             IdleTimeout = IdleTimeout,
             EventTime = settings.EventTime,
+            Members = settings.Consumers,
+            SourcePartitions = settings.Partitions,
             ExtraInteractionSink = ("reconciliation", tally),
             AlertsOption = "--output",
         };
@@ -201,8 +217,12 @@ internal static class DemoCommand
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(settings.Timeout);
         var progress = new ProgressReporter(context.Error, time, context.ErrorIsTerminal, label + ": consumed", settings.Rows, "messages");
-        ConsumeStop Done(PipelineStatistics statistics, bool _)
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ConsumeStop Done(TopologyStatus status)
         {
+            if (status.Settled)
+                settled.TrySetResult();
+            var statistics = status.Statistics;
             long target = Interlocked.Read(ref produced);
             if (target < 0 || statistics.Consumed + statistics.DeadLettered < target)
                 return ConsumeStop.None;
@@ -210,7 +230,7 @@ internal static class DemoCommand
             // its end (a partition whose leader is down is not) and the final commit goes through.
             if (!chaosStop.IsCancellationRequested)
                 chaosStop.Cancel();
-            return statistics.Partitions.Count == settings.Partitions && statistics.Partitions.All(p => p.CaughtUp)
+            return statistics.Partitions.Select(p => p.Partition).Distinct().Count() == settings.Partitions && status.AtEnd
                 ? ConsumeStop.CompleteInput
                 : ConsumeStop.None;
         }
@@ -221,6 +241,14 @@ internal static class DemoCommand
         ProduceCommand.ProduceResult produce;
         try
         {
+            if (consuming is not null)
+            {
+                // The consumers' groups settle first, as a running deployment has: rows arriving meanwhile would be read
+                // partly twice after the hand-overs (the duplicates are dropped, but the counts would say so).
+                await Task.WhenAny(settled.Task, consuming, Task.Delay(SettleTimeout, time, deadline.Token)).ConfigureAwait(false);
+                if (consuming.IsFaulted)
+                    await consuming.ConfigureAwait(false);
+            }
             var quiet = new ProgressReporter(TextWriter.Null, time, false, "produce", null, "rows");
             produce = await ProduceCommand.ProduceAsync(context, files.Interactions, kafka, null, strict: false, ProducerTuning, quiet, logging, cancellationToken).ConfigureAwait(false);
             Interlocked.Exchange(ref produced, produce.Produced);
@@ -361,5 +389,8 @@ internal static class DemoCommand
     {
         /// <summary>Gets which instant is the event time (<c>--event-time</c>); with end, the log is generated in end order.</summary>
         public EventTimeMode EventTime { get; init; }
+
+        /// <summary>Gets how many consumers of the group share the topic (<c>--consumers</c>). Default 1.</summary>
+        public int Consumers { get; init; } = 1;
     }
 }

@@ -1,4 +1,5 @@
 using CallStream.Kafka;
+using CallStream.Rules;
 using Confluent.Kafka;
 
 namespace CallStream.Cli.Demo;
@@ -18,6 +19,14 @@ internal static class DemoCluster
         {
             throw CliException.Failure("cannot start the in-process Kafka cluster: " + e.Message, e);
         }
+    }
+
+    /// <summary>Creates the repartition topics the consumers of <paramref name="groupId"/> need for <paramref name="rules"/>
+    /// (see <see cref="RulePlacement"/>): the mock cluster cannot create them on request, as the forwarder does on a real one.</summary>
+    public static void CreateRepartitionTopics(InProcessKafkaCluster cluster, string groupId, RuleSet rules, int partitions, int replicationFactor)
+    {
+        foreach (var part in RulePlacement.Plan(rules, Field.CustomerId).Repartitioned)
+            cluster.CreateTopic(RepartitionTopics.Name(groupId, part.Name), part.By is null ? 1 : partitions, replicationFactor);
     }
 
     /// <summary>Sums the partitions' high watermarks: how many records the topic received.</summary>

@@ -52,6 +52,7 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
     private long _skipped;
     private long _markers;
     private int[] _assigned = [];
+    private volatile bool _caughtUp;
 
     /// <summary>Creates a forwarder.</summary>
     /// <param name="source">The source topic's consumer options: connection, topic and the group id the repartition topics are named after.</param>
@@ -94,6 +95,16 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
 
     /// <summary>Gets the progress markers written (one per repartition partition reached).</summary>
     public long Markers => Interlocked.Read(ref _markers);
+
+    /// <summary>Gets the source topic's partition count (the channels of each repartition partition), known once <see cref="TopicsReady"/> completed; 0 before.</summary>
+    public int SourcePartitions => Volatile.Read(ref _sourcePartitionCount);
+
+    /// <summary>
+    /// Gets whether every source partition this member is assigned has been read to its end, forwarded, acknowledged
+    /// and committed (also when it is assigned none): with the source's other consumers caught up too, the
+    /// repartition topics hold everything written to the source so far.
+    /// </summary>
+    internal bool CaughtUp => _caughtUp;
 
     /// <summary>
     /// Gets a task that completes once the repartition topics exist (created with the source topic's partition count
@@ -192,6 +203,7 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
                 }
                 if (any || _partitions.Values.Any(p => p.MarkerDue))
                     FlushAndCommit(consumer, all: false);
+                _caughtUp = Volatile.Read(ref _assigned).All(p => _partitions.TryGetValue(p, out var state) && state.CaughtUp && state.Committed >= state.Next);
             }
             FlushAndCommit(consumer, all: true);
         }
@@ -217,7 +229,7 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
         var topic = metadata.Topics.FirstOrDefault(t => t.Topic == _source.Topic);
         if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0)
             throw new InvalidOperationException($"The source topic '{_source.Topic}' does not exist: the repartition topics take their partition count from it.");
-        _sourcePartitionCount = topic.Partitions.Count;
+        Volatile.Write(ref _sourcePartitionCount, topic.Partitions.Count);
 
         var parts = new List<Part>();
         var missing = new List<TopicSpecification>();
