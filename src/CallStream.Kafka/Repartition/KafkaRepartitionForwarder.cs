@@ -247,22 +247,61 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
             parts.Add(new Part(name, partitions, part == RepartitionTopics.All ? null : RepartitionKey.For(part)));
         }
         if (missing.Count > 0)
-        {
-            try
-            {
-                admin.CreateTopicsAsync(missing, new CreateTopicsOptions { RequestTimeout = timeout }).GetAwaiter().GetResult();
-            }
-            catch (CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
-            {
-                // another member created them first
-            }
-            catch (KafkaException ex)
-            {
-                string wanted = string.Join(", ", missing.Select(t => $"{t.Name} ({t.NumPartitions} partitions)"));
-                throw new InvalidOperationException($"The repartition topics {wanted} do not exist and could not be created ({ex.Error.Reason}): create them, or allow this client to.", ex);
-            }
-        }
+            CreateTopics(admin, missing, parts, timeout);
         _targets = [.. parts];
+    }
+
+    private void CreateTopics(IAdminClient admin, List<TopicSpecification> missing, List<Part> parts, TimeSpan timeout)
+    {
+        string reason;
+        try
+        {
+            var createTimeout = timeout < TopicAutoCreation.CreateTimeout ? timeout : TopicAutoCreation.CreateTimeout;
+            admin.CreateTopicsAsync(missing, new CreateTopicsOptions { RequestTimeout = createTimeout, OperationTimeout = createTimeout }).GetAwaiter().GetResult();
+            return;
+        }
+        catch (CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            return; // another member created them first
+        }
+        catch (CreateTopicsException ex)
+        {
+            var error = ex.Results.First(r => r.Error.IsError && r.Error.Code != ErrorCode.TopicAlreadyExists).Error;
+            reason = $"{error.Code}: {error.Reason}";
+            if (!TopicAutoCreation.MayNotBeOffered(error.Code))
+                throw CannotCreate(missing, reason, ex);
+        }
+        catch (KafkaException ex)
+        {
+            reason = $"{ex.Error.Code}: {ex.Error.Reason}";
+            if (!TopicAutoCreation.MayNotBeOffered(ex.Error.Code))
+                throw CannotCreate(missing, reason, ex);
+        }
+
+        // A cluster that does not offer CreateTopics (librdkafka's mock cluster): have it create them on first use. Their
+        // partition count is then the broker's default, which the placement tolerates: keys hash over any count, the
+        // part without a key writes to partition 0 only, and markers go to every partition.
+        var known = admin.GetMetadata(timeout).Topics;
+        foreach (var wanted in missing)
+        {
+            var existing = known.FirstOrDefault(t => t.Topic == wanted.Name);
+            int partitions = existing is { Error.IsError: false } ? existing.Partitions.Count : 0;
+            if (partitions == 0)
+            {
+                partitions = TopicAutoCreation.Request(_source.BuildDeadLetterConfig(), wanted.Name, timeout, _logger);
+                if (partitions == 0)
+                    throw CannotCreate(missing, reason, null);
+                Log.RepartitionTopicAutoCreated(_logger, wanted.Name, reason, partitions, wanted.NumPartitions);
+            }
+            int index = parts.FindIndex(p => p.Topic == wanted.Name);
+            parts[index] = parts[index] with { Partitions = partitions };
+        }
+    }
+
+    private static InvalidOperationException CannotCreate(List<TopicSpecification> missing, string reason, Exception? inner)
+    {
+        string wanted = string.Join(", ", missing.Select(t => $"{t.Name} ({t.NumPartitions} partitions)"));
+        return new InvalidOperationException($"The repartition topics {wanted} do not exist and could not be created ({reason}): create them, or allow this client to.", inner);
     }
 
     private void Forward(ConsumeResult<Ignore, byte[]> result, InteractionDeserializer deserializer)

@@ -143,4 +143,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4058, Level = LogLevel.Warning, Message = "The event-time position of '{Topic}'[{Partition}] at offset {Offset} was not written to '{ProgressTopic}' in time for the hand-over: the offset is committed without it, and the next warm-up estimates it.")]
     public static partial void PositionNotWritten(ILogger logger, string topic, int partition, long offset, string progressTopic);
+
+    [LoggerMessage(EventId = 4059, Level = LogLevel.Warning, Message = "The cluster did not create the repartition topic '{Topic}' on request ({Reason}) but created it automatically with {Partitions} partitions (wanted {Wanted}); records and markers are placed to suit any count.")]
+    public static partial void RepartitionTopicAutoCreated(ILogger logger, string topic, string reason, int partitions, int wanted);
 }

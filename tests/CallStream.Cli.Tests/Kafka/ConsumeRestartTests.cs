@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CallStream.Kafka;
+using Confluent.Kafka;
 
 namespace CallStream.Cli.Tests.Kafka;
 
@@ -62,6 +63,72 @@ public sealed class ConsumeRestartTests : IDisposable
         Assert.Contains("consume: ", second.StandardOutput.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Crash safety across the repartition hop: the default rules group by agent and channel too, so each child runs the
+    /// local rules, the forwarder and the repartition readers; it is SIGKILLed at ten seeded points, each after it has
+    /// committed something new in one of its groups, and restarted. Afterwards the alerts stored equal the replay's,
+    /// each once, and each poison record was dead-lettered once.
+    /// </summary>
+    [Fact]
+    public async Task Consume_SigkilledAtTenSeededPointsAcrossTheRepartitionHop_StoresTheReplaysAlertsOnce_AndEachDeadLetterOnce()
+    {
+        const int KillPoints = 10;
+        const int Rows = 30_000;
+        const string KillGroup = "sigkilled";
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = InProcessKafkaCluster.Start();
+        cluster.CreateTopic(KafkaSinkOptions.DefaultInteractionsTopic, Partitions, replicationFactor: 3);
+        cluster.CreateTopic(KafkaSinkOptions.DefaultInteractionsTopic + KafkaSourceOptions.DeadLetterSuffix, 1, replicationFactor: 3);
+        int poison = ProducePoison(cluster, 0, 3);
+        string csv = await _files.GenerateAsync(Rows, seed: 13);
+        await KafkaCliFiles.ProduceAsync(cluster, csv, Rows);
+        poison += ProducePoison(cluster, 3, 2);
+        string alerts = _files.Temp(".ndjson");
+        string[] consume =
+        [
+            "consume", "--kafka", cluster.BootstrapServers, "--group", KillGroup, "--alerts", alerts, "--idle-exit", "2s",
+            "--kafka-setting", "session.timeout.ms=3000", "--kafka-setting", "heartbeat.interval.ms=500",
+        ];
+        string[] groups = [KillGroup, RepartitionTopics.ForwarderGroupId(KillGroup), RepartitionTopics.GroupId(KillGroup, "agent_id"), RepartitionTopics.GroupId(KillGroup, "channel")];
+        string[] topics = [KafkaSinkOptions.DefaultInteractionsTopic, KafkaSinkOptions.DefaultInteractionsTopic, RepartitionTopics.Name(KillGroup, "agent_id"), RepartitionTopics.Name(KillGroup, "channel")];
+        foreach (string topic in topics.Skip(2).Append(KillGroup + KafkaSourceOptions.ProgressSuffix))
+            cluster.CreateTopic(topic, topic.EndsWith(KafkaSourceOptions.ProgressSuffix, StringComparison.Ordinal) ? 1 : Partitions, replicationFactor: 3); // as an operator would; the mock cannot on request
+        long Committed(int g) => KafkaCliFiles.CountCommitted(cluster, topics[g], Partitions, groups[g]);
+
+        var random = new Random(20261207);
+        var log = new StringBuilder();
+        for (int point = 0; point < KillPoints; point++)
+        {
+            // Each child runs until the group chosen for this point has committed past where it stood, then a seeded
+            // moment more (so kills land before, during and after writes), and is killed without warning.
+            int group = random.Next(groups.Length);
+            long before = Committed(group);
+            var child = Child.Start(consume);
+            var watch = Stopwatch.StartNew();
+            while (!child.Process.HasExited && Committed(group) <= before && watch.Elapsed < TimeSpan.FromMinutes(2))
+                await Task.Delay(50, cancellation);
+            await Task.Delay(random.Next(0, 1500), cancellation);
+            bool exitedByItself = child.Process.HasExited;
+            child.Process.Kill(entireProcessTree: true);
+            await child.Process.WaitForExitAsync(cancellation);
+            log.AppendLine(CultureInfo.InvariantCulture, $"kill {point}: {groups[group]} committed {before} -> {Committed(group)}; {(exitedByItself ? "had ended by itself" : "killed")}");
+            Assert.False(exitedByItself, $"the child ended before kill point {point}: the kills were not mid-stream\n{log}\n{child.Output()}");
+        }
+
+        var last = Child.Start(consume);
+        bool ended = last.Process.WaitForExit(TimeSpan.FromMinutes(4));
+        if (!ended)
+            last.Process.Kill(entireProcessTree: true);
+        await last.Process.WaitForExitAsync(cancellation);
+        TestContext.Current.TestOutputHelper?.WriteLine(log + "\nlast run:\n" + last.Output());
+        Assert.True(ended && last.Process.ExitCode == ExitCodes.Success, "the last consumer failed:\n" + last.Output());
+
+        var expected = await _files.ReplayAsync(csv);
+        KafkaCliFiles.AssertSameAlerts(expected, KafkaCliFiles.ReadAlerts(alerts));
+        Assert.Equal(Rows + poison, KafkaCliFiles.CountCommitted(cluster, KafkaSinkOptions.DefaultInteractionsTopic, Partitions, KillGroup));
+        Assert.Equal(poison, KafkaCliFiles.CountRecords(cluster, KafkaSinkOptions.DefaultInteractionsTopic + KafkaSourceOptions.DeadLetterSuffix, 1));
+    }
+
     [Fact]
     public async Task Consume_StopsGracefullyOnSigterm_CommittingWhatItStored()
     {
@@ -89,6 +156,19 @@ public sealed class ConsumeRestartTests : IDisposable
     }
 
     public void Dispose() => _files.Dispose();
+
+    /// <summary>Produces records that are not interactions, one per partition from <paramref name="first"/>.</summary>
+    private static int ProducePoison(InProcessKafkaCluster cluster, int first, int count)
+    {
+        using var producer = new ProducerBuilder<string, string>(cluster.CreateProducerConfig()).Build();
+        for (int i = 0; i < count; i++)
+        {
+            var partition = new TopicPartition(KafkaSinkOptions.DefaultInteractionsTopic, (first + i) % Partitions);
+            producer.Produce(partition, new Message<string, string> { Key = "poison", Value = "{\"interaction_id\": " + i + ", not json" });
+        }
+        producer.Flush(TimeSpan.FromSeconds(30));
+        return count;
+    }
 
     /// <summary>Creates the topic and produces a generated log to it with the CLI.</summary>
     private async Task<string> ProduceLogAsync(InProcessKafkaCluster cluster, int seed)

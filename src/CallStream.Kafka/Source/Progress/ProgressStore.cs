@@ -15,7 +15,6 @@ namespace CallStream.Kafka;
 /// <remarks>Writes happen on the consume thread, acknowledgements arrive on the producer's thread.</remarks>
 internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) : IDisposable
 {
-    private static readonly TimeSpan CreateTimeout = TimeSpan.FromSeconds(5);
 
     private readonly string _topic = options.Topic;
     private readonly string _progressTopic = options.ResolvedProgressTopic;
@@ -239,7 +238,7 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
         try
         {
             // A cluster without a controller to ask (librdkafka's mock) makes this wait its whole timeout: keep it short.
-            var createTimeout = timeout < CreateTimeout ? timeout : CreateTimeout;
+            var createTimeout = timeout < TopicAutoCreation.CreateTimeout ? timeout : TopicAutoCreation.CreateTimeout;
             admin.CreateTopicsAsync([specification], new CreateTopicsOptions { RequestTimeout = createTimeout, OperationTimeout = createTimeout }).GetAwaiter().GetResult();
             Log.ProgressTopicCreated(logger, _progressTopic, _topic);
             _topicReady = true;
@@ -254,13 +253,13 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
         {
             var error = ex.Results.First(r => r.Error.IsError).Error;
             reason = $"{error.Code}: {error.Reason}";
-            if (error.Code is not (ErrorCode.InvalidRequest or ErrorCode.UnsupportedVersion or ErrorCode.Local_UnsupportedFeature))
+            if (error.Code == ErrorCode.Local_TimedOut || !TopicAutoCreation.MayNotBeOffered(error.Code))
                 throw CannotCreate(reason);
         }
         catch (KafkaException ex)
         {
             reason = $"{ex.Error.Code}: {ex.Error.Reason}";
-            if (ex.Error.Code is not (ErrorCode.InvalidRequest or ErrorCode.UnsupportedVersion or ErrorCode.Local_UnsupportedFeature or ErrorCode.Local_TimedOut))
+            if (!TopicAutoCreation.MayNotBeOffered(ex.Error.Code))
                 throw CannotCreate(reason);
         }
 
@@ -271,7 +270,7 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
         }
 
         // A cluster that does not offer CreateTopics (librdkafka's mock cluster): ask it to create the topic on first use.
-        if (!AutoCreates(timeout))
+        if (TopicAutoCreation.Request(options.BuildProgressConfig(), _progressTopic, timeout, logger) == 0)
             throw CannotCreate(reason);
         Log.ProgressTopicAutoCreated(logger, _progressTopic, reason);
         _topicReady = true;
@@ -279,17 +278,6 @@ internal sealed class ProgressStore(KafkaSourceOptions options, ILogger logger) 
 
     private bool Exists(IAdminClient admin, TimeSpan timeout)
     {
-        var topic = admin.GetMetadata(_progressTopic, timeout).Topics.FirstOrDefault(t => t.Topic == _progressTopic);
-        return topic is not null && !topic.Error.IsError && topic.Partitions.Count > 0;
-    }
-
-    /// <summary>Asks for the topic's metadata with automatic creation allowed; tells whether it exists then.</summary>
-    private bool AutoCreates(TimeSpan timeout)
-    {
-        var config = options.BuildProgressConfig();
-        config.Set("allow.auto.create.topics", "true");
-        using var producer = new ProducerBuilder<Null, Null>(config).SetLogHandler((_, m) => Log.Librdkafka(logger, m)).Build();
-        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
         var topic = admin.GetMetadata(_progressTopic, timeout).Topics.FirstOrDefault(t => t.Topic == _progressTopic);
         return topic is not null && !topic.Error.IsError && topic.Partitions.Count > 0;
     }
