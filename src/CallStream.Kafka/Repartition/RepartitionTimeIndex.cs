@@ -33,12 +33,15 @@ internal sealed class RepartitionTimeIndex
     }
 
     /// <summary>Records a record read, in offset order.</summary>
+    /// <param name="offset">Its offset.</param>
+    /// <param name="ticks">Its timestamp (UTC ticks), which Kafka keeps to the millisecond: the event time is within the millisecond after it.</param>
     public void Observe(long offset, long ticks)
     {
-        if (ticks > _max)
+        long upTo = ticks > long.MaxValue - TimeSpan.TicksPerMillisecond ? ticks : ticks + TimeSpan.TicksPerMillisecond - 1;
+        if (upTo > _max)
         {
-            _max = ticks;
-            _steps.Add((offset, ticks));
+            _max = upTo;
+            _steps.Add((offset, upTo));
         }
         while (_suffixMin.Last is { } last && last.Value.Ticks >= ticks)
             _suffixMin.RemoveLast();

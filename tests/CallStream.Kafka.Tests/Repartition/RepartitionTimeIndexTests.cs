@@ -61,8 +61,8 @@ public class RepartitionTimeIndexTests
     public void Prune_KeepsWhatLaterThresholdsNeed()
     {
         var index = Interleaved();
-        index.Prune(At(20));
-        Assert.Equal(1, index.WarmUpFrom(At(20)));
+        index.Prune(At(21));
+        Assert.Equal(2, index.WarmUpFrom(At(21)));
         Assert.Equal(2, index.WarmUpFrom(At(30)));
         Assert.Equal(0, index.WarmUpFrom(At(10))); // below what was kept: no longer shown
     }
