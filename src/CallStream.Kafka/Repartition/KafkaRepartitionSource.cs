@@ -28,6 +28,7 @@ public sealed class KafkaRepartitionSource : IInteractionSource
     private readonly int _sourcePartitions;
     private readonly Lock _gate = new();
     private readonly Dictionary<int, RepartitionPartition> _owned = [];
+    private readonly Dictionary<int, EventTimePosition> _assignedPositions = [];
 
     /// <summary>Creates a reader of a repartition topic.</summary>
     /// <param name="options">The consumer options: <see cref="KafkaSourceOptions.Topic"/> is the repartition topic and
@@ -85,10 +86,19 @@ public sealed class KafkaRepartitionSource : IInteractionSource
     }
 
     /// <inheritdoc/>
-    public void StoreOffset(int partition, long nextOffset)
+    public void StoreOffset(int partition, long nextOffset) => Store(partition, nextOffset, null);
+
+    /// <inheritdoc/>
+    /// <remarks>The repartition partition's offset is stored with a position of its own: the earliest event time among
+    /// the records at or after it that this reader has read, or the channels' watermark when lower, and the offset before
+    /// which every record of the repartition partition is older than that minus the horizon.</remarks>
+    public void StorePosition(int partition, long nextOffset, EventTimePosition position) => Store(partition, nextOffset, position);
+
+    private void Store(int partition, long nextOffset, EventTimePosition? position)
     {
         var (q, p) = ToPartition(partition);
         long store;
+        EventTimePosition? stored;
         lock (_gate)
         {
             if (!_owned.TryGetValue(q, out var owned))
@@ -96,9 +106,21 @@ public sealed class KafkaRepartitionSource : IInteractionSource
             var channel = owned.Channels[p];
             if (nextOffset > channel.Stored)
                 channel.Stored = nextOffset;
+            if (position is { } known)
+                owned.Positioned(known);
             store = owned.TakeStore();
+            stored = store >= 0 ? owned.PositionAt(store) : null;
         }
-        if (store >= 0)
+        StoreInner(q, store, stored);
+    }
+
+    private void StoreInner(int q, long store, EventTimePosition? position)
+    {
+        if (store < 0)
+            return;
+        if (position is { } known)
+            _inner.StorePosition(q, store, known);
+        else
             _inner.StoreOffset(q, store);
     }
 
@@ -144,7 +166,17 @@ public sealed class KafkaRepartitionSource : IInteractionSource
         IReadOnlyList<AssignedPartition> assigned,
         CancellationToken cancellationToken)
     {
-        var channels = assigned.SelectMany(a => Channels(a.Partition).Select(c => new AssignedPartition(c, a.CommittedOffset))).ToList();
+        lock (_gate)
+        {
+            foreach (var a in assigned)
+            {
+                if (a.Position is { } position)
+                    _assignedPositions[a.Partition] = position;
+                else
+                    _assignedPositions.Remove(a.Partition);
+            }
+        }
+        var channels = assigned.SelectMany(a => Channels(a.Partition).Select(c => new AssignedPartition(c, a.CommittedOffset) { Position = a.Position })).ToList();
         var starts = await onAssigned(channels, cancellationToken).ConfigureAwait(false);
         if (starts is null)
             return null;
@@ -170,6 +202,7 @@ public sealed class KafkaRepartitionSource : IInteractionSource
                 {
                     var owned = GetOwned(q);
                     owned.Read(e.Offset);
+                    owned.Observe(e.Offset, e.Timestamp.UtcTicks);
                     var state = owned.Channels[p];
                     state.LastDelivered = e.Offset;
                     if (state.CaughtUp)
@@ -188,6 +221,7 @@ public sealed class KafkaRepartitionSource : IInteractionSource
                     break; // a marker of a source partition this reader was not told about: the topic was repartitioned
                 int channel = q * _sourcePartitions + p;
                 long store;
+                EventTimePosition? position;
                 bool caughtUp = e.Reason == InteractionSourceEvent.CaughtUpReason;
                 bool reportCaughtUp;
                 lock (_gate)
@@ -198,13 +232,13 @@ public sealed class KafkaRepartitionSource : IInteractionSource
                     reportCaughtUp = caughtUp && !state.CaughtUp;
                     state.CaughtUp |= caughtUp;
                     store = owned.TakeStore();
+                    position = store >= 0 ? owned.PositionAt(store) : null;
                 }
                 if (e.Timestamp > DateTimeOffset.MinValue)
                     output.Add(InteractionSourceEvent.Progress(channel, e.Timestamp));
                 if (reportCaughtUp)
                     output.Add(InteractionSourceEvent.PartitionCaughtUp(channel, e.Offset + 1));
-                if (store >= 0)
-                    _inner.StoreOffset(q, store);
+                StoreInner(q, store, position);
                 break;
             }
             case InteractionSourceEventKind.DeadLettered:
@@ -214,7 +248,7 @@ public sealed class KafkaRepartitionSource : IInteractionSource
                 break;
             case InteractionSourceEventKind.PartitionAssigned:
                 lock (_gate)
-                    _owned[q] = new RepartitionPartition(_sourcePartitions, e.CommittedOffset);
+                    _owned[q] = new RepartitionPartition(_sourcePartitions, e.CommittedOffset, e.Offset, _assignedPositions.Remove(q, out var position) ? position : null);
                 foreach (int channel in Channels(q))
                     output.Add(InteractionSourceEvent.PartitionAssigned(channel, e.Offset, e.CommittedOffset));
                 break;
@@ -238,14 +272,35 @@ public sealed class KafkaRepartitionSource : IInteractionSource
     private RepartitionPartition GetOwned(int partition)
     {
         if (!_owned.TryGetValue(partition, out var owned))
-            _owned[partition] = owned = new RepartitionPartition(_sourcePartitions, -1);
+            _owned[partition] = owned = new RepartitionPartition(_sourcePartitions, -1, -1, null);
         return owned;
     }
 
     /// <summary>A repartition partition owned now: what each channel delivered and had stored, and what was committed for it.</summary>
-    private sealed class RepartitionPartition(int channels, long committed)
+    private sealed class RepartitionPartition(int channels, long committed, long start, EventTimePosition? assignedWith)
     {
         public Channel[] Channels { get; } = [.. Enumerable.Range(0, channels).Select(_ => new Channel())];
+
+        private readonly RepartitionTimeIndex _index = RepartitionTimeIndex.From(start, assignedWith);
+
+        /// <summary>The latest position the pipeline stored for a channel: its watermark bounds every record not read yet.</summary>
+        private EventTimePosition? _latest;
+
+        public void Observe(long offset, long ticks) => _index.Observe(offset, ticks);
+
+        public void Positioned(EventTimePosition position) => _latest = position;
+
+        /// <summary>Gets the position to store with the offset <paramref name="store"/> of the partition, once the pipeline stored one.</summary>
+        public EventTimePosition? PositionAt(long store)
+        {
+            if (_latest is not { } latest)
+                return null;
+            long watermark = Math.Min(latest.Watermark.UtcTicks, _index.EarliestFrom(store));
+            long threshold = watermark - DateTimeOffset.MinValue.UtcTicks > latest.Horizon.Ticks ? watermark - latest.Horizon.Ticks : DateTimeOffset.MinValue.UtcTicks;
+            long warmUpFrom = Math.Min(_index.WarmUpFrom(threshold), store);
+            _index.Prune(threshold - DateTimeOffset.MinValue.UtcTicks > latest.Horizon.Ticks ? threshold - latest.Horizon.Ticks : DateTimeOffset.MinValue.UtcTicks);
+            return new EventTimePosition(new DateTimeOffset(watermark, TimeSpan.Zero), latest.Horizon, warmUpFrom);
+        }
 
         private long _lastStored = Math.Max(committed, 0);
 

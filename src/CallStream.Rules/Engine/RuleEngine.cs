@@ -97,11 +97,15 @@ public sealed class RuleEngine : IDisposable
         _alertsCounter = meter.CreateCounter<long>("callstream.rules.alerts", "{alert}", "Alerts the rules raised, by rule and severity.");
 
         var userLate = options.OnLateEvent;
-        _orderer = new EventTimeOrderer(Evaluate, options, late =>
-        {
-            _lateCounter.Add(1);
-            userLate?.Invoke(late);
-        });
+        _orderer = new EventTimeOrderer(
+            Evaluate,
+            options,
+            late =>
+            {
+                _lateCounter.Add(1);
+                userLate?.Invoke(late);
+            },
+            _ids.Rewind); // a partition catching up is released behind the newest event: its ids must be remembered too
     }
 
     /// <summary>Gets the rules, in evaluation order.</summary>

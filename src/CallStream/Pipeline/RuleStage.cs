@@ -23,6 +23,12 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
     private readonly bool _positions;
     private readonly bool _endTime;
 
+    // Partitions revoked whose engine partition still holds the watermark until the rebalance has played out (data flows
+    // again): an eager rebalance revokes every partition and assigns most of them back, and forgetting them one by one
+    // lets the watermark climb to the newest partition left, evaluating held events of partitions that come back before
+    // their unread older events, which would then be late.
+    private readonly HashSet<int> _revokedHolding = [];
+
     public RuleStage(RuleSet rules, InteractionPipelineOptions options, IMeterFactory? meterFactory, PartitionLedger ledger, WarmUpPlanner planner,
         CheckpointTracker tracker, OutputDispatcher outputs, PipelineFigures figures, ILogger logger, bool checkpointed)
     {
@@ -51,6 +57,7 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
         var plan = _planner.TakePlan(partition, reportedStart);
         long warmUpFrom = plan is { } p && p.Start < committed ? p.Start : -1;
         var owned = _ledger.Assign(partition, committed, warmUpFrom);
+        _revokedHolding.Remove(partition); // assigned back: its engine partition goes on where it was
         if (_positions)
             StartIndex(owned.Log.Index, plan, committed);
         if (!IsCompleted)
@@ -101,17 +108,35 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
         return new EventTimePosition(new DateTimeOffset(ticks, TimeSpan.Zero), _planner.Horizon, from);
     }
 
-    /// <summary>Gives a partition up: its records in flight are no longer this pipeline's to commit.</summary>
+    /// <summary>
+    /// Gives a partition up: its records in flight are no longer this pipeline's to commit. It stops holding the engine's
+    /// watermark once data flows again after the rebalance, unless it was assigned back by then.
+    /// </summary>
     public void Release(int partition)
     {
         _ledger.Release(partition);
         _tracker.Remove(partition);
         if (!IsCompleted)
+            _revokedHolding.Add(partition);
+    }
+
+    /// <summary>Forgets the partitions revoked and not assigned back: the rebalance is over once data flows again.</summary>
+    private void ForgetRevoked()
+    {
+        if (IsCompleted)
+        {
+            _revokedHolding.Clear();
+            return;
+        }
+        foreach (int partition in _revokedHolding)
             _engine.RemovePartition(partition);
+        _revokedHolding.Clear();
     }
 
     public void OnRecord(in InteractionSourceEvent e)
     {
+        if (_revokedHolding.Count > 0)
+            ForgetRevoked();
         if (!_checkpointed)
         {
             OfferUncheckpointed(e);
@@ -180,6 +205,8 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
     {
         if (records.IsEmpty || IsCompleted)
             return;
+        if (_revokedHolding.Count > 0)
+            ForgetRevoked();
         if (_checkpointed)
         {
             for (int i = 0; i < records.Length; i++)
@@ -196,6 +223,8 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
 
     public void OnDeadLettered(in InteractionSourceEvent e)
     {
+        if (_revokedHolding.Count > 0)
+            ForgetRevoked();
         var owned = GetOwned(e.Partition);
         owned.View.LastRead = e.Offset;
         if (e.Offset < owned.WarmUpUntil || e.Offset <= owned.LastBegun)
@@ -215,6 +244,8 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
     /// <summary>A progress marker: the partition has delivered every event up to <paramref name="eventTime"/>; the engine's watermark may move on.</summary>
     public void OnProgress(int partition, DateTimeOffset eventTime)
     {
+        if (_revokedHolding.Count > 0)
+            ForgetRevoked();
         GetOwned(partition);
         if (!IsCompleted)
             _engine.Advance(partition, eventTime);

@@ -19,6 +19,8 @@ public class RepartitionTests(ITestOutputHelper output)
     private const string Group = "callstream";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(150);
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _late = new();
+
     /// <summary>Rules grouped by the message key, by agent, by channel and by an attribute, and one over every event.</summary>
     private static readonly RuleSet Rules = RuleText.Parse("""
         rule CustomerBurst
@@ -66,7 +68,27 @@ public class RepartitionTests(ITestOutputHelper output)
     [InlineData(4, 8, EventTimeMode.Start)]
     [InlineData(2, 8, EventTimeMode.End)]
     [InlineData(4, 12, EventTimeMode.End)]
-    public async Task Consumers_ShareTheirGroupsThroughRepartitionTopics_AlertsEqualReplay(int consumers, int partitions, EventTimeMode eventTime)
+    public Task Consumers_ShareTheirGroupsThroughRepartitionTopics_AlertsEqualReplay(int consumers, int partitions, EventTimeMode eventTime) =>
+        RunAsync(consumers, partitions, eventTime, Membership.Settled);
+
+    /// <summary>Every consumer but the first joins after half of the rows were produced and forwarded: each group rebalances mid-stream.</summary>
+    [Theory]
+    [InlineData(2, 8, EventTimeMode.Start)]
+    [InlineData(3, 12, EventTimeMode.End)]
+    public Task ConsumersJoiningMidStream_AlertsEqualReplay(int consumers, int partitions, EventTimeMode eventTime) =>
+        RunAsync(consumers, partitions, eventTime, Membership.JoinMidStream);
+
+    /// <summary>
+    /// The last consumer stops (every stage and its forwarder disposed) after half of the rows were read: the others take
+    /// its partitions over from its commits, warming their state up from the records before.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 8, EventTimeMode.Start)]
+    [InlineData(3, 12, EventTimeMode.End)]
+    public Task ConsumerLeavingMidStream_AlertsEqualReplay(int consumers, int partitions, EventTimeMode eventTime) =>
+        RunAsync(consumers, partitions, eventTime, Membership.LeaveMidStream);
+
+    private async Task RunAsync(int consumers, int partitions, EventTimeMode eventTime, Membership membership)
     {
         // In end mode the rows come in end order, as a contact centre writes them when each contact ends.
         var order = eventTime == EventTimeMode.End ? GenerationOrder.End : GenerationOrder.Start;
@@ -86,7 +108,7 @@ public class RepartitionTests(ITestOutputHelper output)
         using var stop = new CancellationTokenSource();
         try
         {
-            for (int c = 0; c < consumers; c++)
+            async Task StartConsumerAsync(int c)
             {
                 stages.Add(StartStage($"local-{c}", new KafkaInteractionSource(KafkaOptions.Source(cluster, Topic, Group)), plan.Local, eventTime, alerts));
                 var forwarder = new KafkaRepartitionForwarder(KafkaOptions.Source(cluster, Topic, Group), [.. plan.Repartitioned.Select(p => p.Name)], eventTime == EventTimeMode.End);
@@ -99,9 +121,9 @@ public class RepartitionTests(ITestOutputHelper output)
                 }
             }
 
-            // The groups settle before the rows arrive (joining mid-stream is another test): every partition of each
-            // topic owned, and every member owning some where there are enough partitions for all.
-            await WaitAsync(
+            // The groups settle before rows arrive: every partition of each topic owned, and every member owning some
+            // where there are enough partitions for all.
+            Task SettleAsync() => WaitAsync(
                 () => Settled(stages.Where(s => s.Name.StartsWith("local", StringComparison.Ordinal)).Select(s => s.Pipeline.GetStatistics().Partitions.Select(p => p.Partition).ToList()), partitions)
                     && Settled(forwarders.Select(f => f.Forwarder.AssignedPartitions.ToList()), partitions)
                     && plan.Repartitioned.All(part => Settled(
@@ -110,34 +132,84 @@ public class RepartitionTests(ITestOutputHelper output)
                 "every group settling",
                 stages,
                 forwarders);
-            await ProduceAsync(cluster, rows);
 
-            // Every source record forwarded and committed by the forwarders' group, every source partition read to its end by
-            // the local stages, then every repartition partition read to its end by the stage that owns it.
-            var sourceEnds = TopicCounts.Ends(cluster, Topic, partitions).Select(e => e.High).ToList();
-            await WaitAsync(() => TopicCounts.Committed(cluster, RepartitionTopics.ForwarderGroupId(Group), Topic, partitions).SequenceEqual(sourceEnds), "forwarding every row", stages, forwarders);
-            await WaitAsync(
-                () => stages.Where(s => s.Name.StartsWith("local", StringComparison.Ordinal)).SelectMany(s => s.Pipeline.GetStatistics().Partitions).Where(p => p.CaughtUp).Select(p => p.Partition).Distinct().Count() == partitions,
-                "the local stages reading every partition",
-                stages,
-                forwarders);
-            foreach (var part in plan.Repartitioned)
+            // Every source record produced so far forwarded and committed by the forwarders' group, every source partition
+            // read to its end by the local stages, then every repartition partition read to its end by the stage that owns it.
+            async Task ReadEverythingAsync(string what)
             {
-                string topic = RepartitionTopics.Name(Group, part.Name);
-                int count = part.By is null ? 1 : partitions;
-                var ends = TopicCounts.Ends(cluster, topic, count);
-                var readers = stages.Where(s => s.Name.StartsWith(part.Name + "-", StringComparison.Ordinal)).Select(s => (KafkaRepartitionSource)s.Source).ToList();
+                var sourceEnds = TopicCounts.Ends(cluster, Topic, partitions).Select(e => e.High).ToList();
+                await WaitAsync(() => TopicCounts.Committed(cluster, RepartitionTopics.ForwarderGroupId(Group), Topic, partitions).SequenceEqual(sourceEnds), $"forwarding {what}", stages, forwarders);
                 await WaitAsync(
-                    () => Enumerable.Range(0, count).All(q => ends[q].High == 0 || readers.Any(r => r.ReadUpTo(q) >= ends[q].High - 1)),
-                    $"reading {topic} to its end",
+                    () => stages.Where(s => s.Name.StartsWith("local", StringComparison.Ordinal)).SelectMany(s => s.Pipeline.GetStatistics().Partitions).Where(p => p.CaughtUp).Select(p => p.Partition).Distinct().Count() == partitions,
+                    $"the local stages reading {what}",
                     stages,
                     forwarders);
+                foreach (var part in plan.Repartitioned)
+                {
+                    string topic = RepartitionTopics.Name(Group, part.Name);
+                    int count = part.By is null ? 1 : partitions;
+                    var ends = TopicCounts.Ends(cluster, topic, count);
+                    var readers = stages.Where(s => s.Name.StartsWith(part.Name + "-", StringComparison.Ordinal)).Select(s => (KafkaRepartitionSource)s.Source).ToList();
+                    await WaitAsync(
+                        () => Enumerable.Range(0, count).All(q => ends[q].High == 0 || readers.Any(r => r.ReadUpTo(q) >= ends[q].High - 1)),
+                        $"reading {what} from {topic}",
+                        stages,
+                        forwarders);
+                }
             }
+
+            var summaries = new List<(string Name, PipelineSummary Summary)>();
+            int half = rows.Count / 2;
+            switch (membership)
+            {
+                case Membership.Settled:
+                    for (int c = 0; c < consumers; c++)
+                        await StartConsumerAsync(c);
+                    await SettleAsync();
+                    await ProduceAsync(cluster, rows);
+                    break;
+                case Membership.JoinMidStream:
+                    await StartConsumerAsync(0);
+                    await SettleAsync();
+                    await ProduceAsync(cluster, rows[..half]);
+                    var halfEnds = TopicCounts.Ends(cluster, Topic, partitions).Select(e => e.High).ToList();
+                    await WaitAsync(() => TopicCounts.Committed(cluster, RepartitionTopics.ForwarderGroupId(Group), Topic, partitions).SequenceEqual(halfEnds), "forwarding the first half", stages, forwarders);
+                    for (int c = 1; c < consumers; c++)
+                        await StartConsumerAsync(c);
+                    await SettleAsync();
+                    await ProduceAsync(cluster, rows[half..]);
+                    break;
+                case Membership.LeaveMidStream:
+                    for (int c = 0; c < consumers; c++)
+                        await StartConsumerAsync(c);
+                    await SettleAsync();
+                    await ProduceAsync(cluster, rows[..half]);
+                    await ReadEverythingAsync("the first half");
+
+                    // Stopped, not completed: what its stages hold is left to the next owners, through the offsets committed.
+                    string leaving = $"-{consumers - 1}";
+                    foreach (var stage in stages.Where(s => s.Name.EndsWith(leaving, StringComparison.Ordinal)).ToList())
+                    {
+                        summaries.Add((stage.Name, await stage.StopAsync()));
+                        await stage.DisposeAsync();
+                        stages.Remove(stage);
+                    }
+                    var (forwarder, run) = forwarders[^1];
+                    await forwarder.DisposeAsync();
+                    await run.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+                    forwarders.RemoveAt(forwarders.Count - 1);
+                    await SettleAsync();
+                    await ProduceAsync(cluster, rows[half..]);
+                    break;
+            }
+            await ReadEverythingAsync("every row");
 
             // Live, not only at the end: the markers move every repartition reader's watermark up to the events of the
             // last minutes (without them a channel that got no event would hold everything until completion).
             await WaitAsync(
-                () => plan.Repartitioned.All(part => stages.Where(s => s.Name.StartsWith(part.Name + "-", StringComparison.Ordinal)).Sum(s => s.Pipeline.GetStatistics().Evaluated) >= rows.Count - 50),
+                () => plan.Repartitioned.All(part =>
+                    stages.Where(s => s.Name.StartsWith(part.Name + "-", StringComparison.Ordinal)).Sum(s => s.Pipeline.GetStatistics().Evaluated)
+                    + summaries.Where(s => s.Name.StartsWith(part.Name + "-", StringComparison.Ordinal)).Sum(s => s.Summary.Evaluated) >= rows.Count - 50),
                 "the repartition readers evaluating all but the newest events before completion",
                 stages,
                 forwarders);
@@ -146,19 +218,20 @@ public class RepartitionTests(ITestOutputHelper output)
             // partitions to stages that are completing too.
             foreach (var stage in stages)
                 stage.Pipeline.Complete();
-            var summaries = new List<PipelineSummary>();
             foreach (var stage in stages)
-                summaries.Add(await stage.Run.WaitAsync(TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken));
-            foreach (var (stage, summary) in stages.Zip(summaries))
-                output.WriteLine($"{stage.Name}: consumed {summary.Consumed}, evaluated {summary.Evaluated}, late {summary.Late}, alerts {summary.Alerts}");
+                summaries.Add((stage.Name, await stage.Run.WaitAsync(TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken)));
+            foreach (var (name, summary) in summaries)
+                output.WriteLine($"{name}: consumed {summary.Consumed}, evaluated {summary.Evaluated}, warm-up {summary.WarmUpEvents}, duplicates {summary.Duplicates}, late {summary.Late}, alerts {summary.Alerts}");
             output.WriteLine($"forwarded {forwarders.Sum(f => f.Forwarder.Forwarded)}, markers {forwarders.Sum(f => f.Forwarder.Markers)}; alerts {alerts.Items.Count}, replay {expected.Count}");
 
+            foreach (var line in _late.Take(20))
+                output.WriteLine(line);
             var stored = alerts.Items.Values.ToList();
             foreach (var missing in expected.ExceptBy(stored.Select(a => a.AlertId), a => a.AlertId))
                 output.WriteLine($"missing: {missing.Rule} {missing.Key} {missing.TriggeredAt:O} {missing.InteractionId}");
             foreach (var extra in stored.ExceptBy(expected.Select(a => a.AlertId), a => a.AlertId))
                 output.WriteLine($"extra: {extra.Rule} {extra.Key} {extra.TriggeredAt:O} {extra.InteractionId}");
-            Assert.All(summaries, s => Assert.Equal(0, s.Late));
+            Assert.All(summaries, s => Assert.Equal(0, s.Summary.Late));
             foreach (var rule in Rules)
             {
                 Assert.True(expected.Any(a => a.Rule == rule.Name), $"the data raises no {rule.Name} alert: the test would not show it");
@@ -179,6 +252,13 @@ public class RepartitionTests(ITestOutputHelper output)
             foreach (var stage in stages)
                 await stage.DisposeAsync();
         }
+    }
+
+    public enum Membership
+    {
+        Settled,
+        JoinMidStream,
+        LeaveMidStream,
     }
 
     private static bool Settled(IEnumerable<List<int>> members, int partitions)
@@ -218,11 +298,13 @@ public class RepartitionTests(ITestOutputHelper output)
     }
 
     /// <summary>Starts one pipeline of the topology, writing its alerts to the shared store.</summary>
-    private static PipelineHandle StartStage(string name, IInteractionSource source, RuleSet rules, EventTimeMode eventTime, MemoryStore<Alert> alerts)
+    private PipelineHandle StartStage(string name, IInteractionSource source, RuleSet rules, EventTimeMode eventTime, MemoryStore<Alert> alerts)
     {
         // Rows arrive while the stages run: a partition that has read everything so far must not stop holding the
         // watermark before the producer reaches it (as the demo, with a long idle timeout).
-        var pipeline = new InteractionPipeline(source, rules, new InteractionPipelineOptions { IdleTimeout = TimeSpan.FromMinutes(5), EventTime = eventTime });
+        var options = new InteractionPipelineOptions { IdleTimeout = TimeSpan.FromMinutes(5), EventTime = eventTime };
+        options.OnLateEvent = late => _late.Enqueue($"{name}: late {late.Event.Interaction.InteractionId} (partition {late.Event.Partition}, offset {late.Event.Offset}) at {late.EventTime:O} after {late.LastReleasedEventTime:O}");
+        var pipeline = new InteractionPipeline(source, rules, options);
         pipeline.AddAlertSink("memory:alerts", alerts, new BatchingOptions { BatchSize = 200, FlushInterval = TimeSpan.FromMilliseconds(20) });
         return new PipelineHandle(name, pipeline, source);
     }

@@ -56,6 +56,27 @@ public class DuplicateEventTests
     }
 
     [Fact]
+    public void CopiesInAPartitionCatchingUpFarBehind_AreDroppedToo()
+    {
+        // Partition 1 is assigned after partition 0 is hours ahead, beyond the duplicate horizon: its events are released
+        // in order behind the newest one, and a copy among them (a record written twice upstream) is still recognised.
+        var alerts = new List<Alert>();
+        using var engine = new RuleEngine(Set(Failed), alerts.Add, new RuleEngineOptions { DuplicateHorizon = TimeSpan.FromMinutes(10) });
+        engine.AddPartition(0);
+        engine.Offer(new PartitionedInteraction(Events.At(10_000, id: "ahead"), 0));
+        engine.Offer(new PartitionedInteraction(Events.At(10_001, id: "ahead2"), 0));
+        engine.AddPartition(1);
+        var failed = Events.At(10, id: "f", outcome: Outcome.Failed);
+        engine.Offer(new PartitionedInteraction(failed, 1));
+        engine.Offer(new PartitionedInteraction(Events.At(11, id: "g"), 1));
+        engine.Offer(new PartitionedInteraction(Copy(failed), 1));
+        engine.Complete();
+        Assert.Equal("f", Assert.Single(alerts).InteractionId);
+        Assert.Equal(1, engine.DuplicateEvents);
+        Assert.Equal(0, engine.LateEvents);
+    }
+
+    [Fact]
     public void CopiesWithDifferentStartTimes_TheEarlierIsEvaluatedWhicheverArrivesFirst()
     {
         var early = Events.At(10, id: "x", outcome: Outcome.Failed);

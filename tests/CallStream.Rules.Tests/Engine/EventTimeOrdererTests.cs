@@ -133,6 +133,49 @@ public class EventTimeOrdererTests
     }
 
     [Fact]
+    public void PartitionJoiningBehind_CatchesUpInOrder_NotLate()
+    {
+        // Partition 1 is assigned after partition 0 released up to 90 s: its older events are its keys' first, not late,
+        // and they are released in order before what partition 0 still holds.
+        var orderer = Create(latenessSeconds: 5);
+        orderer.AddPartition(0);
+        orderer.Offer(new PartitionedInteraction(Events.At(90, id: "p0a"), 0));
+        orderer.Offer(new PartitionedInteraction(Events.At(100, id: "p0b"), 0));
+        Assert.Equal(["p0a"], ReleasedIds);
+
+        orderer.AddPartition(1);
+        orderer.Offer(new PartitionedInteraction(Events.At(30, id: "p1b"), 1));
+        orderer.Offer(new PartitionedInteraction(Events.At(20, id: "p1a"), 1));
+        orderer.Offer(new PartitionedInteraction(Events.At(110, id: "p0c"), 0));
+        Assert.Equal(["p0a", "p1a"], ReleasedIds);
+        orderer.Offer(new PartitionedInteraction(Events.At(120, id: "p1c"), 1));
+        Assert.Equal(["p0a", "p1a", "p1b", "p0b"], ReleasedIds);
+        Assert.Equal(0, orderer.LateCount);
+        Assert.Empty(_late);
+    }
+
+    [Fact]
+    public void PartitionJoiningBehind_IsLateAgainstWhatWasReleasedSinceItJoined()
+    {
+        var orderer = Create(latenessSeconds: 0);
+        orderer.AddPartition(0);
+        orderer.Offer(new PartitionedInteraction(Events.At(100, id: "p0a"), 0));
+        orderer.AddPartition(1);
+        orderer.Offer(new PartitionedInteraction(Events.At(40, id: "p1a"), 1));
+        orderer.Offer(new PartitionedInteraction(Events.At(200, id: "p0b"), 0));
+        orderer.Offer(new PartitionedInteraction(Events.At(50, id: "p1b"), 1));
+        Assert.Equal(["p0a", "p1a", "p1b"], ReleasedIds); // watermark 50
+
+        // Behind what was released since partition 1 joined: late. Partition 0, there before, is still held to everything.
+        orderer.Offer(new PartitionedInteraction(Events.At(45, id: "p1late"), 1));
+        orderer.Offer(new PartitionedInteraction(Events.At(99, id: "p0late"), 0));
+        Assert.Equal(["p1late", "p0late"], _late.Select(l => l.Event.Interaction.InteractionId));
+        Assert.Equal(Events.Time(50), _late[0].LastReleasedEventTime);
+        Assert.Equal(Events.Time(100), _late[1].LastReleasedEventTime);
+        Assert.Equal(2, orderer.LateCount);
+    }
+
+    [Fact]
     public void AssignedPartitionWithoutData_HoldsTheWatermark()
     {
         var orderer = Create();

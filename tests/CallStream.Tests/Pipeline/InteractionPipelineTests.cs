@@ -233,6 +233,43 @@ public class InteractionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task RevokeAll_ThenAssignBack_ALaggingPartitionIsNotOvertaken_NoLateEvent()
+    {
+        // An eager rebalance revokes every partition and assigns them back. Partition 0 lags two hours behind the others;
+        // were the partitions forgotten one by one, the watermark would climb to the others' and release their held events
+        // before partition 0's unread older ones, which would then be late.
+        var topic = new FakeTopic(3);
+        int cut = Rows / 2;
+        var lagFrom = Log[cut].StartTime.AddHours(-2);
+        var first = Log.Take(cut).Where(r => topic.PartitionOf(r.CustomerId) != 0 || r.StartTime < lagFrom).ToList();
+        var lagging = Log.Take(cut).Where(r => topic.PartitionOf(r.CustomerId) == 0 && r.StartTime >= lagFrom).ToList();
+        topic.Append(first);
+        var options = PipelineRun.Options();
+        options.IdleTimeout = TimeSpan.FromHours(1); // partition 0, read to its end, keeps holding the watermark
+        await using var run = PipelineRun.Start(topic, options: options);
+        await run.WaitAllReadAsync();
+        var before = run.Pipeline.GetStatistics();
+
+        await run.Source.RevokeAsync(0, 1, 2);
+        await run.WaitAsync(s => s.Partitions.Count == 0, "every partition released");
+        await run.Source.AssignAsync(0, 1, 2);
+        await run.WaitAsync(s => s.Partitions.Count == 3, "every partition assigned back");
+        var rebalanced = run.Pipeline.GetStatistics();
+        Assert.Equal(before.Evaluated, rebalanced.Evaluated); // the rebalance itself released nothing
+        topic.Append(lagging);
+        topic.Append(Log.Skip(cut));
+        await run.WaitAllReadAsync();
+        var summary = await run.CompleteAsync();
+
+        output.WriteLine($"{before.Held} held at the rebalance, {lagging.Count} rows of partition 0 after it; {summary.Evaluated} evaluated, {summary.Late} late");
+        Assert.True(before.Held > 0);
+        Assert.NotEmpty(lagging);
+        Assert.Equal(0, summary.Late);
+        Assert.Equal(Rows, summary.Evaluated);
+        Assert.Equal(Expected.Select(a => a.AlertId).Order(), run.Alerts.Items.Keys.Order());
+    }
+
+    [Fact]
     public async Task Lost_ThenAssignBack_ReplaysAreNotEvaluatedTwice_NothingIsLost()
     {
         var topic = new FakeTopic(3);

@@ -90,6 +90,16 @@ internal sealed class InteractionIdMemory
         return false;
     }
 
+    /// <summary>
+    /// Moves the frontier back to <paramref name="ticks"/>: events that far behind are released in order from now on (a
+    /// partition catching up), and their ids must be remembered, not forgotten at once. Ids remembered stay remembered.
+    /// </summary>
+    public void Rewind(long ticks)
+    {
+        if (ticks < _frontier)
+            _frontier = ticks;
+    }
+
     private void Expire()
     {
         long oldest = _frontier - _horizon;

@@ -32,7 +32,15 @@ public sealed class EventTimeOrderer
     private readonly PartitionWatermark _partitions;
     private readonly HeldEvents _held = new();
     private readonly bool _endTime;
+    private readonly Action<long>? _onRewind;
+
+    // In-order releases form segments that each go forward in event time; a new one starts when a partition that joined
+    // behind the events already released catches up (its first release sorts before the last one). Closed segments keep
+    // their newest key and the index of their last release, so that an event is late only against what was released
+    // since its partition joined.
+    private readonly List<(EventKey Last, long LastIndex)> _closedSegments = [];
     private EventKey _lastReleased;
+    private long _lastReleasedIndex = -1;
     private bool _hasReleased;
     private bool _releasing;
 
@@ -47,8 +55,9 @@ public sealed class EventTimeOrderer
     }
 
     /// <summary>Creates an orderer that reports late events to <paramref name="onLate"/> instead of the options' callback.</summary>
-    internal EventTimeOrderer(Action<PartitionedInteraction> release, EventOrderingOptions options, Action<LateEvent>? onLate)
+    internal EventTimeOrderer(Action<PartitionedInteraction> release, EventOrderingOptions options, Action<LateEvent>? onLate, Action<long>? onRewind = null)
     {
+        _onRewind = onRewind;
         ArgumentNullException.ThrowIfNull(release);
         options.Validate();
         _release = release;
@@ -112,11 +121,11 @@ public sealed class EventTimeOrderer
         var partition = _partitions.Get(item.Partition);
         _partitions.Saw(partition, key.Ticks);
 
-        if (_hasReleased && key < _lastReleased)
+        if (_hasReleased && IsLate(partition, key, out var reference))
         {
             LateCount++;
             if (_onLate is not null)
-                ReportLate(new LateEvent(item, EventTicks.ToInstant(_lastReleased.Ticks), EventTicks.ToInstant(key.Ticks)));
+                ReportLate(new LateEvent(item, EventTicks.ToInstant(reference.Ticks), EventTicks.ToInstant(key.Ticks)));
             Release(item);
         }
         else
@@ -134,7 +143,7 @@ public sealed class EventTimeOrderer
     public void AddPartition(int partition)
     {
         EnsureOpen();
-        _partitions.Get(partition);
+        _partitions.Add(partition);
     }
 
     /// <summary>Forgets a partition (for example revoked by a rebalance): it no longer holds the watermark. Its held events stay held.</summary>
@@ -228,12 +237,59 @@ public sealed class EventTimeOrderer
         }
     }
 
+    /// <summary>
+    /// Gets whether an event sorts before an event released since its partition joined: a partition assigned to this
+    /// orderer after others had moved on (its keys were elsewhere until then) catches up in order, not late.
+    /// </summary>
+    private bool IsLate(OrderedPartition partition, EventKey key, out EventKey reference)
+    {
+        if (partition.JoinedAt == 0)
+        {
+            reference = _closedSegments.Count == 0 ? _lastReleased : NewestSince(partition);
+            return key < reference;
+        }
+        reference = NewestSince(partition);
+        return partition.HasClosedSegmentsReference || _lastReleasedIndex >= partition.JoinedAt ? key < reference : false;
+    }
+
+    /// <summary>The newest key released in order since a partition joined (the default key when none was).</summary>
+    private EventKey NewestSince(OrderedPartition partition)
+    {
+        if (partition.ClosedSegmentsSeen != _closedSegments.Count)
+        {
+            bool has = false;
+            EventKey newest = default;
+            foreach (var (last, lastIndex) in _closedSegments)
+            {
+                if (lastIndex >= partition.JoinedAt && (!has || last > newest))
+                {
+                    newest = last;
+                    has = true;
+                }
+            }
+            partition.ClosedSegmentsReference = newest;
+            partition.HasClosedSegmentsReference = has;
+            partition.ClosedSegmentsSeen = _closedSegments.Count;
+        }
+        if (_lastReleasedIndex >= partition.JoinedAt && (!partition.HasClosedSegmentsReference || _lastReleased > partition.ClosedSegmentsReference))
+            return _lastReleased;
+        return partition.ClosedSegmentsReference;
+    }
+
     /// <summary>Releases the oldest held event when it is at or before <paramref name="upTo"/>.</summary>
     private bool TryReleaseNext(long upTo)
     {
         if (!_held.TryTake(upTo, out var next, out var key))
             return false;
+        if (_hasReleased && key < _lastReleased)
+        {
+            // A partition that joined behind catches up: a new segment of in-order releases begins.
+            _closedSegments.Add((_lastReleased, _lastReleasedIndex));
+            _onRewind?.Invoke(key.Ticks);
+        }
         _lastReleased = key;
+        _lastReleasedIndex = _partitions.Releases;
+        _partitions.Releases++;
         _hasReleased = true;
         Release(next);
         return true;

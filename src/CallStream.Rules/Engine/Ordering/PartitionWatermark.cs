@@ -31,6 +31,9 @@ internal sealed class PartitionWatermark
     /// <summary>Gets the number of partitions known.</summary>
     public int Count => _partitions.Count;
 
+    /// <summary>Gets or sets how many events were released in order so far: a partition registered now records it as the moment it joined.</summary>
+    public long Releases { get; set; }
+
     /// <summary>Gets the watermark in ticks, or <see cref="long.MinValue"/> while there is none.</summary>
     public long Ticks
     {
@@ -57,6 +60,16 @@ internal sealed class PartitionWatermark
         _cachedId = partition;
         _cached = state;
         return state;
+    }
+
+    /// <summary>Registers a partition assigned to the orderer (<see cref="EventTimeOrderer.AddPartition"/>): one new to it joins now, and
+    /// its events are late only against those released from now on. A partition first seen with an event is taken as
+    /// there from the start.</summary>
+    public void Add(int partition)
+    {
+        if (_partitions.ContainsKey(partition))
+            return;
+        Get(partition).JoinedAt = Releases;
     }
 
     /// <summary>Forgets a partition: it no longer holds the watermark.</summary>
@@ -199,6 +212,18 @@ internal sealed class OrderedPartition
     public bool CaughtUp { get; set; }
 
     public bool Idle { get; set; }
+
+    /// <summary>Gets or sets how many events had been released in order when the partition was registered: it can only be late for those released since.</summary>
+    public long JoinedAt { get; set; }
+
+    /// <summary>Gets or sets the newest key released since the partition joined in the closed release segments (valid while <see cref="ClosedSegmentsSeen"/> matches their count).</summary>
+    public EventKey ClosedSegmentsReference { get; set; }
+
+    /// <summary>Gets or sets whether <see cref="ClosedSegmentsReference"/> holds a key.</summary>
+    public bool HasClosedSegmentsReference { get; set; }
+
+    /// <summary>Gets or sets how many release segments were closed when <see cref="ClosedSegmentsReference"/> was computed, or -1.</summary>
+    public int ClosedSegmentsSeen { get; set; } = -1;
 
     public long CaughtUpSince { get; set; }
 }
