@@ -22,11 +22,14 @@ internal static class DemoCluster
     }
 
     /// <summary>Creates the repartition topics the consumers of <paramref name="groupId"/> need for <paramref name="rules"/>
-    /// (see <see cref="RulePlacement"/>): the mock cluster cannot create them on request, as the forwarder does on a real one.</summary>
+    /// and their readers' progress topics (see <see cref="RulePlacement"/>): the mock cluster cannot create them on request, as the forwarder does on a real one.</summary>
     public static void CreateRepartitionTopics(InProcessKafkaCluster cluster, string groupId, RuleSet rules, int partitions, int replicationFactor)
     {
         foreach (var part in RulePlacement.Plan(rules, Field.CustomerId).Repartitioned)
+        {
             cluster.CreateTopic(RepartitionTopics.Name(groupId, part.Name), part.By is null ? 1 : partitions, replicationFactor);
+            cluster.CreateTopic(RepartitionTopics.GroupId(groupId, part.Name) + KafkaSourceOptions.ProgressSuffix, 1, replicationFactor); // the readers' positions
+        }
     }
 
     /// <summary>Sums the partitions' high watermarks: how many records the topic received.</summary>

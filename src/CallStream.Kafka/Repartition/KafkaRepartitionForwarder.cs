@@ -158,11 +158,17 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
         KafkaNative.EnsureLoaded();
         var producerConfig = _source.BuildDeadLetterConfig();
         producerConfig.ClientId = "callstream-forwarder";
+        Error? lastConnectionError = null;
         using var producer = new ProducerBuilder<byte[]?, byte[]>(producerConfig)
             .SetLogHandler((_, m) => Log.Librdkafka(_logger, m))
+            .SetErrorHandler((_, e) =>
+            {
+                if (BrokerReachability.IsConnectionError(e))
+                    Volatile.Write(ref lastConnectionError, e);
+            })
             .Build();
         _producer = producer;
-        PrepareTopics(producer);
+        PrepareTopics(producer, () => Volatile.Read(ref lastConnectionError));
         _topicsReady.TrySetResult();
 
         var consumerConfig = _source.BuildConsumerConfig();
@@ -213,19 +219,13 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
         }
     }
 
-    private void PrepareTopics(IProducer<byte[]?, byte[]> producer)
+    private void PrepareTopics(IProducer<byte[]?, byte[]> producer, Func<Error?> lastConnectionError)
     {
         using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
         var timeout = _source.ConnectTimeout;
-        Metadata metadata;
-        try
-        {
-            metadata = admin.GetMetadata(_source.Topic, timeout);
-        }
-        catch (KafkaException ex)
-        {
-            throw new KafkaException(new Error(ex.Error.Code, $"The repartition forwarder could not reach the cluster at {producer.Name} within {timeout}: {ex.Error.Reason}"));
-        }
+        // The same wait and message as the source's when no broker answers: a missing server is a fast, clear failure.
+        var metadata = BrokerReachability.WaitForBroker(producer, _source.Topic, timeout, _stop.Token)
+            ?? throw BrokerReachability.Unreachable(_source.BootstrapServers ?? string.Empty, timeout, lastConnectionError());
         var topic = metadata.Topics.FirstOrDefault(t => t.Topic == _source.Topic);
         if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0)
             throw new InvalidOperationException($"The source topic '{_source.Topic}' does not exist: the repartition topics take their partition count from it.");
