@@ -83,7 +83,14 @@ internal sealed class ConsumerTopology : IAsyncDisposable
         }
         // Readers subscribe only once the topics exist: subscribing first could have a broker auto-create them.
         var first = _forwarders[0].Forwarder;
-        await first.TopicsReady.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await first.TopicsReady.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return; // stopped while starting: what runs stops gracefully, the readers never start
+        }
         for (int member = 0; member < _settings.Members; member++)
         {
             foreach (var part in _plan.Repartitioned)
@@ -127,13 +134,15 @@ internal sealed class ConsumerTopology : IAsyncDisposable
     /// <summary>Gets whether every pipeline is still running.</summary>
     public bool Running => _stages.All(s => !s.Run!.IsCompleted) && _forwarders.All(f => !f.Run.IsCompleted);
 
-    /// <summary>Adds up the pipelines' figures: records read, dead-lettered and warmed up are the source topic's (the local
-    /// pipelines'); evaluations, late events, duplicates, alerts and held events are every pipeline's; partitions are the
-    /// source topic's; a shared sink's written counts are summed and its already-stored count (its own) taken once.</summary>
+    /// <summary>Adds up the pipelines' figures per record of the source topic: records read, dead-lettered, warmed up,
+    /// evaluated and duplicates are the local pipelines'; late events are the most that the local rules or any one
+    /// repartitioned part saw (each sees every record); alerts, held and in-flight events are every pipeline's;
+    /// partitions are the source topic's; a shared sink's written counts are summed and its already-stored count (its
+    /// own) taken once.</summary>
     /// <returns>The figures.</returns>
     public PipelineStatistics GetStatistics()
     {
-        var all = _stages.Select(s => (s.IsLocal, Statistics: s.Pipeline.GetStatistics())).ToList();
+        var all = _stages.Select(s => (s.IsLocal, s.Part, Statistics: s.Pipeline.GetStatistics())).ToList();
         var local = all.Where(s => s.IsLocal).Select(s => s.Statistics).ToList();
         var sinks = all.SelectMany(s => s.Statistics.Sinks)
             .GroupBy(k => (k.Name, k.Kind))
@@ -144,18 +153,18 @@ internal sealed class ConsumerTopology : IAsyncDisposable
             local.Sum(s => s.Consumed),
             local.Sum(s => s.DeadLettered),
             local.Sum(s => s.WarmUpEvents),
-            all.Sum(s => s.Statistics.Evaluated),
-            all.Sum(s => s.Statistics.Late),
+            local.Sum(s => s.Evaluated),
+            all.GroupBy(s => s.Part).Max(g => g.Sum(s => s.Statistics.Late)),
             all.Sum(s => s.Statistics.Alerts),
             all.Sum(s => s.Statistics.AlertsNotReemitted),
-            all.Sum(s => s.Statistics.Replayed),
+            local.Sum(s => s.Replayed),
             all.Sum(s => s.Statistics.Held),
             all.Sum(s => s.Statistics.InFlight),
             watermarks.Count == 0 ? null : watermarks.Min(),
             sinks,
             [.. local.SelectMany(s => s.Partitions).OrderBy(p => p.Partition)])
         {
-            Duplicates = all.Sum(s => s.Statistics.Duplicates),
+            Duplicates = local.Sum(s => s.Duplicates),
         };
     }
 

@@ -158,6 +158,10 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
         KafkaNative.EnsureLoaded();
         var producerConfig = _source.BuildDeadLetterConfig();
         producerConfig.ClientId = "callstream-forwarder";
+        // Every event is written once more per part: LZ4 keeps that traffic (and the brokers' disk) a fraction of the
+        // source's JSON at little CPU. A compression.type among the dead-letter settings still wins.
+        if (!_source.DeadLetterSettings.ContainsKey("compression.type"))
+            producerConfig.CompressionType = CompressionType.Lz4;
         Error? lastConnectionError = null;
         using var producer = new ProducerBuilder<byte[]?, byte[]>(producerConfig)
             .SetLogHandler((_, m) => Log.Librdkafka(_logger, m))

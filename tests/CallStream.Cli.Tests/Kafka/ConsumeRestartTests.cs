@@ -65,42 +65,50 @@ public sealed class ConsumeRestartTests : IDisposable
 
     /// <summary>
     /// Crash safety across the repartition hop: the default rules group by agent and channel too, so each child runs the
-    /// local rules, the forwarder and the repartition readers; it is SIGKILLed at ten seeded points, each after it has
-    /// committed something new in one of its groups, and restarted. Afterwards the alerts stored equal the replay's,
-    /// each once, and each poison record was dead-lettered once.
+    /// local rules, the forwarder and the repartition readers. The log arrives in chunks, as a live feed; after each
+    /// chunk a child runs until the group chosen for this kill point has committed past where it stood, then a seeded
+    /// moment more (so kills land before, during and after writes), and is SIGKILLed. After ten kill points a last
+    /// child reads to the end: the alerts stored equal the replay's, each once, and each poison record was
+    /// dead-lettered once.
     /// </summary>
     [Fact]
     public async Task Consume_SigkilledAtTenSeededPointsAcrossTheRepartitionHop_StoresTheReplaysAlertsOnce_AndEachDeadLetterOnce()
     {
         const int KillPoints = 10;
-        const int Rows = 30_000;
+        const int Rows = 24_000;
         const string KillGroup = "sigkilled";
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = InProcessKafkaCluster.Start();
-        cluster.CreateTopic(KafkaSinkOptions.DefaultInteractionsTopic, Partitions, replicationFactor: 3);
+        string[] groups = [KillGroup, RepartitionTopics.ForwarderGroupId(KillGroup), RepartitionTopics.GroupId(KillGroup, "agent_id"), RepartitionTopics.GroupId(KillGroup, "channel")];
+        string[] topics = [KafkaSinkOptions.DefaultInteractionsTopic, KafkaSinkOptions.DefaultInteractionsTopic, RepartitionTopics.Name(KillGroup, "agent_id"), RepartitionTopics.Name(KillGroup, "channel")];
+        // Every topic exists beforehand, as an operator would create them: the in-process cluster cannot on request.
+        foreach (string topic in topics.Skip(1))
+            cluster.CreateTopic(topic, Partitions, replicationFactor: 3);
         cluster.CreateTopic(KafkaSinkOptions.DefaultInteractionsTopic + KafkaSourceOptions.DeadLetterSuffix, 1, replicationFactor: 3);
-        int poison = ProducePoison(cluster, 0, 3);
+        foreach (string group in groups.Where(g => g != groups[1]))
+            cluster.CreateTopic(group + KafkaSourceOptions.ProgressSuffix, 1, replicationFactor: 3);
+
         string csv = await _files.GenerateAsync(Rows, seed: 13);
-        await KafkaCliFiles.ProduceAsync(cluster, csv, Rows);
-        poison += ProducePoison(cluster, 3, 2);
+        var rows = await File.ReadAllLinesAsync(csv, cancellation);
+        var chunks = rows.Skip(1).Chunk(Rows / (KillPoints + 1)).ToList();
         string alerts = _files.Temp(".ndjson");
         string[] consume =
         [
-            "consume", "--kafka", cluster.BootstrapServers, "--group", KillGroup, "--alerts", alerts, "--idle-exit", "2s",
+            "consume", "--kafka", cluster.BootstrapServers, "--group", KillGroup, "--alerts", alerts,
             "--kafka-setting", "session.timeout.ms=3000", "--kafka-setting", "heartbeat.interval.ms=500",
         ];
-        string[] groups = [KillGroup, RepartitionTopics.ForwarderGroupId(KillGroup), RepartitionTopics.GroupId(KillGroup, "agent_id"), RepartitionTopics.GroupId(KillGroup, "channel")];
-        string[] topics = [KafkaSinkOptions.DefaultInteractionsTopic, KafkaSinkOptions.DefaultInteractionsTopic, RepartitionTopics.Name(KillGroup, "agent_id"), RepartitionTopics.Name(KillGroup, "channel")];
-        foreach (string topic in topics.Skip(2).Concat(groups.Where(g => g != groups[1]).Select(g => g + KafkaSourceOptions.ProgressSuffix)))
-            cluster.CreateTopic(topic, topic.EndsWith(KafkaSourceOptions.ProgressSuffix, StringComparison.Ordinal) ? 1 : Partitions, replicationFactor: 3); // as an operator would; the mock cannot on request
         long Committed(int g) => KafkaCliFiles.CountCommitted(cluster, topics[g], Partitions, groups[g]);
 
         var random = new Random(20261207);
         var log = new StringBuilder();
+        int poison = 0;
         for (int point = 0; point < KillPoints; point++)
         {
-            // Each child runs until the group chosen for this point has committed past where it stood, then a seeded
-            // moment more (so kills land before, during and after writes), and is killed without warning.
+            string chunk = _files.Temp(".csv");
+            await File.WriteAllLinesAsync(chunk, chunks[point].Prepend(rows[0]), cancellation);
+            await KafkaCliFiles.ProduceAsync(cluster, chunk, chunks[point].Length);
+            if (point % 3 == 0)
+                poison += ProducePoison(cluster, point, 1);
             int group = random.Next(groups.Length);
             long before = Committed(group);
             var child = Child.Start(consume);
@@ -108,14 +116,16 @@ public sealed class ConsumeRestartTests : IDisposable
             while (!child.Process.HasExited && Committed(group) <= before && watch.Elapsed < TimeSpan.FromMinutes(2))
                 await Task.Delay(50, cancellation);
             await Task.Delay(random.Next(0, 1500), cancellation);
-            bool exitedByItself = child.Process.HasExited;
+            Assert.False(child.Process.HasExited, $"the child ended before kill point {point}:\n{log}\n{child.Output()}");
             child.Process.Kill(entireProcessTree: true);
             await child.Process.WaitForExitAsync(cancellation);
-            log.AppendLine(CultureInfo.InvariantCulture, $"kill {point}: {groups[group]} committed {before} -> {Committed(group)}; {(exitedByItself ? "had ended by itself" : "killed")}");
-            Assert.False(exitedByItself, $"the child ended before kill point {point}: the kills were not mid-stream\n{log}\n{child.Output()}");
+            log.AppendLine(CultureInfo.InvariantCulture, $"kill {point}: {groups[group]} committed {before} -> {Committed(group)} after {watch.Elapsed.TotalSeconds:0.0} s");
         }
 
-        var last = Child.Start(consume);
+        string rest = _files.Temp(".csv");
+        await File.WriteAllLinesAsync(rest, chunks.Skip(KillPoints).SelectMany(c => c).Prepend(rows[0]), cancellation);
+        await KafkaCliFiles.ProduceAsync(cluster, rest, chunks.Skip(KillPoints).Sum(c => c.Length));
+        var last = Child.Start([.. consume, "--idle-exit", "2s"]);
         bool ended = last.Process.WaitForExit(TimeSpan.FromMinutes(4));
         if (!ended)
             last.Process.Kill(entireProcessTree: true);

@@ -72,6 +72,9 @@ internal sealed class KafkaCliFiles : IDisposable
     {
         Assert.NotEmpty(expected);
         Assert.Equal(stored.Count, stored.Select(a => a.AlertId).Distinct().Count()); // each alert id once
+        var missing = expected.ExceptBy(stored.Select(a => a.AlertId), a => a.AlertId).Select(a => $"missing {a.Rule} {a.Key} {a.TriggeredAt:O}");
+        var extra = stored.ExceptBy(expected.Select(a => a.AlertId), a => a.AlertId).Select(a => $"extra {a.Rule} {a.Key} {a.TriggeredAt:O}");
+        Assert.True(stored.Count == expected.Count, string.Join("; ", missing.Concat(extra)));
         var byId = stored.ToDictionary(a => a.AlertId, StringComparer.Ordinal);
         Assert.Equal(expected.Count, stored.Count);
         foreach (var alert in expected)
