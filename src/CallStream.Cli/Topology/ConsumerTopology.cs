@@ -246,8 +246,7 @@ internal sealed class ConsumerTopology : IAsyncDisposable
         var runs = _stages.Select(s => (Task)s.Run!).Concat(_forwarders.Select(f => f.Run)).ToList();
         while (runs.Any(r => !r.IsCompleted))
         {
-            var ended = await Task.WhenAny(runs.Where(r => !r.IsCompleted)).ConfigureAwait(false);
-            if (ended.IsFaulted)
+            if (runs.Any(r => r.IsFaulted))
             {
                 // One part failing for good stops the rest gracefully: what they stored stays committed, nothing past it.
                 await _stop.CancelAsync().ConfigureAwait(false);
@@ -255,8 +254,9 @@ internal sealed class ConsumerTopology : IAsyncDisposable
             }
             else if (_stages.All(s => s.Run!.IsCompleted))
             {
-                await _stopForwarders.CancelAsync().ConfigureAwait(false);
+                await _stopForwarders.CancelAsync().ConfigureAwait(false); // nothing reads what they would forward now
             }
+            await Task.WhenAny(runs.Where(r => !r.IsCompleted)).ConfigureAwait(false);
         }
         var failure = _stages.Select(s => (Task)s.Run!).Concat(_forwarders.Select(f => f.Run)).FirstOrDefault(r => r.IsFaulted);
         if (failure is not null)
