@@ -63,6 +63,7 @@ internal sealed record DemoSummary(
         json.WriteNumber("late", s.Late);
         json.WriteNumber("alerts", Comparison.Stored - Comparison.Duplicates);
         json.WriteNumber("partitions", Settings.Partitions);
+        json.WriteNumber("consumers", Settings.Consumers);
         json.WriteNumber("duplicatesSuppressed", Consume.DuplicatesSuppressed);
         json.WriteStartObject("timings");
         json.WriteNumber("generateSeconds", Math.Round(GenerateTime.TotalSeconds, 3));

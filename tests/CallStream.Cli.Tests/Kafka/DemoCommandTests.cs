@@ -86,7 +86,29 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains("OK, nothing lost, nothing stored twice", result.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>Several consumers of one group: the default rules grouped by agent and channel meet their groups' events
+    /// through the repartition topics, so the alerts still equal the replay's, in both event-time modes.</summary>
     [Theory]
+    [InlineData(2, "start")]
+    [InlineData(3, "end")]
+    public async Task Demo_WithSeveralConsumers_ReconcilesWithAReplay_IncludingRulesGroupedByAgentAndChannel(int consumers, string eventTime)
+    {
+        string directory = _files.TempDirectory("-consumers");
+
+        var result = await CliRunner.RunAsync(["demo", "--rows", "20000", "--output", directory, "--consumers", consumers.ToString(System.Globalization.CultureInfo.InvariantCulture), "--event-time", eventTime]);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Out + result.Error);
+        var summary = await ReadSummaryAsync(directory);
+        Assert.Equal(consumers, summary.GetProperty("consumers").GetInt32());
+        Assert.True(summary.GetProperty("reconciliation").GetProperty("alertsIdenticalToReplay").GetBoolean());
+        var rules = KafkaCliFiles.ReadAlerts(Path.Combine(directory, "alerts.ndjson")).Select(a => a.Rule).ToHashSet();
+        Assert.Contains("AgentFailureRate", rules); // grouped by agent_id: evaluated behind the repartition topic
+        Assert.Contains("ProblematicSpike", rules); // grouped by channel
+        Assert.Contains("OK, nothing lost, nothing stored twice", result.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("demo --consumers 0")]
     [InlineData("demo --rows 0")]
     [InlineData("demo --rows lots")]
     [InlineData("demo --partitions 0")]
