@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
@@ -9,6 +10,7 @@ using CallStream.Cli.Progress;
 using CallStream.Cli.Topology;
 using CallStream.Csv;
 using CallStream.Generation;
+using CallStream.Json;
 using CallStream.Insights;
 using CallStream.Kafka;
 using CallStream.Pipeline;
@@ -111,6 +113,10 @@ internal static class DemoCommand
             HelpName = "N",
             CustomParser = r => (int)OptionParsers.ParseWholeNumber(r, "--consumers", 1, 16),
         };
+        var processes = new Option<bool>("--processes")
+        {
+            Description = "Runs each consumer as its own OS process (callstream consume), as a deployment does; with --chaos, consumers are also killed (SIGKILL) and started again.",
+        };
         var eventTime = OptionParsers.EventTimeOption();
         eventTime.Description += " With end, the log is generated in end order, as a live feed delivers it.";
         var chaos = new Option<bool>("--chaos")
@@ -137,6 +143,7 @@ internal static class DemoCommand
             seed,
             partitions,
             consumers,
+            processes,
             eventTime,
             chaos,
             sequential,
@@ -155,6 +162,7 @@ internal static class DemoCommand
             {
                 EventTime = parseResult.GetValue(eventTime) ?? EventTimeMode.Start,
                 Consumers = parseResult.GetValue(consumers) ?? 1,
+                Processes = parseResult.GetValue(processes),
             },
             cancellationToken));
         return command;
@@ -235,8 +243,18 @@ internal static class DemoCommand
                 : ConsumeStop.None;
         }
 
+        ConsumerProcesses? children = null;
+        Task<ConsumeResult> StartConsuming()
+        {
+            if (!settings.Processes)
+                return ConsumeCommand.ConsumeAsync(context, consumeRun, Done, progress, deadline.Token);
+            children = new ConsumerProcesses(settings.Consumers, ChildArguments(kafka, settings), files.Directory);
+            settled.TrySetResult(); // children join while the rows arrive: a hand-over re-reads, the alerts stay the same
+            return RunChildrenAsync(children, settings, files, () => Interlocked.Read(ref produced) >= 0, chaosStop, deadline.Token);
+        }
+
         step = time.GetTimestamp();
-        Task<ConsumeResult>? consuming = settings.Sequential ? null : ConsumeCommand.ConsumeAsync(context, consumeRun, Done, progress, deadline.Token);
+        Task<ConsumeResult>? consuming = settings.Sequential ? null : StartConsuming();
         var chaosRun = chaos?.RunAsync(chaosStop.Token) ?? Task.CompletedTask;
         ProduceCommand.ProduceResult produce;
         try
@@ -263,7 +281,7 @@ internal static class DemoCommand
         if (consuming is null)
         {
             step = time.GetTimestamp(); // --sequential: the consumer's time alone
-            consuming = ConsumeCommand.ConsumeAsync(context, consumeRun, Done, progress, deadline.Token);
+            consuming = StartConsuming();
         }
         ConsumeResult consumed;
         try
@@ -279,6 +297,13 @@ internal static class DemoCommand
         var pipelineTime = time.GetElapsedTime(step);
         cancellationToken.ThrowIfCancellationRequested();
         long topicRecords = DemoCluster.CountTopicRecords(cluster, kafka.Topic, settings.Partitions, GroupId + "-audit");
+        if (children is not null)
+        {
+            // The children's interactions are not in this process: every record committed by the group was read and its
+            // outputs stored; the report shows the rows of the log.
+            await FillTallyAsync(tally, files.Interactions, cancellationToken).ConfigureAwait(false);
+        }
+        long consumedDistinct = children is null ? tally.Distinct : DemoCluster.CountCommitted(cluster, kafka.Topic, settings.Partitions, GroupId);
 
         // 4. The reference: an in-process replay of the same file and rules.
         step = time.GetTimestamp();
@@ -302,9 +327,9 @@ internal static class DemoCommand
         var totalTime = time.GetElapsedTime(started);
         var s = consumed.Statistics;
         bool reconciled = produce.Rejected == 0 && produce.Produced == settings.Rows && topicRecords == produce.Produced
-            && tally.Distinct == produce.Produced && comparison.Identical;
+            && consumedDistinct == produce.Produced && comparison.Identical;
         var summary = new DemoSummary(
-            settings, produce, consumed, tally.Distinct, tally.Delivered, topicRecords, expected.Count, comparison, chaos,
+            settings, produce, consumed, consumedDistinct, tally.Delivered, topicRecords, expected.Count, comparison, chaos,
             generateTime, pipelineTime, replayTime, totalTime, reconciled);
         await WriteFileAsync(files.Summary, () => summary.WriteJsonAsync(files.Summary, cancellationToken)).ConfigureAwait(false);
 
@@ -312,16 +337,16 @@ internal static class DemoCommand
         await output.WriteLineAsync(string.Create(
             invariant,
             $"{label}: {settings.Rows} rows generated -> {produce.Produced} produced (acknowledged, {ProgressReporter.FormatRate(produce.Produced, produce.Elapsed)} rows/s) -> "
-            + $"{topicRecords} records on {kafka.Topic} ({settings.Partitions} partitions, {Brokers} brokers) -> {tally.Distinct} consumed "
+            + $"{topicRecords} records on {kafka.Topic} ({settings.Partitions} partitions, {Brokers} brokers) -> {consumedDistinct} consumed "
             + $"({s.Consumed} deliveries, {s.DeadLettered} dead-lettered, {s.Late} late{ReplayCommand.DuplicatesSkipped(s.Duplicates)}, {ProgressReporter.FormatRate(s.Consumed, pipelineTime)} msgs/s) -> {s.Alerts} alerts.")).ConfigureAwait(false);
         if (chaos is not null)
-            await output.WriteLineAsync($"{label}: chaos meanwhile: {chaos.Describe()}.").ConfigureAwait(false);
+            await output.WriteLineAsync($"{label}: chaos meanwhile: {chaos.Describe()}{(children is null ? "" : string.Create(invariant, $", {children.Kills} consumer processes killed (SIGKILL) and started again"))}.").ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(
             invariant,
             $"{label}: alerts in {ConsoleText.Escape(files.Alerts)} vs an in-process replay of {Path.GetFileName(files.Interactions)} with {Path.GetFileName(files.Rules)}: {comparison.Describe()}.")).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(
             invariant,
-            $"{label}: {(reconciled ? "OK, nothing lost, nothing stored twice" : "FAILED: the counts or alerts do not reconcile")}: rows {settings.Rows} = produced {produce.Produced} = on topic {topicRecords} = consumed {tally.Distinct}; "
+            $"{label}: {(reconciled ? "OK, nothing lost, nothing stored twice" : "FAILED: the counts or alerts do not reconcile")}: rows {settings.Rows} = produced {produce.Produced} = on topic {topicRecords} = consumed {consumedDistinct}; "
             + $"files in {ConsoleText.Escape(files.Directory)} (report.html: {report.Figures.Notes.Count} charts; summary.json); {totalTime.TotalSeconds:0.0} s in all.")).ConfigureAwait(false);
         if (overwriting)
             await output.WriteLineAsync($"{label}: overwrote the files of the previous demo in {ConsoleText.Escape(files.Directory)}{Path.DirectorySeparatorChar}.").ConfigureAwait(false);
@@ -331,9 +356,87 @@ internal static class DemoCommand
         {
             throw CliException.Failure(string.Create(
                 invariant,
-                $"consuming did not catch up within --timeout {settings.Timeout.TotalSeconds:0} s: {tally.Distinct} of {produce.Produced} interactions consumed, {s.Held} events held."));
+                $"consuming did not catch up within --timeout {settings.Timeout.TotalSeconds:0} s: {consumedDistinct} of {produce.Produced} interactions consumed, {s.Held} events held."));
         }
         return reconciled ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    /// <summary>The arguments every child <c>consume</c> of <c>--processes</c> shares.</summary>
+    private static List<string> ChildArguments(KafkaConnection kafka, DemoSettings settings)
+    {
+        var arguments = new List<string>
+        {
+            "consume", "--kafka", kafka.BootstrapServers, "--topic", kafka.Topic, "--group", GroupId,
+            "--event-time", settings.EventTime == EventTimeMode.End ? "end" : "start",
+            "--idle-timeout", DurationText.Format(IdleTimeout),
+        };
+        foreach (var (key, value) in ConsumerTuning)
+        {
+            arguments.Add("--kafka-setting");
+            arguments.Add(key + "=" + value);
+        }
+        return arguments;
+    }
+
+    /// <summary>Runs the consumers as child processes until each ended by itself, killing and restarting some under
+    /// <c>--chaos</c> while rows are produced; merges their alert files into <c>alerts.ndjson</c>.</summary>
+    private static async Task<ConsumeResult> RunChildrenAsync(ConsumerProcesses children, DemoSettings settings, DemoFiles files, Func<bool> producedAll, CancellationTokenSource brokerChaos, CancellationToken deadline)
+    {
+        long started = Stopwatch.GetTimestamp();
+        using var killStop = new CancellationTokenSource();
+        var kills = settings.Chaos ? children.KillAndRestartAsync(unchecked((int)settings.Seed), killStop.Token) : Task.CompletedTask;
+        while (!producedAll() && !deadline.IsCancellationRequested)
+            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+        // Everything is produced: the faults stop, so that every child can read to the end and commit.
+        await killStop.CancelAsync().ConfigureAwait(false);
+        await kills.ConfigureAwait(false);
+        await brokerChaos.CancelAsync().ConfigureAwait(false);
+        var figures = await children.WaitAsync(deadline).ConfigureAwait(false);
+
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string file in children.AlertFiles.ToList())
+        {
+            foreach (string line in await File.ReadAllLinesAsync(file, CancellationToken.None).ConfigureAwait(false))
+            {
+                Alert? alert;
+                try
+                {
+                    alert = line.Length == 0 ? null : JsonSerializer.Deserialize(line, CallStreamJsonContext.Default.Alert);
+                }
+                catch (JsonException)
+                {
+                    continue; // the incomplete last line of a killed run's batch, never acknowledged (its restart wrote it again)
+                }
+                if (alert is not null)
+                    merged.TryAdd(alert.AlertId, line); // each store keeps an alert once, as MongoDB would by id
+            }
+            File.Delete(file);
+        }
+        await WriteFileAsync(files.Alerts, () => File.WriteAllLinesAsync(files.Alerts, merged.Values, CancellationToken.None)).ConfigureAwait(false);
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var statistics = new PipelineStatistics(figures.Consumed, figures.DeadLettered, figures.WarmUp, 0, figures.Late, figures.Alerts, 0, 0, 0, 0, null, [], [])
+        {
+            Duplicates = figures.Duplicates,
+        };
+        return new ConsumeResult(statistics, new PipelineSummary(statistics, elapsed, InputCompleted: true), 0, elapsed);
+    }
+
+    /// <summary>Feeds the log's rows to the tally, for the report, when the consumers ran in other processes.</summary>
+    private static async Task FillTallyAsync(InteractionTally tally, string path, CancellationToken cancellationToken)
+    {
+        using var reader = new CsvInteractionReader(path, new CsvReaderOptions { SourceName = path });
+        var batch = new List<Interaction>(4096);
+        await foreach (var interaction in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add(interaction);
+            if (batch.Count == batch.Capacity)
+            {
+                await tally.WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+                batch = new List<Interaction>(4096);
+            }
+        }
+        await tally.WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task WriteLogAsync(InteractionGenerator generator, long rows, GenerationOrder order, string path, CancellationToken cancellationToken)
@@ -392,5 +495,8 @@ internal static class DemoCommand
 
         /// <summary>Gets how many consumers of the group share the topic (<c>--consumers</c>). Default 1.</summary>
         public int Consumers { get; init; } = 1;
+
+        /// <summary>Gets whether each consumer runs as its own OS process (<c>--processes</c>).</summary>
+        public bool Processes { get; init; }
     }
 }

@@ -32,6 +32,14 @@ internal static class DemoCluster
         }
     }
 
+    /// <summary>Sums the offsets a group committed over the topic's partitions: how many records it has read and stored.</summary>
+    public static long CountCommitted(InProcessKafkaCluster cluster, string topic, int partitions, string groupId)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(cluster.CreateConsumerConfig(groupId)).Build();
+        var committed = consumer.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), TimeSpan.FromSeconds(30));
+        return committed.Sum(c => Math.Max(0, c.Offset.Value));
+    }
+
     /// <summary>Sums the partitions' high watermarks: how many records the topic received.</summary>
     public static long CountTopicRecords(InProcessKafkaCluster cluster, string topic, int partitions, string groupId)
     {

@@ -64,6 +64,7 @@ internal sealed record DemoSummary(
         json.WriteNumber("alerts", Comparison.Stored - Comparison.Duplicates);
         json.WriteNumber("partitions", Settings.Partitions);
         json.WriteNumber("consumers", Settings.Consumers);
+        json.WriteBoolean("processes", Settings.Processes);
         json.WriteNumber("duplicatesSuppressed", Consume.DuplicatesSuppressed);
         json.WriteStartObject("timings");
         json.WriteNumber("generateSeconds", Math.Round(GenerateTime.TotalSeconds, 3));
