@@ -196,6 +196,7 @@ internal static class ConsumeCommand
             var settings = new TopologySettings(run.Kafka, run.GroupId, run.Rules)
             {
                 Members = run.Members,
+                WholeGroup = run.SourcePartitions is not null,
                 EventTime = run.EventTime,
                 Lateness = run.Lateness,
                 IdleTimeout = run.IdleTimeout,

@@ -11,7 +11,9 @@ internal static class CliProcess
     public static ProcessStartInfo StartInfo()
     {
         string? self = Environment.ProcessPath;
-        string name = Path.GetFileNameWithoutExtension(self ?? string.Empty);
+        string name = Path.GetFileName(self ?? string.Empty);
+        if (name.EndsWith(".exe", StringComparison.OrdinalIgnoreCase))
+            name = name[..^4];
         if (self is not null && (name.Equals("callstream", StringComparison.OrdinalIgnoreCase) || name.Equals("CallStream.Cli", StringComparison.OrdinalIgnoreCase)))
             return new ProcessStartInfo(self) { UseShellExecute = false };
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { UseShellExecute = false };

@@ -13,21 +13,32 @@ namespace CallStream.Cli.Demo;
 /// </summary>
 internal sealed partial class ConsumerProcesses
 {
-    private static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long a child waits idle at the end before it ends. Longer than the session timeout the children use (see
+    /// <see cref="SessionTimeout"/>) and the rebalance after it: a killed child's partitions are handed to the others only
+    /// once its session expired, and a child that ended before would leave them unread.
+    /// </summary>
+    private static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(8);
+
+    /// <summary>The children's session timeout: a killed child's partitions move on after it.</summary>
+    public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(3);
 
     private readonly Child[] _children;
     private readonly IReadOnlyList<string> _arguments;
     private readonly string _directory;
+    private readonly int _firstIndex;
     private int _kills;
 
     /// <summary>Starts <paramref name="count"/> children.</summary>
     /// <param name="count">How many consumers.</param>
     /// <param name="consumeArguments">The arguments of <c>consume</c> every child shares (connection, group, event time, …).</param>
-    /// <param name="directory">Where each child's alert file goes.</param>
-    public ConsumerProcesses(int count, IReadOnlyList<string> consumeArguments, string directory)
+    /// <param name="directory">Where each child's alert file and log go.</param>
+    /// <param name="firstIndex">The number of the first child's files, less one.</param>
+    public ConsumerProcesses(int count, IReadOnlyList<string> consumeArguments, string directory, int firstIndex = 0)
     {
         _arguments = consumeArguments;
         _directory = directory;
+        _firstIndex = firstIndex;
         _children = new Child[count];
         for (int i = 0; i < count; i++)
             _children[i] = Start(i);
@@ -35,6 +46,9 @@ internal sealed partial class ConsumerProcesses
 
     /// <summary>Gets how many children were killed and started again.</summary>
     public int Kills => _kills;
+
+    /// <summary>Gets whether every child has ended.</summary>
+    public bool AllEnded => _children.All(c => c.Process.HasExited);
 
     /// <summary>Gets the alert files the children wrote.</summary>
     public IEnumerable<string> AlertFiles => _children.Select((_, i) => AlertFile(i)).Where(File.Exists);
@@ -50,7 +64,7 @@ internal sealed partial class ConsumerProcesses
         {
             while (true)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1500, 4000)), stop).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(random.Next(500, 2500)), stop).ConfigureAwait(false);
                 int index = random.Next(_children.Length);
                 var child = _children[index];
                 if (child.Process.HasExited)
@@ -90,6 +104,7 @@ internal sealed partial class ConsumerProcesses
                 throw CliException.Failure($"consumer process {i + 1} did not finish in time:\n{child.Tail()}");
             }
             child.Process.WaitForExit(); // the output's last lines
+            await File.WriteAllTextAsync(LogFile(i), child.Log(), CancellationToken.None).ConfigureAwait(false);
             if (child.Process.ExitCode != ExitCodes.Success)
                 throw CliException.Failure($"consumer process {i + 1} failed (exit code {child.Process.ExitCode}):\n{child.Tail()}");
             var match = SummaryLine().Match(child.Output.ToString());
@@ -100,7 +115,9 @@ internal sealed partial class ConsumerProcesses
         return figures;
     }
 
-    private string AlertFile(int index) => Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $"alerts.consumer-{index + 1}.ndjson"));
+    private string LogFile(int index) => Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $"consumer-{_firstIndex + index + 1}.log"));
+
+    private string AlertFile(int index) => Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $"alerts.consumer-{_firstIndex + index + 1}.ndjson"));
 
     private Child Start(int index)
     {
@@ -130,6 +147,7 @@ internal sealed partial class ConsumerProcesses
     private sealed class Child(Process process)
     {
         private readonly Queue<string> _last = new();
+        private readonly StringBuilder _log = new();
 
         public Process Process { get; } = process;
 
@@ -143,10 +161,17 @@ internal sealed partial class ConsumerProcesses
             {
                 if (summary)
                     Output.AppendLine(line);
+                _log.AppendLine(line);
                 _last.Enqueue(line);
                 if (_last.Count > 12)
                     _last.Dequeue();
             }
+        }
+
+        public string Log()
+        {
+            lock (_last)
+                return _log.ToString();
         }
 
         public string Tail()
@@ -177,6 +202,18 @@ internal sealed class ChildFigures
 
     /// <summary>Gets the alerts written.</summary>
     public long Alerts { get; private set; }
+
+    /// <summary>Adds another set of children's figures.</summary>
+    /// <param name="other">The figures.</param>
+    public void Add(ChildFigures other)
+    {
+        Consumed += other.Consumed;
+        DeadLettered += other.DeadLettered;
+        WarmUp += other.WarmUp;
+        Late += other.Late;
+        Duplicates += other.Duplicates;
+        Alerts += other.Alerts;
+    }
 
     /// <summary>Adds one child's summary line.</summary>
     /// <param name="summary">The parsed line.</param>

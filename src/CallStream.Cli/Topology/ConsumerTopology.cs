@@ -183,8 +183,8 @@ internal sealed class ConsumerTopology : IAsyncDisposable
 
     /// <summary>
     /// Gets whether everything read so far has gone all the way through: every assigned source partition read to its
-    /// end, forwarded and committed, and every assigned repartition partition read to its end (each part's readers
-    /// having read at least as many records as the forwarders forwarded, when all members run here).
+    /// end, forwarded and committed, and every assigned repartition partition read to its end (and, when the whole group
+    /// runs here, each part's readers having read at least as many records as the forwarders forwarded).
     /// </summary>
     /// <returns>Whether the topology is at the end of its input.</returns>
     public bool AtEnd()
@@ -196,6 +196,8 @@ internal sealed class ConsumerTopology : IAsyncDisposable
         }
         if (!_forwarders.All(f => f.Forwarder.CaughtUp))
             return false;
+        if (!_settings.WholeGroup)
+            return true; // other processes read part of what these forwarders wrote, and write part of what these readers read
         long forwarded = _forwarders.Sum(f => f.Forwarder.Forwarded);
         return _plan.Repartitioned.All(part => _stages.Where(s => s.Part == part.Name).Sum(s => ((KafkaRepartitionSource)s.Source).Consumed) >= forwarded);
     }
@@ -303,6 +305,10 @@ internal sealed record TopologySettings(KafkaConnection Kafka, string GroupId, R
 
     /// <summary>Gets which instant is the event time.</summary>
     public EventTimeMode EventTime { get; init; }
+
+    /// <summary>Gets whether every member of the group runs in this process (the demo without <c>--processes</c>), so that
+    /// what the forwarders wrote is what the readers read.</summary>
+    public bool WholeGroup { get; init; }
 
     /// <summary>Gets the allowed lateness.</summary>
     public TimeSpan Lateness { get; init; } = new EventOrderingOptions().AllowedLateness;

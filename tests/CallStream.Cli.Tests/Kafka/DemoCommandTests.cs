@@ -107,6 +107,25 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains("OK, nothing lost, nothing stored twice", result.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>Consumers as OS processes, SIGKILLed and started again (seeded) while brokers fail: the merged alerts
+    /// still equal the replay's and the group committed every record.</summary>
+    [Fact]
+    public async Task DemoProcessesChaos_KillsConsumerProcesses_AndStillReconcilesWithAReplay()
+    {
+        string directory = _files.TempDirectory("-processes");
+
+        var result = await CliRunner.RunAsync(["demo", "--rows", "20000", "--output", directory, "--consumers", "2", "--processes", "--chaos"]);
+
+        TestContext.Current.TestOutputHelper?.WriteLine(result.Out);
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Out + result.Error);
+        var summary = await ReadSummaryAsync(directory);
+        Assert.True(summary.GetProperty("processes").GetBoolean());
+        Assert.Equal(20000, summary.GetProperty("consumed").GetInt64());
+        Assert.True(summary.GetProperty("reconciliation").GetProperty("alertsIdenticalToReplay").GetBoolean());
+        Assert.Matches(@"chaos meanwhile: .*, [1-9]\d* consumer processes killed \(SIGKILL\) and started again\.", result.Out);
+        Assert.Empty(Directory.GetFiles(directory, "alerts.consumer-*.ndjson")); // merged into alerts.ndjson
+    }
+
     [Theory]
     [InlineData("demo --consumers 0")]
     [InlineData("demo --rows 0")]
