@@ -84,6 +84,9 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
     /// <summary>Gets or sets how often at most a progress marker is written per source partition while records flow. Default 100 ms.</summary>
     public TimeSpan MarkerInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Gets or sets how often a progress marker repeats that a source partition read to its end still is, while nothing arrives. Default 1 s.</summary>
+    public TimeSpan CaughtUpMarkerInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gets the source records forwarded and acknowledged (each once, whatever the number of parts).</summary>
     public long Forwarded => Interlocked.Read(ref _forwarded);
 
@@ -211,6 +214,7 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
                     any = true;
                     Forward(result, deserializer);
                 }
+                RepeatCaughtUpMarkers();
                 if (any || _partitions.Values.Any(p => p.MarkerDue))
                     FlushAndCommit(consumer, all: false);
                 _caughtUp = Volatile.Read(ref _assigned).All(p => _partitions.TryGetValue(p, out var state) && state.CaughtUp && state.Committed >= state.Next);
@@ -357,6 +361,25 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
                 Produce(target.Topic, message);
         }
         state.Forwarded++;
+    }
+
+    /// <summary>
+    /// Says again, every <see cref="CaughtUpMarkerInterval"/>, that a caught-up partition still is: a reader that starts
+    /// (or takes a repartition partition over) trusts only markers written after it reached that partition's end, since
+    /// older ones may come from a forwarder that is gone, so without this an idle source partition would hold its
+    /// watermark until a record arrives.
+    /// </summary>
+    private void RepeatCaughtUpMarkers()
+    {
+        long now = _time.GetTimestamp();
+        foreach (var state in _partitions.Values)
+        {
+            if (state.CaughtUp && !state.MarkerDue && _time.GetElapsedTime(state.LastMarker, now) >= CaughtUpMarkerInterval)
+            {
+                state.MarkerDue = true;
+                state.MarkerNow = true;
+            }
+        }
     }
 
     private void WriteMarkers(bool all)

@@ -229,6 +229,10 @@ public sealed class KafkaRepartitionSource : IInteractionSource
                     var owned = GetOwned(q);
                     owned.Read(e.Offset);
                     var state = owned.Channels[p];
+                    // A marker read before q's end was first reached since the assignment was written by a forwarder of
+                    // an earlier run, maybe one killed since: p may have received records after it that no forwarder has
+                    // forwarded yet. Only a marker written while this reader is at q's end says p is caught up now.
+                    caughtUp &= owned.ReachedEnd;
                     reportCaughtUp = caughtUp && !state.CaughtUp;
                     state.CaughtUp |= caughtUp;
                     store = owned.TakeStore();
@@ -260,8 +264,12 @@ public sealed class KafkaRepartitionSource : IInteractionSource
                     output.Add(e.Kind == InteractionSourceEventKind.PartitionRevoked ? InteractionSourceEvent.PartitionRevoked(channel) : InteractionSourceEvent.PartitionLost(channel));
                 break;
             case InteractionSourceEventKind.PartitionCaughtUp:
+                // q's own end says nothing about whether a source partition has more to come: markers say that, once the
+                // markers read are those of forwarders running now.
+                lock (_gate)
+                    GetOwned(q).ReachedEnd = true;
+                break;
             case InteractionSourceEventKind.PartitionActive:
-                // q's own end says nothing about whether a source partition has more to come: markers say that.
                 break;
             default:
                 output.Add(e);
@@ -305,6 +313,9 @@ public sealed class KafkaRepartitionSource : IInteractionSource
         private long _lastStored = Math.Max(committed, 0);
 
         public long LastRead { get; private set; } = -1;
+
+        /// <summary>Whether the reader has reached q's end since the assignment: markers read from then on were written by forwarders running since.</summary>
+        public bool ReachedEnd { get; set; }
 
         public void Read(long offset)
         {
