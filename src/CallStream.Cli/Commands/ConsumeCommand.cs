@@ -179,6 +179,7 @@ internal static class ConsumeCommand
         long started = context.Time.GetTimestamp();
         NdjsonAlertSink? ndjson = null;
         ConsumerTopology? topology = null;
+        bool succeeded = false;
         try
         {
             ndjson = run.AlertsPath is null ? null : OpenAlertFile(run.AlertsPath);
@@ -247,6 +248,7 @@ internal static class ConsumeCommand
                 }
             }
             var (inputCompleted, final) = await topology.WaitAsync().ConfigureAwait(false);
+            succeeded = true;
             var elapsed = context.Time.GetElapsedTime(started);
             return new ConsumeResult(final, new PipelineSummary(final, elapsed, inputCompleted), ndjson?.DuplicatesSuppressed ?? 0, elapsed);
         }
@@ -272,7 +274,16 @@ internal static class ConsumeCommand
             if (topology is not null)
                 await topology.DisposeAsync().ConfigureAwait(false);
             if (ndjson is not null)
-                await ndjson.DisposeAsync().ConfigureAwait(false);
+            {
+                try
+                {
+                    await ndjson.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (IOException) when (!succeeded)
+                {
+                    // The run already failed on this file (a full disk): that failure is the one to report.
+                }
+            }
         }
     }
 
