@@ -248,10 +248,10 @@ internal static class DemoCommand
         {
             if (!settings.Processes)
                 return ConsumeCommand.ConsumeAsync(context, consumeRun, Done, progress, deadline.Token);
-            children = new ConsumerProcesses(settings.Consumers, ChildArguments(kafka, settings), files.Directory);
+            children = new ConsumerProcesses(settings.Consumers, DemoProcesses.ChildArguments(kafka, settings, GroupId, IdleTimeout, ConsumerTuning), files.Directory);
             settled.TrySetResult(); // children join while the rows arrive: a hand-over re-reads, the alerts stay the same
-            return RunChildrenAsync(
-                children, kafka, settings, files, () => Interlocked.Read(ref produced) >= 0,
+            return DemoProcesses.RunAsync(
+                children, kafka, settings, GroupId, IdleTimeout, ConsumerTuning, files, () => Interlocked.Read(ref produced) >= 0,
                 () => DemoCluster.CountCommitted(cluster, kafka.Topic, settings.Partitions, GroupId) >= DemoCluster.CountTopicRecords(cluster, kafka.Topic, settings.Partitions, GroupId + "-audit"),
                 chaosStop,
                 deadline.Token);
@@ -305,7 +305,7 @@ internal static class DemoCommand
         {
             // The children's interactions are not in this process: every record committed by the group was read and its
             // outputs stored; the report shows the rows of the log.
-            await FillTallyAsync(tally, files.Interactions, cancellationToken).ConfigureAwait(false);
+            await DemoProcesses.FillTallyAsync(tally, files.Interactions, cancellationToken).ConfigureAwait(false);
         }
         long consumedDistinct = children is null ? tally.Distinct : DemoCluster.CountCommitted(cluster, kafka.Topic, settings.Partitions, GroupId);
 
@@ -363,98 +363,6 @@ internal static class DemoCommand
                 $"consuming did not catch up within --timeout {settings.Timeout.TotalSeconds:0} s: {consumedDistinct} of {produce.Produced} interactions consumed, {s.Held} events held."));
         }
         return reconciled ? ExitCodes.Success : ExitCodes.Failure;
-    }
-
-    /// <summary>The arguments every child <c>consume</c> of <c>--processes</c> shares.</summary>
-    private static List<string> ChildArguments(KafkaConnection kafka, DemoSettings settings)
-    {
-        var arguments = new List<string>
-        {
-            "consume", "--kafka", kafka.BootstrapServers, "--topic", kafka.Topic, "--group", GroupId,
-            "--event-time", settings.EventTime == EventTimeMode.End ? "end" : "start",
-            "--idle-timeout", DurationText.Format(IdleTimeout),
-        };
-        foreach (var (key, value) in ConsumerTuning.Where(s => s.Key != "session.timeout.ms"))
-        {
-            arguments.Add("--kafka-setting");
-            arguments.Add(key + "=" + value);
-        }
-        arguments.Add("--kafka-setting");
-        arguments.Add(string.Create(CultureInfo.InvariantCulture, $"session.timeout.ms={ConsumerProcesses.SessionTimeout.TotalMilliseconds}"));
-        return arguments;
-    }
-
-    /// <summary>Runs the consumers as child processes until each ended by itself, killing and restarting some under
-    /// <c>--chaos</c> while rows are produced; merges their alert files into <c>alerts.ndjson</c>.</summary>
-    private static async Task<ConsumeResult> RunChildrenAsync(
-        ConsumerProcesses children, KafkaConnection kafka, DemoSettings settings, DemoFiles files, Func<bool> producedAll, Func<bool> committedAll, CancellationTokenSource brokerChaos, CancellationToken deadline)
-    {
-        long started = Stopwatch.GetTimestamp();
-        using var killStop = new CancellationTokenSource();
-        var kills = settings.Chaos ? children.KillAndRestartAsync(unchecked((int)settings.Seed), killStop.Token) : Task.CompletedTask;
-        // Under chaos, kills go on until everything is produced and each child was killed once on average.
-        while ((!producedAll() || (settings.Chaos && children.Kills < settings.Consumers && !children.AllEnded)) && !deadline.IsCancellationRequested)
-            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
-        // Then the faults stop, so that every child can read to the end and commit.
-        await killStop.CancelAsync().ConfigureAwait(false);
-        await kills.ConfigureAwait(false);
-        await brokerChaos.CancelAsync().ConfigureAwait(false);
-        var figures = await children.WaitAsync(deadline).ConfigureAwait(false);
-        var alertFiles = children.AlertFiles.ToList();
-        // A child's last commit can be refused by the rebalance another child's exit started (at least once: its last
-        // records are read again by the next run). As an operator restarting it, run one more consumer until the group
-        // has committed everything.
-        for (int extra = 0; extra < 3 && !committedAll(); extra++)
-        {
-            var sweep = new ConsumerProcesses(1, ChildArguments(kafka, settings), files.Directory, settings.Consumers + extra);
-            figures.Add(await sweep.WaitAsync(deadline).ConfigureAwait(false));
-            alertFiles.AddRange(sweep.AlertFiles);
-        }
-
-        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string file in alertFiles)
-        {
-            foreach (string line in await File.ReadAllLinesAsync(file, CancellationToken.None).ConfigureAwait(false))
-            {
-                Alert? alert;
-                try
-                {
-                    alert = line.Length == 0 ? null : JsonSerializer.Deserialize(line, CallStreamJsonContext.Default.Alert);
-                }
-                catch (JsonException)
-                {
-                    continue; // the incomplete last line of a killed run's batch, never acknowledged (its restart wrote it again)
-                }
-                if (alert is not null)
-                    merged.TryAdd(alert.AlertId, line); // each store keeps an alert once, as MongoDB would by id
-            }
-            File.Delete(file);
-        }
-        await WriteFileAsync(files.Alerts, () => File.WriteAllLinesAsync(files.Alerts, merged.Values, CancellationToken.None)).ConfigureAwait(false);
-
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        var statistics = new PipelineStatistics(figures.Consumed, figures.DeadLettered, figures.WarmUp, 0, figures.Late, figures.Alerts, 0, 0, 0, 0, null, [], [])
-        {
-            Duplicates = figures.Duplicates,
-        };
-        return new ConsumeResult(statistics, new PipelineSummary(statistics, elapsed, InputCompleted: true), 0, elapsed);
-    }
-
-    /// <summary>Feeds the log's rows to the tally, for the report, when the consumers ran in other processes.</summary>
-    private static async Task FillTallyAsync(InteractionTally tally, string path, CancellationToken cancellationToken)
-    {
-        using var reader = new CsvInteractionReader(path, new CsvReaderOptions { SourceName = path });
-        var batch = new List<Interaction>(4096);
-        await foreach (var interaction in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            batch.Add(interaction);
-            if (batch.Count == batch.Capacity)
-            {
-                await tally.WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-                batch = new List<Interaction>(4096);
-            }
-        }
-        await tally.WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task WriteLogAsync(InteractionGenerator generator, long rows, GenerationOrder order, string path, CancellationToken cancellationToken)
