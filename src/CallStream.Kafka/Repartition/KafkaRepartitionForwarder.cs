@@ -208,7 +208,17 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
                 bool any = false;
                 for (int n = 0; n < MaxBatch; n++)
                 {
-                    var result = consumer.Consume(n == 0 ? PollTimeout : TimeSpan.Zero);
+                    ConsumeResult<Ignore, byte[]>? result;
+                    try
+                    {
+                        result = consumer.Consume(n == 0 ? PollTimeout : TimeSpan.Zero);
+                    }
+                    catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                    {
+                        // A failed fetch (a broker timing out, a leader moving): the client fetches again.
+                        Log.ClientError(_logger, consumer.Name, ex.Error.Code, ex.Error.Reason);
+                        break;
+                    }
                     if (result is null)
                         break;
                     any = true;
