@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
 using CallStream.Kafka.Native;
-using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -44,7 +43,7 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
     private readonly Dictionary<int, SourcePartitionState> _partitions = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _topicsReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Part[] _targets = [];
+    private RepartitionTarget[] _targets = [];
     private int _sourcePartitionCount;
     private IProducer<byte[]?, byte[]>? _producer;
     private Task? _running;
@@ -175,7 +174,9 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
             })
             .Build();
         _producer = producer;
-        PrepareTopics(producer, () => Volatile.Read(ref lastConnectionError));
+        var (sourcePartitions, targets) = RepartitionTopicSetup.Prepare(producer, _source, _parts, () => Volatile.Read(ref lastConnectionError), _logger, _stop.Token);
+        Volatile.Write(ref _sourcePartitionCount, sourcePartitions);
+        _targets = targets;
         _topicsReady.TrySetResult();
 
         var consumerConfig = _source.BuildConsumerConfig();
@@ -235,91 +236,6 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
         {
             consumer.Close();
         }
-    }
-
-    private void PrepareTopics(IProducer<byte[]?, byte[]> producer, Func<Error?> lastConnectionError)
-    {
-        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
-        var timeout = _source.ConnectTimeout;
-        // The same wait and message as the source's when no broker answers: a missing server is a fast, clear failure.
-        var metadata = BrokerReachability.WaitForBroker(producer, _source.Topic, timeout, _stop.Token)
-            ?? throw BrokerReachability.Unreachable(_source.BootstrapServers ?? string.Empty, timeout, lastConnectionError());
-        var topic = metadata.Topics.FirstOrDefault(t => t.Topic == _source.Topic);
-        if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0)
-            throw new InvalidOperationException($"The source topic '{_source.Topic}' does not exist: the repartition topics take their partition count from it.");
-        Volatile.Write(ref _sourcePartitionCount, topic.Partitions.Count);
-
-        var parts = new List<Part>();
-        var missing = new List<TopicSpecification>();
-        // All topics, not each by name: asking for one by name lets a broker with auto-creation create it with its default partition count.
-        var known = admin.GetMetadata(timeout).Topics;
-        foreach (string part in _parts)
-        {
-            string name = RepartitionTopics.Name(_source.GroupId, part);
-            int partitions = part == RepartitionTopics.All ? 1 : _sourcePartitionCount;
-            var existing = known.FirstOrDefault(t => t.Topic == name);
-            if (existing is { Error.IsError: false } && existing.Partitions.Count > 0)
-                partitions = existing.Partitions.Count;
-            else
-                missing.Add(new TopicSpecification { Name = name, NumPartitions = partitions, ReplicationFactor = -1 });
-            parts.Add(new Part(name, partitions, part == RepartitionTopics.All ? null : RepartitionKey.For(part)));
-        }
-        if (missing.Count > 0)
-            CreateTopics(admin, missing, parts, timeout);
-        _targets = [.. parts];
-    }
-
-    private void CreateTopics(IAdminClient admin, List<TopicSpecification> missing, List<Part> parts, TimeSpan timeout)
-    {
-        string reason;
-        try
-        {
-            var createTimeout = timeout < TopicAutoCreation.CreateTimeout ? timeout : TopicAutoCreation.CreateTimeout;
-            admin.CreateTopicsAsync(missing, new CreateTopicsOptions { RequestTimeout = createTimeout, OperationTimeout = createTimeout }).GetAwaiter().GetResult();
-            return;
-        }
-        catch (CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
-        {
-            return; // another member created them first
-        }
-        catch (CreateTopicsException ex)
-        {
-            var error = ex.Results.First(r => r.Error.IsError && r.Error.Code != ErrorCode.TopicAlreadyExists).Error;
-            reason = $"{error.Code}: {error.Reason}";
-            if (!TopicAutoCreation.MayNotBeOffered(error.Code))
-                throw CannotCreate(missing, reason, ex);
-        }
-        catch (KafkaException ex)
-        {
-            reason = $"{ex.Error.Code}: {ex.Error.Reason}";
-            if (!TopicAutoCreation.MayNotBeOffered(ex.Error.Code))
-                throw CannotCreate(missing, reason, ex);
-        }
-
-        // A cluster that does not offer CreateTopics (librdkafka's mock cluster): have it create them on first use. Their
-        // partition count is then the broker's default, which the placement tolerates: keys hash over any count, the
-        // part without a key writes to partition 0 only, and markers go to every partition.
-        var known = admin.GetMetadata(timeout).Topics;
-        foreach (var wanted in missing)
-        {
-            var existing = known.FirstOrDefault(t => t.Topic == wanted.Name);
-            int partitions = existing is { Error.IsError: false } ? existing.Partitions.Count : 0;
-            if (partitions == 0)
-            {
-                partitions = TopicAutoCreation.Request(_source.BuildDeadLetterConfig(), wanted.Name, timeout, _logger);
-                if (partitions == 0)
-                    throw CannotCreate(missing, reason, null);
-                Log.RepartitionTopicAutoCreated(_logger, wanted.Name, reason, partitions, wanted.NumPartitions);
-            }
-            int index = parts.FindIndex(p => p.Topic == wanted.Name);
-            parts[index] = parts[index] with { Partitions = partitions };
-        }
-    }
-
-    private static InvalidOperationException CannotCreate(List<TopicSpecification> missing, string reason, Exception? inner)
-    {
-        string wanted = string.Join(", ", missing.Select(t => $"{t.Name} ({t.NumPartitions} partitions)"));
-        return new InvalidOperationException($"The repartition topics {wanted} do not exist and could not be created ({reason}): create them, or allow this client to.", inner);
     }
 
     private void Forward(ConsumeResult<Ignore, byte[]> result, InteractionDeserializer deserializer)
@@ -499,8 +415,6 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
         foreach (int partition in partitions)
             _partitions.Remove(partition);
     }
-
-    private sealed record Part(string Topic, int Partitions, Func<Interaction, string>? Key);
 
     private sealed class SourcePartitionState
     {
