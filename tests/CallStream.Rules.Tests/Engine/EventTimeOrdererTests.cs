@@ -238,6 +238,27 @@ public class EventTimeOrdererTests
     }
 
     [Fact]
+    public void IdlePartition_AssignedBack_HoldsTheWatermarkAgain_UntilCaughtUpAnew()
+    {
+        // Lost or revoked and assigned back: it is read again from its commit point, so what comes next may be older than
+        // what the other partitions have reached since it went idle.
+        var orderer = Create(latenessSeconds: 0, idleSeconds: 1);
+        orderer.Offer(new PartitionedInteraction(Events.At(0, id: "p1a"), 1));
+        orderer.MarkCaughtUp(1);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        orderer.Offer(new PartitionedInteraction(Events.At(10, id: "p0a"), 0));  // partition 1 idle: released
+        Assert.Equal(["p1a", "p0a"], ReleasedIds);
+        orderer.AddPartition(1);
+        orderer.Offer(new PartitionedInteraction(Events.At(20, id: "p0b"), 0));
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        orderer.Poll();
+        Assert.Equal(["p1a", "p0a"], ReleasedIds);                                // held for partition 1 at 0
+        orderer.Offer(new PartitionedInteraction(Events.At(15, id: "p1b"), 1));
+        Assert.Equal(["p1a", "p0a", "p1b"], ReleasedIds);
+        Assert.Empty(_late);
+    }
+
+    [Fact]
     public void OfferOnACaughtUpPartition_MarksItAsHavingData()
     {
         var orderer = Create(latenessSeconds: 0, idleSeconds: 1);

@@ -272,7 +272,6 @@ public class InteractionPipelineTests(ITestOutputHelper output)
     [Fact]
     public async Task Lost_ThenAssignBack_ReplaysAreNotEvaluatedTwice_NothingIsLost()
     {
-        Assert.Skip("Known regression (issue 14): since the rebalance changes (revoked partitions hold the watermark until data flows; a joining partition is judged late only against what was released since), one alert of this lost-and-reassigned run differs from the replay; not yet diagnosed.");
         var topic = new FakeTopic(3);
         topic.Append(Log.Take(Rows / 2));
         await using var run = PipelineRun.Start(topic);
@@ -286,7 +285,12 @@ public class InteractionPipelineTests(ITestOutputHelper output)
         await run.WaitAllReadAsync();
         var summary = await run.CompleteAsync();
 
-        output.WriteLine($"held before the loss: {heldBefore}; {summary.Consumed} read, {summary.Statistics.Replayed} replayed, {summary.Evaluated} evaluated");
+        output.WriteLine($"held before the loss: {heldBefore}; {summary.Consumed} read, {summary.Statistics.Replayed} replayed, {summary.Evaluated} evaluated, late {summary.Late}");
+        foreach (var missing in Expected.ExceptBy(run.Alerts.Items.Keys, a => a.AlertId))
+            output.WriteLine($"missing: {missing.Rule} {missing.Key} {missing.TriggeredAt:O} {missing.InteractionId}");
+        foreach (var extra in run.Alerts.Items.Values.ExceptBy(Expected.Select(a => a.AlertId), a => a.AlertId))
+            output.WriteLine($"extra: {extra.Rule} {extra.Key} {extra.TriggeredAt:O} {extra.InteractionId}");
+        Assert.Equal(0, summary.Late);
         Assert.True(summary.Statistics.Replayed >= Rows / 2 / 3 / 2, "the partition's records were read again");
         Assert.Equal(Rows, summary.Evaluated);
         Assert.Equal(Rows, run.Interactions.Items.Count);

@@ -137,7 +137,11 @@ public sealed class EventTimeOrderer
         ReleaseReady();
     }
 
-    /// <summary>Registers a partition ahead of its first event (for example on assignment), so that it holds the watermark until it delivers or goes idle.</summary>
+    /// <summary>
+    /// Registers a partition ahead of its first event (for example on assignment), so that it holds the watermark until it
+    /// delivers or goes idle. A partition already known (assigned back after a rebalance) holds it again even if it was
+    /// caught up or idle, until the source reports it caught up anew.
+    /// </summary>
     /// <param name="partition">The partition.</param>
     /// <exception cref="InvalidOperationException">The orderer is completed, or this is called from the release callback.</exception>
     public void AddPartition(int partition)

@@ -64,11 +64,16 @@ internal sealed class PartitionWatermark
 
     /// <summary>Registers a partition assigned to the orderer (<see cref="EventTimeOrderer.AddPartition"/>): one new to it joins now, and
     /// its events are late only against those released from now on. A partition first seen with an event is taken as
-    /// there from the start.</summary>
+    /// there from the start. One known already (assigned back after a rebalance) holds the watermark again even if it
+    /// was caught up: it is read again from its commit point, and what lies beyond is not known until the source says so.</summary>
     public void Add(int partition)
     {
-        if (_partitions.ContainsKey(partition))
+        if (_partitions.TryGetValue(partition, out var known))
+        {
+            if (known.CaughtUp)
+                ClearCaughtUp(known);
             return;
+        }
         Get(partition).JoinedAt = Releases;
     }
 
