@@ -4,7 +4,7 @@ using CallStream.Benchmarks;
 
 // Run all: dotnet run -c Release --project benchmarks/CallStream.Benchmarks -- --filter '*'
 // One class: ... -- --filter '*JsonBenchmarks*'
-// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka|rules|shapes|json|rx] [rounds]
+// Quick ratios without BenchmarkDotNet (Stopwatch, same process): ... -- quick [pipeline|kafka|repartition|rules|shapes|json|rx] [rounds]
 // ("all" runs pipeline and kafka; "rules" is the engine's cost per event for each default rule alone, over 1,000,000 events;
 // "shapes" the rule-shape matrix, RuleShapes: QUICK_ONLY=TEXT runs the cells whose name contains TEXT, QUICK_EVENTS=N sets the events per cell;
 // "json" reads 200,000 distinct messages through each JSON reader; "compression" produces 200,000 interactions with
@@ -71,6 +71,26 @@ static void QuickRun(string which, int rounds)
             ("one pass", () => ReadAll(m => CallStream.Json.InteractionJson.Deserialize(m))),
             ("shared", () => ReadAll(m => shared.Read(m)))]);
     }
+    if (which is "repartition")
+    {
+        // The repartition hop: every default rule on one pipeline (no hop), one member of the topology, two members.
+        var bench = new RepartitionBenchmarks();
+        bench.Setup();
+        try
+        {
+            // Each case's consumers start and settle untimed, before the messages are written.
+            Measure("repartition", rounds, RepartitionBenchmarks.MessageCount, [
+                ("no hop", () => bench.AllRulesOnOnePipeline()),
+                ("1 member", () => bench.OneMember()),
+                ("2 members", () => bench.TwoMembers())],
+                [(bench.StartPipeline, bench.Stop), (bench.StartOneMember, bench.Stop), (bench.StartTwoMembers, bench.Stop)]);
+            Console.WriteLine(bench.MeasureHop());
+        }
+        finally
+        {
+            bench.Cleanup();
+        }
+    }
     if (which is "rx")
     {
         var bench = new RxBenchmarks();
@@ -96,18 +116,23 @@ static void QuickRun(string which, int rounds)
     }
 }
 
-static void Measure(string title, int rounds, int operations, (string Name, Func<long> Run)[] cases)
+// around: per case, what runs untimed before and after each measurement (starting and stopping consumers).
+static void Measure(string title, int rounds, int operations, (string Name, Func<long> Run)[] cases, (Action Before, Action After)[]? around = null)
 {
     if (Environment.GetEnvironmentVariable("QUICK_ONLY") is { Length: > 0 } only)
+    {
+        around = around is null ? null : [.. around.Where((_, i) => cases[i].Name == only)];
         cases = [.. cases.Where(c => c.Name == only)];
+    }
     // QUICK_REPEAT=N runs each case N times per measurement: longer measurements, for a coarse CPU clock on a busy machine.
-    int repeats = int.TryParse(Environment.GetEnvironmentVariable("QUICK_REPEAT"), out int n) && n > 0 ? n : 1;
+    int repeats = around is null && int.TryParse(Environment.GetEnvironmentVariable("QUICK_REPEAT"), out int n) && n > 0 ? n : 1;
     operations *= repeats;
     var best = new double[cases.Length];
     for (int round = 0; round <= rounds; round++)
     {
         for (int i = 0; i < cases.Length; i++)
         {
+            around?[i].Before();
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
@@ -119,6 +144,7 @@ static void Measure(string title, int rounds, int operations, (string Name, Func
                 result = cases[i].Run();
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            around?[i].After();
             if (round > 0)
                 best[i] = Math.Max(best[i], operations / seconds);
             Console.WriteLine($"{title} round {round}{(round == 0 ? " (warm-up)" : "")}: {cases[i].Name,-10} {operations / seconds,12:N0} ops/s  ({seconds:F2} s, CPU {cpu / operations * 1e6:F2} µs/op, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / operations} B/op, GC0 {GC.CollectionCount(0) - gen0} GC1 {GC.CollectionCount(1) - gen1} GC2 {GC.CollectionCount(2) - gen2}, pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms, result {result}{(KafkaConsumeBenchmarks.MaxHeld > 0 ? $", held up to {KafkaConsumeBenchmarks.MaxHeld:N0}" : "")})");

@@ -8,9 +8,10 @@ namespace CallStream;
 /// not apply to an event's <see cref="Kind"/> hold -1, <see langword="default"/> or <see langword="null"/>.</remarks>
 public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEvent>
 {
-    private InteractionSourceEvent(InteractionSourceEventKind kind, int partition, long offset, long committedOffset, DateTimeOffset timestamp, Interaction? interaction, string? reason, int upstream = -1)
+    private InteractionSourceEvent(InteractionSourceEventKind kind, int partition, long offset, long committedOffset, DateTimeOffset timestamp, Interaction? interaction, string? reason, int upstream = -1, long upstreamOffset = -1)
     {
         UpstreamPartition = upstream;
+        UpstreamOffset = upstreamOffset;
         Kind = kind;
         Partition = partition;
         Offset = offset;
@@ -51,6 +52,13 @@ public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEven
     /// which the reader of that topic keeps as an input channel of its own; -1 otherwise.
     /// </summary>
     internal int UpstreamPartition { get; }
+
+    /// <summary>
+    /// For a record read from a repartition topic: its offset in the source partition, so that the reader can tell a copy
+    /// forwarded again (by a forwarder that took the source partition over from before the last commit) from a new
+    /// record; -1 otherwise or when the forwarder did not say.
+    /// </summary>
+    internal long UpstreamOffset { get; }
 
     /// <summary>Creates a <see cref="InteractionSourceEventKind.Record"/> event.</summary>
     /// <param name="partition">The partition.</param>
@@ -144,9 +152,10 @@ public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEven
         return new(InteractionSourceEventKind.Progress, partition, -1, -1, eventTime, null, null);
     }
 
-    /// <summary>Creates a record of a repartition topic, read at <paramref name="offset"/> of <paramref name="partition"/>, that came from source partition <paramref name="upstream"/>.</summary>
-    internal static InteractionSourceEvent RepartitionedRecord(int partition, long offset, DateTimeOffset timestamp, Interaction interaction, int upstream) =>
-        new(InteractionSourceEventKind.Record, partition, offset, -1, timestamp, interaction, null, upstream);
+    /// <summary>Creates a record of a repartition topic, read at <paramref name="offset"/> of <paramref name="partition"/>, that came
+    /// from offset <paramref name="upstreamOffset"/> of source partition <paramref name="upstream"/>.</summary>
+    internal static InteractionSourceEvent RepartitionedRecord(int partition, long offset, DateTimeOffset timestamp, Interaction interaction, int upstream, long upstreamOffset) =>
+        new(InteractionSourceEventKind.Record, partition, offset, -1, timestamp, interaction, null, upstream, upstreamOffset);
 
     /// <summary>
     /// Creates a progress marker read at <paramref name="offset"/> of a repartition topic's <paramref name="partition"/>:
@@ -167,13 +176,13 @@ public readonly struct InteractionSourceEvent : IEquatable<InteractionSourceEven
     public bool Equals(InteractionSourceEvent other) =>
         Kind == other.Kind && Partition == other.Partition && Offset == other.Offset && CommittedOffset == other.CommittedOffset
         && Timestamp.Equals(other.Timestamp) && Equals(Interaction, other.Interaction) && string.Equals(Reason, other.Reason, StringComparison.Ordinal)
-        && UpstreamPartition == other.UpstreamPartition;
+        && UpstreamPartition == other.UpstreamPartition && UpstreamOffset == other.UpstreamOffset;
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is InteractionSourceEvent other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Kind, Partition, Offset, CommittedOffset, Timestamp, Interaction, Reason, UpstreamPartition);
+    public override int GetHashCode() => HashCode.Combine(HashCode.Combine(Kind, Partition, Offset, CommittedOffset, Timestamp, Interaction, Reason), UpstreamPartition, UpstreamOffset);
 
     /// <inheritdoc/>
     public override string ToString() => Kind switch

@@ -270,7 +270,7 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
         if (eventTime > state.Newest)
             state.Newest = eventTime;
         state.MarkerDue = true;
-        var headers = new Headers { { RepartitionHeaders.SourcePartition, RepartitionHeaders.EncodeSourcePartition(partition) } };
+        var headers = new Headers { { RepartitionHeaders.Source, RepartitionHeaders.EncodeSource(partition, result.Offset.Value) } };
         var timestamp = new Timestamp(eventTime);
         foreach (var target in _targets)
         {

@@ -21,6 +21,11 @@ namespace CallStream.Kafka;
 /// Offsets are q's: the offset stored for q is the lowest offset any of its channels still has in progress (or past
 /// everything read when none has), so a restart re-reads every record whose outputs are not yet durable.
 /// </para>
+/// <para>
+/// Each forwarded record carries its source partition and offset. A record of p at or below the highest source offset of
+/// p already delivered on its channel since the assignment is a copy forwarded again after a hand-over of p between
+/// forwarders, and is dropped (<see cref="CopiesDropped"/>).
+/// </para>
 /// </remarks>
 public sealed class KafkaRepartitionSource : IInteractionSource
 {
@@ -29,6 +34,7 @@ public sealed class KafkaRepartitionSource : IInteractionSource
     private readonly Lock _gate = new();
     private readonly Dictionary<int, RepartitionPartition> _owned = [];
     private readonly Dictionary<int, EventTimePosition> _assignedPositions = [];
+    private long _copiesDropped;
 
     /// <summary>Creates a reader of a repartition topic.</summary>
     /// <param name="options">The consumer options: <see cref="KafkaSourceOptions.Topic"/> is the repartition topic and
@@ -49,8 +55,14 @@ public sealed class KafkaRepartitionSource : IInteractionSource
         _inner = new KafkaInteractionSource(options, loggerFactory, meterFactory, timeProvider);
     }
 
-    /// <summary>Gets the records read (progress markers excluded).</summary>
+    /// <summary>Gets the records read (progress markers excluded), copies forwarded again included.</summary>
     public long Consumed => _inner.Consumed;
+
+    /// <summary>
+    /// Gets the records dropped because they were copies of records already delivered: forwarded again by a forwarder that
+    /// took their source partition over from before the previous forwarder's last commit.
+    /// </summary>
+    public long CopiesDropped => Interlocked.Read(ref _copiesDropped);
 
     /// <summary>Gets the repartition partitions assigned now.</summary>
     public IReadOnlyCollection<int> AssignedPartitions => _inner.AssignedPartitions;
@@ -202,8 +214,20 @@ public sealed class KafkaRepartitionSource : IInteractionSource
                 {
                     var owned = GetOwned(q);
                     owned.Read(e.Offset);
-                    owned.Observe(e.Offset, e.Timestamp.UtcTicks);
                     var state = owned.Channels[p];
+                    if (e.UpstreamOffset >= 0)
+                    {
+                        // A forwarder that took p over from its last commit forwards again what the previous one had
+                        // already forwarded: the copy sorts before events of p this reader has delivered (and markers of
+                        // p it has read), so it would be late, and past the duplicate horizon evaluated again.
+                        if (e.UpstreamOffset <= state.HighestUpstreamOffset)
+                        {
+                            Interlocked.Increment(ref _copiesDropped);
+                            break;
+                        }
+                        state.HighestUpstreamOffset = e.UpstreamOffset;
+                    }
+                    owned.Observe(e.Offset, e.Timestamp.UtcTicks);
                     state.LastDelivered = e.Offset;
                     if (state.CaughtUp)
                     {
@@ -343,6 +367,9 @@ public sealed class KafkaRepartitionSource : IInteractionSource
     private sealed class Channel
     {
         public long LastDelivered { get; set; } = -1;
+
+        /// <summary>The highest source offset of p delivered on this channel since the assignment: a record forwarded again carries one at or below it.</summary>
+        public long HighestUpstreamOffset { get; set; } = -1;
 
         public long Stored { get; set; } = -1;
 

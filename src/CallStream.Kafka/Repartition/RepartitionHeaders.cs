@@ -4,23 +4,26 @@ using Confluent.Kafka;
 namespace CallStream.Kafka;
 
 /// <summary>
-/// The headers of repartition topics: each forwarded record names the source partition it was read from; a progress
+/// The headers of repartition topics: each forwarded record names the source partition and offset it was read from; a progress
 /// marker (a record with no value) says how far in event time a source partition has been read.
 /// </summary>
 internal static class RepartitionHeaders
 {
-    /// <summary>On a forwarded record: the source partition, a 4-byte big-endian integer.</summary>
-    public const string SourcePartition = "callstream-source-partition";
+    /// <summary>On a forwarded record: the source partition (4 bytes) and the record's offset in it (8 bytes), big-endian.</summary>
+    public const string Source = "callstream-source";
+
+    private const int SourceLength = 12;
 
     /// <summary>On a progress marker: source partition, source partition count, event time (UTC ticks), caught-up flag; 17 bytes.</summary>
     public const string Progress = "callstream-progress";
 
     private const int ProgressLength = 17;
 
-    public static byte[] EncodeSourcePartition(int partition)
+    public static byte[] EncodeSource(int partition, long offset)
     {
-        var bytes = new byte[4];
+        var bytes = new byte[SourceLength];
         BinaryPrimitives.WriteInt32BigEndian(bytes, partition);
+        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(4), offset);
         return bytes;
     }
 
@@ -34,11 +37,11 @@ internal static class RepartitionHeaders
         return bytes;
     }
 
-    /// <summary>Reads the source partition of a forwarded record, or -1 when the header is missing or malformed.</summary>
-    public static int ReadSourcePartition(Headers? headers) =>
-        headers is not null && headers.TryGetLastBytes(SourcePartition, out var bytes) && bytes.Length == 4
-            ? BinaryPrimitives.ReadInt32BigEndian(bytes)
-            : -1;
+    /// <summary>Reads the source partition and offset of a forwarded record, or (-1, -1) when the header is missing or malformed.</summary>
+    public static (int Partition, long Offset) ReadSource(Headers? headers) =>
+        headers is not null && headers.TryGetLastBytes(Source, out var bytes) && bytes.Length == SourceLength
+            ? (BinaryPrimitives.ReadInt32BigEndian(bytes), BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(4)))
+            : (-1, -1);
 
     /// <summary>Reads a progress marker's header, if the record is one.</summary>
     public static bool TryReadProgress(Headers? headers, out ProgressMarker marker)

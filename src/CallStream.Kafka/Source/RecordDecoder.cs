@@ -43,7 +43,8 @@ internal sealed class RecordDecoder(string topic, ILogger logger, KafkaMetrics m
                     queue.Add(InteractionSourceEvent.UpstreamProgress(partition, offset, marker.SourcePartition, marker.EventTime, marker.CaughtUp));
                 return;
             }
-            queue.Add(InteractionSourceEvent.RepartitionedRecord(partition, offset, timestamp, result.Message.Value, Math.Max(0, RepartitionHeaders.ReadSourcePartition(headers))));
+            var (upstream, upstreamOffset) = RepartitionHeaders.ReadSource(headers);
+            queue.Add(InteractionSourceEvent.RepartitionedRecord(partition, offset, timestamp, result.Message.Value, Math.Max(0, upstream), upstreamOffset));
         }
         else
         {

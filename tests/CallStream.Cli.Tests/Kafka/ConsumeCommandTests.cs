@@ -28,6 +28,44 @@ public sealed class ConsumeCommandTests : IDisposable
         Assert.Equal(6000, KafkaCliFiles.CountCommitted(cluster, KafkaSinkOptions.DefaultInteractionsTopic, Partitions, "round-trip"));
     }
 
+    /// <summary>Rules grouped only by the message key (and per-event rules) run where the records are read: no forwarder, no repartition topic.</summary>
+    [Fact]
+    public async Task Consume_RulesGroupedOnlyByCustomer_PayNothingForTheHop()
+    {
+        await using var cluster = InProcessKafkaCluster.Start();
+        cluster.CreateTopic(KafkaSinkOptions.DefaultInteractionsTopic, Partitions, replicationFactor: 3);
+        string csv = await _files.GenerateAsync(6000);
+        await KafkaCliFiles.ProduceAsync(cluster, csv, 6000);
+        string rules = _files.Temp(".rules");
+        await File.WriteAllTextAsync(rules, """
+            rule FailingCustomer
+              where outcome = 'failed'
+              group by customer_id
+              window tumbling 1d
+              having count(*) >= 3
+              severity warning
+            rule LongCall
+              where duration_seconds > 3000
+              severity warning
+            """, TestContext.Current.CancellationToken);
+        string alerts = _files.Temp(".ndjson");
+        string replayed = _files.Temp(".ndjson");
+
+        var replay = await CliRunner.RunAsync(["replay", "--input", csv, "--rules", rules, "--alerts", replayed]);
+        var result = await CliRunner.RunAsync(["consume", "--kafka", cluster.BootstrapServers, "--group", "by-key", "--rules", rules, "--alerts", alerts, "--idle-exit", "1s"]);
+
+        Assert.True(replay.ExitCode == ExitCodes.Success, replay.Error);
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
+        var expected = KafkaCliFiles.ReadAlerts(replayed);
+        Assert.Contains(expected, a => a.Rule == "FailingCustomer");
+        KafkaCliFiles.AssertSameAlerts(expected, KafkaCliFiles.ReadAlerts(alerts));
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build();
+        var topics = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Select(t => t.Topic).ToList();
+        Assert.Contains(KafkaSinkOptions.DefaultInteractionsTopic, topics);
+        Assert.DoesNotContain(topics, t => t.EndsWith("-repartition", StringComparison.Ordinal));
+        Assert.Equal(0, KafkaCliFiles.CountCommitted(cluster, KafkaSinkOptions.DefaultInteractionsTopic, Partitions, RepartitionTopics.ForwarderGroupId("by-key")));
+    }
+
     [Fact]
     public async Task Consume_DuplicateInteractions_AreSkippedAndCounted_AsReplayDoes()
     {

@@ -30,7 +30,7 @@ public class KafkaRepartitionSourceTests
             Key = "A1"u8.ToArray(),
             Value = JsonSerializer.SerializeToUtf8Bytes(record, CallStreamJsonContext.Default.Interaction),
             Timestamp = new Timestamp(start),
-            Headers = new Headers { { RepartitionHeaders.SourcePartition, RepartitionHeaders.EncodeSourcePartition(0) } },
+            Headers = new Headers { { RepartitionHeaders.Source, RepartitionHeaders.EncodeSource(0, 0) } },
         }, cancellation);
         await ProduceMarkerAsync(producer, start, cancellation); // offset 1: the killed forwarder's last word
         const long Backlog = 2;
@@ -60,6 +60,54 @@ public class KafkaRepartitionSourceTests
         var caughtUp = seen.Last();
         Assert.Equal(InteractionSourceEventKind.PartitionCaughtUp, caughtUp.Kind);
         Assert.True(caughtUp.Offset > Backlog, $"the channel was reported caught up at offset {caughtUp.Offset}, by a marker read back from before the assignment");
+    }
+
+    /// <summary>
+    /// A forwarder that takes a source partition over from before the previous one's last commit forwards its records
+    /// again, after the previous one's records and markers: the reader delivers each source record once, so the copies
+    /// are neither late nor, past the duplicate horizon, evaluated twice.
+    /// </summary>
+    [Fact]
+    public async Task RecordsForwardedAgain_AfterAHandOverOfTheirSourcePartition_AreDeliveredOnce()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var cluster = InProcessKafkaCluster.Start();
+        cluster.CreateTopic(Topic, 1, replicationFactor: 3);
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(cluster.CreateProducerConfig()).Build();
+        var records = Enumerable.Range(0, 8).Select(n => TestData.Interaction(n)).ToList();
+        async Task ForwardAsync(int sourcePartition, int from, int to)
+        {
+            for (int n = from; n < to; n++)
+            {
+                await producer.ProduceAsync(Topic, new Message<byte[]?, byte[]>
+                {
+                    Key = "A1"u8.ToArray(),
+                    Value = JsonSerializer.SerializeToUtf8Bytes(records[n], CallStreamJsonContext.Default.Interaction),
+                    Timestamp = new Timestamp(records[n].StartTime),
+                    Headers = new Headers { { RepartitionHeaders.Source, RepartitionHeaders.EncodeSource(sourcePartition, n) } },
+                }, cancellation);
+            }
+        }
+        await ForwardAsync(0, 0, 5);                                          // the first forwarder: source offsets 0-4
+        await ProduceMarkerAsync(producer, records[4].StartTime, cancellation); // and its marker, then it is gone uncommitted
+        await ForwardAsync(0, 2, 8);                                          // the next one, from the commit at 2
+        await ForwardAsync(1, 0, 2);                                          // another source partition's own offsets 0-1
+
+        await using var source = new KafkaRepartitionSource(KafkaOptions.Source(cluster, Topic, "g-by-agent_id"), sourcePartitions: 2);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        stop.CancelAfter(Deadline);
+        var delivered = new List<(int Channel, string Id)>();
+        await foreach (var e in source.ReadAsync(null, stop.Token))
+        {
+            if (e.Kind == InteractionSourceEventKind.Record)
+                delivered.Add((e.Partition, e.Interaction!.InteractionId));
+            if (delivered.Count + source.CopiesDropped == 13)
+                break;
+        }
+
+        Assert.Equal(13, source.Consumed);
+        Assert.Equal(3, source.CopiesDropped);
+        Assert.Equal(records.Select(r => (0, r.InteractionId)).Concat(records.Take(2).Select(r => (1, r.InteractionId))), delivered);
     }
 
     private static Task ProduceMarkerAsync(IProducer<byte[]?, byte[]> producer, DateTimeOffset newest, CancellationToken cancellationToken) =>
