@@ -1,7 +1,9 @@
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
+using CallStream.Json;
 using CallStream.Kafka;
 using CallStream.Rules;
 using Confluent.Kafka;
@@ -11,9 +13,11 @@ namespace CallStream.Benchmarks;
 /// <summary>
 /// The repartition hop (docs/architecture.md, "Several consumers"): <see cref="MessageCount"/> interactions through the
 /// default rules, produced to <see cref="Partitions"/> partitions of an in-process cluster while the consumers run, timed
-/// from the first write to the last event evaluated. Each operation uses a fresh topic and consumer group whose members
-/// have joined and settled before the first write (untimed, <see cref="IterationSetupAttribute"/>): a rebalance on this
-/// cluster takes about 2 s, more than reading the messages. <see cref="AllRulesOnOnePipeline"/> (the baseline) runs
+/// from the first write until every pipeline has read every message (their JSON made beforehand and given to one producer
+/// at once, so that writing outpaces reading). Each operation uses a fresh topic and consumer group whose members have
+/// joined and settled before the first write (untimed, <see cref="IterationSetupAttribute"/>: a rebalance on this cluster
+/// takes about 2 s, more than reading the messages); completing the pipelines afterwards (the events still held for the
+/// watermark evaluated, every message checked evaluated once) is untimed too. <see cref="AllRulesOnOnePipeline"/> (the baseline) runs
 /// every rule in one pipeline on the source topic: what a single consumer could do if it knew it would stay alone, and
 /// what the hop is measured against. <see cref="OneMember"/> runs what <c>callstream consume</c> runs: the rules grouped
 /// by customer on the source records, a forwarder to the repartition topics and a pipeline per repartitioned part.
@@ -40,7 +44,7 @@ public class RepartitionBenchmarks
     private static readonly RulePlacement Plan = RulePlacement.Plan(Rules, Field.CustomerId);
 
     private InProcessKafkaCluster _cluster = null!;
-    private Interaction[] _events = [];
+    private (string Key, byte[] Value, DateTimeOffset Time)[] _messages = [];
     private int _run;
     private Topology? _topology;
 
@@ -51,7 +55,7 @@ public class RepartitionBenchmarks
     public void Setup()
     {
         _cluster = InProcessKafkaCluster.Start(3);
-        _events = GeneratedInteractions.InOrder(MessageCount);
+        _messages = [.. GeneratedInteractions.InOrder(MessageCount).Select(e => (e.CustomerId, JsonSerializer.SerializeToUtf8Bytes(e, CallStreamJsonContext.Default.Interaction), e.StartTime))];
     }
 
     [GlobalCleanup]
@@ -69,11 +73,20 @@ public class RepartitionBenchmarks
     [IterationCleanup]
     public void Stop()
     {
-        _topology?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _topology = null;
+        if (_topology is null)
+            return;
+        try
+        {
+            _topology.CompleteAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            _topology.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _topology = null;
+        }
     }
 
-    /// <summary>Every rule in one pipeline on the source topic: no hop.</summary>
+    /// <summary>Every rule in one pipeline on the source topic: no hop. Returns the records the pipelines read.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = MessageCount)]
     public long AllRulesOnOnePipeline() => _topology!.RunAsync().GetAwaiter().GetResult();
 
@@ -206,23 +219,35 @@ public class RepartitionBenchmarks
             _stages.Add((part, source, pipeline, pipeline.RunAsync(CancellationToken.None)));
         }
 
-        /// <summary>Writes the messages, waits until every pipeline has read them, completes the pipelines; returns the alerts.</summary>
+        /// <summary>
+        /// Writes the messages (the JSON made beforehand, given to one producer at once) and waits until every pipeline
+        /// has read them: each part's pipelines every copy the forwarders made. Returns the records read.
+        /// </summary>
         public async Task<long> RunAsync()
         {
-            using (var sink = new KafkaInteractionSink(new KafkaSinkOptions { Topic = _topic, BootstrapServers = _bench._cluster.BootstrapServers, MessageTimestamp = KafkaMessageTimestamp.EventTime, Compression = CompressionType.Lz4 }))
+            var config = _bench._cluster.CreateProducerConfig();
+            config.LingerMs = 5;
+            config.CompressionType = CompressionType.Lz4;
+            using (var producer = new ProducerBuilder<string, byte[]>(config).Build())
             {
-                foreach (var chunk in _bench._events.Chunk(KafkaConsumeBenchmarks.ProducerWrite))
-                    await sink.WriteBatchAsync(chunk, CancellationToken.None).ConfigureAwait(false);
+                foreach (var (key, value, time) in _bench._messages)
+                    producer.Produce(_topic, new Message<string, byte[]> { Key = key, Value = value, Timestamp = new Timestamp(time) });
+                producer.Flush();
             }
             var parts = _members == 0 ? [null] : Plan.Repartitioned.Select(p => p.Name).Prepend(null).ToList();
             await WhenAsync(() => parts.All(part => _stages.Where(s => s.Part == part).Sum(s => s.Pipeline.GetStatistics().Consumed) >= MessageCount), "every pipeline reading every message").ConfigureAwait(false);
+            return _stages.Sum(s => s.Pipeline.GetStatistics().Consumed);
+        }
+
+        /// <summary>Completes the pipelines (they evaluate the events still held for the watermark) and checks that every message was evaluated once.</summary>
+        public async Task CompleteAsync()
+        {
             foreach (var stage in _stages)
                 stage.Pipeline.Complete();
             var summaries = await Task.WhenAll(_stages.Select(s => s.Run)).ConfigureAwait(false);
             long evaluated = summaries.Where((_, i) => _stages[i].Part is null).Sum(s => s.Evaluated);
             if (evaluated != MessageCount)
-                throw new InvalidOperationException($"The pipelines on the source topic evaluated {evaluated} of {MessageCount} messages.");
-            return _alerts.Count;
+                throw new InvalidOperationException($"The pipelines on the source topic evaluated {evaluated} of {MessageCount} messages ({_alerts.Count} alerts).");
         }
 
         /// <summary>Waits until <paramref name="condition"/> holds, failing if a pipeline or forwarder ends first, or after two minutes.</summary>

@@ -88,6 +88,16 @@ public class RepartitionTests(ITestOutputHelper output)
     public Task ConsumerLeavingMidStream_AlertsEqualReplay(int consumers, int partitions, EventTimeMode eventTime) =>
         RunAsync(consumers, partitions, eventTime, Membership.LeaveMidStream);
 
+    /// <summary>
+    /// A broker is down when the rows start to arrive: the source and repartition partitions it leads stall (the
+    /// forwarders wait for their writes to be acknowledged), the others are read, then it comes back.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 8, EventTimeMode.Start)]
+    [InlineData(2, 8, EventTimeMode.End)]
+    public Task BrokerOutage_WhileRowsFlow_AlertsEqualReplay(int consumers, int partitions, EventTimeMode eventTime) =>
+        RunAsync(consumers, partitions, eventTime, Membership.BrokerOutage);
+
     private async Task RunAsync(int consumers, int partitions, EventTimeMode eventTime, Membership membership)
     {
         // In end mode the rows come in end order, as a contact centre writes them when each contact ends.
@@ -201,6 +211,24 @@ public class RepartitionTests(ITestOutputHelper output)
                     await SettleAsync();
                     await ProduceAsync(cluster, rows[half..]);
                     break;
+                case Membership.BrokerOutage:
+                    for (int c = 0; c < consumers; c++)
+                        await StartConsumerAsync(c);
+                    await SettleAsync();
+                    cluster.SetBrokerDown(2);
+                    // The writes to partitions broker 2 leads wait for it (so does the producer's first batch, 2,000 rows,
+                    // whose other 5/8 are readable); the local stages read from the other brokers meanwhile, and the
+                    // forwarders wait for their copies to broker 2's repartition partitions to be acknowledged.
+                    var producing = ProduceAsync(cluster, rows);
+                    await WaitAsync(
+                        () => stages.Where(s => s.Name.StartsWith("local", StringComparison.Ordinal)).Sum(s => s.Pipeline.GetStatistics().Consumed) >= 1000,
+                        "the local stages reading rows of the brokers still up",
+                        stages,
+                        forwarders);
+                    output.WriteLine($"broker 2 down: forwarded {forwarders.Sum(f => f.Forwarder.Forwarded)}; " + string.Join(", ", stages.Select(s => $"{s.Name} {s.Pipeline.GetStatistics().Consumed}")));
+                    cluster.SetBrokerUp(2);
+                    await producing.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+                    break;
             }
             await ReadEverythingAsync("every row");
 
@@ -259,6 +287,7 @@ public class RepartitionTests(ITestOutputHelper output)
         Settled,
         JoinMidStream,
         LeaveMidStream,
+        BrokerOutage,
     }
 
     private static bool Settled(IEnumerable<List<int>> members, int partitions)
