@@ -204,13 +204,16 @@ public class KafkaConsumeBenchmarks
         }
     }
 
-    private KafkaSourceOptions SourceOptions()
+    private KafkaSourceOptions SourceOptions() => CreateSourceOptions(_cluster, Topic, NextGroup());
+
+    /// <summary>Source options for a topic of the in-process cluster: its tuned consumer settings, and those of QUICK_SET.</summary>
+    internal static KafkaSourceOptions CreateSourceOptions(InProcessKafkaCluster cluster, string topic, string group)
     {
-        var options = new KafkaSourceOptions { Topic = Topic, GroupId = NextGroup(), BootstrapServers = _cluster.BootstrapServers };
+        var options = new KafkaSourceOptions { Topic = topic, GroupId = group, BootstrapServers = cluster.BootstrapServers };
         // Client settings to try (QUICK_SET="name=value;name=value" in the quick mode).
         foreach (string setting in (Environment.GetEnvironmentVariable("QUICK_SET") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
             options.Settings[setting[..setting.IndexOf('=', StringComparison.Ordinal)]] = setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..];
-        foreach (var (key, value) in _cluster.CreateConsumerConfig("unused"))
+        foreach (var (key, value) in cluster.CreateConsumerConfig("unused"))
         {
             if (key is not ("bootstrap.servers" or "group.id" or "auto.offset.reset"))
                 options.Settings[key] = value;

@@ -273,16 +273,7 @@ public class RepartitionBenchmarks
             return owned.SelectMany(m => m).Distinct().Count() == partitions && (owned.Count > partitions || owned.All(m => m.Count > 0));
         }
 
-        private KafkaSourceOptions SourceOptions(string topic, string group)
-        {
-            var options = new KafkaSourceOptions { Topic = topic, GroupId = group, BootstrapServers = _bench._cluster.BootstrapServers };
-            foreach (var (key, value) in _bench._cluster.CreateConsumerConfig("unused"))
-            {
-                if (key is not ("bootstrap.servers" or "group.id" or "auto.offset.reset"))
-                    options.Settings[key] = value;
-            }
-            return options;
-        }
+        private KafkaSourceOptions SourceOptions(string topic, string group) => KafkaConsumeBenchmarks.CreateSourceOptions(_bench._cluster, topic, group);
 
         public async ValueTask DisposeAsync()
         {
