@@ -17,15 +17,15 @@ namespace CallStream.Kafka;
 /// It runs as its own consumer group (<see cref="RepartitionTopics.ForwarderGroupId"/>) beside the consumers of the
 /// source topic; every member forwards the source partitions it is assigned. Each forwarded record keeps the source
 /// value's bytes, gets the event's value of the field as its key and the event time as its timestamp, and names its
-/// source partition in a header. After the records of a source partition, at most every
+/// source partition and offset in a header. After the records of a source partition, at most every
 /// <see cref="MarkerInterval"/> and whenever the partition is read to its end, a progress marker goes to every
 /// partition of every repartition topic through the same idempotent producer, so it never overtakes the records it
 /// covers.
 /// </para>
 /// <para>
 /// A source offset is committed only after the brokers acknowledged every record forwarded from before it. A crash in
-/// between forwards records again: readers of the repartition topics drop an interaction they already evaluated
-/// (by interaction id, within the rules' horizon). Records that are not valid interactions are skipped here: the
+/// between forwards records again: readers of the repartition topics drop a record whose source offset they already
+/// delivered (<see cref="KafkaRepartitionSource.CopiesDropped"/>). Records that are not valid interactions are skipped here: the
 /// source topic's own consumers dead-letter them.
 /// </para>
 /// </remarks>
