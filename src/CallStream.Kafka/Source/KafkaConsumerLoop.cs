@@ -212,7 +212,10 @@ internal sealed class KafkaConsumerLoop
             try
             {
                 if (_fatal is null)
+                {
+                    _handover.Closing = true;
                     consumer.Close();
+                }
             }
 #pragma warning disable CA1031 // whatever closing throws (also from the revocation it runs) ends the stream with it
             catch (Exception ex)

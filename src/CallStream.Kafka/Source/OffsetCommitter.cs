@@ -96,7 +96,12 @@ internal sealed class OffsetCommitter(KafkaSourceOptions options, ILogger logger
     public void Committed(CommittedOffsets committed)
     {
         if (committed.Error.IsError)
+        {
+            // Nothing stored since the last commit is not a failure.
+            if (committed.Error.Code != ErrorCode.Local_NoOffset)
+                Log.CommitFailed(logger, _topic, committed.Error.Code, committed.Error.Reason);
             return;
+        }
         foreach (var tpo in committed.Offsets)
         {
             if (tpo.Topic == _topic && !tpo.Error.IsError && tpo.Offset.Value >= 0)
@@ -106,8 +111,12 @@ internal sealed class OffsetCommitter(KafkaSourceOptions options, ILogger logger
 
     /// <summary>Stores what is due (waiting, up to <see cref="KafkaSourceOptions.RequestTimeout"/>, for the progress records
     /// of the positions) and commits the stored offsets of partitions about to be revoked.</summary>
-    /// <returns>What was committed, for the log.</returns>
-    public List<TopicPartitionOffset> CommitRevoked(IConsumer<Ignore, Interaction> consumer, IReadOnlyCollection<int> partitions)
+    /// <param name="consumer">The consumer.</param>
+    /// <param name="partitions">The partitions being revoked.</param>
+    /// <param name="commitHere">Whether to commit here; <see langword="false"/> when the consumer is closing and commits the
+    /// offsets stored as it unassigns the partitions.</param>
+    /// <returns>What was committed (or left stored for the closing consumer to commit), for the log.</returns>
+    public List<TopicPartitionOffset> CommitRevoked(IConsumer<Ignore, Interaction> consumer, IReadOnlyCollection<int> partitions, bool commitHere = true)
     {
         Apply(consumer, force: true);
         var clock = Stopwatch.StartNew();
@@ -147,7 +156,7 @@ internal sealed class OffsetCommitter(KafkaSourceOptions options, ILogger logger
                 commits.Add(new TopicPartitionOffset(_topic, partition, offset));
         }
 
-        if (commits.Count > 0)
+        if (commits.Count > 0 && commitHere)
         {
             try
             {

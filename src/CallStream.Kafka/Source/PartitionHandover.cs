@@ -22,6 +22,14 @@ internal sealed class PartitionHandover(
 {
     private readonly string _topic = options.Topic;
 
+    /// <summary>
+    /// Gets or sets whether the consumer is closing: the revocation that <c>Close</c> runs then stores the offsets but does
+    /// not commit them itself. librdkafka commits the stored offsets of the partitions it unassigns (auto-commit is on),
+    /// and a synchronous commit from the rebalance callback of a closing consumer can wait forever for an answer that
+    /// never comes (seen under the demo's broker faults; librdkafka issues 4041 and 4884 describe the same family).
+    /// </summary>
+    public bool Closing { get; set; }
+
     public IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, Interaction> consumer, List<TopicPartition> assigned)
     {
         queue.Flush();
@@ -66,7 +74,7 @@ internal sealed class PartitionHandover(
 
         // Poison records of these partitions must be settled (dead letters durable) before offsets move past them.
         poison.Settle(partitions, options.HandlerTimeout - clock.Elapsed);
-        var commits = committer.CommitRevoked(consumer, partitions);
+        var commits = committer.CommitRevoked(consumer, partitions, commitHere: !Closing);
 
         Release(partitions);
         Log.PartitionsRevoked(logger, _topic, string.Join(",", partitions), commits.Count == 0 ? "nothing" : string.Join(",", commits.Select(c => $"{c.Partition.Value}@{c.Offset.Value}")));
