@@ -52,6 +52,7 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
     private long _markers;
     private int[] _assigned = [];
     private volatile bool _caughtUp;
+    private bool _closing;
 
     /// <summary>Creates a forwarder.</summary>
     /// <param name="source">The source topic's consumer options: connection, topic and the group id the repartition topics are named after.</param>
@@ -234,6 +235,9 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
         }
         finally
         {
+            // The last commit was made above: the revocation Close runs commits nothing more (a synchronous commit from
+            // a closing consumer's rebalance callback can wait forever under broker faults).
+            _closing = true;
             consumer.Close();
         }
     }
@@ -406,7 +410,8 @@ public sealed class KafkaRepartitionForwarder : IAsyncDisposable
         var partitions = revoked.Select(r => r.Partition.Value).ToList();
         try
         {
-            FlushAndCommit(consumer, all: true, partitions);
+            if (!_closing)
+                FlushAndCommit(consumer, all: true, partitions);
         }
         catch (KafkaException ex)
         {
