@@ -206,9 +206,17 @@ public class KafkaConsumeBenchmarks
 
     private KafkaSourceOptions SourceOptions() => CreateSourceOptions(_cluster, Topic, NextGroup());
 
-    /// <summary>Source options for a topic of the in-process cluster: its tuned consumer settings, and those of QUICK_SET.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> ProgressTopics = new();
+
+    /// <summary>
+    /// Source options for a topic of the in-process cluster: its tuned consumer settings, and those of QUICK_SET. The
+    /// group's progress topic is created ahead, as it exists in a deployment after the first run: this cluster cannot
+    /// create topics through the admin API, and the source's fallback waits seconds for it, mostly while stopping.
+    /// </summary>
     internal static KafkaSourceOptions CreateSourceOptions(InProcessKafkaCluster cluster, string topic, string group)
     {
+        if (ProgressTopics.TryAdd(cluster.BootstrapServers + "/" + group, true))
+            cluster.CreateTopic(group + "-progress", 1, 3);
         var options = new KafkaSourceOptions { Topic = topic, GroupId = group, BootstrapServers = cluster.BootstrapServers };
         // Client settings to try (QUICK_SET="name=value;name=value" in the quick mode).
         foreach (string setting in (Environment.GetEnvironmentVariable("QUICK_SET") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
