@@ -7,9 +7,8 @@ internal static class EventTimes
     /// <param name="interaction">The interaction.</param>
     /// <param name="end">Whether the event time is the end time (<see cref="EventTimeMode.End"/>).</param>
     /// <returns>UTC ticks; an end past the calendar's last instant is clamped to it.</returns>
-    public static long Of(Interaction interaction, bool end)
-    {
-        long start = interaction.StartTime.UtcTicks;
-        return end ? InteractionEnd.Ticks(start, interaction.DurationSeconds) : start;
-    }
+    public static long Of(Interaction interaction, bool end) =>
+        end ? EndOf(interaction) : interaction.StartTime.UtcTicks; // small, so that the per-event callers inline it
+
+    private static long EndOf(Interaction interaction) => InteractionEnd.Ticks(interaction.StartTime.UtcTicks, interaction.DurationSeconds);
 }
