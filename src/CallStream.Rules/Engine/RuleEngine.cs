@@ -89,7 +89,7 @@ public sealed class RuleEngine : IDisposable, IShardedDelivery
             _sharded = new ShardedEvaluator(compiled, threads, options.EventTime, this);
         else
             _evaluator = new RuleEvaluator(compiled, options.EventTime);
-        EvaluationThreads = _sharded?.Shards.Count ?? 1;
+        EvaluationThreads = _sharded?.Threads ?? 1;
         DuplicateHorizon = options.DuplicateHorizon ?? GetDefaultDuplicateHorizon(compiled.Rules, options.AllowedLateness);
         _ids = new InteractionIdMemory(DuplicateHorizon);
 

@@ -74,7 +74,7 @@ public class ShardedEvaluationTests
     }
 
     [Fact]
-    public void ExceptionInAShardOnAnotherThread_SurfacesOnTheCaller()
+    public void ExceptionInAShard_SurfacesOnTheCaller_AndTheBatchIsNotDelivered()
     {
         var perEvent = new Rule("Failed", where: Eq(OutcomeField, Str("failed")));
         var windowed = new Rule("Busy", groupBy: Field.CustomerId, window: Sliding(TimeSpan.FromHours(1)), having: Ge(CountAll, Num(1000)));
@@ -82,7 +82,7 @@ public class ShardedEvaluationTests
         using var evaluator = new ShardedEvaluator(CompiledRuleSet.Compile(rules), 2, EventTimeMode.Start, new CountingDelivery());
         Assert.Equal(new[] { new[] { 0 }, new[] { 1 } }, evaluator.Shards.Select(s => s.ToArray()).ToArray());
 
-        // The windowed rule (second shard, on the worker thread) hashes the group key: a null one throws there.
+        // The windowed rule (its own shard, on whichever thread claims it) hashes the group key: a null one throws there.
         var events = Enumerable.Range(0, 100).Select(i => Events.At(i, id: "x" + i.ToString("D3", CultureInfo.InvariantCulture))).ToArray();
         typeof(Interaction).GetField("<CustomerId>k__BackingField", BindingFlags.Instance | BindingFlags.NonPublic)!.SetValue(events[50], null);
         var handler = new Journal();
@@ -90,7 +90,8 @@ public class ShardedEvaluationTests
         var items = events.Select((e, i) => new PartitionedInteraction(e, 0, i)).ToArray();
 
         var thrown = Assert.Throws<NullReferenceException>(() => engine.Offer(items));
-        Assert.Contains(nameof(ShardWorker), thrown.StackTrace, StringComparison.Ordinal);
+        Assert.Contains(nameof(SlidingWindowRunner), thrown.StackTrace, StringComparison.Ordinal);
+        Assert.Contains(nameof(ShardedEvaluator), thrown.StackTrace, StringComparison.Ordinal);
         Assert.Empty(handler.Calls); // the batch that failed is not delivered
     }
 
@@ -99,7 +100,8 @@ public class ShardedEvaluationTests
     {
         var delivered = new CountingDelivery();
         var evaluator = new ShardedEvaluator(CompiledRuleSet.Compile(Streams.Rules()), 3, EventTimeMode.Start, delivered);
-        Assert.Equal(3, evaluator.Shards.Count);
+        Assert.Equal(3, evaluator.Threads);
+        Assert.Equal(10, evaluator.Shards.Count); // up to four per thread, for whichever thread gets a core first, at most one per rule
         Assert.Equal(Enumerable.Range(0, Streams.Rules().Count), evaluator.Shards.SelectMany(s => s).Order());
 
         foreach (var e in Streams.Sorted(31, count: ShardedEvaluator.MinParallelEvents - 1))

@@ -1,29 +1,25 @@
-using System.Runtime.ExceptionServices;
-
 namespace CallStream.Rules.Engine;
 
 /// <summary>
-/// A dedicated thread that runs one shard's part of each batch for <see cref="ShardedEvaluator"/> when told to, and
-/// reports when it is done (with the exception it threw, if any).
+/// A dedicated thread that helps <see cref="ShardedEvaluator"/> with each batch: woken when a batch is ready, it takes
+/// shards to run until none is left, then sleeps again.
 /// </summary>
 /// <remarks>
-/// A thread of its own rather than the thread pool: a batch must not wait behind other work queued on the pool (or
-/// starve it, blocking a pool thread per batch), and the hand-over is two events whose short spin covers the common
-/// case where the other side is about to finish. Background, so an engine that is never disposed does not keep a
-/// process alive; <see cref="Dispose"/> ends and joins it.
+/// A thread of its own rather than the thread pool: a batch must not wait behind other work queued on the pool, nor
+/// hold a pool thread. The work it is given claims shards itself and never waits for this thread, so a wake-up that
+/// comes late (the core busy with something else) or finds the batch done costs nothing but the wake-up. Background,
+/// so an engine that is never disposed does not keep a process alive; <see cref="Dispose"/> ends and joins it.
 /// </remarks>
 internal sealed class ShardWorker : IDisposable
 {
-    private readonly ManualResetEventSlim _start = new(false);
-    private readonly ManualResetEventSlim _done = new(false);
+    private readonly SemaphoreSlim _wake = new(0);
     private readonly Action _work;
     private readonly Thread _thread;
-    private ExceptionDispatchInfo? _failure;
     private volatile bool _stopping;
 
-    /// <summary>Starts the thread, waiting for the first <see cref="Start"/>.</summary>
+    /// <summary>Starts the thread, asleep until the first <see cref="Wake"/>.</summary>
     /// <param name="name">The thread's name.</param>
-    /// <param name="work">What to run on each <see cref="Start"/>.</param>
+    /// <param name="work">What to run on each wake-up; it must not throw.</param>
     public ShardWorker(string name, Action work)
     {
         _work = work;
@@ -34,50 +30,26 @@ internal sealed class ShardWorker : IDisposable
     /// <summary>Gets whether the thread is still running (for tests of <see cref="Dispose"/>).</summary>
     public bool IsAlive => _thread.IsAlive;
 
-    /// <summary>Lets the thread run the work once; call <see cref="Wait"/> before the next start.</summary>
-    public void Start()
-    {
-        _done.Reset();
-        _start.Set();
-    }
+    /// <summary>Wakes the thread to run the work once more.</summary>
+    public void Wake() => _wake.Release();
 
-    /// <summary>Waits until the work started last has ended.</summary>
-    /// <returns>What the work threw, or <see langword="null"/>.</returns>
-    public ExceptionDispatchInfo? Wait()
-    {
-        _done.Wait();
-        var failure = _failure;
-        _failure = null;
-        return failure;
-    }
-
-    /// <summary>Ends the thread (between two runs of the work) and waits for it.</summary>
+    /// <summary>Ends the thread (after the work it is running, if any) and waits for it.</summary>
     public void Dispose()
     {
         _stopping = true;
-        _start.Set();
+        _wake.Release();
         _thread.Join();
-        _start.Dispose();
-        _done.Dispose();
+        _wake.Dispose();
     }
 
     private void Loop()
     {
         while (true)
         {
-            _start.Wait();
-            _start.Reset();
+            _wake.Wait();
             if (_stopping)
                 return;
-            try
-            {
-                _work();
-            }
-            catch (Exception e)
-            {
-                _failure = ExceptionDispatchInfo.Capture(e);
-            }
-            _done.Set();
+            _work();
         }
     }
 }

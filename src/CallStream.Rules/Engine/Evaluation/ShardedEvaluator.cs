@@ -36,6 +36,9 @@ internal sealed class ShardedEvaluator : IDisposable
     /// <summary>The fewest events to evaluate for which a batch is handed to the other threads.</summary>
     public const int MinParallelEvents = 32;
 
+    /// <summary>The number of shards per thread.</summary>
+    private const int ShardsPerThread = 4;
+
     private readonly RuleEvaluator[] _shards;
     private readonly int[][] _shardRules;
     private readonly Dictionary<string, int> _ruleIndex;
@@ -45,21 +48,35 @@ internal sealed class ShardedEvaluator : IDisposable
     private readonly IShardedDelivery _delivery;
     private readonly List<Alert> _merged = [];
     private readonly Entry[] _entries = new Entry[BatchCapacity];
+    private readonly int _threads;
+    private readonly int[] _claimOrder;
+    private readonly ExceptionDispatchInfo?[] _failures;
+    private readonly ManualResetEventSlim _finished = new(false);
     private ShardWorker[]? _workers;
     private int _count;
     private int _evaluations;
     private bool _delivering;
 
+    // The shards of the batch being evaluated are claimed through _next (an index into _claimOrder) by the caller and
+    // the helper threads alike; _pending counts those not finished. A helper that wakes after the batch is over claims
+    // nothing, so the caller never waits for a thread that did not start.
+    private int _next = int.MaxValue;
+    private int _pending;
+
     /// <summary>Splits a rule set into shards.</summary>
     /// <param name="compiled">The rules.</param>
-    /// <param name="threads">The number of shards wanted (at most one per rule is made).</param>
+    /// <param name="threads">The number of threads, the caller's included (at most one per rule is used).</param>
     /// <param name="eventTime">Which instant of an interaction is its event time.</param>
     /// <param name="delivery">Receives each event of a batch, in order, once the batch is evaluated.</param>
     public ShardedEvaluator(CompiledRuleSet compiled, int threads, EventTimeMode eventTime, IShardedDelivery delivery)
     {
         _delivery = delivery;
         Rules = compiled.Rules;
-        _shardRules = ShardPlan.Assign(compiled.Compiled, threads);
+        // More shards than threads, so that a thread that got the cores first takes more of the work.
+        _shardRules = ShardPlan.Assign(compiled.Compiled, threads * ShardsPerThread);
+        _threads = Math.Min(threads, _shardRules.Length);
+        _claimOrder = Enumerable.Range(0, _shardRules.Length).OrderByDescending(s => _shardRules[s].Sum(i => ShardPlan.Cost(compiled.Compiled[i]))).ToArray();
+        _failures = new ExceptionDispatchInfo?[_shardRules.Length];
         _shards = _shardRules.Select(rules => new RuleEvaluator(compiled, rules.Select(i => compiled.Compiled[i]).ToArray(), eventTime)).ToArray();
         _shardAlerts = _shards.Select(_ => new List<Alert>()).ToArray();
         _shardEnds = _shards.Select(_ => new int[BatchCapacity]).ToArray();
@@ -81,7 +98,7 @@ internal sealed class ShardedEvaluator : IDisposable
     /// <summary>Gets the rules, in evaluation order.</summary>
     public RuleSet Rules { get; }
 
-    /// <summary>Gets the rules' indices of each shard, in rule-set order (the shard that runs on the caller's thread first).</summary>
+    /// <summary>Gets the rules' indices of each shard, in rule-set order (the shard of the first rule first).</summary>
     public IReadOnlyList<IReadOnlyList<int>> Shards => _shardRules;
 
     /// <summary>Gets the number of events evaluated (warm-up included), as of the last batch evaluated.</summary>
@@ -89,6 +106,9 @@ internal sealed class ShardedEvaluator : IDisposable
 
     /// <summary>Gets the number of groups holding window state, over all rules.</summary>
     public int GroupCount => _shards.Sum(shard => shard.GroupCount);
+
+    /// <summary>Gets the number of threads that evaluate a batch, the caller's included.</summary>
+    public int Threads => _threads;
 
     /// <summary>Gets whether worker threads are running (they start with the first batch large enough to share).</summary>
     public bool HasLiveWorkers => _workers?.Any(w => w.IsAlive) ?? false;
@@ -155,6 +175,7 @@ internal sealed class ShardedEvaluator : IDisposable
             return;
         foreach (var worker in workers)
             worker.Dispose();
+        _finished.Dispose();
     }
 
     private static InvalidOperationException ReentrantCall() => new("The rule engine cannot be called from its own callbacks.");
@@ -170,41 +191,61 @@ internal sealed class ShardedEvaluator : IDisposable
 
     private void Evaluate()
     {
-        if (_evaluations < MinParallelEvents || _shards.Length == 1)
+        if (_evaluations < MinParallelEvents || _threads == 1)
         {
             for (int s = 0; s < _shards.Length; s++)
                 RunShard(s);
             return;
         }
         var workers = _workers ??= CreateWorkers();
+        Volatile.Write(ref _pending, _shards.Length);
+        Interlocked.Exchange(ref _next, 0); // the batch is ready: from here on a helper may claim a shard of it
         foreach (var worker in workers)
-            worker.Start();
-        ExceptionDispatchInfo? failure = null;
-        try
+            worker.Wake();
+        RunClaimedShards();
+        // A helper may still run the shard it claimed: nothing is delivered, rethrown or changed before it is done.
+        while (true)
         {
-            RunShard(0);
+            _finished.Reset();
+            if (Volatile.Read(ref _pending) == 0)
+                break;
+            _finished.Wait();
         }
-        catch (Exception e)
+        for (int s = 0; s < _failures.Length; s++)
         {
-            failure = ExceptionDispatchInfo.Capture(e);
+            if (_failures[s] is { } failure)
+            {
+                Array.Clear(_failures);
+                failure.Throw();
+            }
         }
-        // Every worker stops before anything is rethrown: none may still run when the caller goes on.
-        foreach (var worker in workers)
+    }
+
+    /// <summary>Runs shards of the current batch, costliest first, until every shard is taken (on the caller's thread or a helper's).</summary>
+    private void RunClaimedShards()
+    {
+        int claimed;
+        while ((claimed = Interlocked.Increment(ref _next) - 1) < _claimOrder.Length && claimed >= 0)
         {
-            var workerFailure = worker.Wait();
-            failure ??= workerFailure;
+            int shard = _claimOrder[claimed];
+            try
+            {
+                RunShard(shard);
+            }
+            catch (Exception e)
+            {
+                _failures[shard] = ExceptionDispatchInfo.Capture(e);
+            }
+            if (Interlocked.Decrement(ref _pending) == 0)
+                _finished.Set();
         }
-        failure?.Throw();
     }
 
     private ShardWorker[] CreateWorkers()
     {
-        var workers = new ShardWorker[_shards.Length - 1];
+        var workers = new ShardWorker[_threads - 1];
         for (int w = 0; w < workers.Length; w++)
-        {
-            int shard = w + 1;
-            workers[w] = new ShardWorker($"CallStream rules shard {shard}", () => RunShard(shard));
-        }
+            workers[w] = new ShardWorker($"CallStream rules {w + 1}", RunClaimedShards);
         return workers;
     }
 
