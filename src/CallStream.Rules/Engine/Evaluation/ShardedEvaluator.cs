@@ -4,10 +4,10 @@ using System.Runtime.InteropServices;
 namespace CallStream.Rules.Engine;
 
 /// <summary>
-/// Evaluates a rule set split into shards of rules, one thread per shard, over batches of released events, and hands
-/// each event back in release order with the alerts of every shard merged in rule-set order: exactly what the
-/// sequential <see cref="RuleEvaluator"/> gives, one event at a time. <see cref="RuleEngine"/> uses it when
-/// <see cref="RuleEngineOptions.EvaluationThreads"/> is not 1.
+/// Evaluates a rule set split into shards of rules, shared out between the caller's thread and helper threads, over
+/// batches of released events, and hands each event back in release order with the alerts of every shard merged in
+/// rule-set order: exactly what the sequential <see cref="RuleEvaluator"/> gives, one event at a time.
+/// <see cref="RuleEngine"/> uses it when <see cref="RuleEngineOptions.EvaluationThreads"/> resolves to more than 1.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,8 +16,10 @@ namespace CallStream.Rules.Engine;
 /// two. Rules keep no state in common, so each shard is a <see cref="RuleEvaluator"/> of its own (windows,
 /// suppression, key hashes and expiry alarms); what they share — the compiled rules, the interactions — is only read.
 /// An event costs a few microseconds, far too little to synchronise threads per event: the engine collects the events
-/// one of its calls releases (up to <see cref="BatchCapacity"/> at a time), every shard runs the whole batch on its
-/// own thread (the first on the caller's), and then the batch is delivered. The figures that earn it are in
+/// one of its calls releases (up to <see cref="BatchCapacity"/> at a time); the caller and the helpers
+/// (<see cref="ShardWorker"/>) each claim shards, costliest first, and run the whole batch through the rules of the
+/// shards they claimed; then the batch is delivered. A shard is run by one thread at a time, and the claims and the
+/// wait for the last shard order its state's writes before the next batch. The figures that earn it are in
 /// benchmarks/README.md ("Rules on two threads").
 /// </para>
 /// <para>
@@ -33,10 +35,10 @@ internal sealed class ShardedEvaluator : IDisposable
     /// <summary>The most events a batch holds before it is evaluated (a file source's batch of records).</summary>
     public const int BatchCapacity = 1024;
 
-    /// <summary>The fewest events to evaluate for which a batch is handed to the other threads.</summary>
+    /// <summary>The fewest events to evaluate for which a batch is shared with the helpers: below it, waking one (some microseconds) costs about what it saves.</summary>
     public const int MinParallelEvents = 32;
 
-    /// <summary>The number of shards per thread.</summary>
+    /// <summary>The most shards per thread: more shards than threads, so that a thread the scheduler runs first takes more of the work.</summary>
     private const int ShardsPerThread = 4;
 
     private readonly RuleEvaluator[] _shards;
@@ -72,7 +74,6 @@ internal sealed class ShardedEvaluator : IDisposable
     {
         _delivery = delivery;
         Rules = compiled.Rules;
-        // More shards than threads, so that a thread that got the cores first takes more of the work.
         _shardRules = ShardPlan.Assign(compiled.Compiled, threads * ShardsPerThread);
         _threads = Math.Min(threads, _shardRules.Length);
         _claimOrder = Enumerable.Range(0, _shardRules.Length).OrderByDescending(s => _shardRules[s].Sum(i => ShardPlan.Cost(compiled.Compiled[i]))).ToArray();
