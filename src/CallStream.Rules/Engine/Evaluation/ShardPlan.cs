@@ -13,9 +13,9 @@ namespace CallStream.Rules.Engine;
 internal static class ShardPlan
 {
     /// <summary>
-    /// The estimated cost (in units of a per-event filter) from which a second thread pays for itself: the seven
-    /// default rules (about 40) replay no faster on two threads, the seven of benchmarks/rules/long-windows.rules
-    /// (about 100) do (benchmarks/README.md, [R3]).
+    /// The estimated cost (in units of a per-event filter) from which a second thread pays for itself: the default
+    /// rules (about 24) replay no faster on two threads, the seven of benchmarks/rules/long-windows.rules (about 80)
+    /// do (benchmarks/README.md, "Rules on two threads").
     /// </summary>
     public const double AutoCostPerThread = 60;
 
