@@ -6,6 +6,7 @@
 # hyperfine when it is installed, otherwise with a plain timing loop. Usage:
 #   benchmarks/replay-vs-python.sh [ROWS] [RUNS] [RULES]   (defaults: 1000000 rows, 10 runs, the default rules;
 #   for example benchmarks/rules/long-windows.rules: day-long sliding windows with distinct, max and sum)
+# REPLAY_ARGS adds options to both replays, for example REPLAY_ARGS="--rule-threads 1".
 set -euo pipefail
 rows=${1:-1000000}
 runs=${2:-10}
@@ -20,10 +21,10 @@ rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -1)
 dotnet publish "$root/src/CallStream.Cli" -c Release -r "$rid" --self-contained false -o "$work/r2r" -v q -nologo >/dev/null
 log="$work/log-$rows.csv"
 [ -f "$log" ] || "${cli[@]}" generate --rows "$rows" --seed 42 --output "$log"
-replay="${cli[*]} replay --input $log --rules $rules --alerts $work/alerts.ndjson"
-replay_r2r="$work/r2r/CallStream.Cli replay --input $log --rules $rules --alerts $work/alerts-r2r.ndjson"
+replay="${cli[*]} replay --input $log --rules $rules --alerts $work/alerts.ndjson ${REPLAY_ARGS:-}"
+replay_r2r="$work/r2r/CallStream.Cli replay --input $log --rules $rules --alerts $work/alerts-r2r.ndjson ${REPLAY_ARGS:-}"
 count="python3 -c \"import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=''))))\" $log"
-echo "rules: $rules; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "rules: $rules; options: ${REPLAY_ARGS:-none}; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 if command -v hyperfine >/dev/null; then
   hyperfine -N -w 2 -r "$runs" "$replay" "$replay_r2r" "$count"
 else

@@ -52,6 +52,7 @@ public class CliApplicationTests
     [Theory]
     [InlineData("demo", "--timeout", "[default: 10m]")]
     [InlineData("replay", "--lateness", "[default: 5s]")]
+    [InlineData("replay", "--rule-threads", "[default: auto]")]
     [InlineData("consume", "--lateness", "[default: 5s]")]
     [InlineData("consume", "--idle-timeout", "[default: 1s]")]
     [InlineData("consume", "--topic", "[default: consumerdata]")]

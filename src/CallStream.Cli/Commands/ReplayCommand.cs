@@ -11,7 +11,7 @@ using CallStream.Rules;
 namespace CallStream.Cli.Commands;
 
 /// <summary>
-/// <c>callstream replay --input CSV [--rules FILE] [--alerts OUT] [--rejects OUT] [--report OUT.html] [--event-time start|end] [--lateness D] [--strict]</c>:
+/// <c>callstream replay --input CSV [--rules FILE] [--alerts OUT] [--rejects OUT] [--report OUT.html] [--event-time start|end] [--lateness D] [--rule-threads N|auto] [--strict]</c>:
 /// a backtest that reads a log and runs the rules over it in event time, in-process.
 /// </summary>
 internal static class ReplayCommand
@@ -56,6 +56,13 @@ internal static class ReplayCommand
             Description = "Also writes the insights report (HTML with charts) of the log and its alerts to this file.",
             HelpName = "OUT.html",
         };
+        var ruleThreads = new Option<int?>("--rule-threads")
+        {
+            Description = "How many threads evaluate the rules: a number, or auto to use a second one only for rules costly enough to gain "
+                + "(long sliding windows, distinct counts). The alerts are the same either way. [default: auto]",
+            HelpName = "N|auto",
+            CustomParser = r => ParseRuleThreads(r),
+        };
         var strict = new Option<bool>("--strict")
         {
             Description = "Stops at the first bad row with exit code 2 instead of rejecting it and going on.",
@@ -69,6 +76,7 @@ internal static class ReplayCommand
             report,
             eventTime,
             lateness,
+            ruleThreads,
             strict,
         };
         CommandAction.Set(command, context, (parseResult, cancellationToken) => RunAsync(
@@ -83,6 +91,7 @@ internal static class ReplayCommand
             {
                 Report = parseResult.GetValue(report),
                 EventTime = parseResult.GetValue(eventTime) ?? EventTimeMode.Start,
+                RuleThreads = parseResult.GetValue(ruleThreads) ?? 0,
             },
             cancellationToken));
         return command;
@@ -146,6 +155,7 @@ internal static class ReplayCommand
             {
                 EventTime = settings.EventTime,
                 AllowedLateness = settings.Lateness,
+                EvaluationThreads = settings.RuleThreads,
                 OnLateEvent = late => problems.ReportLateEvent(string.Create(
                     invariant,
                     $"late event {late.Event.Interaction.InteractionId} {instant} {Iso8601.Format(late.EventTime)}, {late.Lateness.TotalSeconds:0.###} s behind the last released event; evaluated at once.")),
@@ -223,6 +233,18 @@ internal static class ReplayCommand
         return TimeSpan.Zero;
     }
 
+    /// <summary>Parses <c>--rule-threads</c>: <c>auto</c> (0) or a number of threads from 1 to 64.</summary>
+    private static int? ParseRuleThreads(ArgumentResult result)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (string.Equals(token, "auto", StringComparison.OrdinalIgnoreCase))
+            return 0;
+        if (int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out int threads) && threads is >= 1 and <= 64)
+            return threads;
+        result.AddError($"--rule-threads must be auto or a number of threads from 1 to 64, not '{token}'.");
+        return null;
+    }
+
     /// <summary>What a replay reads and writes.</summary>
     /// <param name="Input">The CSV log.</param>
     /// <param name="Rules">The rule file, <c>default</c> or <see langword="null"/>.</param>
@@ -237,5 +259,8 @@ internal static class ReplayCommand
 
         /// <summary>Gets which instant is the event time (<c>--event-time</c>).</summary>
         public EventTimeMode EventTime { get; init; }
+
+        /// <summary>Gets the number of threads that evaluate the rules (<c>--rule-threads</c>), 0 to choose from the rules' cost.</summary>
+        public int RuleThreads { get; init; }
     }
 }

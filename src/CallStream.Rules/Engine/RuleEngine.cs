@@ -17,13 +17,19 @@ namespace CallStream.Rules;
 /// <see cref="DuplicateHorizon"/>, is the same interaction sent again: it is dropped before the rules and counted
 /// (<see cref="DuplicateEvents"/>). Metrics go to the <c>CallStream</c> meter: <c>callstream.rules.events</c>,
 /// <c>callstream.rules.late_events</c>, <c>callstream.rules.duplicate_events</c> and <c>callstream.rules.alerts</c>
-/// (tag <c>rule</c>). Not thread-safe: call it from one thread at a time, and not from its own callbacks.
+/// (tag <c>rule</c>). With <see cref="RuleEngineOptions.EvaluationThreads"/> above 1 the rules run on several threads
+/// (<see cref="ShardedEvaluator"/>): the events one call releases are evaluated together, then delivered in the same
+/// order, with the same alerts and callbacks, before the call returns. Not thread-safe: call it from one thread at a
+/// time, and not from its own callbacks.
 /// </remarks>
-public sealed class RuleEngine : IDisposable
+public sealed class RuleEngine : IDisposable, IShardedDelivery
 {
     private const string MeterName = "CallStream";
 
-    private readonly RuleEvaluator _evaluator;
+    // One of the two: the sequential evaluator (EvaluationThreads = 1), or the rules split over threads, which
+    // evaluates the events released during one public call in batches and delivers them before the call returns.
+    private readonly RuleEvaluator? _evaluator;
+    private readonly ShardedEvaluator? _sharded;
     private readonly EventTimeOrderer _orderer;
     private readonly Action<Alert>? _onAlert;
     private readonly IEvaluatedEventHandler? _handler;
@@ -32,6 +38,7 @@ public sealed class RuleEngine : IDisposable
     private readonly InteractionIdMemory _ids;
     private readonly bool _endTime;
     private readonly List<Alert> _alerts = [];
+    private readonly Action<LateEvent>? _userLate;
     private readonly Meter? _ownedMeter;
     private readonly Counter<long> _eventsCounter;
     private readonly Counter<long> _lateCounter;
@@ -77,7 +84,12 @@ public sealed class RuleEngine : IDisposable
         _onEvaluated = options.OnEventEvaluated;
         _onDuplicate = options.OnDuplicateEvent;
         _endTime = options.EventTime == EventTimeMode.End;
-        _evaluator = new RuleEvaluator(compiled, options.EventTime);
+        int threads = options.EvaluationThreads == 0 ? ShardPlan.AutoThreads(compiled.Compiled, Environment.ProcessorCount) : options.EvaluationThreads;
+        if (threads > 1 && compiled.Compiled.Count > 1)
+            _sharded = new ShardedEvaluator(compiled, threads, options.EventTime, this);
+        else
+            _evaluator = new RuleEvaluator(compiled, options.EventTime);
+        EvaluationThreads = _sharded?.Threads ?? 1;
         DuplicateHorizon = options.DuplicateHorizon ?? GetDefaultDuplicateHorizon(compiled.Rules, options.AllowedLateness);
         _ids = new InteractionIdMemory(DuplicateHorizon);
 
@@ -97,19 +109,28 @@ public sealed class RuleEngine : IDisposable
         _alertsCounter = meter.CreateCounter<long>("callstream.rules.alerts", "{alert}", "Alerts the rules raised, by rule and severity.");
 
         var userLate = options.OnLateEvent;
+        _userLate = userLate;
         _orderer = new EventTimeOrderer(
             Evaluate,
             options,
             late =>
             {
                 _lateCounter.Add(1);
-                userLate?.Invoke(late);
+                if (userLate is null)
+                    return;
+                if (_sharded is { } sharded)
+                    sharded.AddLate(late); // told in its place among the batch's deliveries
+                else
+                    userLate(late);
             },
             _ids.Rewind); // a partition catching up is released behind the newest event: its ids must be remembered too
     }
 
     /// <summary>Gets the rules, in evaluation order.</summary>
-    public RuleSet Rules => _evaluator.Rules;
+    public RuleSet Rules => _evaluator?.Rules ?? _sharded!.Rules;
+
+    /// <summary>Gets the number of threads the rules are evaluated on (<see cref="RuleEngineOptions.EvaluationThreads"/>, resolved: at most one per rule).</summary>
+    public int EvaluationThreads { get; }
 
     /// <summary>Gets the current watermark, or <see langword="null"/> while there is none.</summary>
     public DateTimeOffset? Watermark => _orderer.Watermark;
@@ -146,6 +167,36 @@ public sealed class RuleEngine : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _orderer.Offer(item);
+        _sharded?.Flush();
+    }
+
+    /// <summary>
+    /// Offers events in turn, as one <see cref="Offer(in PartitionedInteraction)"/> each; with
+    /// <see cref="RuleEngineOptions.EvaluationThreads"/> above 1, the events they release are evaluated together
+    /// (delivered before this returns), which is what lets the rules' threads share the work.
+    /// </summary>
+    /// <param name="items">The events, their partitions and offsets, and whether they only warm up state.</param>
+    /// <exception cref="ArgumentException">An item has no interaction (those before it were offered).</exception>
+    /// <exception cref="InvalidOperationException">The engine is completed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void Offer(ReadOnlySpan<PartitionedInteraction> items)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_sharded is not { } sharded)
+        {
+            foreach (ref readonly var item in items)
+                _orderer.Offer(item);
+            return;
+        }
+        try
+        {
+            foreach (ref readonly var item in items)
+                _orderer.Offer(item);
+        }
+        finally
+        {
+            sharded.Flush();
+        }
     }
 
     /// <summary>Registers a partition ahead of its first event (on assignment): it holds the watermark until it delivers or goes idle.</summary>
@@ -166,6 +217,7 @@ public sealed class RuleEngine : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _orderer.RemovePartition(partition);
+        _sharded?.Flush();
     }
 
     /// <summary>Tells the engine a partition is caught up; after the idle timeout (wall time) it no longer holds the watermark back.</summary>
@@ -176,6 +228,7 @@ public sealed class RuleEngine : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _orderer.MarkCaughtUp(partition);
+        _sharded?.Flush();
     }
 
     /// <summary>
@@ -189,6 +242,7 @@ public sealed class RuleEngine : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _orderer.Advance(partition, eventTime);
+        _sharded?.Flush();
     }
 
     /// <summary>Tells the engine a partition has new data: it holds the watermark again.</summary>
@@ -207,6 +261,7 @@ public sealed class RuleEngine : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _orderer.Poll();
+        _sharded?.Flush();
     }
 
     /// <summary>Gets how long until a caught-up partition becomes idle, or <see langword="null"/> when none is waiting to.</summary>
@@ -219,23 +274,25 @@ public sealed class RuleEngine : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _orderer.Complete();
+        _sharded?.Flush();
     }
 
     /// <summary>Reads the engine's counters and state size.</summary>
     /// <returns>A snapshot.</returns>
     public RuleEngineStatistics GetStatistics() =>
-        new(_orderer.OfferedCount, _evaluator.EventsEvaluated, _orderer.LateCount, _orderer.HeldCount, _orderer.Watermark, _evaluator.GetStatistics())
+        new(_orderer.OfferedCount, _evaluator?.EventsEvaluated ?? _sharded!.EventsEvaluated, _orderer.LateCount, _orderer.HeldCount, _orderer.Watermark, _evaluator?.GetStatistics() ?? _sharded!.GetStatistics())
         {
             DuplicateEvents = DuplicateEvents,
             RememberedIds = _ids.Count,
         };
 
-    /// <summary>Disposes the engine's own meter (when it created one). Held events are dropped.</summary>
+    /// <summary>Disposes the engine's own meter (when it created one) and ends the rules' threads. Held events are dropped.</summary>
     public void Dispose()
     {
         if (_disposed)
             return;
         _disposed = true;
+        _sharded?.Dispose();
         _ownedMeter?.Dispose();
     }
 
@@ -258,43 +315,69 @@ public sealed class RuleEngine : IDisposable
         long ticks = EventTimes.Of(interaction, _endTime);
         if (_ids.IsDuplicate(interaction.InteractionId, ticks))
         {
-            DropDuplicate(item);
+            if (_sharded is { } shardedDuplicate)
+                shardedDuplicate.AddDuplicate(item);
+            else
+                DropDuplicate(item);
             return;
         }
+        if (_sharded is { } sharded)
+        {
+            sharded.Add(item, ticks);
+            return;
+        }
+        var evaluator = _evaluator!;
         if (item.WarmUp)
         {
-            _evaluator.Evaluate(interaction, ticks, null);
+            evaluator.Evaluate(interaction, ticks, null);
+            Deliver(item, default);
+            return;
+        }
+        evaluator.Evaluate(interaction, ticks, _alerts);
+        try
+        {
+            Deliver(item, CollectionsMarshal.AsSpan(_alerts));
+        }
+        finally
+        {
+            _alerts.Clear();
+        }
+    }
+
+    void IShardedDelivery.Deliver(in PartitionedInteraction item, ReadOnlySpan<Alert> alerts) => Deliver(item, alerts);
+
+    /// <summary>Hands an evaluated event on: its alerts (none for a warm-up event) to the metrics and the handler or the alert callback, then the event to <see cref="RuleEngineOptions.OnEventEvaluated"/>.</summary>
+    private void Deliver(in PartitionedInteraction item, ReadOnlySpan<Alert> alerts)
+    {
+        if (item.WarmUp)
+        {
             _handler?.OnEvaluated(item, default, duplicate: false);
         }
         else
         {
-            _evaluator.Evaluate(interaction, ticks, _alerts);
-            try
+            if (!alerts.IsEmpty && _alertsCounter.Enabled)
             {
-                if (_alerts.Count > 0 && _alertsCounter.Enabled)
-                {
-                    foreach (var alert in _alerts)
-                        _alertsCounter.Add(1, new KeyValuePair<string, object?>("rule", alert.Rule), new KeyValuePair<string, object?>("severity", WireNames.Name(alert.Severity)));
-                }
-                if (_handler is { } handler)
-                {
-                    handler.OnEvaluated(item, CollectionsMarshal.AsSpan(_alerts), duplicate: false);
-                }
-                else
-                {
-                    foreach (var alert in _alerts)
-                        _onAlert!(alert);
-                }
+                foreach (var alert in alerts)
+                    _alertsCounter.Add(1, new KeyValuePair<string, object?>("rule", alert.Rule), new KeyValuePair<string, object?>("severity", WireNames.Name(alert.Severity)));
             }
-            finally
+            if (_handler is { } handler)
             {
-                _alerts.Clear();
+                handler.OnEvaluated(item, alerts, duplicate: false);
+            }
+            else
+            {
+                foreach (var alert in alerts)
+                    _onAlert!(alert);
             }
         }
         if (_eventsCounter.Enabled)
             _eventsCounter.Add(1);
         _onEvaluated?.Invoke(item);
     }
+
+    void IShardedDelivery.DeliverDuplicate(in PartitionedInteraction item) => DropDuplicate(item);
+
+    void IShardedDelivery.DeliverLate(LateEvent late) => _userLate!(late);
 
     private void DropDuplicate(in PartitionedInteraction item)
     {

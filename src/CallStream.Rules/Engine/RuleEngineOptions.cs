@@ -37,6 +37,18 @@ public sealed class RuleEngineOptions : EventOrderingOptions
     /// <value>The default value is <see langword="null"/>: duplicates are only counted.</value>
     public Action<PartitionedInteraction>? OnDuplicateEvent { get; set; }
 
+    /// <summary>
+    /// Gets or sets the number of threads the rules are evaluated on: above 1, the rules are split into that many
+    /// shards of about equal estimated cost (at most one per rule), each evaluating the events released by one call of
+    /// the engine on its own thread (the caller's for the first); alerts, callbacks and statistics are exactly those of
+    /// one thread. It pays only where the rules cost more than handing the events over: rules with long windows, and
+    /// events offered many at a time (<see cref="RuleEngine.Offer(ReadOnlySpan{PartitionedInteraction})"/>, a
+    /// watermark that releases many, <see cref="RuleEngine.Complete"/>); events offered one by one and released one by
+    /// one are evaluated on the caller's thread. 0 picks 1 or more from the rules' estimated cost and the processors.
+    /// </summary>
+    /// <value>The default value is 1: every rule on the caller's thread, one event at a time. Negative values are rejected.</value>
+    public int EvaluationThreads { get; set; } = 1;
+
     /// <summary>A copy of every setting, for an operator that changes one or two without touching the caller's object.</summary>
     internal RuleEngineOptions Clone() => (RuleEngineOptions)MemberwiseClone();
 
@@ -46,5 +58,7 @@ public sealed class RuleEngineOptions : EventOrderingOptions
         base.Validate();
         if (DuplicateHorizon < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(DuplicateHorizon), DuplicateHorizon, $"{Name(nameof(DuplicateHorizon))} must not be negative (was {DuplicateHorizon}).");
+        if (EvaluationThreads < 0)
+            throw new ArgumentOutOfRangeException(nameof(EvaluationThreads), EvaluationThreads, $"{Name(nameof(EvaluationThreads))} must be 0 (automatic) or a number of threads (was {EvaluationThreads}).");
     }
 }

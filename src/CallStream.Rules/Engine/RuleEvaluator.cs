@@ -32,12 +32,21 @@ internal sealed class RuleEvaluator
     }
 
     internal RuleEvaluator(CompiledRuleSet compiled, EventTimeMode eventTime = EventTimeMode.Start)
+        : this(compiled, compiled.Compiled, eventTime)
+    {
+    }
+
+    /// <summary>An evaluator of some of a set's rules only (one shard of <see cref="ShardedEvaluator"/>), with state, key hashes and alarms of its own.</summary>
+    /// <param name="compiled">The whole rule set (<see cref="Rules"/>).</param>
+    /// <param name="subset">The rules this evaluator runs, in rule-set order.</param>
+    /// <param name="eventTime">Which instant of an interaction is its event time.</param>
+    internal RuleEvaluator(CompiledRuleSet compiled, IReadOnlyList<CompiledRule> subset, EventTimeMode eventTime)
     {
         _endTime = eventTime == EventTimeMode.End;
         Rules = compiled.Rules;
         var hashes = new KeyHashes();
-        _runnerAlarms = compiled.Compiled.Select(_ => new ExpiryAlarm(_alarm)).ToArray();
-        _runners = compiled.Compiled.Select((c, i) => c.CreateRunner(_runnerAlarms[i], hashes)).ToArray();
+        _runnerAlarms = subset.Select(_ => new ExpiryAlarm(_alarm)).ToArray();
+        _runners = subset.Select((c, i) => c.CreateRunner(_runnerAlarms[i], hashes)).ToArray();
     }
 
     /// <summary>Gets the rules, in evaluation order.</summary>

@@ -38,10 +38,21 @@ public sealed class InteractionPipelineOptions : EventOrderingOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public Action<Interaction, IReadOnlyList<Alert>>? OnEvaluated { get; set; }
 
+    /// <summary>
+    /// Gets or sets the number of threads the rules are evaluated on (<see cref="RuleEngineOptions.EvaluationThreads"/>;
+    /// 0 picks from the rules' estimated cost). Only a source without positions to store (a file) hands the engine its
+    /// records a batch at a time, which is what the threads need; a Kafka source's records are offered one by one and
+    /// evaluated on the pipeline's thread whatever this says.
+    /// </summary>
+    /// <value>The default value is 1. Negative values are rejected.</value>
+    public int EvaluationThreads { get; set; } = 1;
+
     /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
+        if (EvaluationThreads < 0)
+            throw new ArgumentOutOfRangeException(nameof(EvaluationThreads), EvaluationThreads, $"{nameof(InteractionPipelineOptions)}.{nameof(EvaluationThreads)} must be 0 (automatic) or a number of threads (was {EvaluationThreads}).");
         if (WarmUpHorizon is { } horizon && horizon < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(WarmUpHorizon), horizon, $"{nameof(InteractionPipelineOptions)}.{nameof(WarmUpHorizon)} must not be negative (was {horizon}).");
     }

@@ -29,6 +29,9 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
     // their unread older events, which would then be late.
     private readonly HashSet<int> _revokedHolding = [];
 
+    /// <summary>The records of a file's batch offered in one call, when the rules run on several threads; otherwise null.</summary>
+    private readonly PartitionedInteraction[]? _batch;
+
     public RuleStage(RuleSet rules, InteractionPipelineOptions options, IMeterFactory? meterFactory, PartitionLedger ledger, WarmUpPlanner planner,
         CheckpointTracker tracker, OutputDispatcher outputs, PipelineFigures figures, ILogger logger, bool checkpointed)
     {
@@ -41,9 +44,11 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
         _outputs = outputs;
         _figures = figures;
         _logger = logger;
-        var engineOptions = new RuleEngineOptions { MeterFactory = meterFactory };
+        var engineOptions = new RuleEngineOptions { MeterFactory = meterFactory, EvaluationThreads = options.EvaluationThreads };
         options.CopyOrderingTo(engineOptions);
         _engine = new RuleEngine(rules, this, engineOptions);
+        if (_engine.EvaluationThreads > 1 && !checkpointed)
+            _batch = new PartitionedInteraction[ShardedEvaluator.BatchCapacity];
     }
 
     public RuleEngine Engine => _engine;
@@ -216,8 +221,23 @@ internal sealed class RuleStage : IEvaluatedEventHandler, IDisposable
         var owned = GetOwned(partition);
         _figures.RecordsRead(records.Length);
         var engine = _engine;
-        for (int i = 0; i < records.Length; i++)
-            engine.Offer(new PartitionedInteraction(records[i], partition, firstOffset + i));
+        if (_batch is { } batch)
+        {
+            // One call per chunk: the events it releases are evaluated together, on the rules' threads.
+            for (int start = 0; start < records.Length; start += batch.Length)
+            {
+                int count = Math.Min(batch.Length, records.Length - start);
+                for (int i = 0; i < count; i++)
+                    batch[i] = new PartitionedInteraction(records[start + i], partition, firstOffset + start + i);
+                engine.Offer(batch.AsSpan(0, count));
+            }
+            Array.Clear(batch);
+        }
+        else
+        {
+            for (int i = 0; i < records.Length; i++)
+                engine.Offer(new PartitionedInteraction(records[i], partition, firstOffset + i));
+        }
         owned.View.LastRead = firstOffset + records.Length - 1;
     }
 

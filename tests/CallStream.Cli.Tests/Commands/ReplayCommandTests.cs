@@ -278,6 +278,45 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RuleThreads_WriteTheSameAlertsFileAndSummary_AsOneThread()
+    {
+        string input = Temp(".csv");
+        Assert.Equal(ExitCodes.Success, (await CliRunner.RunAsync(["generate", "--rows", "30000", "--seed", "5", "--output", input])).ExitCode);
+        string rules = Write(".rules", Rules + """
+
+            rule BusyCustomerDay
+              group by customer_id
+              window sliding 1d
+              having distinct(agent_id) >= 3 and sum(duration_seconds) > 3000
+              severity info
+              suppress 6h
+            """);
+        var outputs = new List<(string Summary, byte[] Alerts)>();
+        foreach (string threads in new[] { "1", "2", "3", "auto" })
+        {
+            string alerts = Temp(".ndjson");
+            var result = await CliRunner.RunAsync(["replay", "--input", input, "--rules", rules, "--alerts", alerts, "--rule-threads", threads]);
+            Assert.Equal(ExitCodes.Success, result.ExitCode);
+            outputs.Add((result.Out[..result.Out.IndexOf(" in ", StringComparison.Ordinal)], File.ReadAllBytes(alerts)));
+        }
+
+        Assert.NotEmpty(ReadAlerts(_files[^1]));
+        Assert.All(outputs, o => Assert.Equal(outputs[0].Summary, o.Summary));
+        Assert.All(outputs, o => Assert.Equal(outputs[0].Alerts, o.Alerts));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("65")]
+    [InlineData("two")]
+    public async Task BadRuleThreads_ExitWithTwo(string value)
+    {
+        var result = await CliRunner.RunAsync(["replay", "--input", "x.csv", "--rule-threads", value]);
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains($"--rule-threads must be auto or a number of threads from 1 to 64, not '{value}'.", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GeneratedLog_DefaultRules_FindEveryPlantedAnomaly()
     {
         const long rows = 40_000; // four working days

@@ -615,6 +615,8 @@ public class InteractionPipelineTests(ITestOutputHelper output)
         Assert.Throws<ArgumentNullException>(() => new InteractionPipeline(source, null!));
         var bad = Assert.Throws<ArgumentOutOfRangeException>(() => new InteractionPipeline(source, DefaultRules.RuleSet, new InteractionPipelineOptions { AllowedLateness = TimeSpan.FromSeconds(-1) }));
         Assert.Contains("AllowedLateness", bad.Message, StringComparison.Ordinal);
+        var threads = Assert.Throws<ArgumentOutOfRangeException>(() => new InteractionPipeline(source, DefaultRules.RuleSet, new InteractionPipelineOptions { EvaluationThreads = -1 }));
+        Assert.Contains("InteractionPipelineOptions.EvaluationThreads", threads.Message, StringComparison.Ordinal);
     }
 
     [Fact]

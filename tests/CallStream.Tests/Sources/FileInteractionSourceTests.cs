@@ -10,19 +10,25 @@ public sealed class FileInteractionSourceTests
 {
     private const string Header = "interaction_id,customer_id,agent_id,channel,start_time,duration_seconds,outcome,satisfaction,region";
 
-    [Fact]
-    public async Task Pipeline_OverAFile_EvaluatesTheEventsHeldAtTheEnd_AndGivesTheEngineAlerts()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Pipeline_OverAFile_EvaluatesTheEventsHeldAtTheEnd_AndGivesTheEngineAlerts(int evaluationThreads)
     {
         string csv = ToCsv(new InteractionGenerator(new InteractionGeneratorOptions { Seed = 5, InteractionsPerDay = 2000 }).Generate(6000));
         List<Interaction> rows;
         using (var all = new CsvInteractionReader(new StringReader(csv)))
             rows = [.. all.ReadAll()];
         var expected = new List<Alert>();
-        using (var engine = new RuleEngine(DefaultRules.RuleSet, expected.Add))
+        var expectedOrder = new List<string>();
+        IReadOnlyList<RuleStatistics> expectedRules;
+        using (var engine = new RuleEngine(DefaultRules.RuleSet, expected.Add, new RuleEngineOptions { OnEventEvaluated = e => expectedOrder.Add(e.Interaction.InteractionId) }))
         {
             foreach (var row in rows)
                 engine.Offer(row);
             engine.Complete();
+            expectedRules = engine.GetStatistics().Rules;
         }
         using var reader = new CsvInteractionReader(new StringReader(csv));
         var source = new FileInteractionSource(reader);
@@ -35,6 +41,7 @@ public sealed class FileInteractionSourceTests
             {
                 OnAlert = alerts.Add,
                 OnEvaluated = (interaction, _) => evaluated.Add(interaction.InteractionId),
+                EvaluationThreads = evaluationThreads,
             });
             await using (pipeline)
                 summary = await pipeline.RunAsync(TestContext.Current.CancellationToken);
@@ -43,12 +50,15 @@ public sealed class FileInteractionSourceTests
         Assert.True(summary.InputCompleted);
         Assert.Equal(0, summary.Held);
         Assert.Equal(rows.Count, summary.Evaluated);
-        Assert.Equal(rows.Count, evaluated.Count);
+        Assert.Equal(expectedOrder, evaluated);
         Assert.NotEmpty(expected);
         Assert.Equal(expected.Select(a => a.AlertId), alerts.Select(a => a.AlertId));
         Assert.Equal(expected.Count, summary.Alerts);
         Assert.Equal(expected.Count, summary.Rules.Sum(r => r.Alerts));
         Assert.Equal(DefaultRules.RuleSet.Select(r => r.Name), summary.Rules.Select(r => r.Rule));
+        Assert.Equal(
+            expectedRules.Select(r => (r.EventsTaken, r.Candidates, r.Alerts, r.Suppressed, r.Groups)),
+            summary.Rules.Select(r => (r.EventsTaken, r.Candidates, r.Alerts, r.Suppressed, r.Groups)));
     }
 
     [Fact]
