@@ -339,28 +339,33 @@ public class EventTimeOrdererTests
     /// some events out of order within it: every event comes out once, and what is not late comes out in (time, id)
     /// order, exactly as a model that sorts everything held.
     /// </summary>
+    /// <remarks>One and two partitions take the orderer's paths for a single run (a file); events further apart than the
+    /// lateness (<paramref name="spacing"/> 6 s) leave one event held at a time.</remarks>
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(2, 3)]
-    [InlineData(3, 8)]
-    [InlineData(4, 50)]
-    public void InterleavedPartitions_ComeOutInEventTimeOrder(int seed, int chunk)
+    [InlineData(1, 1, 5, 0.7)]
+    [InlineData(2, 3, 5, 0.7)]
+    [InlineData(3, 8, 5, 0.7)]
+    [InlineData(4, 50, 5, 0.7)]
+    [InlineData(5, 1, 1, 0.7)]
+    [InlineData(6, 1, 1, 6)]
+    [InlineData(7, 3, 2, 6)]
+    [InlineData(8, 1, 2, 3)]
+    public void InterleavedPartitions_ComeOutInEventTimeOrder(int seed, int chunk, int partitions, double spacing)
     {
         var random = new Random(seed);
-        const int Partitions = 5;
-        var perPartition = Enumerable.Range(0, Partitions).Select(_ => new List<Interaction>()).ToArray();
+        var perPartition = Enumerable.Range(0, partitions).Select(_ => new List<Interaction>()).ToArray();
         for (int n = 0; n < 3000; n++)
         {
-            double t = n * 0.7 + (random.Next(10) == 0 ? -random.NextDouble() * 4 : 0); // one in ten out of order (within the lateness)
-            perPartition[random.Next(Partitions)].Add(Events.At(t, id: $"e{random.Next(100000):D5}"));
+            double t = n * spacing + (random.Next(10) == 0 ? -random.NextDouble() * 4 : 0); // one in ten out of order (within the lateness)
+            perPartition[random.Next(partitions)].Add(Events.At(t, id: $"e{random.Next(100000):D5}"));
         }
         var orderer = Create(latenessSeconds: 5);
-        var positions = new int[Partitions];
+        var positions = new int[partitions];
         var expectedInOrder = new List<(double, string)>();
         var offered = new List<Interaction>();
         while (positions.Select((p, i) => p < perPartition[i].Count).Any(x => x))
         {
-            int partition = random.Next(Partitions);
+            int partition = random.Next(partitions);
             for (int k = 0; k < chunk && positions[partition] < perPartition[partition].Count; k++)
             {
                 var e = perPartition[partition][positions[partition]++];
